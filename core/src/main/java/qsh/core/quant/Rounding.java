@@ -12,6 +12,13 @@ public enum Rounding {
         if (this == HALF_EVEN) {
             return Math.rint(v);
         }
-        return Math.signum(v) * Math.floor(Math.abs(v) + 0.5);
+        // floor(|v| + 0.5) is wrong for the double just below 0.5 (the sum rounds up to 1.0); |v| - floor(|v|)
+        // is exact, so compare the fraction instead.
+        double a = Math.abs(v);
+        double f = Math.floor(a);
+        if (a - f >= 0.5) {
+            f += 1;
+        }
+        return Math.copySign(f, v);
     }
 }

@@ -1,0 +1,38 @@
+package qsh.core.quant;
+
+import qsh.core.tensor.Histogram;
+
+/**
+ * Percentile calibration (algorithms.md, "Percentile"): a histogram of the data ({@link EncoderOptions#bins}
+ * bins over the true range), min and max read from its CDF at 100-p and p percent (p =
+ * {@link EncoderOptions#percentile}, linear inside a bin), then tf's zero and minimum-range rules
+ * ({@link TfEncoder#fromTrueRange}). Values beyond the percentiles are clipped.
+ */
+public final class PercentileEncoder implements Encoder {
+    @Override
+    public QuantMode mode() {
+        return QuantMode.PERCENTILE;
+    }
+
+    @Override
+    public Encoding encode(float[] data, int from, int to, int bitwidth, EncoderOptions options, Explanation explain) {
+        Encoding.checkIntBitwidth(bitwidth);
+        float[] mm = MinMax.of(data, from, to);
+        Histogram h = Histogram.of(data, from, to, mm[0], mm[1], options.bins());
+        return fromHistogram(h, bitwidth, options, explain);
+    }
+
+    /** The percentile encoding from a histogram (e.g. one merged over a calibration set). */
+    public static Encoding fromHistogram(Histogram h, int bitwidth, EncoderOptions options, Explanation explain) {
+        double p = options.percentile();
+        explain.stepf("1. histogram", "%d bins over the true range [%.6g, %.6g], %.0f values", h.bins(), h.min(), h.max(), h.total());
+        double lo = h.quantile((100 - p) / 100);
+        double hi = h.quantile(p / 100);
+        explain.stepf("2. percentiles", "%.4g%% percentile = %.6g, %.4g%% percentile = %.6g (values outside are clipped)",
+                100 - p, lo, p, hi);
+        Encoding e = TfEncoder.fromTrueRange(lo, hi, bitwidth, options, Explanation.NONE);
+        explain.stepf("3. zero and minimum range", "tf rules on [%.6g, %.6g]: scale %.7g, offset %d, encoding range [%.6f, %.6f]",
+                lo, hi, e.scale(), e.zeroPoint(), e.min(), e.max());
+        return e;
+    }
+}
