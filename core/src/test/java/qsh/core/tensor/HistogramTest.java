@@ -1,0 +1,95 @@
+package qsh.core.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Histogram binning, edges, quantiles and merging, checked against direct counting. */
+class HistogramTest {
+    @Test
+    void countsMatchDirectBinningIncludingTheTwoThreadPath() {
+        Random rnd = new Random(2);
+        float[] x = new float[(1 << 21) + 7];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        x[0] = -100f; // below the range → bin 0
+        x[1] = 100f;  // above → last bin
+        Histogram h = Histogram.of(x, 0, x.length, -4, 4, 64);
+        long[] direct = new long[64];
+        for (float v : x) {
+            direct[Math.max(0, Math.min(63, (int) Math.floor((v + 4.0) / (8.0 / 64))))]++;
+        }
+        for (int i = 0; i < 64; i++) {
+            // a value on an inner edge may fall either side (reciprocal multiply); none of these Gaussians do in practice
+            assertEquals(direct[i], h.count(i), 2, "bin " + i);
+        }
+        assertEquals(x.length, h.total(), 0);
+    }
+
+    @Test
+    void edgesAndMidpoints() {
+        Histogram h = new Histogram(-1, 3, 8);
+        assertEquals(0.5, h.binWidth(), 0);
+        assertEquals(-1, h.edge(0), 0);
+        assertEquals(3, h.edge(8), 0);
+        assertEquals(-0.75, h.midpoint(0), 0);
+        assertEquals(2.75, h.midpoint(7), 0);
+    }
+
+    @ParameterizedTest(name = "quantile {0} of a uniform ramp is {1}")
+    @CsvSource({"0, 0", "0.25, 25", "0.5, 50", "0.999, 99.9", "1, 100"})
+    void quantilesInterpolateInsideBins(double f, double expected) {
+        float[] x = new float[100_000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i + 0.5f) * 100f / x.length; // uniform over [0, 100]
+        }
+        Histogram h = Histogram.of(x, 0, x.length, 0, 100, 100);
+        assertEquals(expected, h.quantile(f), 1e-3);
+    }
+
+    @Test
+    void mergeWidensTheRangeAndKeepsTheMass() {
+        float[] a = {0f, 0.1f, 0.9f, 0.95f};
+        float[] b = {-1f, 1.5f, 2f};
+        Histogram ha = Histogram.of(a, 0, a.length, 0, 1, 10);
+        Histogram hb = Histogram.of(b, 0, b.length, -1, 2, 10);
+        Histogram m = ha.merge(hb);
+        assertEquals(-1, m.min(), 0);
+        assertEquals(2, m.max(), 0);
+        assertEquals(10, m.bins());
+        assertEquals(7, m.total(), 1e-12);
+        // the mass below 0 is exactly b's -1 (one value); mass in [0, 1] is a's four values
+        double below0 = 0;
+        double in01 = 0;
+        for (int i = 0; i < m.bins(); i++) {
+            double mid = m.midpoint(i);
+            if (mid < 0) {
+                below0 += m.count(i);
+            } else if (mid < 1) {
+                in01 += m.count(i);
+            }
+        }
+        assertEquals(1, below0, 1e-12);
+        assertEquals(4, in01, 1e-12);
+    }
+
+    @Test
+    void refusesBadRanges() {
+        assertThrows(IllegalArgumentException.class, () -> new Histogram(1, 0, 4));
+        assertThrows(IllegalArgumentException.class, () -> new Histogram(0, Double.NaN, 4));
+        assertThrows(IllegalArgumentException.class, () -> new Histogram(0, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Histogram(0, 1, 4).quantile(0.5));
+    }
+
+    @Test
+    void degenerateRangePutsEverythingInBinZero() {
+        Histogram h = Histogram.of(new float[] {2f, 2f}, 0, 2, 2, 2, 16);
+        assertEquals(2, h.count(0), 0);
+        assertEquals(2, h.quantile(0.5), 0);
+    }
+}
