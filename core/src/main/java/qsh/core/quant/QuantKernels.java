@@ -11,7 +11,9 @@ import qsh.core.tensor.Tensor;
  *
  * <p>Up to 16 bits the arithmetic is float32 with s = (float) scale, like ONNX's float scale; 32-bit (bias)
  * variants on long[] use double. Results equal {@link ReferenceQuantizer} bit for bit (tested on random data
- * with exact .5 ties). NaN maps to the zero point (0.0); ±Inf saturate.
+ * with exact .5 ties). ±Inf saturate. NaN quantizes to the zero point (an int has no NaN) but the fused
+ * {@link #quantizeDequantize} passes NaN through (a NaN select in its loop would stop vectorization, and a NaN
+ * in a fake-quantized tensor is better visible than silently 0.0).
  *
  * <p>Speed: v = x/s is clamped to the grid first (round(clamp(v)) = clamp(round(v)) because the bounds are
  * integers), which also keeps |v| ≤ 2^16 so half-to-even rounding can use the magic-number trick
@@ -155,15 +157,14 @@ public final class QuantKernels {
         float hi = (float) (e.qmax() - z);
         if (r == Rounding.HALF_EVEN) {
             for (int i = from, k = off; i < to; i++, k++) {
+                // (q - z)·s with q - z = round(v). NaN stays NaN (no select in the loop, so it vectorizes)
                 float v = Math.max(lo, Math.min(hi, x[i] / s));
-                // (q - z)·s with q - z = round(v); NaN stays NaN through the trick, so map it to 0 explicitly
-                float rv = (v + MAGIC) - MAGIC;
-                out[k] = (rv == rv ? rv : 0f) * s;
+                out[k] = ((v + MAGIC) - MAGIC) * s;
             }
         } else {
             for (int i = from, k = off; i < to; i++, k++) {
                 float v = Math.max(lo, Math.min(hi, x[i] / s));
-                out[k] = (float) (int) roundHalfAway(v) * s;
+                out[k] = v == v ? (float) (int) roundHalfAway(v) * s : v;
             }
         }
     }

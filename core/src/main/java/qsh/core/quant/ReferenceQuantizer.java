@@ -34,4 +34,9 @@ public final class ReferenceQuantizer {
         }
         return (float) ((q - e.zeroPoint()) * e.scale());
     }
+
+    /** Fake-quant of one value: dequantize(quantize(x)), except that NaN stays NaN (as in the fused kernel). */
+    public static float fakeQuantize(float x, Encoding e, Rounding r) {
+        return Float.isNaN(x) ? x : dequantize(quantize(x, e, r), e);
+    }
 }

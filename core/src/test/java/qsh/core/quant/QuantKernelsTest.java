@@ -3,6 +3,7 @@ package qsh.core.quant;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
@@ -86,12 +87,15 @@ class QuantKernelsTest {
                 if (Float.floatToIntBits(refBack) != Float.floatToIntBits(back[i]) && !(refBack == 0f && back[i] == 0f)) {
                     throw new AssertionError("dequantize(" + ref + "): fast " + back[i] + ", reference " + refBack);
                 }
-                if (refBack != fused[i]) {
-                    throw new AssertionError("fake-quant(" + x[i] + "): fused " + fused[i] + ", reference " + refBack);
+                float refFused = ReferenceQuantizer.fakeQuantize(x[i], e, r);
+                if (Float.floatToIntBits(refFused) != Float.floatToIntBits(fused[i]) && !(refFused == 0f && fused[i] == 0f)) {
+                    throw new AssertionError("fake-quant(" + x[i] + "): fused " + fused[i] + ", reference " + refFused);
                 }
             }
             assertEquals(e.zeroPoint(), q[off + 3]);
             assertEquals(0f, back[3]);
+            assertTrue(Float.isNaN(fused[0]), "fake-quant passes NaN through");
+            assertEquals(e.zeroPoint(), q[off], "NaN quantizes to the zero point");
         }
     }
 
