@@ -129,7 +129,12 @@ public final class QuantKernels {
         int z = (int) e.zeroPoint();
         float lo = -z;
         float hi = (float) (e.qmax() - z);
-        if (r == Rounding.HALF_EVEN) {
+        if (r == Rounding.HALF_EVEN && off == from) { // same index: vectorizes (see fakeQuantRange)
+            for (int i = from; i < to; i++) {
+                float v = Math.max(lo, Math.min(hi, x[i] / s));
+                out[i] = (int) ((v + MAGIC) - MAGIC) + z;
+            }
+        } else if (r == Rounding.HALF_EVEN) {
             for (int i = from, k = off; i < to; i++, k++) {
                 float v = Math.max(lo, Math.min(hi, x[i] / s));
                 out[k] = (int) ((v + MAGIC) - MAGIC) + z;
@@ -145,6 +150,12 @@ public final class QuantKernels {
     private static void dequantizeRange(int[] q, int from, int to, Encoding e, float[] out, int off) {
         float s = (float) e.scale();
         int z = (int) e.zeroPoint();
+        if (off == from) { // same index: vectorizes (see fakeQuantRange)
+            for (int i = from; i < to; i++) {
+                out[i] = (q[i] - z) * s;
+            }
+            return;
+        }
         for (int i = from, k = off; i < to; i++, k++) {
             out[k] = (q[i] - z) * s;
         }
@@ -155,9 +166,16 @@ public final class QuantKernels {
         int z = (int) e.zeroPoint();
         float lo = -z;
         float hi = (float) (e.qmax() - z);
-        if (r == Rounding.HALF_EVEN) {
-            for (int i = from, k = off; i < to; i++, k++) {
+        if (r == Rounding.HALF_EVEN && off == from) {
+            // Same index for input and output: JDK 17's auto-vectorizer gives up when two arrays are indexed at
+            // different offsets (they might alias), ~10x slower. Whole tensors and per-channel blocks take this path.
+            for (int i = from; i < to; i++) {
                 // (q - z)·s with q - z = round(v). NaN stays NaN (no select in the loop, so it vectorizes)
+                float v = Math.max(lo, Math.min(hi, x[i] / s));
+                out[i] = ((v + MAGIC) - MAGIC) * s;
+            }
+        } else if (r == Rounding.HALF_EVEN) {
+            for (int i = from, k = off; i < to; i++, k++) {
                 float v = Math.max(lo, Math.min(hi, x[i] / s));
                 out[k] = ((v + MAGIC) - MAGIC) * s;
             }

@@ -78,6 +78,16 @@ class QuantKernelsTest {
             QuantKernels.dequantize(q, off, n + off, e, back, 0);
             float[] fused = new float[n];
             QuantKernels.quantizeDequantize(x, 0, n, e, r, fused, 0);
+            // the same-index fast paths and the shifted-index paths must agree
+            int[] qSame = new int[n];
+            QuantKernels.quantize(x, 0, n, e, r, qSame, 0);
+            assertArrayEquals(java.util.Arrays.copyOfRange(q, off, n + off), qSame);
+            float[] backSame = new float[n];
+            QuantKernels.dequantize(qSame, 0, n, e, backSame, 0);
+            assertArrayEquals(java.util.Arrays.copyOf(back, n), backSame, 0f);
+            float[] fusedShifted = new float[n + off];
+            QuantKernels.quantizeDequantize(x, 0, n, e, r, fusedShifted, off);
+            assertArrayEquals(fused, java.util.Arrays.copyOfRange(fusedShifted, off, n + off), 0f);
             for (int i = 0; i < n; i++) {
                 long ref = ReferenceQuantizer.quantize(x[i], e, r);
                 if (ref != q[i + off]) {
