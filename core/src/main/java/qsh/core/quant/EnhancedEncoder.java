@@ -47,7 +47,7 @@ public final class EnhancedEncoder implements Encoder {
         float[] mm = MinMax.of(data, from, to);
         double lo = Math.min(mm[0], 0.0);
         double hi = Math.max(mm[1], 0.0);
-        Histogram h = Histogram.of(data, from, to, lo, hi, options.bins());
+        Histogram h = Histogram.ofInRange(data, from, to, lo, hi, options.bins());
         return fromHistogram(h, bitwidth, options, explain);
     }
 

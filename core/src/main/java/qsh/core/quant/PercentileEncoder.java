@@ -18,7 +18,7 @@ public final class PercentileEncoder implements Encoder {
     public Encoding encode(float[] data, int from, int to, int bitwidth, EncoderOptions options, Explanation explain) {
         Encoding.checkIntBitwidth(bitwidth);
         float[] mm = MinMax.of(data, from, to);
-        Histogram h = Histogram.of(data, from, to, mm[0], mm[1], options.bins());
+        Histogram h = Histogram.ofInRange(data, from, to, mm[0], mm[1], options.bins());
         return fromHistogram(h, bitwidth, options, explain);
     }
 

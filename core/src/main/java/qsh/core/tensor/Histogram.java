@@ -37,41 +37,93 @@ public final class Histogram {
         return h;
     }
 
+    /**
+     * A histogram of {@code data[from, to)} whose values the caller knows lie in [min, max] (e.g. min and max
+     * came from a min/max scan of the same data, as in the encoders). Skips the per-value clamp, about twice as
+     * fast as {@link #of}; a value clearly outside the range is refused, one within rounding of an edge lands in
+     * the edge bin, NaN in bin 0.
+     */
+    public static Histogram ofInRange(float[] data, int from, int to, double min, double max, int bins) {
+        Histogram h = new Histogram(min, max, bins);
+        try {
+            h.accumulate(data, from, to, true);
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("a value lies outside the histogram range [" + min + ", " + max
+                    + "]: build the histogram with Histogram.of, which clamps", e);
+        }
+        return h;
+    }
+
     /** Adds {@code data[from, to)}; out-of-range values go to the edge bins, NaN to bin 0. */
     public void add(float[] data, int from, int to) {
+        accumulate(data, from, to, false);
+    }
+
+    private void accumulate(float[] data, int from, int to, boolean inRange) {
         if (from < 0 || to > data.length || from > to) {
             throw new IllegalArgumentException("histogram slice [" + from + ", " + to + ") is outside an array of " + data.length);
         }
         int n = to - from;
+        long[] c;
         if (n >= PARALLEL_THRESHOLD) {
             int mid = from + n / 2;
-            CompletableFuture<long[]> upper = CompletableFuture.supplyAsync(() -> countInto(data, mid, to));
-            long[] lower = countInto(data, from, mid);
-            long[] other = upper.join();
-            for (int i = 0; i < counts.length; i++) {
-                counts[i] += lower[i] + other[i];
+            CompletableFuture<long[]> upper = CompletableFuture.supplyAsync(() -> countInto(data, mid, to, inRange));
+            c = countInto(data, from, mid, inRange);
+            long[] other;
+            try {
+                other = upper.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof ArrayIndexOutOfBoundsException) {
+                    throw (ArrayIndexOutOfBoundsException) e.getCause();
+                }
+                throw e;
+            }
+            for (int i = 0; i < c.length; i++) {
+                c[i] += other[i];
             }
         } else {
-            long[] c = countInto(data, from, to);
-            for (int i = 0; i < counts.length; i++) {
-                counts[i] += c[i];
-            }
+            c = countInto(data, from, to, inRange);
+        }
+        int last = counts.length - 1;
+        for (int i = 0; i < c.length; i++) {
+            counts[Math.min(i, last)] += c[i]; // slots past the last bin hold values that rounded onto max
         }
     }
 
-    /** Counts one slice into a private array (no sharing between threads, no allocation per value). */
-    private long[] countInto(float[] data, int from, int to) {
+    /**
+     * Counts one slice into a private array (no sharing between threads, no allocation per value).
+     * bin = floor((v - min)·bins/(max - min)) in float32: a value within rounding of an inner edge may land one
+     * bin off, below the half-bin error binning already has. The clamp uses comparisons, not Math.min/max,
+     * whose NaN/-0.0 rules make scalar loops several times slower; in-range data skips it, and the two extra
+     * slots catch max itself (t = bins, or bins + rounding).
+     */
+    private long[] countInto(float[] data, int from, int to, boolean inRange) {
         int bins = counts.length;
-        long[] c = new long[bins];
-        int last = bins - 1;
-        // bin = floor((v - min) / width); multiply by the reciprocal: a value exactly on an inner edge may land
-        // one bin off, which no caller can observe beyond a half-bin error already inherent to binning.
-        double inv = binWidth > 0 ? 1.0 / binWidth : 0.0;
-        double lo = min;
-        for (int i = from; i < to; i++) {
-            int b = (int) ((data[i] - lo) * inv);
-            b = Math.max(0, Math.min(last, b));
-            c[b]++;
+        long[] c = new long[bins + 2];
+        float inv = binWidth > 0 ? (float) (1.0 / binWidth) : 0f;
+        float lo = (float) min;
+        if (!Float.isFinite(inv) || lo != min) {
+            // a range too narrow (or an edge too fine) for float32 arithmetic: count in double, clamping
+            double invD = 1.0 / binWidth;
+            double lastD = bins - 1;
+            for (int i = from; i < to; i++) {
+                double t = (data[i] - min) * invD;
+                t = t > 0 ? t : 0;
+                t = t < lastD ? t : lastD;
+                c[(int) t]++;
+            }
+        } else if (inRange) {
+            for (int i = from; i < to; i++) {
+                c[(int) ((data[i] - lo) * inv)]++; // (int) truncates toward 0: a value just below min → bin 0
+            }
+        } else {
+            float last = bins - 1;
+            for (int i = from; i < to; i++) {
+                float t = (data[i] - lo) * inv;
+                t = t > 0f ? t : 0f; // NaN → 0
+                t = t < last ? t : last;
+                c[(int) t]++;
+            }
         }
         return c;
     }

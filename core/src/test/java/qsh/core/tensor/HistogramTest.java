@@ -92,4 +92,44 @@ class HistogramTest {
         assertEquals(2, h.count(0), 0);
         assertEquals(2, h.quantile(0.5), 0);
     }
+
+    @Test
+    void inRangeFastPathAgreesWithTheClampingPath() {
+        Random rnd = new Random(8);
+        for (int n : new int[] {1000, (1 << 21) + 1}) {
+            float[] x = new float[n];
+            float mn = Float.MAX_VALUE;
+            float mx = -Float.MAX_VALUE;
+            for (int i = 0; i < n; i++) {
+                x[i] = (float) (rnd.nextGaussian() * 3 + 1);
+                mn = Math.min(mn, x[i]);
+                mx = Math.max(mx, x[i]);
+            }
+            Histogram fast = Histogram.ofInRange(x, 0, n, mn, mx, 512);
+            Histogram slow = Histogram.of(x, 0, n, mn, mx, 512);
+            for (int i = 0; i < 512; i++) {
+                assertEquals(slow.count(i), fast.count(i), 0, "bin " + i);
+            }
+            assertEquals(n, fast.total(), 0);
+        }
+    }
+
+    @Test
+    void inRangeRefusesValuesFarOutside() {
+        float[] x = {0f, 1f, 50f};
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Histogram.ofInRange(x, 0, 3, 0, 1, 16));
+        assertEquals(true, ex.getMessage().contains("outside the histogram range"), ex.getMessage());
+    }
+
+    @Test
+    void rangesTooNarrowForFloatStillBin() {
+        // subnormal floats at bin centres plus the max: bins/(range) overflows float32
+        float[] x = {0.5e-39f, 1.5e-39f, 2.5e-39f, 3.5e-39f, 4e-39f};
+        Histogram h = Histogram.ofInRange(x, 0, 5, 0, 4e-39f, 4);
+        assertEquals(5, h.total(), 0);
+        assertEquals(1, h.count(0), 0);
+        assertEquals(1, h.count(1), 0);
+        assertEquals(1, h.count(2), 0);
+        assertEquals(2, h.count(3), 0); // 3.5e-39 and the max itself
+    }
 }
