@@ -15,6 +15,7 @@ public record EncoderOptions(double minRange, Rounding rounding, double percenti
     /** The defaults: min range 0.0001, half-to-even, percentile 99.99, 512 bins. */
     public static final EncoderOptions DEFAULTS = new EncoderOptions(SPEC_MIN_RANGE, Rounding.HALF_EVEN, 99.99, 512);
 
+    /** Validates every setting; the message names the bad one and its valid range. */
     public EncoderOptions {
         if (!(minRange > 0) || !Double.isFinite(minRange)) {
             throw new IllegalArgumentException("minimum range must be a positive number, got " + minRange);
@@ -27,11 +28,15 @@ public record EncoderOptions(double minRange, Rounding rounding, double percenti
         }
     }
 
+    /** A copy with another minimum range. */
     public EncoderOptions withMinRange(double v) { return new EncoderOptions(v, rounding, percentile, bins); }
 
+    /** A copy with another rounding rule. */
     public EncoderOptions withRounding(Rounding v) { return new EncoderOptions(minRange, v, percentile, bins); }
 
+    /** A copy with another percentile (percent, in (50, 100]). */
     public EncoderOptions withPercentile(double v) { return new EncoderOptions(minRange, rounding, v, bins); }
 
+    /** A copy with another histogram bin count. */
     public EncoderOptions withBins(int v) { return new EncoderOptions(minRange, rounding, percentile, v); }
 }

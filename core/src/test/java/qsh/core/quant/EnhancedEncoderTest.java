@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import qsh.core.metrics.ErrorMetrics;
 
 /** The enhanced (SQNR search) encoder must beat tf on long-tailed data and explain its choice. */
@@ -28,27 +28,32 @@ class EnhancedEncoderTest {
         return ErrorMetrics.sqnrDb(x, back);
     }
 
-    @ParameterizedTest(name = "{0} bits")
-    @ValueSource(ints = {4, 6, 8})
-    void beatsTfOnALongTailedTensor(int bw) {
+    /**
+     * Minimum gains are set below what was measured (Laplace seed 42, 200k values: 4 bits tf 8.50 → enhanced
+     * 15.03 dB, 6 bits 20.54 → 24.87, 8 bits 32.65 → 33.16): the search's coarse offset grid limits the 8-bit gain.
+     */
+    @ParameterizedTest(name = "{0} bits: at least {1} dB better")
+    @CsvSource({"4, 5.0", "6, 3.0", "8, 0.2"})
+    void beatsTfOnALongTailedTensor(int bw, double minGainDb) {
         float[] x = laplace(200_000, 42);
         Encoding tf = Encoders.encode(QuantMode.TF, x, bw, EncoderOptions.DEFAULTS, Explanation.NONE);
         Encoding enh = Encoders.encode(QuantMode.ENHANCED, x, bw, EncoderOptions.DEFAULTS, Explanation.NONE);
         double tfDb = sqnr(x, tf);
         double enhDb = sqnr(x, enh);
-        assertTrue(enhDb > tfDb + 0.5, "enhanced " + enhDb + " dB vs tf " + tfDb + " dB");
+        assertTrue(enhDb > tfDb + minGainDb, "enhanced " + enhDb + " dB vs tf " + tfDb + " dB");
         assertTrue(enh.max() - enh.min() < tf.max() - tf.min(), "enhanced should clip the tail");
     }
 
-    @ParameterizedTest(name = "{0} bits")
-    @ValueSource(ints = {4, 8})
-    void symmetricVariantBeatsPlainSymmetric(int bw) {
+    /** Measured (seed 43): 4 bits 9.27 → 15.49 dB, 8 bits 34.08 → 35.48 dB. */
+    @ParameterizedTest(name = "{0} bits: at least {1} dB better")
+    @CsvSource({"4, 5.0", "8, 1.0"})
+    void symmetricVariantBeatsPlainSymmetric(int bw, double minGainDb) {
         float[] x = laplace(200_000, 43);
         Encoding sym = Encoders.encode(QuantMode.SYMMETRIC, x, bw, EncoderOptions.DEFAULTS, Explanation.NONE);
         Encoding enh = new EnhancedEncoder(true).encode(x, bw, EncoderOptions.DEFAULTS);
         assertTrue(enh.symmetric());
         assertEquals(1L << (bw - 1), enh.zeroPoint());
-        assertTrue(sqnr(x, enh) > sqnr(x, sym) + 0.5, sqnr(x, enh) + " vs " + sqnr(x, sym));
+        assertTrue(sqnr(x, enh) > sqnr(x, sym) + minGainDb, sqnr(x, enh) + " vs " + sqnr(x, sym));
     }
 
     @Test
