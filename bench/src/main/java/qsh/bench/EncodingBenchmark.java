@@ -40,6 +40,7 @@ public class EncodingBenchmark {
 
     private float[] data;
     private float[] out;
+    private int[] grid;
     private Encoding encoding;
 
     /** Fills the tensor once per trial. */
@@ -48,6 +49,7 @@ public class EncodingBenchmark {
         Random rnd = new Random(1);
         data = new float[size];
         out = new float[size];
+        grid = new int[size];
         for (int i = 0; i < size; i++) {
             double u = rnd.nextDouble() - 0.5;
             data[i] = (float) (-Math.signum(u) * Math.log(1 - 2 * Math.abs(u)));
@@ -73,6 +75,13 @@ public class EncodingBenchmark {
     public float[] quantizeDequantize() {
         QuantKernels.quantizeDequantize(data, 0, size, encoding, Rounding.HALF_EVEN, out, 0);
         return out;
+    }
+
+    /** Quantize only, to int grid values (for reference; no target). */
+    @Benchmark
+    public int[] quantize() {
+        QuantKernels.quantize(data, 0, size, encoding, Rounding.HALF_EVEN, grid, 0);
+        return grid;
     }
 
     /** Enhanced encoding: min/max, a 512-bin histogram, 358 candidates. */
