@@ -19,7 +19,9 @@ public final class MinMax {
         }
         float[] mm;
         int n = to - from;
-        if (n >= PARALLEL_THRESHOLD) {
+        // inside a fork/join worker (a caller already running in parallel) stay on this thread: a nested
+        // common-pool task would only queue behind the caller
+        if (n >= PARALLEL_THRESHOLD && !(Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread)) {
             int mid = from + n / 2;
             CompletableFuture<float[]> upper = CompletableFuture.supplyAsync(() -> scan(data, mid, to));
             float[] a = scan(data, from, mid);

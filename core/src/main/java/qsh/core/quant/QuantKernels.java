@@ -199,7 +199,7 @@ public final class QuantKernels {
     /** Runs the task over [from, to), in two halves on two threads when the range is large. */
     private static void split(int from, int to, RangeTask task) {
         int n = to - from;
-        if (n < PARALLEL_THRESHOLD) {
+        if (n < PARALLEL_THRESHOLD || Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread) {
             task.run(from, to);
             return;
         }

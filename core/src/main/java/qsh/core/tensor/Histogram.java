@@ -65,7 +65,9 @@ public final class Histogram {
         }
         int n = to - from;
         long[] c;
-        if (n >= PARALLEL_THRESHOLD) {
+        // inside a fork/join worker (a caller already running in parallel) stay on this thread: a nested
+        // common-pool task would only queue behind the caller
+        if (n >= PARALLEL_THRESHOLD && !(Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread)) {
             int mid = from + n / 2;
             CompletableFuture<long[]> upper = CompletableFuture.supplyAsync(() -> countInto(data, mid, to, inRange));
             c = countInto(data, from, mid, inRange);

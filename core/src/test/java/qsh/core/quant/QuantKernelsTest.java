@@ -170,4 +170,25 @@ class QuantKernelsTest {
         Tensor t = Tensor.of(new int[] {2, 2}, x);
         assertThrows(IllegalArgumentException.class, () -> QuantKernels.quantizePerChannel(t, 0, List.of(e8), Rounding.HALF_EVEN));
     }
+
+    @Test
+    void largeArraysGiveTheSameResultInsideAForkJoinWorker() {
+        Random rnd = new Random(12);
+        int n = (1 << 21) + 5;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        Encoding e = Encoders.encode(QuantMode.ENHANCED, x, 8, EncoderOptions.DEFAULTS, Explanation.NONE);
+        float[] here = new float[n];
+        QuantKernels.quantizeDequantize(x, 0, n, e, Rounding.HALF_EVEN, here, 0);
+        Object[] there = java.util.concurrent.ForkJoinPool.commonPool().submit(() -> {
+            Encoding e2 = Encoders.encode(QuantMode.ENHANCED, x, 8, EncoderOptions.DEFAULTS, Explanation.NONE);
+            float[] out = new float[n];
+            QuantKernels.quantizeDequantize(x, 0, n, e2, Rounding.HALF_EVEN, out, 0);
+            return new Object[] {e2, out};
+        }).join();
+        assertEquals(e, there[0]);
+        assertArrayEquals(here, (float[]) there[1], 0f);
+    }
 }
