@@ -25,6 +25,9 @@ import qsh.core.quant.TfEncoder;
  *       -min/2^(bw-1)), AIMET offset -2^(bw-1) (the spec's per-channel Case 2); when min ≥ 0 (AIMET's unsigned
  *       symmetric) scale = max/(2^bw-1) and offset 0.</li>
  * </ul>
+ * Both keep the minimum range (spec: 0.0001, {@link EncoderOptions#minRange()}). When the file's own scale and
+ * offset describe the recomputed grid up to float rounding (same offset, scale within 1e-12 relative), the file's
+ * exact scale is kept, so that qsh's write → read is bit-exact.
  * Per-channel lists (more than one entry) must be symmetric (spec note: offset == -2^(bw-1), is_symmetric True):
  * an entry saying {@code "is_symmetric": "False"} or giving another offset is an error — qsh does not silently
  * re-grid a per-channel tensor the file describes as asymmetric. A missing is_symmetric in a per-channel list
@@ -111,15 +114,47 @@ final class LegacyEncodingsFormat {
             }
             sym = Boolean.TRUE;
         } else if (f.has("offset")) {
-            f.integralNumber("offset", f.raw("offset")); // validated, then ignored: the spec recomputes it
+            f.integralNumber("offset", f.raw("offset")); // validated; the spec recomputes it
         }
-        if (f.has("scale")) {
+        Encoding recomputed = Boolean.TRUE.equals(sym) ? symmetric(bw, min, max, options)
+                : TfEncoder.fromTrueRange(min, max, bw, options, Explanation.NONE);
+        if (f.has("scale") && f.has("offset")) {
+            double fileScale = f.number("scale", f.raw("scale"));
+            long fileOffset = f.integralNumber("offset", f.raw("offset"));
+            // The file's grid IS the recomputed one up to float rounding (same zero point, scale within 1e-12):
+            // keep the file's exact scale so that write -> read is bit-exact. Otherwise the recomputation wins.
+            if (fileOffset == recomputed.aimetOffset()
+                    && Math.abs(fileScale - recomputed.scale()) <= 1e-12 * recomputed.scale()) {
+                return onGrid(bw, fileScale, recomputed.zeroPoint(), recomputed.symmetric(), max);
+            }
+        } else if (f.has("scale")) {
             f.number("scale", f.raw("scale")); // validated, then ignored: the spec recomputes it
         }
-        if (Boolean.TRUE.equals(sym)) {
-            return symmetric(bw, min, max, options);
+        return onGrid(bw, recomputed.scale(), recomputed.zeroPoint(), recomputed.symmetric(), max);
+    }
+
+    /**
+     * The encoding with this exact scale and zero point. Two constructions of one grid differ only in the last bit
+     * of max ({@link Encoding#symmetricFromAbsMax} computes (2^(bw-1)-1)·scale, the others min + (2^bw-1)·scale):
+     * the one whose max equals {@code preferredMax} is chosen (NaN: prefer the symmetric encoder's form).
+     */
+    static Encoding onGrid(int bw, double scale, long zeroPoint, boolean sym, double preferredMax) {
+        Encoding byScale = Encoding.fromScaleAndZeroPoint(bw, scale, zeroPoint, sym);
+        if (sym && zeroPoint == 1L << (bw - 1) && byScale.max() != preferredMax) {
+            long n = (1L << (bw - 1)) - 1;
+            double center = scale * n;
+            for (int j = -4; j <= 4; j++) { // absMax with absMax / n == scale exactly is at most a few ulps away
+                double absMax = center;
+                for (int k = 0; k < Math.abs(j); k++) {
+                    absMax = j > 0 ? Math.nextUp(absMax) : Math.nextDown(absMax);
+                }
+                if (absMax / n == scale) {
+                    Encoding bySymmetric = Encoding.symmetricFromAbsMax(bw, absMax);
+                    return Double.isNaN(preferredMax) || bySymmetric.max() == preferredMax ? bySymmetric : byScale;
+                }
+            }
         }
-        return TfEncoder.fromTrueRange(min, max, bw, options, Explanation.NONE);
+        return byScale;
     }
 
     /** The smallest symmetric grid holding [min, max]; see the class comment. */

@@ -84,7 +84,7 @@ final class V1EncodingsFormat {
                     throw f.fail("offset", "offset[" + c + "] = " + offset + ", but per-channel encodings need "
                             + (-half) + " (spec: -2^(bitwidth-1))");
                 }
-                encodings.add(Encoding.fromScaleAndZeroPoint(bw, scale, -offset, sym));
+                encodings.add(LegacyEncodingsFormat.onGrid(bw, scale, -offset, sym, Double.NaN));
             }
             full.put(name, encodings);
         }
