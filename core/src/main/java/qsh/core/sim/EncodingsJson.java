@@ -138,7 +138,8 @@ public final class EncodingsJson {
             JsonLocation loc = e.getLocation();
             String at = loc == null ? "" : ":" + loc.getLineNr() + ":" + loc.getColumnNr();
             String msg = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-            msg = msg.replace('\n', ' ').replace('\r', ' ');
+            msg = msg.replace('\n', ' ').replace('\r', ' ')
+                    .replaceAll(": enable `JsonReadFeature\\.[A-Z_]+` to allow", " (NaN and Infinity are not JSON numbers)");
             throw new IllegalArgumentException(sourceName + at + ": invalid JSON: " + msg + ": fix the syntax there");
         }
     }
