@@ -1,13 +1,10 @@
 package qsh.core.calib;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import qsh.core.tensor.Tensor;
 
@@ -67,38 +64,7 @@ public final class RawTensorFile {
         float[] data = tensor.data();
         ByteBuffer buf = ByteBuffer.allocate(data.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(data);
-        writeAtomically(file, buf.array());
-    }
-
-    /** Writes {@code bytes} to {@code file} through a temporary sibling and an atomic rename. */
-    public static void writeAtomically(Path file, byte[] bytes) {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                out.write(bytes);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot write (" + e.getMessage()
-                    + "): check the folder exists and is writable");
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the target was not touched
-                }
-            }
-        }
+        AtomicFile.write(file, buf.array());
     }
 
     /**

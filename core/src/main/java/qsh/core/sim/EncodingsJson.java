@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.core.calib.RawTensorFile;
+import qsh.core.calib.AtomicFile;
 import qsh.core.quant.Encoding;
 import qsh.core.quant.EncoderOptions;
 
@@ -179,6 +179,6 @@ public final class EncodingsJson {
 
     /** Writes {@code overrides} to {@code file} in {@code version}'s form; the file appears whole or not at all. */
     public static void write(Path file, QuantOverrides overrides, EncodingsVersion version) {
-        RawTensorFile.writeAtomically(file, toJson(overrides, version).getBytes(StandardCharsets.UTF_8));
+        AtomicFile.write(file, toJson(overrides, version).getBytes(StandardCharsets.UTF_8));
     }
 }

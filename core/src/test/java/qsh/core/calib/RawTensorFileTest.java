@@ -84,4 +84,25 @@ class RawTensorFileTest {
         assertTrue(e.getMessage().startsWith("input 'input' [8,1,28,28] has batch 8, but calibration needs batch 1"),
                 e.getMessage());
     }
+
+    @Test
+    void writeIntoAFileInsteadOfAFolderFailsCleanly() throws IOException {
+        Path notADir = dir.resolve("plain");
+        Files.writeString(notADir, "x");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RawTensorFile.write(notADir.resolve("t.raw"), Tensor.vector(1f)));
+        assertTrue(e.getMessage().contains("cannot write"), e.getMessage());
+        assertEquals("x", Files.readString(notADir));
+    }
+
+    @Test
+    void writeOverADirectoryLeavesNoTemporaryFile() throws IOException {
+        Path target = dir.resolve("adir");
+        Files.createDirectories(target.resolve("child"));
+        assertThrows(IllegalArgumentException.class, () -> AtomicFile.write(target, new byte[] {1}));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(1, s.count(), "temporary file left behind");
+        }
+        assertTrue(Files.isDirectory(target.resolve("child")));
+    }
 }
