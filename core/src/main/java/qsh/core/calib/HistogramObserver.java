@@ -48,7 +48,7 @@ public final class HistogramObserver {
         } else {
             cover(mm[0], mm[1]);
         }
-        range.observe(data, from, to); // cheap second pass; keeps the exact true min/max and counts
+        range.add(mm[0], mm[1], to - from); // the exact true range and counts
         int bins = counts.length;
         double inv = 1.0 / binWidth;
         double lo = lowerEdge;

@@ -34,9 +34,14 @@ public final class RangeObserver {
             return;
         }
         float[] mm = minMax(tensor, batches, data, from, to);
-        min = Math.min(min, mm[0]);
-        max = Math.max(max, mm[1]);
-        count += to - from;
+        add(mm[0], mm[1], to - from);
+    }
+
+    /** Records one already-checked batch with true range [batchMin, batchMax] and {@code n} values. */
+    void add(float batchMin, float batchMax, long n) {
+        min = Math.min(min, batchMin);
+        max = Math.max(max, batchMax);
+        count += n;
         batches++;
     }
 

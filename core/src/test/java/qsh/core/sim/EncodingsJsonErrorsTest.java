@@ -178,4 +178,28 @@ class EncodingsJsonErrorsTest {
                 + " 'param_encodings': {}}"), "x", EncoderOptions.DEFAULTS);
         assertEquals(1e-4, o.activations().get("a").get(0).max(), 1e-12);
     }
+
+    /** Spec "INT32 Overrides": an op's inputs and outputs overridden to 32-bit integers (bitwidth only, or a range). */
+    @Test
+    void int32Overrides() {
+        QuantOverrides o = EncodingsJson.parse(q("{'activation_encodings': {'op2_in': [{'bitwidth': 32, 'dtype': 'int'}],"
+                + " 'op2_out': [{'bitwidth': 32, 'dtype': 'int', 'min': -4.0, 'max': 4.0}]}, 'param_encodings': {}}"),
+                "x", EncoderOptions.DEFAULTS);
+        assertEquals(32, o.activationBitwidths().get("op2_in"));
+        Encoding out = o.activations().get("op2_out").get(0);
+        assertEquals(32, out.bitwidth());
+        assertEquals(8.0 / 4294967295.0, out.scale(), 1e-22);
+    }
+
+    /** 1.0.0 FLOAT entries need only name, dtype and bw; an INT entry without scale/offset is bitwidth-only. */
+    @Test
+    void v1MinimalEntries() {
+        QuantOverrides o = EncodingsJson.parse(q("{'version': '1.0.0', 'activation_encodings': [{'name': 'a', 'dtype':"
+                + " 'FLOAT', 'bw': 16}, {'name': 'b', 'dtype': 'INT', 'bw': 16}], 'param_encodings': [{'name': 'w',"
+                + " 'dtype': 'INT', 'enc_type': 'PER_TENSOR', 'bw': 8, 'is_sym': true, 'scale': [0.5], 'offset': [-128]}]}"),
+                "x", EncoderOptions.DEFAULTS);
+        assertEquals(List.of(Encoding.floatingPoint(16)), o.activations().get("a"));
+        assertEquals(16, o.activationBitwidths().get("b"));
+        assertEquals(Encoding.symmetricFromAbsMax(8, 63.5), o.params().get("w").get(0));
+    }
 }
