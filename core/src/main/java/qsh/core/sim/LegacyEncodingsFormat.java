@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import qsh.core.quant.Encoding;
@@ -41,9 +40,7 @@ final class LegacyEncodingsFormat {
     /** Reads one section object into {@code full} / {@code bitwidthOnly}. */
     static void readSection(JsonNode section, String where, EncoderOptions options,
                             Map<String, List<Encoding>> full, Map<String, Integer> bitwidthOnly) {
-        Iterator<Map.Entry<String, JsonNode>> it = section.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : section.properties()) {
             String tensor = e.getKey();
             String tensorWhere = where + " '" + tensor + "'";
             JsonNode list = e.getValue();
