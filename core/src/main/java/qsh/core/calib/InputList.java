@@ -89,7 +89,8 @@ public final class InputList {
         List<String> tensors = List.of();
         boolean sawLayers = false;
         boolean sawTensors = false;
-        String[] lines = text.split("\r?\n|\r", -1);
+        String body = text.startsWith("\uFEFF") ? text.substring(1) : text; // a UTF-8 byte-order mark is not a path
+        String[] lines = body.split("\r?\n|\r", -1);
         for (int i = 0; i < lines.length; i++) {
             int lineNo = i + 1;
             String where = sourceName + ":" + lineNo;

@@ -61,7 +61,7 @@ public final class EncodingsJson {
 
     /** Parses JSON text; {@code sourceName} (usually the file name) prefixes every error. */
     public static QuantOverrides parse(String json, String sourceName, EncoderOptions options) {
-        JsonNode root = parseTree(json, sourceName);
+        JsonNode root = parseTree(json.startsWith("\uFEFF") ? json.substring(1) : json, sourceName);
         if (!root.isObject()) {
             throw new IllegalArgumentException(sourceName + ": expected a JSON object with activation_encodings and"
                     + " param_encodings, got " + EntryFields.kind(root));

@@ -102,4 +102,10 @@ class InputListTest {
         InputList l = InputList.parse("in:=x/y.raw\n", Path.of("/data/cal"), "mem", false);
         assertEquals(Path.of("/data/cal/x/y.raw"), l.entries().get(0).inputs().get("in"));
     }
+
+    @Test
+    void byteOrderMarkIsIgnored() throws IOException {
+        touch("a.raw");
+        assertEquals(List.of("L"), InputList.read(list("\uFEFF#L\na.raw\n")).outputLayers());
+    }
 }

@@ -134,6 +134,12 @@ class EncodingsJsonErrorsTest {
     }
 
     @Test
+    void byteOrderMarkIsIgnored() {
+        assertTrue(EncodingsJson.parse("\uFEFF" + q("{'activation_encodings': {}, 'param_encodings': {}}"), "x",
+                EncoderOptions.DEFAULTS).isEmpty());
+    }
+
+    @Test
     void missingFileNamesThePath() {
         Path p = dir.resolve("none.json");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EncodingsJson.read(p));
