@@ -29,6 +29,12 @@ import qsh.core.quant.EncoderOptions;
  * first example) is read by the shape of its sections (objects → dict form, lists → 1.0.0). Every error is one
  * line: syntax errors give {@code FILE:LINE:COLUMN}, entry errors name the file, section, tensor and field.
  * Writing goes through a temporary file and an atomic rename, so the target is whole or untouched.
+ *
+ * <p>Decisions: scale/offset are recomputed from bitwidth/min/max (1.0.0: from scale/offset, see
+ * {@link V1EncodingsFormat}); a per-channel list that is not symmetric with offset -2^(bw-1) is an error, not
+ * silently re-gridded; an int entry with only a bitwidth is kept as a bitwidth-only override
+ * ({@link QuantOverrides#activationBitwidths()}); unknown fields are ignored; offsets are written in AIMET's sign
+ * (≤ 0) via {@link Encoding#aimetOffset()}.
  */
 public final class EncodingsJson {
     private static final JsonMapper MAPPER = JsonMapper.builder()
