@@ -1,0 +1,105 @@
+package qsh.core.calib;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.core.tensor.Tensor;
+
+/**
+ * An input list checked against a model's inputs (spec "Quantizing a Model": the list's inputs "should match
+ * exactly" the model's): names agree, every input has batch 1 (spec "qairt-quantizer"), and each line loads as
+ * one {@code Map<input name, Tensor>}. Tensors are read one line at a time, so memory stays one inference.
+ */
+public final class CalibrationInputs {
+    private final InputList list;
+    private final Map<String, int[]> shapes;
+    private final String source;
+
+    /**
+     * Checks {@code list} against {@code modelInputs} (input name → shape, in model order). A plain-path list needs a
+     * single-input model; a named list must name exactly the model's inputs.
+     */
+    public CalibrationInputs(InputList list, Map<String, int[]> modelInputs) {
+        this.list = list;
+        this.source = list.file() == null ? "input list" : list.file().toString();
+        if (modelInputs.isEmpty()) {
+            throw new IllegalArgumentException(source + ": the model has no inputs to calibrate");
+        }
+        Map<String, int[]> s = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> e : modelInputs.entrySet()) {
+            RawTensorFile.checkBatchOne(e.getKey(), e.getValue());
+            s.put(e.getKey(), e.getValue().clone());
+        }
+        this.shapes = Collections.unmodifiableMap(s);
+        InputList.Entry first = list.entries().get(0);
+        String where = source + ":" + first.line();
+        if (!list.named()) {
+            if (shapes.size() != 1) {
+                throw new IllegalArgumentException(where + ": a plain path gives one input, but the model has inputs "
+                        + shapes.keySet() + ": write name:=path for each of them");
+            }
+            return;
+        }
+        for (String name : first.inputs().keySet()) {
+            if (!shapes.containsKey(name)) {
+                throw new IllegalArgumentException(where + ": '" + name + "' is not an input of the model (inputs: "
+                        + shapes.keySet() + "): fix the name");
+            }
+        }
+        for (String name : shapes.keySet()) {
+            if (!first.inputs().containsKey(name)) {
+                throw new IllegalArgumentException(where + ": model input '" + name + "' has no file on this line:"
+                        + " add " + name + ":=path");
+            }
+        }
+    }
+
+    /** Number of inferences. */
+    public int size() {
+        return list.size();
+    }
+
+    /** The model's inputs (name → shape) this list was checked against. */
+    public Map<String, int[]> inputShapes() {
+        return shapes;
+    }
+
+    /** The files of inference {@code index} by model input name. */
+    public Map<String, Path> files(int index) {
+        InputList.Entry e = list.entries().get(index);
+        if (!e.named()) {
+            return Map.of(shapes.keySet().iterator().next(), e.single());
+        }
+        return e.inputs();
+    }
+
+    /**
+     * Reads inference {@code index}: one tensor per model input, in model order. A bad raw file is an error
+     * prefixed with the list's {@code FILE:LINE}.
+     */
+    public Map<String, Tensor> load(int index) {
+        InputList.Entry e = list.entries().get(index);
+        Map<String, Path> files = files(index);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> in : shapes.entrySet()) {
+            try {
+                out.put(in.getKey(), RawTensorFile.read(files.get(in.getKey()), in.getKey(), in.getValue()));
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(source + ":" + e.line() + ": " + ex.getMessage(), ex);
+            }
+        }
+        return out;
+    }
+
+    /** The list's line numbers, one per inference (for progress and error reports). */
+    public List<Integer> lines() {
+        List<Integer> out = new ArrayList<>();
+        for (InputList.Entry e : list.entries()) {
+            out.add(e.line());
+        }
+        return out;
+    }
+}
