@@ -1,10 +1,112 @@
 package qsh.shell;
 
-/** qsh entry point (placeholder until the REPL lands). */
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import qsh.commands.Interpreter;
+import qsh.commands.ScriptRunner;
+import qsh.commands.spi.CommandException;
+
+/**
+ * qsh's entry point. {@code qsh} starts the REPL (or reads commands from stdin when it is not a terminal),
+ * {@code qsh FILE.qsh [--echo] [--keep-going]} replays a script, {@code qsh -c 'LINE'} runs one command.
+ * Exit codes: 0 success, 1 a command failed, 2 bad usage.
+ */
 public final class Main {
+    /** Exit code when a command or script line failed. */
+    public static final int EXIT_FAILED = 1;
+    /** Exit code for bad command-line usage. */
+    public static final int EXIT_USAGE = 2;
+
     private Main() {}
 
     public static void main(String[] args) {
-        System.out.println("qsh 0.1.0");
+        int code = run(args, System.in, System.out, System.err, System.console() != null);
+        System.exit(code);
+    }
+
+    /** Runs qsh with {@code args}; returns the exit code (tests call this in-process). */
+    public static int run(String[] args, java.io.InputStream in, PrintStream out, PrintStream err, boolean terminal) {
+        boolean echo = false;
+        boolean keepGoing = false;
+        String command = null;
+        String file = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--echo":
+                    echo = true;
+                    break;
+                case "--keep-going":
+                    keepGoing = true;
+                    break;
+                case "-c":
+                    if (i + 1 >= args.length) {
+                        err.println("qsh: -c needs a command line, e.g. qsh -c 'encode [1, 2] --bw 8'");
+                        return EXIT_USAGE;
+                    }
+                    command = args[++i];
+                    break;
+                case "-h":
+                case "--help":
+                    out.println("usage: qsh [FILE.qsh [--echo] [--keep-going]] | qsh -c 'COMMAND LINE'");
+                    out.println("  no arguments: interactive shell (reads stdin as a script when it is not a terminal)");
+                    return 0;
+                default:
+                    if (args[i].startsWith("-")) {
+                        err.println("qsh: unknown option " + args[i] + " (try qsh --help)");
+                        return EXIT_USAGE;
+                    }
+                    if (file != null) {
+                        err.println("qsh: one script at a time (got " + file + " and " + args[i] + ")");
+                        return EXIT_USAGE;
+                    }
+                    file = args[i];
+            }
+        }
+        Interpreter interp = new Interpreter();
+        Renderer renderer = new Renderer(out, err, interp.session(), terminal && file == null && command == null);
+        interp.sink(renderer.sink());
+        if (command != null) {
+            try {
+                renderer.print(interp.execute(command));
+                return 0;
+            } catch (CommandException e) {
+                renderer.error(e.getMessage());
+                return EXIT_FAILED;
+            }
+        }
+        if (file != null) {
+            try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+                return replay(interp, renderer, r, file, echo, keepGoing);
+            } catch (NoSuchFileException e) {
+                err.println("qsh: no such script: " + file);
+                return EXIT_USAGE;
+            } catch (IOException e) {
+                err.println("qsh: cannot read " + file + ": " + e.getMessage());
+                return EXIT_USAGE;
+            }
+        }
+        if (terminal) {
+            return new Repl(interp).run();
+        }
+        try {
+            return replay(interp, renderer, new InputStreamReader(in, StandardCharsets.UTF_8), "<stdin>", echo, keepGoing);
+        } catch (IOException e) {
+            err.println("qsh: cannot read standard input: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+    }
+
+    private static int replay(Interpreter interp, Renderer renderer, Reader r, String source, boolean echo,
+                              boolean keepGoing) throws IOException {
+        List<ScriptRunner.Failure> fails = new ScriptRunner(interp).run(r, source, echo, keepGoing,
+                f -> renderer.line(f.toString()));
+        return fails.isEmpty() ? 0 : EXIT_FAILED;
     }
 }

@@ -1,0 +1,73 @@
+package qsh.commands;
+
+import java.util.Locale;
+
+/** Number and tensor formatting shared by command results (NumPy-style summaries with edge items). */
+public final class Format {
+    private Format() {}
+
+    /** A number with up to 7 significant digits, plain notation for ordinary magnitudes. */
+    public static String num(double v) {
+        if (v == 0) {
+            return "0";
+        }
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        double a = Math.abs(v);
+        java.math.BigDecimal b = new java.math.BigDecimal(v).round(new java.math.MathContext(7)).stripTrailingZeros();
+        if (a >= 1e-5 && a < 1e9) {
+            return b.toPlainString();
+        }
+        return String.format(Locale.ROOT, "%.6e", v);
+    }
+
+    /** A flat array summarised with {@code edge} items at each end of every axis (NumPy's default style). */
+    public static String values(float[] d, int[] shape, int edge) {
+        StringBuilder sb = new StringBuilder();
+        appendAxis(sb, d, shape, 0, 0, edge, false);
+        return sb.toString();
+    }
+
+    /** The same for grid (integer) values stored in a float array. */
+    public static String ints(float[] d, int[] shape, int edge) {
+        StringBuilder sb = new StringBuilder();
+        appendAxis(sb, d, shape, 0, 0, edge, true);
+        return sb.toString();
+    }
+
+    private static void appendAxis(StringBuilder sb, float[] d, int[] shape, int axis, int offset, int edge, boolean ints) {
+        if (shape.length == 0) {
+            sb.append(ints ? Long.toString((long) d[offset]) : num(d[offset]));
+            return;
+        }
+        int n = shape[axis];
+        int stride = 1;
+        for (int i = axis + 1; i < shape.length; i++) {
+            stride *= shape[i];
+        }
+        sb.append('[');
+        boolean cut = n > 2 * edge;
+        for (int i = 0; i < n; i++) {
+            if (cut && i == edge) {
+                sb.append("..., ");
+                i = n - edge;
+            }
+            if (axis == shape.length - 1) {
+                float v = d[offset + i];
+                sb.append(ints ? Long.toString((long) v) : num(v));
+            } else {
+                appendAxis(sb, d, shape, axis + 1, offset + i * stride, edge, ints);
+            }
+            if (i < n - 1) {
+                sb.append(", ");
+            }
+        }
+        sb.append(']');
+    }
+
+    /** A shape as {@code [2, 3]}. */
+    public static String shape(int[] shape) {
+        return java.util.Arrays.toString(shape);
+    }
+}

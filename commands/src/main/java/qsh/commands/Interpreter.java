@@ -1,0 +1,111 @@
+package qsh.commands;
+
+import java.util.List;
+import qsh.commands.builtin.ExitCommand;
+import qsh.commands.builtin.RunCommand;
+import qsh.commands.builtin.TraceCommand;
+import qsh.commands.builtin.VersionCommand;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.Result;
+import qsh.commands.spi.Tokenizer;
+
+/**
+ * Evaluates one command line against the session (the JShell split: this is the evaluation API; the
+ * shell module drives it and renders what comes back).
+ */
+public final class Interpreter {
+    /** Where results of nested evaluation (scripts run with {@code run}) go; supplied by the shell. */
+    public interface Sink {
+        /** A command produced a result. */
+        void emit(Outcome outcome);
+
+        /** A script line is about to run (for {@code --echo}). */
+        void echo(String line);
+    }
+
+    /**
+     * What one line produced.
+     *
+     * @param command the command that ran (null for a blank line)
+     * @param result  its result
+     * @param json    whether {@code --json} was asked
+     * @param nanos   time taken
+     * @param exit    whether the session should end
+     */
+    public record Outcome(String command, Result result, boolean json, long nanos, boolean exit) {}
+
+    private final Session session;
+    private final CommandRegistry registry;
+    private Sink sink = new Sink() {
+        @Override
+        public void emit(Outcome outcome) {}
+
+        @Override
+        public void echo(String line) {}
+    };
+
+    /** An interpreter over a new session with the standard commands. */
+    public Interpreter() {
+        this(new Session(), CommandRegistry.standard());
+    }
+
+    /** An interpreter over {@code session} with {@code registry} (session-level commands are added). */
+    public Interpreter(Session session, CommandRegistry registry) {
+        this.session = session;
+        this.registry = registry;
+        registry.add(new RunCommand(this));
+        registry.add(new TraceCommand());
+        registry.add(new VersionCommand());
+        registry.add(new ExitCommand());
+    }
+
+    /** The session. */
+    public Session session() {
+        return session;
+    }
+
+    /** The commands. */
+    public CommandRegistry registry() {
+        return registry;
+    }
+
+    /** Sets where nested script output goes. */
+    public void sink(Sink s) {
+        this.sink = s;
+    }
+
+    /** The current sink. */
+    public Sink sink() {
+        return sink;
+    }
+
+    /**
+     * Runs one line. Errors come back as {@link CommandException} with one clear line; any other exception
+     * is wrapped (its stack trace kept for {@code trace}).
+     */
+    public Outcome execute(String line) {
+        List<String> words = Tokenizer.split(line);
+        if (words.isEmpty()) {
+            return new Outcome(null, Result.EMPTY, false, 0, false);
+        }
+        Command c = registry.get(words.get(0));
+        long t0 = System.nanoTime();
+        try {
+            Args args = Args.parse(c.spec(), words.subList(1, words.size()));
+            Result r = c.run(args, session);
+            return new Outcome(c.spec().name(), r, args.json(), System.nanoTime() - t0, c instanceof ExitCommand);
+        } catch (CommandException e) {
+            session.lastError(e);
+            throw e;
+        } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+            session.lastError(e);
+            throw new CommandException(c.spec().name() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            session.lastError(e);
+            throw new CommandException(c.spec().name() + ": internal error " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + " (type 'trace' for details)", e);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package qsh.commands;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import qsh.commands.spi.CommandException;
+import qsh.core.quant.EncoderOptions;
+import qsh.core.quant.QuantMode;
+import qsh.core.quant.Rounding;
+
+/** Every user setting in one place ({@code set} lists them). Immutable; {@link #with} returns a changed copy. */
+public record Settings(Rounding rounding, double minRange, int bitwidth, QuantMode mode, String feedback,
+                       boolean timing, String colour, double percentile, int bins) {
+    /** The defaults: half-even, min range 0.0001, 8 bits, tf, normal feedback, no timing, colour auto. */
+    public static final Settings DEFAULTS = new Settings(Rounding.HALF_EVEN, EncoderOptions.SPEC_MIN_RANGE, 8,
+            QuantMode.TF, "normal", false, "auto", 99.99, 512);
+
+    /** The setting names with their current values, as shown by {@code set}. */
+    public Map<String, String> asMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("rounding", rounding == Rounding.HALF_EVEN ? "half-even" : "half-away");
+        m.put("min-range", fmt(minRange));
+        m.put("bitwidth", Integer.toString(bitwidth));
+        m.put("mode", mode.id());
+        m.put("percentile", fmt(percentile));
+        m.put("bins", Integer.toString(bins));
+        m.put("feedback", feedback);
+        m.put("timing", timing ? "on" : "off");
+        m.put("colour", colour);
+        return m;
+    }
+
+    /** One-line descriptions of the settings, for help and completion. */
+    public static Map<String, String> descriptions() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("rounding", "grid rounding: half-even (ONNX QuantizeLinear rule) | half-away");
+        m.put("min-range", "smallest encoding range (spec: 0.0001)");
+        m.put("bitwidth", "default bitwidth for encode/quantize (2-16, or 32)");
+        m.put("mode", "default encoder: tf | symmetric | enhanced | adjusted | percentile");
+        m.put("percentile", "percentile used by the percentile encoder (50-100]");
+        m.put("bins", "histogram bins for enhanced/percentile");
+        m.put("feedback", "silent | normal | verbose (verbose explains every step)");
+        m.put("timing", "on | off: print each command's time");
+        m.put("colour", "auto | on | off");
+        return m;
+    }
+
+    /** A copy with {@code name} set to {@code value}; validates and names the allowed values on error. */
+    public Settings with(String name, String value) {
+        String v = value.toLowerCase(Locale.ROOT);
+        try {
+            switch (name) {
+                case "rounding":
+                    if (v.equals("half-even")) {
+                        return new Settings(Rounding.HALF_EVEN, minRange, bitwidth, mode, feedback, timing, colour, percentile, bins);
+                    }
+                    if (v.equals("half-away")) {
+                        return new Settings(Rounding.HALF_AWAY_FROM_ZERO, minRange, bitwidth, mode, feedback, timing, colour, percentile, bins);
+                    }
+                    throw new CommandException("rounding must be half-even or half-away, not '" + value + "'");
+                case "min-range": {
+                    double d = Double.parseDouble(v);
+                    new EncoderOptions(d, rounding, percentile, bins);
+                    return new Settings(rounding, d, bitwidth, mode, feedback, timing, colour, percentile, bins);
+                }
+                case "bitwidth": {
+                    int b = Integer.parseInt(v);
+                    qsh.core.quant.Encoding.checkIntBitwidth(b);
+                    return new Settings(rounding, minRange, b, mode, feedback, timing, colour, percentile, bins);
+                }
+                case "mode":
+                    return new Settings(rounding, minRange, bitwidth, QuantMode.parse(v), feedback, timing, colour, percentile, bins);
+                case "percentile": {
+                    double d = Double.parseDouble(v);
+                    new EncoderOptions(minRange, rounding, d, bins);
+                    return new Settings(rounding, minRange, bitwidth, mode, feedback, timing, colour, d, bins);
+                }
+                case "bins": {
+                    int b = Integer.parseInt(v);
+                    new EncoderOptions(minRange, rounding, percentile, b);
+                    return new Settings(rounding, minRange, bitwidth, mode, feedback, timing, colour, percentile, b);
+                }
+                case "feedback":
+                    if (!v.matches("silent|normal|verbose")) {
+                        throw new CommandException("feedback must be silent, normal or verbose, not '" + value + "'");
+                    }
+                    return new Settings(rounding, minRange, bitwidth, mode, v, timing, colour, percentile, bins);
+                case "timing":
+                    if (!v.matches("on|off")) {
+                        throw new CommandException("timing must be on or off, not '" + value + "'");
+                    }
+                    return new Settings(rounding, minRange, bitwidth, mode, feedback, v.equals("on"), colour, percentile, bins);
+                case "colour":
+                case "color":
+                    if (!v.matches("auto|on|off")) {
+                        throw new CommandException("colour must be auto, on or off, not '" + value + "'");
+                    }
+                    return new Settings(rounding, minRange, bitwidth, mode, feedback, timing, v, percentile, bins);
+                default:
+                    throw new CommandException("unknown setting '" + name + "'"
+                            + qsh.commands.spi.Suggest.hint(name, descriptions().keySet(), "") + "; type 'set' to list them");
+            }
+        } catch (CommandException e) {
+            throw e;
+        } catch (NumberFormatException e) {
+            throw new CommandException(name + " needs a number, not '" + value + "'");
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
+        }
+    }
+
+    /** The encoder options these settings imply. */
+    public EncoderOptions encoderOptions() {
+        return new EncoderOptions(minRange, rounding, percentile, bins);
+    }
+
+    private static String fmt(double d) {
+        return Format.num(d);
+    }
+}

@@ -1,0 +1,72 @@
+package qsh.commands.builtin;
+
+import java.util.List;
+import java.util.Map;
+import qsh.commands.Format;
+import qsh.commands.Operands;
+import qsh.commands.Session;
+import qsh.commands.SessionTensor;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Result;
+import qsh.core.quant.Encoding;
+import qsh.core.quant.PerChannel;
+import qsh.core.quant.QuantKernels;
+import qsh.core.tensor.Tensor;
+
+/** {@code quantize}: stores the grid values of a tensor as a new session tensor that keeps its encoding. */
+public final class QuantizeCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("quantize", "encodings",
+            "quantize a tensor onto its grid [0, 2^bw-1] and keep the result (with its encoding) as a new tensor",
+            "TENSOR", EncodeCommand.concat(Operands.ENCODING_OPTIONS,
+                    OptionSpec.value("as", "NAME", "name of the result (default: TENSOR_q)")),
+            List.of("quantize x --bw 8", "quantize w --mode symmetric --per-channel 0 --as wq"),
+            List.of("dequantize", "encode", "pack"), true);
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        String name = args.positional(0, "a tensor name");
+        args.atMost(1);
+        SessionTensor src = session.tensor(name);
+        if (src.kind().equals("quantized")) {
+            throw new CommandException("'" + name + "' is already quantized; dequantize it first");
+        }
+        String out = args.get("as").orElse(name + "_q");
+        Session.checkName(out);
+        int bw = Operands.bitwidth(args, session);
+        if (bw == 32) {
+            throw new CommandException("32-bit grid values do not fit a float32 session tensor exactly; use 'encode --bw 32'");
+        }
+        Tensor t = src.tensor();
+        int axis = Operands.axis(args, t);
+        var opts = session.settings().encoderOptions();
+        List<Encoding> encs = axis < 0
+                ? List.of(Operands.encoder(args, session).encode(t.data(), 0, t.size(), bw, opts, qsh.core.quant.Explanation.NONE))
+                : PerChannel.encode(t, axis, Operands.encoder(args, session), bw, opts, qsh.core.quant.Explanation.NONE);
+        int[] q;
+        if (axis < 0) {
+            q = new int[t.size()];
+            QuantKernels.quantize(t.data(), 0, t.size(), encs.get(0), opts.rounding(), q, 0);
+        } else {
+            q = QuantKernels.quantizePerChannel(t, axis, encs, opts.rounding());
+        }
+        float[] qf = new float[q.length];
+        for (int i = 0; i < q.length; i++) {
+            qf[i] = q[i];
+        }
+        Tensor qt = Tensor.of(t.shape(), qf);
+        String origin = "quantize " + name + " " + Operands.mode(args, session).id() + " " + bw + " bits"
+                + (axis >= 0 ? " per-channel axis " + axis : "");
+        session.put(new SessionTensor(out, qt, "quantized", encs, axis, origin));
+        return Result.of(Map.of("name", out, "shape", qt.shape(), "bitwidth", bw, "channels", encs.size()),
+                List.of(out + " = " + origin + " " + Format.shape(qt.shape()) + ": " + Format.ints(qf, qt.shape(), 3)));
+    }
+}

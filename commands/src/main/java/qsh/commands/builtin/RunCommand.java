@@ -1,0 +1,62 @@
+package qsh.commands.builtin;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import qsh.commands.Interpreter;
+import qsh.commands.ScriptRunner;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Result;
+
+/** {@code run FILE.qsh}: replays a script in this session; stops at its first error with FILE:LINE. */
+public final class RunCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("run", "session", "replay a .qsh script in this session",
+            "FILE.qsh", List.of(OptionSpec.flag("echo", "print each command before its output")),
+            List.of("run scripts/01-tf-encoding.qsh", "run lesson.qsh --echo"), List.of("help"), false);
+
+    private final Interpreter interpreter;
+    private int depth;
+
+    /** A run command driving {@code interpreter}. */
+    public RunCommand(Interpreter interpreter) {
+        this.interpreter = interpreter;
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        String file = args.positional(0, "a script file");
+        args.atMost(1);
+        if (depth >= 8) {
+            throw new CommandException("run: scripts nested more than 8 deep (does a script run itself?)");
+        }
+        Path p = Path.of(file);
+        depth++;
+        try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            List<ScriptRunner.Failure> fails = new ScriptRunner(interpreter).run(r, file, args.has("echo"), false, f -> { });
+            if (!fails.isEmpty()) {
+                throw new CommandException(fails.get(0).toString());
+            }
+        } catch (NoSuchFileException e) {
+            throw new CommandException("run: no such file " + file);
+        } catch (IOException e) {
+            throw new CommandException("run: cannot read " + file + ": " + e.getMessage());
+        } finally {
+            depth--;
+        }
+        return Result.EMPTY;
+    }
+}

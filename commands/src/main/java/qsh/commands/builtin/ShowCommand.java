@@ -1,0 +1,62 @@
+package qsh.commands.builtin;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.commands.Format;
+import qsh.commands.Session;
+import qsh.commands.SessionTensor;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Result;
+import qsh.core.quant.Encoding;
+import qsh.core.tensor.TensorStats;
+
+/** {@code show NAME}: a header (name, shape, dtype, encoding, stats) and a summarised body. */
+public final class ShowCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("show", "tensors",
+            "print a tensor: header with shape, dtype, encoding and statistics, then its values (summarised)",
+            "TENSOR", List.of(OptionSpec.value("edge", "N", "items shown at each end of every axis (default 3)")),
+            List.of("show x", "show w --edge 5"), List.of("let", "tensors", "hist"), true);
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        SessionTensor st = session.tensor(args.positional(0, "a tensor name"));
+        args.atMost(1);
+        int edge = Math.max(1, args.getInt("edge", 3));
+        TensorStats s = TensorStats.of(st.tensor());
+        List<String> lines = new ArrayList<>();
+        lines.add(st.name() + ": " + st.dtype() + " " + Format.shape(st.tensor().shape()) + "  (" + st.origin() + ")");
+        lines.add("  stats: min " + Format.num(s.min()) + ", max " + Format.num(s.max()) + ", mean " + Format.num(s.mean())
+                + ", std " + Format.num(s.std()) + ", count " + s.count());
+        for (int i = 0; i < st.encodings().size(); i++) {
+            lines.add("  encoding" + (st.axis() >= 0 ? " [" + i + "]" : "") + ": " + EncodeCommand.describe(st.encodings().get(i)));
+        }
+        boolean ints = st.kind().equals("quantized");
+        lines.add("  " + (ints ? Format.ints(st.tensor().data(), st.tensor().shape(), edge)
+                : Format.values(st.tensor().data(), st.tensor().shape(), edge)));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("name", st.name());
+        data.put("dtype", st.dtype());
+        data.put("shape", st.tensor().shape());
+        data.put("origin", st.origin());
+        data.put("stats", s);
+        List<Map<String, Object>> encs = new ArrayList<>();
+        for (Encoding e : st.encodings()) {
+            encs.add(EncodeCommand.json(e));
+        }
+        data.put("encodings", encs);
+        if (st.tensor().size() <= EncodeCommand.JSON_VALUES_LIMIT) {
+            data.put("values", st.tensor().data());
+        }
+        return Result.of(data, lines);
+    }
+}

@@ -1,0 +1,35 @@
+package qsh.commands.builtin;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.Result;
+
+/** {@code version}: qsh's version and the Java runtime it runs on. */
+public final class VersionCommand implements Command {
+    /** qsh's version. */
+    public static final String VERSION = "0.1.0";
+
+    private static final CommandSpec SPEC = new CommandSpec("version", "session", "qsh and Java versions", "", List.of(),
+            List.of("version", "version --json"), List.of("help"), true);
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        args.atMost(0);
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("qsh", VERSION);
+        m.put("java", System.getProperty("java.version"));
+        m.put("vm", System.getProperty("java.vm.name"));
+        m.put("javascript", "not available yet (planned: GraalJS, created on first use)");
+        return Result.of(m, List.of("qsh " + VERSION + " on Java " + m.get("java") + " (" + m.get("vm") + ")"));
+    }
+}

@@ -1,0 +1,129 @@
+package qsh.commands.spi;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The parsed words of one invocation, checked against the command's spec. */
+public final class Args {
+    private final CommandSpec spec;
+    private final List<String> positional;
+    private final Map<String, String> options;
+
+    private Args(CommandSpec spec, List<String> positional, Map<String, String> options) {
+        this.spec = spec;
+        this.positional = positional;
+        this.options = options;
+    }
+
+    /** Parses {@code words} (without the command name); unknown options and bad choices are one-line errors. */
+    public static Args parse(CommandSpec spec, List<String> words) {
+        List<String> pos = new ArrayList<>();
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if (w.startsWith("--") && w.length() > 2) {
+                String name = w.substring(2);
+                String inline = null;
+                int eq = name.indexOf('=');
+                if (eq > 0) {
+                    inline = name.substring(eq + 1);
+                    name = name.substring(0, eq);
+                }
+                final String n = name;
+                OptionSpec o = spec.option(n).orElseThrow(() -> new CommandException(
+                        "unknown option --" + n + " for '" + spec.name() + "'" + Suggest.hint(n,
+                                spec.allOptions().stream().map(OptionSpec::name).toList(), "--")
+                                + " (see: help " + spec.name() + ")"));
+                String value;
+                if (o.isFlag()) {
+                    value = inline == null ? "true" : inline;
+                } else if (inline != null) {
+                    value = inline;
+                } else {
+                    if (i + 1 >= words.size()) {
+                        throw new CommandException("option --" + n + " needs a value: " + o.usage());
+                    }
+                    value = words.get(++i);
+                }
+                if (!o.choices().isEmpty() && !o.choices().contains(value)) {
+                    throw new CommandException("--" + n + " must be one of " + String.join(", ", o.choices())
+                            + ", not '" + value + "'");
+                }
+                opts.put(n, value);
+            } else {
+                pos.add(w);
+            }
+        }
+        return new Args(spec, Collections.unmodifiableList(pos), opts);
+    }
+
+    /** The positional words. */
+    public List<String> positional() {
+        return positional;
+    }
+
+    /** Positional word {@code i}, or an error naming what is missing. */
+    public String positional(int i, String what) {
+        if (i >= positional.size()) {
+            throw new CommandException(spec.name() + ": missing " + what + " (usage: " + spec.synopsis() + ")");
+        }
+        return positional.get(i);
+    }
+
+    /** Fails when more than {@code n} positional words were given. */
+    public void atMost(int n) {
+        if (positional.size() > n) {
+            throw new CommandException(spec.name() + ": unexpected argument '" + positional.get(n) + "' (usage: "
+                    + spec.synopsis() + ")");
+        }
+    }
+
+    /** Whether a flag or option was given. */
+    public boolean has(String name) {
+        return options.containsKey(name);
+    }
+
+    /** An option's raw value. */
+    public Optional<String> get(String name) {
+        return Optional.ofNullable(options.get(name));
+    }
+
+    /** An integer option, or {@code dflt}; a non-integer is a one-line error. */
+    public int getInt(String name, int dflt) {
+        String v = options.get(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new CommandException("--" + name + " needs an integer, not '" + v + "'");
+        }
+    }
+
+    /** A number option, or {@code dflt}. */
+    public double getDouble(String name, double dflt) {
+        String v = options.get(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            double d = Double.parseDouble(v);
+            if (!Double.isFinite(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new CommandException("--" + name + " needs a finite number, not '" + v + "'");
+        }
+    }
+
+    /** Whether {@code --json} was given. */
+    public boolean json() {
+        return has("json");
+    }
+}

@@ -1,0 +1,38 @@
+package qsh.commands.spi;
+
+import java.util.List;
+
+/**
+ * One option of a command: {@code --name VALUE} (or a flag when {@code valueName} is null).
+ *
+ * @param name        long name without dashes
+ * @param valueName   placeholder shown in help (null for a flag)
+ * @param description one line for help and hints
+ * @param choices     allowed values (empty = free)
+ */
+public record OptionSpec(String name, String valueName, String description, List<String> choices) {
+    /** A flag (no value). */
+    public static OptionSpec flag(String name, String description) {
+        return new OptionSpec(name, null, description, List.of());
+    }
+
+    /** An option taking a free value. */
+    public static OptionSpec value(String name, String valueName, String description) {
+        return new OptionSpec(name, valueName, description, List.of());
+    }
+
+    /** An option taking one of {@code choices}. */
+    public static OptionSpec choice(String name, String description, String... choices) {
+        return new OptionSpec(name, String.join("|", choices), description, List.of(choices));
+    }
+
+    /** True when the option takes no value. */
+    public boolean isFlag() {
+        return valueName == null;
+    }
+
+    /** {@code --name VALUE} as shown in a synopsis. */
+    public String usage() {
+        return isFlag() ? "--" + name : "--" + name + " " + valueName;
+    }
+}

@@ -1,0 +1,123 @@
+package qsh.shell;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.DefaultParser;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.AttributedString;
+import org.jline.widget.AutosuggestionWidgets;
+import org.jline.widget.TailTipWidgets;
+import org.jline.console.CmdDesc;
+import org.jline.console.ArgDesc;
+import qsh.commands.Interpreter;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.OptionSpec;
+
+/**
+ * The interactive loop: JLine line editing, history in ~/.qsh_history, completion and argument hints from
+ * the command specs, Ctrl-C interrupting the running command (not the session), Ctrl-D or exit to leave.
+ */
+final class Repl {
+    private final Interpreter interp;
+
+    Repl(Interpreter interp) {
+        this.interp = interp;
+    }
+
+    int run() {
+        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+            return loop(terminal);
+        } catch (IOException e) {
+            System.err.println("qsh: cannot open the terminal: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
+    }
+
+    private int loop(Terminal terminal) {
+        PrintStream out = new PrintStream(terminal.output(), true, java.nio.charset.StandardCharsets.UTF_8);
+        Renderer renderer = new Renderer(out, out, interp.session(), true);
+        interp.sink(renderer.sink());
+        DefaultParser parser = new DefaultParser();
+        parser.setEofOnUnclosedBracket(DefaultParser.Bracket.SQUARE);
+        parser.setEscapeChars(new char[0]);
+        LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("qsh")
+                .parser(parser)
+                .completer(new Completion(interp))
+                .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".qsh_history"))
+                .variable(LineReader.SECONDARY_PROMPT_PATTERN, "...> ")
+                .build();
+        new AutosuggestionWidgets(reader).enable();
+        new TailTipWidgets(reader, hints(), 0, TailTipWidgets.TipType.COMBINED).enable();
+        out.println("qsh — interactive quantization shell. Type 'help' for commands, Tab to complete, Ctrl-D to leave.");
+        AtomicReference<Thread> running = new AtomicReference<>();
+        terminal.handle(Terminal.Signal.INT, s -> {
+            Thread t = running.get();
+            if (t != null) {
+                t.interrupt();
+            }
+        });
+        while (true) {
+            String line;
+            try {
+                line = reader.readLine("qsh> ");
+            } catch (UserInterruptException e) {
+                continue;
+            } catch (EndOfFileException e) {
+                return 0;
+            }
+            Interpreter.Outcome[] result = new Interpreter.Outcome[1];
+            String[] error = new String[1];
+            Thread worker = new Thread(() -> {
+                try {
+                    result[0] = interp.execute(line);
+                } catch (CommandException e) {
+                    error[0] = e.getMessage();
+                }
+            }, "qsh-command");
+            running.set(worker);
+            worker.start();
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                worker.interrupt();
+            }
+            running.set(null);
+            if (error[0] != null) {
+                renderer.error(error[0]);
+            } else if (result[0] != null) {
+                renderer.print(result[0]);
+                if (result[0].exit()) {
+                    return 0;
+                }
+            }
+        }
+    }
+
+    /** Argument hints (TailTipWidgets) for every command, from its spec. */
+    private Map<String, CmdDesc> hints() {
+        Map<String, CmdDesc> m = new HashMap<>();
+        for (Command c : interp.registry().all()) {
+            CommandSpec s = c.spec();
+            Map<String, List<AttributedString>> opts = new HashMap<>();
+            for (OptionSpec o : s.allOptions()) {
+                opts.put("--" + o.name(), List.of(new AttributedString(o.description())));
+            }
+            CmdDesc d = new CmdDesc(List.of(new AttributedString(s.synopsis()), new AttributedString(s.summary())),
+                    ArgDesc.doArgNames(List.of(s.arguments().isEmpty() ? "" : s.arguments())), opts);
+            m.put(s.name(), d);
+        }
+        return m;
+    }
+}
