@@ -52,6 +52,14 @@ public final class Main {
                     }
                     command = args[++i];
                     break;
+                case "--cds-warmup":
+                    try {
+                        Repl.warmUp();
+                        return 0;
+                    } catch (IOException e) {
+                        err.println("qsh: warm-up failed: " + e.getMessage());
+                        return EXIT_USAGE;
+                    }
                 case "-h":
                 case "--help":
                     out.println("usage: qsh [FILE.qsh [--echo] [--keep-going]] | qsh -c 'COMMAND LINE'");
