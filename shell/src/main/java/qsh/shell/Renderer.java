@@ -19,8 +19,15 @@ public final class Renderer {
     private final PrintStream err;
     private final Session session;
     private final boolean terminal;
-    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private ObjectMapper json; // created on first --json: Jackson costs ~0.1 s of start-up
+
+    private ObjectMapper json() {
+        if (json == null) {
+            json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        }
+        return json;
+    }
 
     /** A renderer writing to {@code out}/{@code err}; {@code terminal} says whether colour may be used. */
     public Renderer(PrintStream out, PrintStream err, Session session, boolean terminal) {
@@ -39,7 +46,7 @@ public final class Renderer {
     public void print(Interpreter.Outcome o) {
         if (o.json()) {
             try {
-                out.println(json.writeValueAsString(o.result().data()));
+                out.println(json().writeValueAsString(o.result().data()));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
             }
