@@ -41,7 +41,7 @@ public final class ConvTranspose {
             int out = outputShape != null ? outputShape[outputShape.length - r + d] : inSpatial[d] * s;
             int total = s * (inSpatial[d] - 1) + at0(outputPadding, d)
                     + (kernel[d] - 1) * ConvGeometry.at(dilations, d) + 1 - out;
-            int half = total / 2;
+            int half = Math.floorDiv(total, 2); // ONNX rule uses floor division; negative total widens the end
             pads[d] = mode.equals("SAME_UPPER") ? half : total - half;
             pads[d + r] = total - pads[d];
         }

@@ -58,14 +58,14 @@ public final class Resize {
             if (outShape[d] == x.dim(d) && scale == 1.0) {
                 continue;
             }
-            cur = alongAxis(cur, d, outShape[d], scale, m, ct, nearestMode == null ? "round_prefer_floor" : nearestMode,
+            cur = alongAxis(cur, d, outShape[d], scale, scales != null, m, ct, nearestMode == null ? "round_prefer_floor" : nearestMode,
                     cubicCoeffA, excludeOutside);
         }
         return cur == x ? x.copy() : cur;
     }
 
     /** Source coordinate of output index o (ONNX coordinate_transformation_mode). */
-    static double sourceCoordinate(String ct, int o, int in, int out, double scale) {
+    static double sourceCoordinate(String ct, int o, int in, double out, double scale) {
         switch (ct) {
             case "half_pixel":
                 return (o + 0.5) / scale - 0.5;
@@ -111,15 +111,16 @@ public final class Resize {
         return 0;
     }
 
-    private static Tensor alongAxis(Tensor x, int axis, int out, double scale, String mode, String ct, String nm,
-                                    float a, boolean excludeOutside) {
+    private static Tensor alongAxis(Tensor x, int axis, int out, double scale, boolean fromScales, String mode,
+                                    String ct, String nm, float a, boolean excludeOutside) {
         int[] s = x.shape();
         int in = s[axis];
         int taps = mode.equals("nearest") ? 1 : mode.equals("linear") ? 2 : 4;
         int[] idx = new int[out * taps];
         double[] wt = new double[out * taps];
         for (int o = 0; o < out; o++) {
-            double v = sourceCoordinate(ct, o, in, out, scale);
+            // ONNX uses the unrounded resized length in * scale when scales are given
+            double v = sourceCoordinate(ct, o, in, fromScales ? in * scale : out, scale);
             if (mode.equals("nearest")) {
                 idx[o] = Math.max(0, Math.min(in - 1, nearest(nm, v)));
                 wt[o] = 1;
