@@ -79,7 +79,29 @@ public final class Sgemm {
                     int ar = aOff + i * lda;
                     int cr = cOff + i * ldc;
                     int p = p0;
-                    // Four rows of B per pass: one load/store of C per four multiply-adds.
+                    // Eight rows of B per pass: one load/store of C per eight multiply-adds.
+                    for (; p + 7 < p1; p += 8) {
+                        float a0 = alpha * a[ar + p];
+                        float a1 = alpha * a[ar + p + 1];
+                        float a2 = alpha * a[ar + p + 2];
+                        float a3 = alpha * a[ar + p + 3];
+                        float a4 = alpha * a[ar + p + 4];
+                        float a5 = alpha * a[ar + p + 5];
+                        float a6 = alpha * a[ar + p + 6];
+                        float a7 = alpha * a[ar + p + 7];
+                        int b0 = bOff + p * ldb;
+                        int b1 = b0 + ldb;
+                        int b2 = b1 + ldb;
+                        int b3 = b2 + ldb;
+                        int b4 = b3 + ldb;
+                        int b5 = b4 + ldb;
+                        int b6 = b5 + ldb;
+                        int b7 = b6 + ldb;
+                        for (int j = j0; j < j1; j++) {
+                            c[cr + j] += (a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j])
+                                    + (a4 * b[b4 + j] + a5 * b[b5 + j] + a6 * b[b6 + j] + a7 * b[b7 + j]);
+                        }
+                    }
                     for (; p + 3 < p1; p += 4) {
                         float a0 = alpha * a[ar + p];
                         float a1 = alpha * a[ar + p + 1];
