@@ -1,0 +1,157 @@
+package qsh.core.exec.kernels;
+
+import java.util.Arrays;
+import qsh.core.tensor.Tensor;
+
+/**
+ * ONNX ConvTranspose for 1-D and 2-D spatial inputs: per group col = W_g^T * X_g by {@link Sgemm}, then col2im
+ * scatter-add (output y = s*i - pad_begin + d*k). W is (C, M/group, k...).
+ */
+public final class ConvTranspose {
+    private ConvTranspose() {
+    }
+
+    /**
+     * Resolves pads per the ONNX ConvTranspose rules: with outputShape (or auto_pad SAME_*, where outputShape =
+     * in * stride) total = s*(in-1) + outPad + (k-1)*d + 1 - out, split begin-heavy except for SAME_UPPER;
+     * otherwise explicitPads (null = zeros).
+     */
+    public static int[] resolvePads(String autoPad, int[] inSpatial, int[] kernel, int[] strides, int[] dilations,
+                                    int[] outputPadding, int[] explicitPads, int[] outputShape) {
+        int r = inSpatial.length;
+        String mode = autoPad == null || autoPad.isEmpty() ? "NOTSET" : autoPad;
+        boolean same = mode.equals("SAME_UPPER") || mode.equals("SAME_LOWER");
+        if (!same && !mode.equals("NOTSET") && !mode.equals("VALID")) {
+            throw new IllegalArgumentException("unknown auto_pad '" + autoPad
+                    + "' (use NOTSET, VALID, SAME_UPPER or SAME_LOWER)");
+        }
+        int[] pads = new int[2 * r];
+        if (outputShape == null && !same) {
+            if (explicitPads == null || mode.equals("VALID")) {
+                return pads;
+            }
+            if (explicitPads.length != 2 * r) {
+                throw new IllegalArgumentException("ConvTranspose pads " + Arrays.toString(explicitPads)
+                        + " must have " + 2 * r + " entries");
+            }
+            return explicitPads.clone();
+        }
+        for (int d = 0; d < r; d++) {
+            int s = ConvGeometry.at(strides, d);
+            int out = outputShape != null ? outputShape[outputShape.length - r + d] : inSpatial[d] * s;
+            int total = s * (inSpatial[d] - 1) + at0(outputPadding, d)
+                    + (kernel[d] - 1) * ConvGeometry.at(dilations, d) + 1 - out;
+            int half = Math.floorDiv(total, 2); // ONNX rule uses floor division; negative total widens the end
+            pads[d] = mode.equals("SAME_UPPER") ? half : total - half;
+            pads[d + r] = total - pads[d];
+        }
+        return pads;
+    }
+
+    /**
+     * Transposed convolution. If outputShape (spatial sizes, or full N,C,spatial) is given, pads are derived
+     * from it with the NOTSET rule; for auto_pad call {@link #resolvePads} and pass its pads with outputShape null.
+     */
+    public static Tensor convTranspose(Tensor x, Tensor w, Tensor bias, int[] strides, int[] pads, int[] dilations,
+                                       int group, int[] outputPadding, int[] outputShape) {
+        int r = x.rank() - 2;
+        if ((r != 1 && r != 2) || w.rank() != x.rank()) {
+            throw new IllegalArgumentException("ConvTranspose supports 1-D/2-D spatial inputs with W of equal rank, got X "
+                    + x.shapeString() + " W " + w.shapeString());
+        }
+        int[] inSp = Arrays.copyOfRange(x.shape(), 2, x.rank());
+        int[] k = Arrays.copyOfRange(w.shape(), 2, w.rank());
+        int[] p = outputShape != null
+                ? resolvePads("NOTSET", inSp, k, strides, dilations, outputPadding, null, outputShape)
+                : (pads == null ? new int[2 * r] : pads);
+        if (r == 1) {
+            Tensor y = run(x.reshape(x.dim(0), x.dim(1), 1, x.dim(2)), w.reshape(w.dim(0), w.dim(1), 1, w.dim(2)), bias,
+                    1, ConvGeometry.at(strides, 0), 0, p[0], 0, p[1], 1, ConvGeometry.at(dilations, 0), group,
+                    0, at0(outputPadding, 0));
+            return y.reshape(y.dim(0), y.dim(1), y.dim(3));
+        }
+        return run(x, w, bias, ConvGeometry.at(strides, 0), ConvGeometry.at(strides, 1), p[0], p[1], p[2], p[3],
+                ConvGeometry.at(dilations, 0), ConvGeometry.at(dilations, 1), group, at0(outputPadding, 0),
+                at0(outputPadding, 1));
+    }
+
+    private static Tensor run(Tensor x, Tensor w, Tensor bias, int sh, int sw, int pt, int pl, int pb, int pr,
+                              int dh, int dw, int group, int oph, int opw) {
+        int n = x.dim(0);
+        int c = x.dim(1);
+        int h = x.dim(2);
+        int wd = x.dim(3);
+        int kh = w.dim(2);
+        int kw = w.dim(3);
+        if (group < 1 || c % group != 0 || w.dim(0) != c) {
+            throw new IllegalArgumentException("ConvTranspose group " + group + " does not fit X " + x.shapeString()
+                    + " and W " + w.shapeString() + " (need W[0] = C, C divisible by group)");
+        }
+        int mg = w.dim(1);
+        int m = mg * group;
+        int cg = c / group;
+        if (bias != null && bias.size() != m) {
+            throw new IllegalArgumentException("ConvTranspose bias " + bias.shapeString() + " must have " + m + " elements");
+        }
+        int oh = sh * (h - 1) + oph + (kh - 1) * dh + 1 - pt - pb;
+        int ow = sw * (wd - 1) + opw + (kw - 1) * dw + 1 - pl - pr;
+        if (oh <= 0 || ow <= 0) {
+            throw new IllegalArgumentException("ConvTranspose output " + oh + "x" + ow + " is empty; check pads");
+        }
+        float[] y = new float[Math.toIntExact(Tensor.checkedSize(new int[] {n, m, oh, ow}))];
+        int plane = h * wd;
+        int rows = mg * kh * kw;
+        float[] col = new float[Math.toIntExact((long) rows * plane)];
+        float[] xd = x.data();
+        float[] wdata = w.data();
+        for (int b = 0; b < n; b++) {
+            for (int g = 0; g < group; g++) {
+                // col[(oc,ky,kx)][i] = sum_ci W[ci][oc,ky,kx] * X[ci][i]
+                Sgemm.multiply(rows, plane, cg, 1f, wdata, g * cg * rows, rows, true, xd, (b * c + g * cg) * plane,
+                        plane, false, 0f, col, 0, plane);
+                int yBase = (b * m + g * mg) * oh * ow;
+                Parallel.forRange(mg, (o0, o1) -> {
+                    for (int oc = o0; oc < o1; oc++) {
+                        int yc = yBase + oc * oh * ow;
+                        for (int ky = 0; ky < kh; ky++) {
+                            for (int kx = 0; kx < kw; kx++) {
+                                int cr = ((oc * kh + ky) * kw + kx) * plane;
+                                for (int iy = 0; iy < h; iy++) {
+                                    int oy = iy * sh - pt + ky * dh;
+                                    if (oy < 0 || oy >= oh) {
+                                        continue;
+                                    }
+                                    int yr = yc + oy * ow;
+                                    int cc = cr + iy * wd;
+                                    for (int ix = 0; ix < wd; ix++) {
+                                        int ox = ix * sw - pl + kx * dw;
+                                        if (ox >= 0 && ox < ow) {
+                                            y[yr + ox] += col[cc + ix];
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        }
+        if (bias != null) {
+            int op = oh * ow;
+            for (int b = 0; b < n; b++) {
+                for (int oc = 0; oc < m; oc++) {
+                    float v = bias.get(oc);
+                    int base = (b * m + oc) * op;
+                    for (int i = 0; i < op; i++) {
+                        y[base + i] += v;
+                    }
+                }
+            }
+        }
+        return Tensor.of(new int[] {n, m, oh, ow}, y);
+    }
+
+    private static int at0(int[] values, int d) {
+        return values == null || values.length == 0 ? 0 : values[d];
+    }
+}

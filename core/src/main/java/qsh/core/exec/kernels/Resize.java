@@ -1,0 +1,191 @@
+package qsh.core.exec.kernels;
+
+import java.util.Arrays;
+import qsh.core.tensor.Tensor;
+
+/**
+ * ONNX Resize (opset 11+) for nearest, linear (N-linear) and cubic modes, applied separably axis by axis.
+ * Coordinate transforms per the ONNX Resize operator doc; tf_crop_and_resize (needs roi) is not supported.
+ */
+public final class Resize {
+    private Resize() {
+    }
+
+    /** Output shape: sizes when given, otherwise floor(in * scale) per axis. */
+    public static int[] outputShape(int[] inShape, float[] scales, int[] sizes) {
+        if (sizes != null && sizes.length > 0) {
+            if (sizes.length != inShape.length) {
+                throw new IllegalArgumentException("Resize sizes " + Arrays.toString(sizes) + " must have one entry per axis of "
+                        + Arrays.toString(inShape));
+            }
+            return sizes.clone();
+        }
+        if (scales == null || scales.length != inShape.length) {
+            throw new IllegalArgumentException("Resize needs scales or sizes with one entry per axis of "
+                    + Arrays.toString(inShape));
+        }
+        int[] out = new int[inShape.length];
+        for (int d = 0; d < out.length; d++) {
+            if (!(scales[d] > 0)) {
+                throw new IllegalArgumentException("Resize scale " + scales[d] + " on axis " + d + " must be > 0");
+            }
+            out[d] = (int) Math.floor((double) inShape[d] * scales[d]);
+        }
+        return out;
+    }
+
+    /** Resizes to outShape with scale = out/in per axis. */
+    public static Tensor resize(Tensor x, int[] outShape, String mode, String coordinateTransformationMode,
+                                String nearestMode, float cubicCoeffA, boolean excludeOutside) {
+        return resize(x, outShape, null, mode, coordinateTransformationMode, nearestMode, cubicCoeffA, excludeOutside);
+    }
+
+    /** Resizes to outShape; scales (nullable) are the ONNX scales input, used in the coordinate transform when given. */
+    public static Tensor resize(Tensor x, int[] outShape, float[] scales, String mode, String coordinateTransformationMode,
+                                String nearestMode, float cubicCoeffA, boolean excludeOutside) {
+        if (outShape.length != x.rank()) {
+            throw new IllegalArgumentException("Resize output shape " + Arrays.toString(outShape) + " must have rank "
+                    + x.rank() + " of X " + x.shapeString());
+        }
+        String m = mode == null ? "nearest" : mode;
+        if (!m.equals("nearest") && !m.equals("linear") && !m.equals("cubic")) {
+            throw new IllegalArgumentException("unknown Resize mode '" + mode + "' (use nearest, linear or cubic)");
+        }
+        String ct = coordinateTransformationMode == null ? "half_pixel" : coordinateTransformationMode;
+        Tensor cur = x;
+        for (int d = 0; d < x.rank(); d++) {
+            double scale = scales != null ? scales[d] : (double) outShape[d] / x.dim(d);
+            if (outShape[d] == x.dim(d) && scale == 1.0) {
+                continue;
+            }
+            cur = alongAxis(cur, d, outShape[d], scale, scales != null, m, ct, nearestMode == null ? "round_prefer_floor" : nearestMode,
+                    cubicCoeffA, excludeOutside);
+        }
+        return cur == x ? x.copy() : cur;
+    }
+
+    /** Source coordinate of output index o (ONNX coordinate_transformation_mode). */
+    static double sourceCoordinate(String ct, int o, int in, double out, double scale) {
+        switch (ct) {
+            case "half_pixel":
+                return (o + 0.5) / scale - 0.5;
+            case "pytorch_half_pixel":
+                return out > 1 ? (o + 0.5) / scale - 0.5 : 0;
+            case "align_corners":
+                return out == 1 ? 0 : (double) o * (in - 1) / (out - 1);
+            case "asymmetric":
+                return o / scale;
+            case "tf_half_pixel_for_nn":
+                return (o + 0.5) / scale;
+            default:
+                throw new IllegalArgumentException("unsupported Resize coordinate_transformation_mode '" + ct
+                        + "' (use half_pixel, pytorch_half_pixel, align_corners, asymmetric or tf_half_pixel_for_nn)");
+        }
+    }
+
+    private static int nearest(String nm, double v) {
+        switch (nm) {
+            case "round_prefer_floor":
+                return v - Math.floor(v) == 0.5 ? (int) Math.floor(v) : (int) Math.round(v);
+            case "round_prefer_ceil":
+                return (int) Math.floor(v + 0.5);
+            case "floor":
+                return (int) Math.floor(v);
+            case "ceil":
+                return (int) Math.ceil(v);
+            default:
+                throw new IllegalArgumentException("unknown Resize nearest_mode '" + nm
+                        + "' (use round_prefer_floor, round_prefer_ceil, floor or ceil)");
+        }
+    }
+
+    /** Keys cubic convolution weight for distance t (ONNX cubic with coefficient a). */
+    private static double cubic(double t, double a) {
+        t = Math.abs(t);
+        if (t <= 1) {
+            return ((a + 2) * t - (a + 3)) * t * t + 1;
+        }
+        if (t < 2) {
+            return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
+        }
+        return 0;
+    }
+
+    private static Tensor alongAxis(Tensor x, int axis, int out, double scale, boolean fromScales, String mode,
+                                    String ct, String nm, float a, boolean excludeOutside) {
+        int[] s = x.shape();
+        int in = s[axis];
+        int taps = mode.equals("nearest") ? 1 : mode.equals("linear") ? 2 : 4;
+        int[] idx = new int[out * taps];
+        double[] wt = new double[out * taps];
+        for (int o = 0; o < out; o++) {
+            // ONNX uses the unrounded resized length in * scale when scales are given
+            double v = sourceCoordinate(ct, o, in, fromScales ? in * scale : out, scale);
+            if (mode.equals("nearest")) {
+                idx[o] = Math.max(0, Math.min(in - 1, nearest(nm, v)));
+                wt[o] = 1;
+            } else if (mode.equals("linear")) {
+                double c = Math.max(0, Math.min(in - 1, v));
+                int i0 = (int) Math.floor(c);
+                int i1 = Math.min(i0 + 1, in - 1);
+                double t = c - i0;
+                idx[2 * o] = i0;
+                idx[2 * o + 1] = i1;
+                wt[2 * o] = 1 - t;
+                wt[2 * o + 1] = t;
+            } else {
+                int f = (int) Math.floor(v);
+                double t = v - f;
+                double sum = 0;
+                for (int k = 0; k < 4; k++) {
+                    int i = f - 1 + k;
+                    double w = cubic(t - (k - 1), a);
+                    if (excludeOutside && (i < 0 || i >= in)) {
+                        w = 0;
+                    }
+                    idx[4 * o + k] = Math.max(0, Math.min(in - 1, i));
+                    wt[4 * o + k] = w;
+                    sum += w;
+                }
+                if (excludeOutside && sum != 0) {
+                    for (int k = 0; k < 4; k++) {
+                        wt[4 * o + k] /= sum;
+                    }
+                }
+            }
+        }
+        int outer = 1;
+        for (int d = 0; d < axis; d++) {
+            outer *= s[d];
+        }
+        int inner = 1;
+        for (int d = axis + 1; d < s.length; d++) {
+            inner *= s[d];
+        }
+        int[] os = s.clone();
+        os[axis] = out;
+        float[] y = new float[Math.toIntExact(Tensor.checkedSize(os))];
+        float[] xd = x.data();
+        final int fInner = inner;
+        Parallel.forRange(outer, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                int xb = b * in * fInner;
+                int yb = b * out * fInner;
+                for (int o = 0; o < out; o++) {
+                    int yr = yb + o * fInner;
+                    for (int k = 0; k < taps; k++) {
+                        float w = (float) wt[o * taps + k];
+                        if (w == 0f) {
+                            continue;
+                        }
+                        int xr = xb + idx[o * taps + k] * fInner;
+                        for (int i = 0; i < fInner; i++) {
+                            y[yr + i] += w * xd[xr + i];
+                        }
+                    }
+                }
+            }
+        });
+        return Tensor.of(os, y);
+    }
+}

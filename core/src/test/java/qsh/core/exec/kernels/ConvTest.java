@@ -1,0 +1,78 @@
+package qsh.core.exec.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import qsh.core.tensor.Tensor;
+
+class ConvTest {
+    @ParameterizedTest(name = "N{0} C{1} {2}x{3} M{4} k{5}x{6} s{7},{8} p{9},{10},{11},{12} d{13},{14} g{15}")
+    @CsvSource({
+        // n, c, h, w, m, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, group
+        "1, 3, 7, 9, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1",
+        "2, 4, 8, 8, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1",
+        "1, 5, 11, 6, 3, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1",
+        "2, 8, 9, 10, 8, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 2",
+        "1, 4, 10, 10, 6, 3, 2, 1, 3, 2, 0, 1, 3, 2, 2, 2",
+        "1, 6, 12, 13, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 6",
+        "2, 6, 12, 13, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 6",
+        "1, 4, 9, 7, 8, 5, 5, 2, 1, 2, 2, 2, 2, 1, 2, 4",
+        "1, 3, 10, 10, 6, 3, 3, 1, 1, 0, 2, 3, 0, 3, 1, 3",
+        "1, 64, 20, 20, 96, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1",
+    })
+    void matchesDoubleReference(int n, int c, int h, int w, int m, int kh, int kw, int sh, int sw,
+                                int pt, int pl, int pb, int pr, int dh, int dw, int group) {
+        Random rnd = new Random(n * 31 + c * 7 + h + m);
+        Tensor x = Reference.random(rnd, n, c, h, w);
+        Tensor wt = Reference.random(rnd, m, c / group, kh, kw);
+        Tensor b = Reference.random(rnd, m);
+        int[] s = {sh, sw};
+        int[] p = {pt, pl, pb, pr};
+        int[] d = {dh, dw};
+        Tensor want = Reference.conv2d(x, wt, b, s, p, d, group);
+        float[] xCopy = x.data().clone();
+        double atol = 1e-7 * (c / group) * kh * kw;
+        Reference.assertClose(want, Conv.conv(x, wt, b, s, p, d, group), 1e-5, atol);
+        Reference.assertClose(Reference.conv2d(x, wt, null, s, p, d, group), Conv.conv(x, wt, null, s, p, d, group),
+                1e-5, atol);
+        assertArrayEquals(xCopy, x.data(), "input untouched");
+    }
+
+    @Test
+    void oneDimensionalMatchesHeightOneTwoD() {
+        Random rnd = new Random(5);
+        Tensor x = Reference.random(rnd, 2, 4, 17);
+        Tensor w = Reference.random(rnd, 6, 2, 3);
+        Tensor want = Reference.conv2d(x.reshape(2, 4, 1, 17), w.reshape(6, 2, 1, 3), null,
+                new int[] {1, 2}, new int[] {0, 2, 0, 1}, new int[] {1, 2}, 2);
+        Tensor got = Conv.conv(x, w, null, new int[] {2}, new int[] {2, 1}, new int[] {2}, 2);
+        Reference.assertClose(want.reshape(2, 6, want.dim(3)), got, 1e-5);
+    }
+
+    @Test
+    void badGroupIsRefusedWithShapes() {
+        Tensor x = Tensor.zeros(1, 3, 4, 4);
+        Tensor w = Tensor.zeros(4, 3, 1, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Conv.conv(x, w, null, null, null, null, 2));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("group 2"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0} in{1} k{2} s{3} -> pads {4},{5}")
+    @CsvSource({
+        "SAME_UPPER, 7, 3, 2, 1, 1",
+        "SAME_UPPER, 8, 3, 2, 0, 1",
+        "SAME_LOWER, 8, 3, 2, 1, 0",
+        "SAME_UPPER, 5, 4, 1, 1, 2",
+        "SAME_LOWER, 5, 4, 1, 2, 1",
+        "VALID, 5, 3, 1, 0, 0",
+    })
+    void autoPad(String mode, int in, int k, int s, int begin, int end) {
+        assertArrayEquals(new int[] {begin, end}, ConvGeometry.resolvePads(mode, new int[] {in}, new int[] {k},
+                new int[] {s}, null, null));
+    }
+}
