@@ -126,7 +126,9 @@ public final class Conv {
                     int xr = xc + iy * w + dx;
                     java.util.Arrays.fill(col, cr, cr + lo, 0f);
                     if (sw == 1) {
-                        System.arraycopy(x, xr + lo, col, cr + lo, hi - lo);
+                        if (hi > lo) { // the window may miss the row entirely (then xr + lo can be out of range)
+                            System.arraycopy(x, xr + lo, col, cr + lo, hi - lo);
+                        }
                     } else {
                         for (int ox = lo; ox < hi; ox++) {
                             col[cr + ox] = x[xr + ox * sw];

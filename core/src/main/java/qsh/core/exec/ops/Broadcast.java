@@ -1,0 +1,102 @@
+package qsh.core.exec.ops;
+
+import java.util.Arrays;
+import qsh.core.tensor.LongTensor;
+import qsh.core.tensor.Tensor;
+
+/** NumPy multidirectional broadcasting for the element-wise ops (ONNX "Broadcasting in ONNX"). */
+final class Broadcast {
+    private Broadcast() {}
+
+    interface FloatOp {
+        float apply(float a, float b);
+    }
+
+    interface LongOp {
+        long apply(long a, long b);
+    }
+
+    /** The broadcast shape of {@code a} and {@code b}, or an error naming both shapes. */
+    static int[] shape(int[] a, int[] b) {
+        int r = Math.max(a.length, b.length);
+        int[] out = new int[r];
+        for (int i = 0; i < r; i++) {
+            int da = i - (r - a.length) >= 0 ? a[i - (r - a.length)] : 1;
+            int db = i - (r - b.length) >= 0 ? b[i - (r - b.length)] : 1;
+            if (da != db && da != 1 && db != 1) {
+                throw new IllegalArgumentException("shapes " + Arrays.toString(a) + " and " + Arrays.toString(b) + " do not broadcast");
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        return out;
+    }
+
+    /** For each output element, the flat index into an input of shape {@code in} broadcast to {@code out}. */
+    static int[] indexMap(int[] in, int[] out) {
+        int n = (int) Tensor.checkedSize(out);
+        int[] map = new int[n];
+        int r = out.length;
+        int[] inStride = new int[r];
+        int s = 1;
+        for (int i = r - 1; i >= 0; i--) {
+            int k = i - (r - in.length);
+            int d = k >= 0 ? in[k] : 1;
+            inStride[i] = d == 1 ? 0 : s;
+            s *= d;
+        }
+        int[] idx = new int[r];
+        int off = 0;
+        for (int i = 0; i < n; i++) {
+            map[i] = off;
+            for (int ax = r - 1; ax >= 0; ax--) {
+                idx[ax]++;
+                off += inStride[ax];
+                if (idx[ax] < out[ax]) {
+                    break;
+                }
+                off -= inStride[ax] * idx[ax];
+                idx[ax] = 0;
+            }
+        }
+        return map;
+    }
+
+    static Tensor apply(Tensor a, Tensor b, FloatOp op) {
+        float[] x = a.data();
+        float[] y = b.data();
+        if (Arrays.equals(a.shape(), b.shape())) {
+            float[] o = new float[x.length];
+            for (int i = 0; i < o.length; i++) {
+                o[i] = op.apply(x[i], y[i]);
+            }
+            return Tensor.of(a.shape(), o);
+        }
+        int[] shape = shape(a.shape(), b.shape());
+        if (y.length == 1 && Arrays.equals(shape, a.shape())) {
+            float v = y[0];
+            float[] o = new float[x.length];
+            for (int i = 0; i < o.length; i++) {
+                o[i] = op.apply(x[i], v);
+            }
+            return Tensor.of(shape, o);
+        }
+        int[] ma = indexMap(a.shape(), shape);
+        int[] mb = indexMap(b.shape(), shape);
+        float[] o = new float[ma.length];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = op.apply(x[ma[i]], y[mb[i]]);
+        }
+        return Tensor.of(shape, o);
+    }
+
+    static LongTensor apply(LongTensor a, LongTensor b, LongOp op) {
+        int[] shape = shape(a.shape(), b.shape());
+        int[] ma = indexMap(a.shape(), shape);
+        int[] mb = indexMap(b.shape(), shape);
+        long[] o = new long[ma.length];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = op.apply(a.data()[ma[i]], b.data()[mb[i]]);
+        }
+        return LongTensor.of(shape, o);
+    }
+}

@@ -1,0 +1,132 @@
+package qsh.core.exec.ops;
+
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+import qsh.core.graph.Node;
+import qsh.core.tensor.LongTensor;
+import qsh.core.tensor.Tensor;
+
+/** Activations and broadcasting arithmetic (ONNX operator definitions; float32 results). */
+final class ElementwiseOps {
+    private ElementwiseOps() {}
+
+    static void register(Map<String, OpKernel> m) {
+        binary(m, "Add", (a, b) -> a + b, (a, b) -> a + b);
+        binary(m, "Sub", (a, b) -> a - b, (a, b) -> a - b);
+        binary(m, "Mul", (a, b) -> a * b, (a, b) -> a * b);
+        binary(m, "Div", (a, b) -> a / b, (a, b) -> {
+            if (b == 0) {
+                throw new IllegalArgumentException("integer division by zero");
+            }
+            return a / b;
+        });
+        binary(m, "Pow", (a, b) -> (float) Math.pow(a, b), (a, b) -> (long) Math.pow(a, b));
+        variadic(m, "Max", Math::max, Math::max);
+        variadic(m, "Min", Math::min, Math::min);
+        variadic(m, "Sum", (a, b) -> a + b, (a, b) -> a + b);
+        unary(m, "Relu", x -> x > 0 ? x : 0);
+        unary(m, "Sigmoid", x -> 1 / (1 + Math.exp(-x)));
+        unary(m, "Tanh", Math::tanh);
+        unary(m, "Exp", Math::exp);
+        unary(m, "Log", Math::log);
+        unary(m, "Sqrt", Math::sqrt);
+        unary(m, "Neg", x -> -x);
+        unary(m, "Abs", Math::abs);
+        unary(m, "Floor", Math::floor);
+        unary(m, "Ceil", Math::ceil);
+        unary(m, "Reciprocal", x -> 1 / x);
+        unary(m, "Erf", ElementwiseOps::erf);
+        unary(m, "HardSwish", x -> x * Math.max(0, Math.min(1, x / 6 + 0.5)));
+        m.put("LeakyRelu", (n, in, op) -> {
+            float alpha = n.attrFloat("alpha", 0.01f);
+            return map(in[0], x -> x >= 0 ? x : alpha * x);
+        });
+        m.put("HardSigmoid", (n, in, op) -> {
+            float alpha = n.attrFloat("alpha", 0.2f);
+            float beta = n.attrFloat("beta", 0.5f);
+            return map(in[0], x -> Math.max(0, Math.min(1, alpha * x + beta)));
+        });
+        m.put("Elu", (n, in, op) -> {
+            float alpha = n.attrFloat("alpha", 1f);
+            return map(in[0], x -> x >= 0 ? x : alpha * (Math.exp(x) - 1));
+        });
+        m.put("Clip", (n, in, op) -> {
+            // opset < 11: min/max attributes; opset >= 11: optional inputs 1 and 2.
+            float lo = op < 11 ? n.attrFloat("min", Float.NEGATIVE_INFINITY)
+                    : in.length > 1 && in[1] != null ? scalar(in[1]) : Float.NEGATIVE_INFINITY;
+            float hi = op < 11 ? n.attrFloat("max", Float.POSITIVE_INFINITY)
+                    : in.length > 2 && in[2] != null ? scalar(in[2]) : Float.POSITIVE_INFINITY;
+            return map(in[0], x -> Math.min(hi, Math.max(lo, x)));
+        });
+        m.put("Identity", (n, in, op) -> new Object[] {in[0]});
+        m.put("Dropout", (n, in, op) -> { // inference: identity, mask all true
+            long[] ones = new long[ShapeOps.size(in[0])];
+            java.util.Arrays.fill(ones, 1L);
+            return new Object[] {in[0], LongTensor.of(ShapeOps.shape(in[0]), ones)};
+        });
+    }
+
+    static float scalar(Object o) {
+        if (o instanceof Tensor) {
+            return ((Tensor) o).get(0);
+        }
+        return ((LongTensor) o).data()[0];
+    }
+
+    private static void binary(Map<String, OpKernel> m, String name, Broadcast.FloatOp f, Broadcast.LongOp l) {
+        m.put(name, (n, in, op) -> {
+            if (in[0] instanceof LongTensor && in[1] instanceof LongTensor) {
+                return new Object[] {Broadcast.apply((LongTensor) in[0], (LongTensor) in[1], l)};
+            }
+            return new Object[] {Broadcast.apply(asFloat(in[0]), asFloat(in[1]), f)};
+        });
+    }
+
+    /** Max/Min/Sum: any number of inputs, folded left with broadcasting. */
+    private static void variadic(Map<String, OpKernel> m, String name, Broadcast.FloatOp f, Broadcast.LongOp l) {
+        m.put(name, (n, in, op) -> {
+            Object acc = in[0];
+            for (int i = 1; i < in.length; i++) {
+                if (acc instanceof LongTensor && in[i] instanceof LongTensor) {
+                    acc = Broadcast.apply((LongTensor) acc, (LongTensor) in[i], l);
+                } else {
+                    acc = Broadcast.apply(asFloat(acc), asFloat(in[i]), f);
+                }
+            }
+            return new Object[] {acc};
+        });
+    }
+
+    private static void unary(Map<String, OpKernel> m, String name, DoubleUnaryOperator f) {
+        m.put(name, (n, in, op) -> map(in[0], f));
+    }
+
+    private static Object[] map(Object o, DoubleUnaryOperator f) {
+        Tensor x = asFloat(o);
+        float[] d = x.data();
+        float[] out = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = (float) f.applyAsDouble(d[i]);
+        }
+        return new Object[] {Tensor.of(x.shape(), out)};
+    }
+
+    static Tensor asFloat(Object o) {
+        if (o instanceof Tensor) {
+            return (Tensor) o;
+        }
+        if (o instanceof LongTensor) {
+            return ((LongTensor) o).toFloat();
+        }
+        throw new IllegalArgumentException("missing input");
+    }
+
+    /** erf by Abramowitz-Stegun 7.1.26 refined with a series: accurate to ~1e-7 in float. */
+    private static double erf(double x) {
+        double t = 1 / (1 + 0.5 * Math.abs(x));
+        double y = 1 - t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
+                + t * (-0.82215223 + t * 0.17087277)))))))));
+        return x >= 0 ? y : -y;
+    }
+}

@@ -1,0 +1,105 @@
+package qsh.core.graph;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.core.onnx.proto.OnnxProto.AttributeProto;
+import qsh.core.onnx.proto.OnnxProto.NodeProto;
+
+/**
+ * One operation of a graph. It keeps its ONNX NodeProto, so attributes and fields qsh does not interpret
+ * are written back unchanged; edits make a new Node.
+ */
+public final class Node {
+    private final NodeProto proto;
+    private final String name;
+    private final Map<String, AttributeProto> attributes = new LinkedHashMap<>();
+
+    /** Wraps {@code proto}; {@code fallbackName} is used when the node has no name. */
+    public Node(NodeProto proto, String fallbackName) {
+        this.proto = proto;
+        this.name = proto.getName().isEmpty() ? fallbackName : proto.getName();
+        for (AttributeProto a : proto.getAttributeList()) {
+            attributes.put(a.getName(), a);
+        }
+    }
+
+    /** The node's name (or a generated {@code OpType_N} when the file has none). */
+    public String name() { return name; }
+
+    /** The op type, e.g. Conv. */
+    public String opType() { return proto.getOpType(); }
+
+    /** The operator domain ("" = the default ONNX domain). */
+    public String domain() { return proto.getDomain(); }
+
+    /** Input value names in order ("" marks an omitted optional input). */
+    public List<String> inputs() { return proto.getInputList(); }
+
+    /** Output value names in order. */
+    public List<String> outputs() { return proto.getOutputList(); }
+
+    /** The input at {@code i}, or "" when absent. */
+    public String input(int i) { return i < proto.getInputCount() ? proto.getInput(i) : ""; }
+
+    /** The attributes by name. */
+    public Map<String, AttributeProto> attributes() { return Collections.unmodifiableMap(attributes); }
+
+    /** The underlying NodeProto. */
+    public NodeProto proto() { return proto; }
+
+    /** An int attribute or {@code dflt}. */
+    public long attrInt(String n, long dflt) {
+        AttributeProto a = attributes.get(n);
+        return a == null ? dflt : a.getI();
+    }
+
+    /** A float attribute or {@code dflt}. */
+    public float attrFloat(String n, float dflt) {
+        AttributeProto a = attributes.get(n);
+        return a == null ? dflt : a.getF();
+    }
+
+    /** A string attribute or {@code dflt}. */
+    public String attrString(String n, String dflt) {
+        AttributeProto a = attributes.get(n);
+        return a == null ? dflt : a.getS().toStringUtf8();
+    }
+
+    /** An ints attribute as int[], or null when absent. */
+    public int[] attrInts(String n) {
+        AttributeProto a = attributes.get(n);
+        if (a == null) {
+            return null;
+        }
+        int[] v = new int[a.getIntsCount()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.toIntExact(a.getInts(i));
+        }
+        return v;
+    }
+
+    /** A floats attribute, or null when absent. */
+    public float[] attrFloats(String n) {
+        AttributeProto a = attributes.get(n);
+        if (a == null) {
+            return null;
+        }
+        float[] v = new float[a.getFloatsCount()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = a.getFloats(i);
+        }
+        return v;
+    }
+
+    /** Whether the attribute is present. */
+    public boolean hasAttr(String n) {
+        return attributes.containsKey(n);
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + opType() + ")";
+    }
+}

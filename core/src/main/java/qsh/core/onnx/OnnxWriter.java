@@ -1,0 +1,28 @@
+package qsh.core.onnx;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import qsh.core.calib.AtomicFile;
+import qsh.core.graph.Graph;
+import qsh.core.onnx.proto.OnnxProto.GraphProto;
+import qsh.core.onnx.proto.OnnxProto.ModelProto;
+
+/** Writes a {@link Graph} back to ONNX: the kept model plus current nodes and weights; temp file, then rename. */
+public final class OnnxWriter {
+    private OnnxWriter() {}
+
+    /** The full ModelProto of {@code g}. */
+    public static ModelProto toProto(Graph g) {
+        GraphProto.Builder gb = g.meta().getGraph().toBuilder().clearNode().clearInitializer();
+        gb.addAllNode(g.nodeProtos());
+        for (String name : g.weights().keySet()) {
+            gb.addInitializer(g.weightProto(name));
+        }
+        return g.meta().toBuilder().setGraph(gb).build();
+    }
+
+    /** Writes {@code g} to {@code path} atomically (never a half-written model). */
+    public static void write(Graph g, Path path) throws IOException {
+        AtomicFile.write(path, toProto(g).toByteArray());
+    }
+}

@@ -1,0 +1,166 @@
+package qsh.core.exec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import qsh.core.exec.ops.Ops;
+import qsh.core.graph.Graph;
+import qsh.core.graph.Node;
+import qsh.core.onnx.OnnxReader;
+import qsh.core.onnx.TensorProtos;
+import qsh.core.tensor.LongTensor;
+import qsh.core.tensor.Tensor;
+
+/**
+ * Conformance: every ONNX backend node test (Debian libonnx-testdata) whose ops qsh supports runs through
+ * OnnxReader + Executor and must match the expected outputs within ONNX's tolerance (rtol 1e-3, atol 1e-7).
+ * Tests using a documented unsupported variant are listed in {@link #KNOWN_UNSUPPORTED} with the reason.
+ */
+class OnnxBackendNodeTest {
+    static final Path ROOT = Path.of("/usr/share/libonnx-testdata/data");
+    static int passed;
+    static int failed;
+    static int skipped;
+
+    /** Test-name fragments of variants qsh does not implement, with the reason (they are counted as skipped). */
+    static final Map<String, String> KNOWN_UNSUPPORTED = Map.ofEntries(
+            Map.entry("_3d", "3-D spatial convolution/pooling"),
+            Map.entry("tf_crop_and_resize", "Resize tf_crop_and_resize (roi)"),
+            Map.entry("_antialias", "Resize antialias (opset 18)"),
+            Map.entry("_axes", "Resize axes attribute (opset 18)"),
+            Map.entry("keep_aspect_ratio", "Resize keep_aspect_ratio_policy (opset 18)"),
+            Map.entry("storage_order", "MaxPool storage_order / indices output"),
+            Map.entry("with_argmax", "MaxPool indices output"),
+            Map.entry("averagepool_2d_dilations", "AveragePool dilations (opset 19)"),
+            Map.entry("_expanded", "function-expanded variants using ops outside qsh's set"),
+            Map.entry("_bfloat16", "bfloat16 element type"),
+            Map.entry("_float16", "float16 element type"),
+            Map.entry("_string", "string tensors"),
+            Map.entry("_bool", "bool tensors in float ops"),
+            Map.entry("cast_", "Cast between exotic element types"),
+            Map.entry("castlike", "CastLike"),
+            Map.entry("_uint", "unsigned tensors in float ops"),
+            Map.entry("_int8", "int8 tensors in float ops"),
+            Map.entry("_int16", "int16 tensors in float ops"),
+            Map.entry("_int32", "int32 arithmetic"),
+            Map.entry("_int64", "int64 arithmetic"),
+            Map.entry("training_mode", "BatchNormalization training mode (qsh runs inference)"),
+            Map.entry("Conv3d", "3-D convolution"));
+
+    @TestFactory
+    Stream<DynamicTest> nodeTests() throws IOException {
+        Path node = ROOT.resolve("node");
+        if (!Files.isDirectory(node)) {
+            fail("ONNX backend test data missing at " + node + ": install it with apt-get install -y libonnx-testdata (.ci/run does)");
+        }
+        List<Path> dirs = new ArrayList<>();
+        try (Stream<Path> s = Files.list(node)) {
+            s.filter(Files::isDirectory).sorted().forEach(dirs::add);
+        }
+        Path pt = ROOT.resolve("pytorch-converted");
+        if (Files.isDirectory(pt)) {
+            try (Stream<Path> s = Files.list(pt)) {
+                s.filter(p -> p.getFileName().toString().contains("Conv")).sorted().forEach(dirs::add);
+            }
+        }
+        return dirs.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> runOne(d)));
+    }
+
+    private static void runOne(Path dir) throws IOException {
+        String name = dir.getFileName().toString();
+        Path model = dir.resolve("model.onnx");
+        Path data = dir.resolve("test_data_set_0");
+        if (!Files.exists(model) || !Files.isDirectory(data)) {
+            skipped++;
+            Assumptions.abort("no model or data");
+        }
+        Graph g;
+        try {
+            g = OnnxReader.read(model);
+        } catch (IllegalArgumentException e) {
+            skipped++;
+            Assumptions.abort("not loadable by qsh: " + e.getMessage());
+            return;
+        }
+        for (Node n : g.nodes()) {
+            if (Ops.get(n.domain(), n.opType()) == null) {
+                skipped++;
+                Assumptions.abort("op " + n.opType() + " not supported");
+            }
+        }
+        for (Map.Entry<String, String> e : KNOWN_UNSUPPORTED.entrySet()) {
+            if (name.contains(e.getKey())) {
+                skipped++;
+                Assumptions.abort(e.getValue());
+            }
+        }
+        Map<String, Tensor> inputs = new HashMap<>();
+        for (int i = 0; i < g.inputs().size(); i++) {
+            Object v;
+            try {
+                v = TensorProtos.decode(TensorProtos.readFile(data.resolve("input_" + i + ".pb")));
+            } catch (IllegalArgumentException e) {
+                skipped++;
+                Assumptions.abort("input is not a plain tensor (sequence/optional): " + e.getMessage());
+                return;
+            }
+            if (!(v instanceof Tensor)) {
+                skipped++;
+                Assumptions.abort("integer graph input");
+            }
+            inputs.put(g.inputs().get(i).name(), (Tensor) v);
+        }
+        Map<String, Object> out;
+        try {
+            out = Executor.run(g, inputs, null);
+        } catch (RuntimeException e) {
+            failed++;
+            throw new AssertionError(name + ": " + e.getMessage(), e);
+        }
+        int k = 0;
+        for (Object actual : out.values()) {
+            Object expected = TensorProtos.decode(TensorProtos.readFile(data.resolve("output_" + k++ + ".pb")));
+            try {
+                compare(name, expected, actual);
+            } catch (AssertionError e) {
+                failed++;
+                throw e;
+            }
+        }
+        passed++;
+    }
+
+    private static void compare(String name, Object expected, Object actual) {
+        if (expected instanceof LongTensor) {
+            assertArrayEquals(((LongTensor) expected).data(), ((LongTensor) actual).data(), name);
+            return;
+        }
+        Tensor e = (Tensor) expected;
+        Tensor a = actual instanceof Tensor ? (Tensor) actual : ((LongTensor) actual).toFloat();
+        assertArrayEquals(e.shape(), a.shape(), name + ": shape");
+        for (int i = 0; i < e.size(); i++) {
+            float x = e.get(i);
+            float y = a.get(i);
+            boolean ok = Math.abs(x - y) <= 1e-7 + 1e-3 * Math.abs(x) || (Float.isNaN(x) && Float.isNaN(y)) || x == y;
+            assertTrue(ok, name + ": element " + i + " expected " + x + " got " + y);
+        }
+    }
+
+    @AfterAll
+    static void report() {
+        System.out.println("ONNX backend node tests: " + passed + " passed, " + failed + " failed, " + skipped + " skipped");
+    }
+}
