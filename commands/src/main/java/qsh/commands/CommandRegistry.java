@@ -36,6 +36,12 @@ public final class CommandRegistry {
         r.add(new HistCommand());
         r.add(new PackCommand());
         r.add(new UnpackCommand());
+        r.add(new qsh.commands.model.LoadCommand());
+        r.add(new qsh.commands.model.GraphCommand());
+        r.add(new qsh.commands.model.NodeCommand());
+        r.add(new qsh.commands.model.InferCommand());
+        r.add(new qsh.commands.model.RangesCommand());
+        r.add(new qsh.commands.model.SaveCommand());
         r.add(new SetCommand());
         r.add(new HelpCommand(r));
         return r;

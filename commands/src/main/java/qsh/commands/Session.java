@@ -11,19 +11,68 @@ public final class Session {
     private final Map<String, SessionTensor> tensors = new LinkedHashMap<>();
     private Settings settings = Settings.DEFAULTS;
     private Throwable lastError;
+    private ModelState model;
+
+    /** Every name {@link #tensor} can resolve: session tensors, model weights, last activations (for completion). */
+    public java.util.List<String> tensorNames() {
+        java.util.List<String> names = new java.util.ArrayList<>(tensors.keySet());
+        if (model != null) {
+            model.graph().weights().forEach((k, v) -> {
+                if (v instanceof qsh.core.tensor.Tensor) {
+                    names.add(k);
+                }
+            });
+            names.addAll(model.activations().keySet());
+        }
+        return names;
+    }
 
     /** The named tensors in creation order (read-only view). */
     public Map<String, SessionTensor> tensors() {
         return Collections.unmodifiableMap(tensors);
     }
 
-    /** The tensor named {@code name}, or a one-line error listing what exists. */
+    /** The loaded model, if any. */
+    public Optional<ModelState> model() {
+        return Optional.ofNullable(model);
+    }
+
+    /** The loaded model, or a one-line error telling how to load one. */
+    public ModelState requireModel() {
+        if (model == null) {
+            throw new CommandException("no model loaded: try  load demo  or  load FILE.onnx");
+        }
+        return model;
+    }
+
+    /** Replaces the loaded model. */
+    public void model(ModelState m) {
+        this.model = m;
+    }
+
+    /**
+     * The tensor named {@code name}: a session tensor, else a float weight of the loaded model, else an
+     * activation of the last {@code infer}; or a one-line error.
+     */
     public SessionTensor tensor(String name) {
         SessionTensor t = tensors.get(name);
+        if (t == null && model != null) {
+            Object w = model.graph().weights().get(name);
+            if (w instanceof qsh.core.tensor.Tensor) {
+                return SessionTensor.floats(name, (qsh.core.tensor.Tensor) w, "weight of " + model.source());
+            }
+            qsh.core.tensor.Tensor a = model.activations().get(name);
+            if (a != null) {
+                return SessionTensor.floats(name, a, "activation from the last infer");
+            }
+            if (model.graph().producer(name) != null || model.graph().isInput(name)) {
+                throw new CommandException("'" + name + "' is an activation of the model: run  infer --random  (or infer with inputs) first");
+            }
+        }
         if (t == null) {
             throw new CommandException("no tensor named '" + name + "'"
                     + qsh.commands.spi.Suggest.hint(name, tensors.keySet(), "")
-                    + (tensors.isEmpty() ? "; create one with: let " + name + " = [1, 2, 3]" : "; 'tensors' lists them"));
+                    + (tensors.isEmpty() && model == null ? "; create one with: let " + name + " = [1, 2, 3]" : "; 'tensors' lists them"));
         }
         return t;
     }

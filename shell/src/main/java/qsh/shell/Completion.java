@@ -80,6 +80,17 @@ final class Completion implements Completer {
             default:
                 break;
         }
-        interp.session().tensors().keySet().forEach(n -> out.add(new Candidate(n)));
+        if (spec.name().equals("node") || spec.name().equals("ranges") || (spec.name().equals("show") && idx == 2
+                && words.get(1).equals("node"))) {
+            interp.session().model().ifPresent(m -> m.graph().nodes().forEach(n -> out.add(new Candidate(n.name(),
+                    n.name(), null, n.opType(), null, null, true))));
+            return;
+        }
+        if (spec.name().equals("load") || spec.name().equals("save")) {
+            out.add(new Candidate("demo"));
+            files.complete(reader, line, out);
+            return;
+        }
+        interp.session().tensorNames().forEach(n -> out.add(new Candidate(n)));
     }
 }

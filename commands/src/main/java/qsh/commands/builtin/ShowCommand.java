@@ -19,8 +19,10 @@ import qsh.core.tensor.TensorStats;
 public final class ShowCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("show", "tensors",
             "print a tensor: header with shape, dtype, encoding and statistics, then its values (summarised)",
-            "TENSOR", List.of(OptionSpec.value("edge", "N", "items shown at each end of every axis (default 3)")),
-            List.of("show x", "show w --edge 5"), List.of("let", "tensors", "hist"), true);
+            "[tensor|node] NAME", List.of(OptionSpec.value("edge", "N", "items shown at each end of every axis (default 3)")),
+            List.of("show x", "show w --edge 5", "show node Conv_1"), List.of("let", "tensors", "hist", "node"), true);
+
+    private final qsh.commands.model.NodeCommand node = new qsh.commands.model.NodeCommand();
 
     @Override
     public CommandSpec spec() {
@@ -29,8 +31,17 @@ public final class ShowCommand implements Command {
 
     @Override
     public Result run(Args args, Session session) {
-        SessionTensor st = session.tensor(args.positional(0, "a tensor name"));
-        args.atMost(1);
+        String first = args.positional(0, "a tensor name");
+        if (first.equals("node")) {
+            java.util.List<String> rest = new java.util.ArrayList<>(args.positional().subList(1, args.positional().size()));
+            if (args.json()) {
+                rest.add("--json");
+            }
+            return node.run(Args.parse(node.spec(), rest), session);
+        }
+        int at = first.equals("tensor") ? 1 : 0;
+        SessionTensor st = session.tensor(args.positional(at, "a tensor name"));
+        args.atMost(at + 1);
         int edge = Math.max(1, args.getInt("edge", 3));
         TensorStats s = TensorStats.of(st.tensor());
         List<String> lines = new ArrayList<>();

@@ -1,0 +1,93 @@
+package qsh.commands.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.commands.Format;
+import qsh.commands.ModelState;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Result;
+import qsh.core.exec.Executor;
+import qsh.core.exec.ops.Ops;
+import qsh.core.graph.Graph;
+import qsh.core.graph.Node;
+
+/** {@code graph}: the nodes in topological order with op, activation shapes and parameter shapes. */
+public final class GraphCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("graph", "model",
+            "list the model's nodes in order: op, input/output shapes, parameter shapes",
+            "", List.of(OptionSpec.value("op", "TYPE", "only nodes of this op type")),
+            List.of("graph", "graph --op Conv", "graph --json"), List.of("load", "node", "infer"), true);
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        args.atMost(0);
+        ModelState m = session.requireModel();
+        Graph g = m.graph();
+        Map<String, int[]> shapes;
+        String note = null;
+        try {
+            shapes = ShapeProbe.shapes(m);
+            if (m.shapes().isEmpty()) {
+                session.model(m.withRun(shapes, m.activations()));
+            }
+        } catch (Executor.ExecutionException e) {
+            shapes = new LinkedHashMap<>();
+            g.weights().forEach((k, v) -> {});
+            note = "activation shapes unknown: " + e.getMessage();
+        }
+        String only = args.get("op").orElse(null);
+        List<String> lines = new ArrayList<>();
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        int i = 0;
+        for (Node n : g.nodes()) {
+            i++;
+            if (only != null && !n.opType().equalsIgnoreCase(only)) {
+                continue;
+            }
+            List<String> acts = new ArrayList<>();
+            List<String> params = new ArrayList<>();
+            for (String in : n.inputs()) {
+                if (in.isEmpty()) {
+                    continue;
+                }
+                Object w = g.weights().get(in);
+                if (w != null) {
+                    params.add(Format.shape(Executor.shapeOf(w)));
+                } else {
+                    acts.add(shapes.containsKey(in) ? Format.shape(shapes.get(in)) : "?");
+                }
+            }
+            String out = n.outputs().isEmpty() || !shapes.containsKey(n.outputs().get(0)) ? "?" : Format.shape(shapes.get(n.outputs().get(0)));
+            boolean ok = Ops.get(n.domain(), n.opType()) != null;
+            lines.add(String.format("  %3d %-28s %-18s %s → %s%s%s", i, n.name(), n.opType(), String.join(", ", acts), out,
+                    params.isEmpty() ? "" : "   params " + String.join(" ", params), ok ? "" : "   ✗ unsupported"));
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("index", i);
+            d.put("name", n.name());
+            d.put("op", n.opType());
+            d.put("inputs", n.inputs());
+            d.put("outputs", n.outputs());
+            d.put("output_shape", n.outputs().isEmpty() ? null : shapes.get(n.outputs().get(0)));
+            d.put("supported", ok);
+            nodes.add(d);
+        }
+        if (note != null) {
+            lines.add("  (" + note + ")");
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("source", m.source());
+        data.put("nodes", nodes);
+        return Result.of(data, lines);
+    }
+}

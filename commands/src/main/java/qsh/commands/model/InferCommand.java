@@ -1,0 +1,169 @@
+package qsh.commands.model;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.commands.Format;
+import qsh.commands.ModelState;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Result;
+import qsh.core.calib.RawTensorFile;
+import qsh.core.exec.Executor;
+import qsh.core.graph.Graph;
+import qsh.core.graph.ValueInfo;
+import qsh.core.tensor.Tensor;
+import qsh.core.tensor.TensorStats;
+
+/**
+ * {@code infer}: runs the model in float on raw inputs (the spec's input-list format: {@code name:=file.raw},
+ * float32 little-endian) or seeded random ones; prints output summaries and keeps the activations so that
+ * {@code show}, {@code hist} and {@code encode} work on them.
+ */
+public final class InferCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("infer", "model",
+            "run the model in float on raw inputs (NAME:=FILE.raw) or seeded random ones", "[NAME:=FILE.raw|FILE.raw ...]",
+            List.of(OptionSpec.flag("random", "feed seeded uniform [0,1) inputs"),
+                    OptionSpec.value("seed", "N", "seed for --random (default 1)"),
+                    OptionSpec.value("shape", "SHAPE", "--random input shape, e.g. 1x3x48x192 (default: unknown batch 1, other unknown dims 224)"),
+                    OptionSpec.value("out", "DIR", "write each output as DIR/NAME.raw (float32 little-endian)")),
+            List.of("infer --random --seed 1", "infer --random --shape 1x3x48x192", "infer scripts/data/demo/img0.raw", "infer input:=img0.raw --out /tmp/out"),
+            List.of("load", "graph", "show"), true);
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        ModelState m = session.requireModel();
+        Graph g = m.graph();
+        Map<String, Tensor> inputs;
+        if (args.has("random")) {
+            args.atMost(0);
+            int[] shape = args.get("shape").map(qsh.commands.TensorExpressions::parseShape).orElse(null);
+            if (shape != null && g.inputs().size() != 1) {
+                throw new CommandException("--shape applies to single-input models; this one has " + g.inputs().size() + " inputs");
+            }
+            inputs = ShapeProbe.randomInputs(g, args.getInt("seed", 1), shape);
+        } else {
+            if (args.positional().isEmpty()) {
+                throw new CommandException("infer needs inputs: infer NAME:=FILE.raw …, or infer --random");
+            }
+            inputs = new LinkedHashMap<>();
+            for (String w : args.positional()) {
+                int eq = w.indexOf(":=");
+                String name;
+                String file;
+                if (eq < 0) {
+                    if (g.inputs().size() != 1) {
+                        throw new CommandException("the model has " + g.inputs().size() + " inputs: name them, NAME:=FILE.raw");
+                    }
+                    name = g.inputs().get(0).name();
+                    file = w;
+                } else {
+                    name = w.substring(0, eq);
+                    file = w.substring(eq + 2);
+                }
+                ValueInfo vi = g.inputs().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(() ->
+                        new CommandException("'" + name + "' is not an input of the model (inputs: "
+                                + g.inputs().stream().map(ValueInfo::name).toList() + ")"));
+                if (!vi.isStatic()) {
+                    throw new CommandException("input '" + name + "' has a symbolic shape " + vi.shapeString() + "; raw files need a fixed shape");
+                }
+                int[] shape = new int[vi.dims().length];
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = Math.toIntExact(vi.dims()[i]);
+                }
+                inputs.put(name, RawTensorFile.read(Path.of(file), name, shape));
+            }
+        }
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        Map<String, Tensor> acts = new LinkedHashMap<>();
+        inputs.forEach((k, v) -> {
+            shapes.put(k, v.shape());
+            acts.put(k, v);
+        });
+        g.weights().forEach((k, v) -> shapes.put(k, Executor.shapeOf(v)));
+        long t0 = System.nanoTime();
+        Map<String, Object> outs = Executor.run(g, inputs, (name, node, value) -> {
+            shapes.put(name, Executor.shapeOf(value));
+            if (value instanceof Tensor) {
+                acts.put(name, (Tensor) value);
+            }
+        });
+        long nanos = System.nanoTime() - t0;
+        if (args.get("out").isPresent()) {
+            Path dir = Path.of(args.get("out").get());
+            try {
+                java.nio.file.Files.createDirectories(dir);
+            } catch (java.io.IOException e) {
+                throw new CommandException("cannot create " + dir + ": " + e.getMessage());
+            }
+            outs.forEach((k, v) -> RawTensorFile.write(dir.resolve(k.replaceAll("[^A-Za-z0-9_.-]", "_") + ".raw"), (Tensor) v));
+        }
+        session.model(m.withRun(shapes, acts));
+        List<String> lines = new ArrayList<>();
+        List<Map<String, Object>> data = new ArrayList<>();
+        lines.add("infer " + m.source() + ": " + g.nodes().size() + " nodes in " + String.format("%.1f", nanos / 1e6) + " ms");
+        for (Map.Entry<String, Object> e : outs.entrySet()) {
+            Tensor t = (Tensor) e.getValue();
+            TensorStats s = TensorStats.of(t);
+            lines.add("  " + e.getKey() + " " + Format.shape(t.shape()) + "  min " + Format.num(s.min()) + "  max "
+                    + Format.num(s.max()) + "  mean " + Format.num(s.mean()));
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("name", e.getKey());
+            d.put("shape", t.shape());
+            d.put("stats", s);
+            if (t.size() <= 1000 && t.size() == t.shape()[t.rank() - 1]) {
+                List<Map<String, Object>> top = top5(t.data());
+                d.put("top5", top);
+                StringBuilder sb = new StringBuilder("    top-5:");
+                for (Map<String, Object> x : top) {
+                    sb.append(String.format("  %s (%.1f%%)", x.get("index"), 100 * (double) x.get("softmax")));
+                }
+                lines.add(sb.toString());
+            }
+            if (t.size() <= 4096) {
+                d.put("values", t.data());
+            }
+            data.add(d);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("outputs", data);
+        result.put("milliseconds", nanos / 1e6);
+        return Result.of(result, lines);
+    }
+
+    private static List<Map<String, Object>> top5(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : logits) {
+            sum += Math.exp(v - max);
+        }
+        Integer[] idx = new Integer[logits.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        java.util.Arrays.sort(idx, (a, b) -> Float.compare(logits[b], logits[a]));
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(5, idx.length); i++) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("index", idx[i]);
+            x.put("logit", logits[idx[i]]);
+            x.put("softmax", Math.exp(logits[idx[i]] - max) / sum);
+            out.add(x);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,78 @@
+package qsh.commands.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.commands.Format;
+import qsh.commands.ModelState;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.Result;
+import qsh.core.exec.Executor;
+import qsh.core.graph.Graph;
+import qsh.core.graph.Node;
+import qsh.core.graph.ValueInfo;
+
+/** {@code load FILE|demo}: reads an ONNX model into the session and summarises it. */
+public final class LoadCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("load", "model",
+            "load an ONNX model (or the built-in demo) and summarise it", "FILE.onnx|demo", List.of(),
+            List.of("load demo", "load models/net.onnx --json"), List.of("graph", "infer", "save"), true);
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        String what = args.positional(0, "a model file or 'demo'");
+        args.atMost(1);
+        Graph g = ModelLoader.load(what);
+        session.model(ModelState.loaded(g, what));
+        return summary(g, what);
+    }
+
+    /** The model summary shown by load (inputs, outputs, op counts, parameters, opset, unsupported ops). */
+    static Result summary(Graph g, String source) {
+        List<String> lines = new ArrayList<>();
+        Map<String, Object> data = new LinkedHashMap<>();
+        lines.add("loaded " + source + ": " + g.nodes().size() + " nodes, " + g.parameterCount() + " parameters ("
+                + bytes(g.parameterBytes()) + "), opset " + g.opset());
+        List<Map<String, Object>> ins = new ArrayList<>();
+        for (ValueInfo v : g.inputs()) {
+            lines.add("  input   " + v.name() + " " + v.typeName() + " " + v.shapeString());
+            ins.add(Map.of("name", v.name(), "type", v.typeName(), "shape", v.dims()));
+        }
+        List<Map<String, Object>> outs = new ArrayList<>();
+        for (ValueInfo v : g.outputs()) {
+            lines.add("  output  " + v.name() + " " + v.typeName() + " " + v.shapeString());
+            outs.add(Map.of("name", v.name(), "type", v.typeName(), "shape", v.dims()));
+        }
+        StringBuilder ops = new StringBuilder("  ops     ");
+        g.opCounts().forEach((k, v) -> ops.append(k).append(" ×").append(v).append("  "));
+        lines.add(ops.toString().stripTrailing());
+        List<Node> unsupported = Executor.unsupported(g);
+        if (!unsupported.isEmpty()) {
+            lines.add("  unsupported by the executor: " + unsupported.stream().map(Node::toString).distinct().limit(8).toList());
+        }
+        data.put("source", source);
+        data.put("opset", g.opset());
+        data.put("nodes", g.nodes().size());
+        data.put("parameters", g.parameterCount());
+        data.put("parameter_bytes", g.parameterBytes());
+        data.put("inputs", ins);
+        data.put("outputs", outs);
+        data.put("op_counts", g.opCounts());
+        data.put("unsupported", unsupported.stream().map(n -> Map.of("node", n.name(), "op", n.opType())).toList());
+        return Result.of(data, lines);
+    }
+
+    static String bytes(long b) {
+        return b < 10_000 ? b + " B" : b < 10_000_000 ? Format.num(b / 1024.0).replaceAll("\\.\\d+$", "") + " KiB"
+                : Format.num(b / 1048576.0).replaceAll("(\\.\\d)\\d*$", "$1") + " MiB";
+    }
+}

@@ -1,0 +1,113 @@
+package qsh.commands.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.commands.Format;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Result;
+import qsh.core.graph.Graph;
+import qsh.core.graph.Node;
+import qsh.core.tensor.Tensor;
+
+/**
+ * {@code ranges NODE}: per-output-channel weight ranges, one whisker row per channel on a shared axis — the
+ * picture of why one per-tensor grid fails when channel ranges differ (Nagel et al. 2019, Fig. 2).
+ */
+public final class RangesCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("ranges", "model",
+            "per-output-channel weight ranges of a node, one whisker row per channel", "NODE",
+            List.of(OptionSpec.value("width", "N", "width of the whisker axis (default 50)"),
+                    OptionSpec.value("max", "N", "show at most N channels (default 32)")),
+            List.of("ranges Conv_1", "ranges Conv_3 --max 8"), List.of("node", "encode"), true);
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        String name = args.positional(0, "a node name");
+        args.atMost(1);
+        Graph g = session.requireModel().graph();
+        Node n;
+        try {
+            n = g.node(name);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException("no node named '" + name + "'; 'graph' lists them");
+        }
+        Object w = n.inputs().size() > 1 ? g.weights().get(n.input(1)) : null;
+        if (!(w instanceof Tensor)) {
+            throw new CommandException("node '" + name + "' (" + n.opType() + ") has no float weight as its second input");
+        }
+        Tensor t = (Tensor) w;
+        // Conv/Gemm(transB) weights keep output channels on axis 0; ConvTranspose on axis 1; MatMul/Gemm on the last.
+        int axis = n.opType().equals("ConvTranspose") ? 1 : n.opType().equals("MatMul")
+                || (n.opType().equals("Gemm") && n.attrInt("transB", 0) == 0) ? t.rank() - 1 : 0;
+        int channels = t.dim(axis);
+        float[] lo = new float[channels];
+        float[] hi = new float[channels];
+        java.util.Arrays.fill(lo, Float.POSITIVE_INFINITY);
+        java.util.Arrays.fill(hi, Float.NEGATIVE_INFINITY);
+        int[] st = t.strides();
+        float[] d = t.data();
+        for (int i = 0; i < d.length; i++) {
+            int c = (i / st[axis]) % channels;
+            lo[c] = Math.min(lo[c], d[i]);
+            hi[c] = Math.max(hi[c], d[i]);
+        }
+        float gl = Float.POSITIVE_INFINITY;
+        float gh = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < channels; c++) {
+            gl = Math.min(gl, lo[c]);
+            gh = Math.max(gh, hi[c]);
+        }
+        int width = Math.max(10, Math.min(200, args.getInt("width", 50)));
+        int max = Math.max(1, args.getInt("max", 32));
+        List<String> lines = new ArrayList<>();
+        lines.add(name + " (" + n.opType() + ") weight " + n.input(1) + " " + Format.shape(t.shape()) + ": " + channels
+                + " output channels on axis " + axis + ", overall [" + Format.num(gl) + ", " + Format.num(gh) + "]");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int c = 0; c < channels; c++) {
+            rows.add(Map.of("channel", c, "min", lo[c], "max", hi[c]));
+            if (c < max) {
+                lines.add(String.format("  %4d %s  [%s, %s]", c, whisker(lo[c], hi[c], gl, gh, width), Format.num(lo[c]), Format.num(hi[c])));
+            }
+        }
+        if (channels > max) {
+            lines.add("  … " + (channels - max) + " more channels (--max " + channels + " shows all)");
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("node", name);
+        data.put("weight", n.input(1));
+        data.put("axis", axis);
+        data.put("channels", rows);
+        return Result.of(data, lines);
+    }
+
+    /** A row of width cells: '─' over [lo, hi], '┼' at zero, spaces elsewhere, on the shared axis [gl, gh]. */
+    static String whisker(float lo, float hi, float gl, float gh, int width) {
+        char[] row = new char[width];
+        java.util.Arrays.fill(row, ' ');
+        double span = Math.max(gh - gl, 1e-30);
+        int a = (int) Math.floor((lo - gl) / span * (width - 1));
+        int b = (int) Math.ceil((hi - gl) / span * (width - 1));
+        for (int i = Math.max(0, a); i <= Math.min(width - 1, b); i++) {
+            row[i] = '─';
+        }
+        row[Math.max(0, a)] = '├';
+        row[Math.min(width - 1, b)] = '┤';
+        if (gl <= 0 && gh >= 0) {
+            int z = (int) Math.round(-gl / span * (width - 1));
+            row[z] = row[z] == ' ' ? '┊' : '┼';
+        }
+        return "│" + new String(row) + "│";
+    }
+}

@@ -1,0 +1,38 @@
+package qsh.commands.model;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import qsh.commands.ModelState;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.Result;
+import qsh.core.onnx.OnnxWriter;
+
+/** {@code save FILE.onnx}: writes the session's model (temporary file, then rename: never a half-written file). */
+public final class SaveCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("save", "model", "write the model to an ONNX file",
+            "FILE.onnx", List.of(), List.of("save /tmp/model.onnx"), List.of("load"), true);
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        String file = args.positional(0, "a file name");
+        args.atMost(1);
+        ModelState m = session.requireModel();
+        try {
+            OnnxWriter.write(m.graph(), Path.of(file));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new CommandException("cannot write " + file + ": " + e.getMessage());
+        }
+        long size = Path.of(file).toFile().length();
+        return Result.of(Map.of("file", file, "bytes", size), List.of("saved " + m.source() + " to " + file + " (" + size + " bytes)"));
+    }
+}

@@ -1,0 +1,108 @@
+package qsh.commands.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import qsh.commands.Interpreter;
+import qsh.commands.ModelState;
+import qsh.commands.spi.CommandException;
+import qsh.core.onnx.OnnxReader;
+import qsh.core.tensor.Tensor;
+
+/** load / graph / node / infer / ranges / save on a real model (the PaddleOCR text-direction classifier). */
+class ModelCommandsTest {
+    @TempDir
+    static Path dir;
+    static Path cls;
+
+    @BeforeAll
+    static void extract() throws Exception {
+        try (InputStream in = ModelCommandsTest.class.getClassLoader().getResourceAsStream("models/ch_ppocr_mobile_v2.0_cls_infer.onnx")) {
+            cls = dir.resolve("cls.onnx");
+            Files.write(cls, in.readAllBytes());
+        }
+    }
+
+    @Test
+    void loadSummarisesTheModel() {
+        Interpreter in = new Interpreter();
+        Interpreter.Outcome o = in.execute("load " + cls + " --json");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> d = (Map<String, Object>) o.result().data();
+        assertEquals(11L, d.get("opset"));
+        assertEquals(258, d.get("nodes"));
+        assertTrue(((Map<?, ?>) d.get("op_counts")).containsKey("Conv"));
+        assertEquals(List.of(), d.get("unsupported"));
+    }
+
+    @Test
+    void inferGraphNodeRangesAndModelTensors() {
+        Interpreter in = new Interpreter();
+        in.execute("load " + cls);
+        Interpreter.Outcome o = in.execute("infer --random --seed 1 --shape 1x3x48x192");
+        assertTrue(String.join("\n", o.result().lines()).contains("[1, 2]"));
+        String graph = String.join("\n", in.execute("graph").result().lines());
+        assertTrue(graph.contains("Conv@0") && graph.contains("[1, 3, 48, 192] → [1, 8, 24, 96]"), graph);
+        assertTrue(String.join("\n", in.execute("show node Conv@0").result().lines()).contains("attribute strides = [2, 2]"));
+        assertTrue(String.join("\n", in.execute("ranges Conv@0").result().lines()).contains("8 output channels"));
+        // model weights and activations are tensors for the encoding commands
+        in.execute("encode conv1_weights --per-channel 0 --mode symmetric");
+        in.execute("hist save_infer_model/scale_0.tmp_1");
+    }
+
+    @Test
+    void saveThenLoadGivesTheSameModel() throws Exception {
+        Interpreter in = new Interpreter();
+        in.execute("load " + cls);
+        Path out = dir.resolve("saved.onnx");
+        in.execute("save " + out);
+        var a = OnnxReader.read(cls);
+        var b = OnnxReader.read(out);
+        assertEquals(a.nodes().size(), b.nodes().size());
+        assertEquals(a.weights().keySet(), b.weights().keySet());
+        for (String k : a.weights().keySet()) {
+            Object x = a.weights().get(k);
+            Object y = b.weights().get(k);
+            if (x instanceof Tensor) {
+                assertArrayEquals(((Tensor) x).data(), ((Tensor) y).data(), k);
+            }
+        }
+        assertEquals(a.meta().getOpsetImportList(), b.meta().getOpsetImportList());
+        assertEquals(a.meta().getProducerName(), b.meta().getProducerName());
+        // a second save is byte-identical to the first (nothing drifts across round trips)
+        Path again = dir.resolve("again.onnx");
+        Interpreter in2 = new Interpreter();
+        in2.execute("load " + out);
+        in2.execute("save " + again);
+        assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(again));
+    }
+
+    @Test
+    void badInputKeepsThePreviousModel() throws Exception {
+        Interpreter in = new Interpreter();
+        in.execute("load " + cls);
+        ModelState before = in.session().model().orElseThrow();
+        Path trunc = dir.resolve("trunc.onnx");
+        Files.write(trunc, java.util.Arrays.copyOf(Files.readAllBytes(cls), 5000));
+        Path raw = dir.resolve("small.raw");
+        Files.write(raw, new byte[12]);
+        for (String line : List.of("load " + trunc, "load " + dir.resolve("missing.onnx"), "node NoSuchNode",
+                "ranges NoSuchNode", "infer x:=" + raw, "infer --random --shape 2x3", "infer y:=" + raw,
+                "infer --random --shape 100000x100000x100000x1")) {
+            CommandException e = assertThrows(CommandException.class, () -> in.execute(line), line);
+            assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+            assertSame(before, in.session().model().orElseThrow(), line);
+        }
+    }
+}
