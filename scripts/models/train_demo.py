@@ -16,7 +16,7 @@ import torch.nn as nn
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = "/usr/share/datasets/fashion-mnist"
 CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
-EPOCHS = int(os.environ.get("EPOCHS", "4"))
+EPOCHS = int(os.environ.get("EPOCHS", "3"))
 
 
 def idx(path):
@@ -52,10 +52,10 @@ class DemoNet(nn.Module):
         self.features = nn.Sequential(
             *conv_bn(1, 16, 3, 1),                     # 28x28
             InvertedResidual(16, 16, 1, 2),
-            InvertedResidual(16, 24, 2, 4),            # 14x14
-            InvertedResidual(24, 24, 1, 4),
-            InvertedResidual(24, 32, 2, 4),            # 7x7
-            InvertedResidual(32, 32, 1, 4),
+            InvertedResidual(16, 24, 2, 3),            # 14x14
+            InvertedResidual(24, 24, 1, 3),
+            InvertedResidual(24, 32, 2, 3),            # 7x7
+            InvertedResidual(32, 32, 1, 3),
             *conv_bn(32, 96, 1))
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Linear(96, 10)
@@ -94,6 +94,8 @@ def main():
             loss.backward()
             opt.step()
             sched.step()
+            if (i // 128) % 100 == 0:
+                print(f"  epoch {epoch + 1} step {i // 128}/{len(xtr) // 128}: loss {loss.item():.3f}, {time.time() - t0:.0f} s", flush=True)
         model.eval()
         with torch.no_grad():
             acc = sum((model(xte[i:i + 1000]).argmax(1) == yte[i:i + 1000]).sum().item() for i in range(0, 10000, 1000)) / 100
