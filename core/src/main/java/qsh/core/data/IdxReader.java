@@ -1,0 +1,109 @@
+package qsh.core.data;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import qsh.core.tensor.Tensor;
+
+/**
+ * Reads IDX files (the MNIST / Fashion-MNIST format: magic 0x0000 0x08 rank, big-endian dimension sizes,
+ * then unsigned bytes), plain or gzip-compressed. Images become float32 pixel/255 in NCHW (N,1,H,W).
+ */
+public final class IdxReader {
+    /** The unsigned-byte element type code of the IDX format. */
+    static final int UBYTE = 0x08;
+
+    private IdxReader() {}
+
+    /** Images of an IDX rank-3 file as an (N, 1, H, W) float tensor in [0, 1]; {@code limit} caps N (≤ 0: all). */
+    public static Tensor images(Path file, int limit) throws IOException {
+        try (DataInputStream in = open(file)) {
+            int[] dims = header(in, file, 3);
+            int n = limit > 0 ? Math.min(limit, dims[0]) : dims[0];
+            int per = dims[1] * dims[2];
+            byte[] raw = new byte[n * per];
+            readFully(in, raw, file);
+            float[] d = new float[raw.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = (raw[i] & 0xff) / 255f;
+            }
+            return Tensor.of(new int[] {n, 1, dims[1], dims[2]}, d);
+        }
+    }
+
+    /** Labels of an IDX rank-1 file; {@code limit} caps the count (≤ 0: all). */
+    public static int[] labels(Path file, int limit) throws IOException {
+        try (DataInputStream in = open(file)) {
+            int[] dims = header(in, file, 1);
+            int n = limit > 0 ? Math.min(limit, dims[0]) : dims[0];
+            byte[] raw = new byte[n];
+            readFully(in, raw, file);
+            int[] l = new int[n];
+            for (int i = 0; i < n; i++) {
+                l[i] = raw[i] & 0xff;
+            }
+            return l;
+        }
+    }
+
+    private static DataInputStream open(Path file) throws IOException {
+        InputStream in;
+        try {
+            in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file");
+        }
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        if (b0 == 0x1f && b1 == 0x8b) {
+            in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+        }
+        return new DataInputStream(in);
+    }
+
+    private static int[] header(DataInputStream in, Path file, int rank) throws IOException {
+        int magic;
+        try {
+            magic = in.readInt();
+        } catch (EOFException e) {
+            throw new IllegalArgumentException(file + ": empty or truncated IDX file");
+        }
+        if ((magic >>> 16) != 0 || ((magic >>> 8) & 0xff) != UBYTE || (magic & 0xff) != rank) {
+            throw new IllegalArgumentException(String.format("%s: not an IDX file of unsigned bytes with %d dimension(s) (magic 0x%08x)",
+                    file, rank, magic));
+        }
+        int[] dims = new int[rank];
+        long total = 1;
+        for (int i = 0; i < rank; i++) {
+            try {
+                dims[i] = in.readInt();
+            } catch (EOFException e) {
+                throw new IllegalArgumentException(file + ": truncated IDX header");
+            }
+            if (dims[i] <= 0) {
+                throw new IllegalArgumentException(file + ": IDX dimension " + i + " is " + dims[i]);
+            }
+            total *= dims[i];
+        }
+        if (total > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException(file + ": IDX data of " + total + " values is too large");
+        }
+        return dims;
+    }
+
+    private static void readFully(DataInputStream in, byte[] b, Path file) throws IOException {
+        try {
+            in.readFully(b);
+        } catch (EOFException e) {
+            throw new IllegalArgumentException(file + ": truncated IDX data (fewer values than the header announces)");
+        }
+    }
+}
