@@ -108,6 +108,13 @@ class MainTest {
     }
 
     @Test
+    void interactivePiecesBuildOnADumbTerminal() throws Exception {
+        // the REPL's line reader, completer, tail-tip hints and autosuggestions, built from every command spec
+        Repl.warmUp();
+        assertEquals(0, ScriptTranscriptTest.run("--cds-warmup").code());
+    }
+
+    @Test
     void missingScriptIsAUsageError() {
         assertEquals(Main.EXIT_USAGE, ScriptTranscriptTest.run("no/such/file.qsh").code());
         assertEquals(Main.EXIT_USAGE, ScriptTranscriptTest.run("--frob").code());
