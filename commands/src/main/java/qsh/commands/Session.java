@@ -12,6 +12,7 @@ public final class Session {
     private Settings settings = Settings.DEFAULTS;
     private Throwable lastError;
     private ModelState model;
+    private java.nio.file.Path baseDir = java.nio.file.Path.of("");
 
     /** Every name {@link #tensor} can resolve: session tensors, model weights, last activations (for completion). */
     public java.util.List<String> tensorNames() {
@@ -30,6 +31,25 @@ public final class Session {
     /** The named tensors in creation order (read-only view). */
     public Map<String, SessionTensor> tensors() {
         return Collections.unmodifiableMap(tensors);
+    }
+
+    /**
+     * Resolves a file name typed in a command: absolute paths as they are, relative ones against the folder
+     * of the script being replayed (like the spec's input lists), or the working directory interactively.
+     */
+    public java.nio.file.Path resolve(String file) {
+        java.nio.file.Path p = java.nio.file.Path.of(file);
+        return p.isAbsolute() ? p : baseDir.resolve(p);
+    }
+
+    /** The folder relative file names resolve against. */
+    public java.nio.file.Path baseDir() {
+        return baseDir;
+    }
+
+    /** Sets the folder relative file names resolve against (the script runner sets the script's folder). */
+    public void baseDir(java.nio.file.Path dir) {
+        this.baseDir = dir == null ? java.nio.file.Path.of("") : dir;
     }
 
     /** The loaded model, if any. */

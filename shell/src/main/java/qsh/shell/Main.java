@@ -90,6 +90,7 @@ public final class Main {
             }
         }
         if (file != null) {
+            interp.session().baseDir(Path.of(file).toAbsolutePath().getParent());
             try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
                 return replay(interp, renderer, r, file, echo, keepGoing);
             } catch (NoSuchFileException e) {

@@ -43,8 +43,10 @@ public final class RunCommand implements Command {
         if (depth >= 8) {
             throw new CommandException("run: scripts nested more than 8 deep (does a script run itself?)");
         }
-        Path p = Path.of(file);
+        Path p = session.resolve(file);
+        Path previous = session.baseDir();
         depth++;
+        session.baseDir(p.toAbsolutePath().getParent());
         try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
             List<ScriptRunner.Failure> fails = new ScriptRunner(interpreter).run(r, file, args.has("echo"), false, f -> { });
             if (!fails.isEmpty()) {
@@ -56,6 +58,7 @@ public final class RunCommand implements Command {
             throw new CommandException("run: cannot read " + file + ": " + e.getMessage());
         } finally {
             depth--;
+            session.baseDir(previous);
         }
         return Result.EMPTY;
     }

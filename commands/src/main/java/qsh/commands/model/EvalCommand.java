@@ -44,7 +44,7 @@ public final class EvalCommand implements Command {
         if (g.inputs().size() != 1) {
             throw new CommandException("eval needs a single-input model; this one has " + g.inputs().size());
         }
-        Path dir = Path.of(args.get("dir").orElse(FashionMnist.DEFAULT_DIR.toString()));
+        Path dir = args.get("dir").map(session::resolve).orElse(FashionMnist.DEFAULT_DIR);
         int limit = args.getInt("limit", 0);
         Tensor images;
         int[] labels;
@@ -85,7 +85,7 @@ public final class EvalCommand implements Command {
         data.put("correct", correct);
         data.put("top1", top1);
         data.put("seconds", seconds);
-        return Result.of(data, List.of(String.format("top-1 %.2f%% (%d of %d Fashion-MNIST test images, float, %.1f s)",
-                top1, correct, n, seconds)));
+        return Result.of(data, List.of(String.format("top-1 %.2f%% (%d of %d Fashion-MNIST test images, float)",
+                top1, correct, n)));
     }
 }

@@ -82,7 +82,7 @@ public final class InferCommand implements Command {
                 for (int i = 0; i < shape.length; i++) {
                     shape[i] = Math.toIntExact(vi.dims()[i]);
                 }
-                inputs.put(name, RawTensorFile.read(Path.of(file), name, shape));
+                inputs.put(name, RawTensorFile.read(session.resolve(file), name, shape));
             }
         }
         Map<String, int[]> shapes = new LinkedHashMap<>();
@@ -101,7 +101,7 @@ public final class InferCommand implements Command {
         });
         long nanos = System.nanoTime() - t0;
         if (args.get("out").isPresent()) {
-            Path dir = Path.of(args.get("out").get());
+            Path dir = session.resolve(args.get("out").get());
             try {
                 java.nio.file.Files.createDirectories(dir);
             } catch (java.io.IOException e) {
@@ -112,7 +112,7 @@ public final class InferCommand implements Command {
         session.model(m.withRun(shapes, acts));
         List<String> lines = new ArrayList<>();
         List<Map<String, Object>> data = new ArrayList<>();
-        lines.add("infer " + m.source() + ": " + g.nodes().size() + " nodes in " + String.format("%.1f", nanos / 1e6) + " ms");
+        lines.add("infer " + m.source() + ": " + g.nodes().size() + " nodes"); // time: --json or 'set timing on'
         for (Map.Entry<String, Object> e : outs.entrySet()) {
             Tensor t = (Tensor) e.getValue();
             TensorStats s = TensorStats.of(t);

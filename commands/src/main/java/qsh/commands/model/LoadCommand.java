@@ -31,7 +31,8 @@ public final class LoadCommand implements Command {
     public Result run(Args args, Session session) {
         String what = args.positional(0, "a model file or 'demo'");
         args.atMost(1);
-        Graph g = ModelLoader.load(what);
+        // the file resolves against the script's folder; the model is named as typed (stable transcripts)
+        Graph g = ModelLoader.load(what.equals("demo") ? what : session.resolve(what).toString());
         session.model(ModelState.loaded(g, what));
         return summary(g, what);
     }

@@ -28,11 +28,11 @@ public final class SaveCommand implements Command {
         args.atMost(1);
         ModelState m = session.requireModel();
         try {
-            OnnxWriter.write(m.graph(), Path.of(file));
+            OnnxWriter.write(m.graph(), session.resolve(file));
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             throw new CommandException("cannot write " + file + ": " + e.getMessage());
         }
-        long size = Path.of(file).toFile().length();
+        long size = session.resolve(file).toFile().length();
         return Result.of(Map.of("file", file, "bytes", size), List.of("saved " + m.source() + " to " + file + " (" + size + " bytes)"));
     }
 }
