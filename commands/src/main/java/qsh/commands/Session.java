@@ -57,10 +57,13 @@ public final class Session {
         return Optional.ofNullable(model);
     }
 
-    /** The loaded model, or a one-line error telling how to load one. */
+    /**
+     * The loaded model. A session starts with the demo model one step away: the first model command loads it
+     * (so {@code qsh -c 'graph'} works on a fresh machine); {@code load FILE.onnx} replaces it.
+     */
     public ModelState requireModel() {
         if (model == null) {
-            throw new CommandException("no model loaded: try  load demo  or  load FILE.onnx");
+            model = ModelState.loaded(qsh.commands.model.ModelLoader.load("demo"), "demo");
         }
         return model;
     }

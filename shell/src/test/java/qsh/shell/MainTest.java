@@ -108,6 +108,19 @@ class MainTest {
     }
 
     @Test
+    void theDemoModelIsOneCommandAway() throws Exception {
+        ScriptTranscriptTest.Run r = ScriptTranscriptTest.run("-c", "graph --json");
+        assertEquals(0, r.code(), r.output());
+        JsonNode j = new ObjectMapper().readTree(r.output());
+        assertEquals("demo", j.get("source").asText());
+        assertEquals(52, j.get("nodes").size());
+        ScriptTranscriptTest.Run load = ScriptTranscriptTest.run("-c", "load demo --json");
+        assertEquals(13, new ObjectMapper().readTree(load.output()).get("opset").asInt());
+        ScriptTranscriptTest.Run infer = ScriptTranscriptTest.run("-c", "infer --random --seed 1 --json");
+        assertEquals(10, new ObjectMapper().readTree(infer.output()).get("outputs").get(0).get("values").size());
+    }
+
+    @Test
     void interactivePiecesBuildOnADumbTerminal() throws Exception {
         // the REPL's line reader, completer, tail-tip hints and autosuggestions, built from every command spec
         Repl.warmUp();
