@@ -92,17 +92,23 @@ public final class Interpreter {
         }
         Command c = registry.get(words.get(0));
         long t0 = System.nanoTime();
+        // commands validate before they change the session; the one implicit change (the demo model loaded on
+        // first use) is undone here when the command fails, so a failing command leaves the session as it was
+        ModelState modelBefore = session.model().orElse(null);
         try {
             Args args = Args.parse(c.spec(), words.subList(1, words.size()));
             Result r = c.run(args, session);
             return new Outcome(c.spec().name(), r, args.json(), System.nanoTime() - t0, c instanceof ExitCommand);
         } catch (CommandException e) {
+            session.model(modelBefore);
             session.lastError(e);
             throw e;
         } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+            session.model(modelBefore);
             session.lastError(e);
             throw new CommandException(c.spec().name() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            session.model(modelBefore);
             session.lastError(e);
             throw new CommandException(c.spec().name() + ": internal error " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + " (type 'trace' for details)", e);

@@ -16,6 +16,7 @@ class SessionAtomicityTest {
         "let x = [1, y]", "let x = normal 0x3", "let 9x = [1]", "quantize x --bw 99", "quantize x --per-channel 5",
         "quantize x --as 'bad name'", "dequantize x", "set bitwidth 1", "set mode fancy", "pack x", "unpack 4g",
         "let x = uniform 3 --lo 1 --hi 0", "encode x --per-channel 3", "hist nosuch", "quantize x --bw 32",
+        "node NoSuchNode", "infer --random --shape 2x2", "ranges NoSuchNode", "load /no/such/model.onnx",
     })
     void failingCommandChangesNothing(String line) {
         Interpreter in = new Interpreter();
@@ -30,5 +31,6 @@ class SessionAtomicityTest {
                 in.session().tensor("x").tensor().data()[1], in.session().tensor("x").tensor().data()[2],
                 in.session().tensor("x").tensor().data()[3]));
         assertEquals(settings, in.session().settings());
+        assertEquals(java.util.Optional.empty(), in.session().model(), "the demo model must not stay loaded after a failure");
     }
 }
