@@ -43,6 +43,7 @@ public final class CommandRegistry {
         r.add(new qsh.commands.model.RangesCommand());
         r.add(new qsh.commands.model.SaveCommand());
         r.add(new qsh.commands.model.EvalCommand());
+        r.add(new qsh.commands.model.CalibrateCommand());
         r.add(new SetCommand());
         r.add(new HelpCommand(r));
         return r;

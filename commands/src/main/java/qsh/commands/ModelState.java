@@ -14,21 +14,28 @@ import qsh.core.tensor.Tensor;
  * @param source      where it came from (path or "demo")
  * @param shapes      value name → shape, known after a run
  * @param activations value name → float activation of the last inference
+ * @param encodings   encodings from the last {@code calibrate} (empty before)
  */
-public record ModelState(Graph graph, String source, Map<String, int[]> shapes, Map<String, Tensor> activations) {
+public record ModelState(Graph graph, String source, Map<String, int[]> shapes, Map<String, Tensor> activations,
+                         qsh.core.sim.QuantOverrides encodings) {
     /** A freshly loaded model with nothing inferred yet. */
     public static ModelState loaded(Graph g, String source) {
-        return new ModelState(g, source, Map.of(), Map.of());
+        return new ModelState(g, source, Map.of(), Map.of(), qsh.core.sim.QuantOverrides.EMPTY);
+    }
+
+    /** The same model with calibrated encodings. */
+    public ModelState withEncodings(qsh.core.sim.QuantOverrides e) {
+        return new ModelState(graph, source, shapes, activations, e);
     }
 
     /** The same model with shapes and activations from a run. */
     public ModelState withRun(Map<String, int[]> newShapes, Map<String, Tensor> acts) {
         return new ModelState(graph, source, Collections.unmodifiableMap(new LinkedHashMap<>(newShapes)),
-                Collections.unmodifiableMap(new LinkedHashMap<>(acts)));
+                Collections.unmodifiableMap(new LinkedHashMap<>(acts)), encodings);
     }
 
     /** The same source with an edited graph (activations dropped: they belong to the old weights). */
     public ModelState withGraph(Graph g) {
-        return new ModelState(g, source, shapes, Map.of());
+        return new ModelState(g, source, shapes, Map.of(), qsh.core.sim.QuantOverrides.EMPTY);
     }
 }

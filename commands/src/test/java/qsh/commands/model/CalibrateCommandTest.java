@@ -1,0 +1,72 @@
+package qsh.commands.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import qsh.commands.Interpreter;
+import qsh.commands.spi.CommandException;
+import qsh.core.quant.Encoding;
+import qsh.core.sim.EncodingsJson;
+import qsh.core.sim.QuantOverrides;
+
+/** calibrate on the demo model and its sample input list: encodings, bias rule, JSON round trip, errors. */
+class CalibrateCommandTest {
+    static final Path LIST = Path.of("..", "scripts", "data", "demo", "input_list.txt").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void calibratesActivationsWeightsAndBiases() throws Exception {
+        Interpreter in = new Interpreter();
+        Path out = dir.resolve("enc.json");
+        in.execute("calibrate " + LIST + " --per-channel --save " + out);
+        QuantOverrides enc = in.session().model().orElseThrow().encodings();
+        // every activation of the graph plus the input has an encoding; ReLU6 outputs span [0, 6] exactly
+        assertEquals(53, enc.activations().size());
+        Encoding relu6 = enc.activations().get("/features/features.2/Clip_output_0").get(0);
+        assertEquals(0.0, relu6.min(), 0);
+        assertEquals(0, relu6.zeroPoint());
+        // per-channel conv weights: one symmetric encoding per output channel
+        List<Encoding> w0 = enc.params().get("features.0.weight");
+        assertEquals(16, w0.size());
+        assertTrue(w0.stream().allMatch(Encoding::symmetric));
+        // the classifier's bias: 32 bits, scale = input scale x weight scale
+        Encoding in0 = enc.activations().get("/Flatten_output_0").get(0);
+        Encoding w = enc.params().get("classifier.weight").get(0);
+        Encoding b = enc.params().get("classifier.bias").get(0);
+        assertEquals(32, b.bitwidth());
+        assertEquals(in0.scale() * w.scale(), b.scale(), 1e-15);
+        // the written JSON reads back to the same activation encodings
+        QuantOverrides back = EncodingsJson.read(out);
+        assertEquals(enc.activations().keySet(), back.activations().keySet());
+        Encoding a = back.activations().get("/features/features.0/Conv_output_0").get(0);
+        Encoding e = enc.activations().get("/features/features.0/Conv_output_0").get(0);
+        assertEquals(e.scale(), a.scale(), 1e-12);
+        assertEquals(e.zeroPoint(), a.zeroPoint());
+    }
+
+    @Test
+    void badListsAreOneLineAndChangeNothing() throws Exception {
+        Interpreter in = new Interpreter();
+        in.execute("load demo");
+        Path bad = dir.resolve("bad.txt");
+        Files.writeString(bad, "missing.raw\n");
+        Path small = dir.resolve("small.raw");
+        Files.write(small, new byte[16]);
+        Path wrong = dir.resolve("wrong.txt");
+        Files.writeString(wrong, "small.raw\n");
+        for (String line : List.of("calibrate " + bad, "calibrate " + wrong, "calibrate " + dir.resolve("none.txt"),
+                "calibrate " + LIST + " --per-channel --param-quantizer tf")) {
+            CommandException ex = assertThrows(CommandException.class, () -> in.execute(line), line);
+            assertTrue(!ex.getMessage().contains("\n"), ex.getMessage());
+            assertEquals(QuantOverrides.EMPTY, in.session().model().orElseThrow().encodings(), line);
+        }
+    }
+}
