@@ -24,6 +24,7 @@ import qsh.core.graph.Node;
 import qsh.core.graph.ValueInfo;
 import qsh.core.quant.EncoderOptions;
 import qsh.core.quant.Encoders;
+import qsh.core.quant.EnhancedEncoder;
 import qsh.core.quant.Encoding;
 import qsh.core.quant.Explanation;
 import qsh.core.quant.PerChannel;
@@ -33,6 +34,7 @@ import qsh.core.quant.TfEncoder;
 import qsh.core.sim.EncodingsJson;
 import qsh.core.sim.EncodingsVersion;
 import qsh.core.sim.QuantOverrides;
+import qsh.core.tensor.Histogram;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -45,7 +47,7 @@ public final class CalibrateCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("calibrate", "quantization",
             "compute activation and weight encodings from an input list; --save writes encodings JSON", "INPUT_LIST",
             List.of(OptionSpec.choice("act-bw", "activation bitwidth (spec: 8 or 16)", "8", "16"),
-                    OptionSpec.choice("act-quantizer", "activation encoder", "tf", "symmetric", "percentile"),
+                    OptionSpec.choice("act-quantizer", "activation encoder", "tf", "symmetric", "enhanced", "percentile"),
                     OptionSpec.choice("weight-bw", "weight bitwidth (spec: 4, 8 or 16)", "4", "8", "16"),
                     OptionSpec.choice("param-quantizer", "weight encoder", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
                     OptionSpec.flag("per-channel", "per-output-channel weight encodings for Conv/ConvTranspose (symmetric)"),
@@ -86,7 +88,7 @@ public final class CalibrateCommand implements Command {
             shapes.put(v.name(), s);
         }
         CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)), shapes);
-        CalibrationStatistics stats = actQ.equals("percentile") ? CalibrationStatistics.withHistograms(2048)
+        CalibrationStatistics stats = actQ.equals("percentile") || actQ.equals("enhanced") ? CalibrationStatistics.withHistograms(2048)
                 : CalibrationStatistics.rangesOnly();
         for (int i = 0; i < inputs.size(); i++) {
             if (Thread.currentThread().isInterrupted()) {
@@ -146,6 +148,12 @@ public final class CalibrateCommand implements Command {
                 HistogramObserver h = stats.histogram(t);
                 double p = opts.percentile() / 100;
                 return TfEncoder.fromTrueRange(h.quantile(1 - p), h.quantile(p), bw, opts, Explanation.NONE);
+            }
+            case "enhanced": {
+                // AIMET-style SQNR search over the streamed histogram (algorithms.md, "Enhanced")
+                HistogramObserver h = stats.histogram(t);
+                Histogram hist = Histogram.ofCounts(h.lowerEdge(), h.lowerEdge() + h.binWidth() * h.bins(), h.counts());
+                return new EnhancedEncoder(false).fromHistogram(hist, bw, opts, Explanation.NONE);
             }
             default:
                 return r.tfEncoding(bw, opts, Explanation.NONE);

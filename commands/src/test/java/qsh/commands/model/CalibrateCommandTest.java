@@ -53,6 +53,20 @@ class CalibrateCommandTest {
     }
 
     @Test
+    void everyActivationQuantizerCoversEveryActivation() {
+        for (String q : List.of("tf", "symmetric", "enhanced", "percentile")) {
+            Interpreter in = new Interpreter();
+            in.execute("calibrate " + LIST + " --act-quantizer " + q);
+            QuantOverrides enc = in.session().model().orElseThrow().encodings();
+            assertEquals(53, enc.activations().size(), q);
+            for (List<Encoding> e : enc.activations().values()) {
+                double z = -e.get(0).min() / e.get(0).scale();
+                assertEquals(Math.rint(z), z, 1e-6, q + ": zero must be exact");
+            }
+        }
+    }
+
+    @Test
     void badListsAreOneLineAndChangeNothing() throws Exception {
         Interpreter in = new Interpreter();
         in.execute("load demo");

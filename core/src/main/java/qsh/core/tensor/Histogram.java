@@ -30,6 +30,18 @@ public final class Histogram {
         this.binWidth = (max - min) / bins;
     }
 
+    /** A histogram with given bin masses over [min, max] (e.g. from a streaming calibration observer). */
+    public static Histogram ofCounts(double min, double max, double[] counts) {
+        Histogram h = new Histogram(min, max, counts.length);
+        for (int i = 0; i < counts.length; i++) {
+            if (!(counts[i] >= 0)) {
+                throw new IllegalArgumentException("bin " + i + " has mass " + counts[i]);
+            }
+            h.counts[i] = counts[i];
+        }
+        return h;
+    }
+
     /** A histogram of {@code data[from, to)} over [min, max] with {@code bins} bins. */
     public static Histogram of(float[] data, int from, int to, double min, double max, int bins) {
         Histogram h = new Histogram(min, max, bins);
