@@ -62,7 +62,7 @@ public final class Main {
                     }
                 case "-h":
                 case "--help":
-                    out.println("usage: qsh [FILE.qsh [--echo] [--keep-going]] | qsh -c 'COMMAND LINE'");
+                    out.println("usage: qsh [FILE.qsh [--echo] [--keep-going]] | qsh -c 'COMMAND[; COMMAND...]'");
                     out.println("  no arguments: interactive shell (reads stdin as a script when it is not a terminal)");
                     return 0;
                 default:
@@ -82,7 +82,14 @@ public final class Main {
         interp.sink(renderer.sink());
         if (command != null) {
             try {
-                renderer.print(interp.execute(command));
+                // several commands may be joined with ';' (qsh -c 'load m.onnx; infer --random --json')
+                for (String statement : qsh.commands.spi.Tokenizer.statements(command)) {
+                    Interpreter.Outcome o = interp.execute(statement);
+                    renderer.print(o);
+                    if (o.exit()) {
+                        break;
+                    }
+                }
                 return 0;
             } catch (CommandException e) {
                 renderer.error(e.getMessage());

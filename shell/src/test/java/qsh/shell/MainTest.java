@@ -108,6 +108,20 @@ class MainTest {
     }
 
     @Test
+    void dashCRunsSemicolonSeparatedCommandsAndStopsAtTheFirstError() {
+        ScriptTranscriptTest.Run r = ScriptTranscriptTest.run("-c", "let x = [1, 2]; show x");
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("x: float32 [2]"), r.output());
+        ScriptTranscriptTest.Run bad = ScriptTranscriptTest.run("-c", "show nosuch; let y = [1]; show y");
+        assertEquals(1, bad.code());
+        assertFalse(bad.output().contains("y: float32"), bad.output());
+        // a ';' inside a literal's brackets or quotes does not split
+        assertEquals(java.util.List.of("encode [1; 2]"), qsh.commands.spi.Tokenizer.statements("encode [1; 2]"));
+        assertEquals(java.util.List.of("run 'a;b.qsh'"), qsh.commands.spi.Tokenizer.statements("run 'a;b.qsh'"));
+        assertEquals(java.util.List.of("let x = [1]", " show x"), qsh.commands.spi.Tokenizer.statements("let x = [1]; show x"));
+    }
+
+    @Test
     void theDemoModelIsOneCommandAway() throws Exception {
         ScriptTranscriptTest.Run r = ScriptTranscriptTest.run("-c", "graph --json");
         assertEquals(0, r.code(), r.output());

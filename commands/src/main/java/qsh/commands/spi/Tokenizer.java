@@ -65,6 +65,33 @@ public final class Tokenizer {
         return out;
     }
 
+    /** Splits a line at top-level {@code ;} (outside brackets and quotes) into separate command lines. */
+    public static List<String> statements(String line) {
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        char quote = 0;
+        int start = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '[') {
+                depth++;
+            } else if (c == ']') {
+                depth--;
+            } else if (c == ';' && depth == 0) {
+                out.add(line.substring(start, i));
+                start = i + 1;
+            }
+        }
+        out.add(line.substring(start));
+        return out;
+    }
+
     /** True when {@code line} ends inside an open bracket (the REPL then asks for a continuation line). */
     public static boolean isIncomplete(String line) {
         int depth = 0;
