@@ -49,6 +49,23 @@ public final class Operands {
         return Encoders.forMode(mode(args, session));
     }
 
+    /** One encoding of {@code t} (axis < 0) or one per index along {@code axis}. */
+    public static List<Encoding> encodings(Encoder enc, Tensor t, int axis, int bw, qsh.core.quant.EncoderOptions opts,
+                                           qsh.core.quant.Explanation ex) {
+        return axis < 0 ? List.of(enc.encode(t.data(), 0, t.size(), bw, opts, ex))
+                : qsh.core.quant.PerChannel.encode(t, axis, enc, bw, opts, ex);
+    }
+
+    /** The grid values of {@code t} under per-tensor (axis < 0) or per-channel encodings. */
+    public static int[] quantize(Tensor t, int axis, List<Encoding> encs, qsh.core.quant.Rounding rounding) {
+        if (axis >= 0) {
+            return qsh.core.quant.QuantKernels.quantizePerChannel(t, axis, encs, rounding);
+        }
+        int[] q = new int[t.size()];
+        qsh.core.quant.QuantKernels.quantize(t.data(), 0, t.size(), encs.get(0), rounding, q, 0);
+        return q;
+    }
+
     /** The --per-channel axis normalised against {@code t}, or -1. */
     public static int axis(Args args, Tensor t) {
         if (!args.has("per-channel")) {

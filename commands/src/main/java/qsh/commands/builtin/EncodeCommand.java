@@ -17,7 +17,6 @@ import qsh.core.quant.Encoder;
 import qsh.core.quant.EncoderOptions;
 import qsh.core.quant.Encoding;
 import qsh.core.quant.Explanation;
-import qsh.core.quant.PerChannel;
 import qsh.core.quant.QuantKernels;
 import qsh.core.tensor.Tensor;
 
@@ -53,8 +52,7 @@ public final class EncodeCommand implements Command {
         Explanation ex = explainAsked ? new Explanation() : Explanation.NONE;
         Tensor t = op.tensor();
         int axis = Operands.axis(args, t);
-        List<Encoding> encs = axis < 0 ? List.of(enc.encode(t.data(), 0, t.size(), bw, opts, ex))
-                : PerChannel.encode(t, axis, enc, bw, opts, ex);
+        List<Encoding> encs = Operands.encodings(enc, t, axis, bw, opts, ex);
         float[] dq = new float[t.size()];
         if (bw == 32) {
             if (axis >= 0) {
@@ -65,13 +63,10 @@ public final class EncodeCommand implements Command {
             QuantKernels.dequantize32(q32, 0, t.size(), encs.get(0), dq, 0);
             return build(op, enc, bw, axis, encs, null, q32, dq, ex);
         }
-        int[] q;
+        int[] q = Operands.quantize(t, axis, encs, opts.rounding());
         if (axis < 0) {
-            q = new int[t.size()];
-            QuantKernels.quantize(t.data(), 0, t.size(), encs.get(0), opts.rounding(), q, 0);
             QuantKernels.dequantize(q, 0, t.size(), encs.get(0), dq, 0);
         } else {
-            q = QuantKernels.quantizePerChannel(t, axis, encs, opts.rounding());
             dq = QuantKernels.dequantizePerChannel(q, t.shape(), axis, encs);
         }
         return build(op, enc, bw, axis, encs, q, null, dq, ex);

@@ -13,8 +13,6 @@ import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.quant.Encoding;
-import qsh.core.quant.PerChannel;
-import qsh.core.quant.QuantKernels;
 import qsh.core.tensor.Tensor;
 
 /** {@code quantize}: stores the grid values of a tensor as a new session tensor that keeps its encoding. */
@@ -48,16 +46,9 @@ public final class QuantizeCommand implements Command {
         Tensor t = src.tensor();
         int axis = Operands.axis(args, t);
         var opts = session.settings().encoderOptions();
-        List<Encoding> encs = axis < 0
-                ? List.of(Operands.encoder(args, session).encode(t.data(), 0, t.size(), bw, opts, qsh.core.quant.Explanation.NONE))
-                : PerChannel.encode(t, axis, Operands.encoder(args, session), bw, opts, qsh.core.quant.Explanation.NONE);
-        int[] q;
-        if (axis < 0) {
-            q = new int[t.size()];
-            QuantKernels.quantize(t.data(), 0, t.size(), encs.get(0), opts.rounding(), q, 0);
-        } else {
-            q = QuantKernels.quantizePerChannel(t, axis, encs, opts.rounding());
-        }
+        List<Encoding> encs = Operands.encodings(Operands.encoder(args, session), t, axis, bw, opts,
+                qsh.core.quant.Explanation.NONE);
+        int[] q = Operands.quantize(t, axis, encs, opts.rounding());
         float[] qf = new float[q.length];
         for (int i = 0; i < q.length; i++) {
             qf[i] = q[i];

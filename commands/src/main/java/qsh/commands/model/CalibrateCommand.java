@@ -29,7 +29,7 @@ import qsh.core.quant.Encoding;
 import qsh.core.quant.Explanation;
 import qsh.core.quant.PerChannel;
 import qsh.core.quant.QuantMode;
-import qsh.core.quant.SymmetricEncoder;
+import qsh.core.quant.RangeEncoder;
 import qsh.core.quant.TfEncoder;
 import qsh.core.sim.EncodingsJson;
 import qsh.core.sim.EncodingsVersion;
@@ -140,10 +140,7 @@ public final class CalibrateCommand implements Command {
     }
 
     private static Encoding activationEncoding(CalibrationStatistics stats, String t, String actQ, int bw, EncoderOptions opts) {
-        RangeObserver r = stats.range(t);
         switch (actQ) {
-            case "symmetric":
-                return SymmetricEncoder.fromTrueRange(r.min(), r.max(), bw, opts, Explanation.NONE);
             case "percentile": {
                 HistogramObserver h = stats.histogram(t);
                 double p = opts.percentile() / 100;
@@ -155,8 +152,11 @@ public final class CalibrateCommand implements Command {
                 Histogram hist = Histogram.ofCounts(h.lowerEdge(), h.lowerEdge() + h.binWidth() * h.bins(), h.counts());
                 return new EnhancedEncoder(false).fromHistogram(hist, bw, opts, Explanation.NONE);
             }
-            default:
-                return r.tfEncoding(bw, opts, Explanation.NONE);
+            default: { // tf, symmetric: the streamed true range is all they need
+                RangeObserver r = stats.range(t);
+                return ((RangeEncoder) Encoders.forMode(QuantMode.parse(actQ))).encodeRange(r.min(), r.max(), bw, opts,
+                        Explanation.NONE);
+            }
         }
     }
 

@@ -43,7 +43,6 @@ public final class GraphCommand implements Command {
             }
         } catch (Executor.ExecutionException e) {
             shapes = new LinkedHashMap<>();
-            g.weights().forEach((k, v) -> {});
             note = "activation shapes unknown: " + e.getMessage();
         }
         String only = args.get("op").orElse(null);

@@ -67,8 +67,9 @@ public final class ShapeProbe {
         Map<String, int[]> shapes = new HashMap<>();
         Graph g = m.graph();
         g.weights().forEach((k, v) -> shapes.put(k, Executor.shapeOf(v)));
-        Executor.run(g, randomInputs(g, 1, null), (name, node, value) -> shapes.put(name, Executor.shapeOf(value)));
-        randomInputs(g, 1, null).forEach((k, v) -> shapes.put(k, v.shape()));
+        Map<String, Tensor> inputs = randomInputs(g, 1, null);
+        inputs.forEach((k, v) -> shapes.put(k, v.shape()));
+        Executor.run(g, inputs, (name, node, value) -> shapes.put(name, Executor.shapeOf(value)));
         return shapes;
     }
 }

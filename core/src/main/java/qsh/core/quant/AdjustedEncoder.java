@@ -11,17 +11,15 @@ package qsh.core.quant;
  * s(z) is minimal near z* = -min·q/(max-min), so floor(z*) and ceil(z*) are tried and the smaller scale wins
  * (ties: the smaller z). The range grows by less than one step.
  */
-public final class AdjustedEncoder implements Encoder {
+public final class AdjustedEncoder implements RangeEncoder {
     @Override
     public QuantMode mode() {
         return QuantMode.ADJUSTED;
     }
 
     @Override
-    public Encoding encode(float[] data, int from, int to, int bitwidth, EncoderOptions options, Explanation explain) {
-        Encoding.checkIntBitwidth(bitwidth);
-        float[] mm = MinMax.of(data, from, to);
-        return fromTrueRange(mm[0], mm[1], bitwidth, options, explain);
+    public Encoding encodeRange(double trueMin, double trueMax, int bitwidth, EncoderOptions options, Explanation explain) {
+        return fromTrueRange(trueMin, trueMax, bitwidth, options, explain);
     }
 
     /** The adjusted encoding for a known true range. */

@@ -7,17 +7,15 @@ package qsh.core.quant;
  * construction (it is grid value 2^(bw-1)). The minimum range is enforced on the absmax side: absmax is raised
  * to minRange/2 so that the encoding range (≥ 2·absmax) is at least minRange.
  */
-public final class SymmetricEncoder implements Encoder {
+public final class SymmetricEncoder implements RangeEncoder {
     @Override
     public QuantMode mode() {
         return QuantMode.SYMMETRIC;
     }
 
     @Override
-    public Encoding encode(float[] data, int from, int to, int bitwidth, EncoderOptions options, Explanation explain) {
-        Encoding.checkIntBitwidth(bitwidth);
-        float[] mm = MinMax.of(data, from, to);
-        return fromTrueRange(mm[0], mm[1], bitwidth, options, explain);
+    public Encoding encodeRange(double trueMin, double trueMax, int bitwidth, EncoderOptions options, Explanation explain) {
+        return fromTrueRange(trueMin, trueMax, bitwidth, options, explain);
     }
 
     /** The symmetric encoding for a known true range. */

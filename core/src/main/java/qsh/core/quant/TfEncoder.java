@@ -5,17 +5,15 @@ package qsh.core.quant;
  * range enforced as encoding-max = max(true max, true min + minRange), then the grid shifted so that 0.0 is
  * exact ({@link Encoding#fromRange}).
  */
-public final class TfEncoder implements Encoder {
+public final class TfEncoder implements RangeEncoder {
     @Override
     public QuantMode mode() {
         return QuantMode.TF;
     }
 
     @Override
-    public Encoding encode(float[] data, int from, int to, int bitwidth, EncoderOptions options, Explanation explain) {
-        Encoding.checkIntBitwidth(bitwidth);
-        float[] mm = MinMax.of(data, from, to);
-        return fromTrueRange(mm[0], mm[1], bitwidth, options, explain);
+    public Encoding encodeRange(double trueMin, double trueMax, int bitwidth, EncoderOptions options, Explanation explain) {
+        return fromTrueRange(trueMin, trueMax, bitwidth, options, explain);
     }
 
     /** The tf encoding for a known true range (used by calibration, which tracks min/max as it streams). */
