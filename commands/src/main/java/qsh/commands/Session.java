@@ -52,6 +52,24 @@ public final class Session {
         this.baseDir = dir == null ? java.nio.file.Path.of("") : dir;
     }
 
+    /** Reports how far a long task has got (the shell draws a progress bar on a terminal). */
+    public interface Progress {
+        /** Starts a task of {@code total} steps; the returned consumer hears the count of steps done. */
+        java.util.function.IntConsumer start(String task, int total);
+    }
+
+    private Progress progress = (task, total) -> done -> { };
+
+    /** Sets how long tasks report progress (default: silently). */
+    public void progressReporter(Progress p) {
+        this.progress = p == null ? (task, total) -> done -> { } : p;
+    }
+
+    /** A progress consumer for a task of {@code total} steps. */
+    public java.util.function.IntConsumer progress(String task, int total) {
+        return progress.start(task, total);
+    }
+
     /** The loaded model, if any. */
     public Optional<ModelState> model() {
         return Optional.ofNullable(model);

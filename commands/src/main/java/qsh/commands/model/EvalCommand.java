@@ -15,17 +15,21 @@ import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.data.FashionMnist;
 import qsh.core.data.IdxReader;
-import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
+import qsh.core.metrics.TopK;
 import qsh.core.tensor.Tensor;
 
-/** {@code eval fashion-mnist}: top-1 accuracy of the loaded classifier on the Fashion-MNIST test set, in float. */
+/**
+ * {@code eval fashion-mnist}: top-1/top-5 of the loaded classifier on the Fashion-MNIST test set, in float and,
+ * after {@code calibrate}, simulated quantized (with how many predictions the two disagree on).
+ */
 public final class EvalCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("eval", "model",
-            "top-1 accuracy of the loaded model on the Fashion-MNIST test images (float)", "fashion-mnist",
+            "top-1/top-5 of the model on the Fashion-MNIST test images: float, and quantized after calibrate", "fashion-mnist",
             List.of(OptionSpec.value("limit", "N", "use the first N test images (default all 10000)"),
+                    OptionSpec.flag("float-only", "skip the quantized model"),
                     OptionSpec.value("dir", "DIR", "folder with t10k-*-idx*-ubyte.gz (default " + FashionMnist.DEFAULT_DIR + ")")),
-            List.of("eval fashion-mnist --limit 1000", "eval fashion-mnist --json"), List.of("load", "infer"), true);
+            List.of("eval fashion-mnist --limit 1000", "eval fashion-mnist --json"), List.of("calibrate", "evaluate", "compare"), true);
 
     @Override
     public CommandSpec spec() {
@@ -40,9 +44,8 @@ public final class EvalCommand implements Command {
             throw new CommandException("unknown data set '" + set + "': qsh knows fashion-mnist");
         }
         ModelState m = session.requireModel();
-        Graph g = m.graph();
-        if (g.inputs().size() != 1) {
-            throw new CommandException("eval needs a single-input model; this one has " + g.inputs().size());
+        if (m.graph().inputs().size() != 1) {
+            throw new CommandException("eval needs a single-input model; this one has " + m.graph().inputs().size());
         }
         Path dir = args.get("dir").map(session::resolve).orElse(FashionMnist.DEFAULT_DIR);
         int limit = args.getInt("limit", 0);
@@ -54,38 +57,57 @@ public final class EvalCommand implements Command {
         } catch (IOException | IllegalArgumentException e) {
             throw new CommandException(e.getMessage() + " (install the data: apt-get install -y dataset-fashion-mnist)");
         }
-        String input = g.inputs().get(0).name();
+        String input = m.graph().inputs().get(0).name();
         int n = images.dim(0);
         int per = 28 * 28;
-        int correct = 0;
-        long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new CommandException("eval interrupted after " + i + " images");
-            }
+        java.util.function.IntFunction<Map<String, Tensor>> sample = i -> {
             float[] one = new float[per];
             System.arraycopy(images.data(), i * per, one, 0, per);
-            Map<String, Object> out = Executor.run(g, Map.of(input, Tensor.of(new int[] {1, 1, 28, 28}, one)), null);
-            float[] logits = ((Tensor) out.values().iterator().next()).data();
-            int best = 0;
-            for (int k = 1; k < logits.length; k++) {
-                if (logits[k] > logits[best]) {
-                    best = k;
-                }
-            }
-            if (best == labels[i]) {
-                correct++;
-            }
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double top1 = 100.0 * correct / n;
+            return Map.of(input, Tensor.of(new int[] {1, 1, 28, 28}, one));
+        };
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("dataset", set);
         data.put("images", n);
-        data.put("correct", correct);
-        data.put("top1", top1);
-        data.put("seconds", seconds);
-        return Result.of(data, List.of(String.format("top-1 %.2f%% (%d of %d Fashion-MNIST test images, float)",
-                top1, correct, n)));
+        List<String> lines = new java.util.ArrayList<>();
+        long t0 = System.nanoTime();
+        TopK.Result f = score(m.graph(), n, sample, labels, session, "eval float");
+        data.put("float", json(f));
+        lines.add(line("float", f, n));
+        if (m.quantized() && !args.has("float-only")) {
+            TopK.Result q = score(m.simulated(), n, sample, labels, session, "eval quantized");
+            Map<String, Object> qj = json(q);
+            qj.put("config", m.plan().config().label());
+            int differ = 0;
+            for (int i = 0; i < n; i++) {
+                differ += f.predictions()[i] != q.predictions()[i] ? 1 : 0;
+            }
+            qj.put("predictions_changed", differ);
+            data.put("quantized", qj);
+            lines.add(line("quantized", q, n) + String.format("  (%s; %+.2f points, %d predictions changed)",
+                    m.plan().config().label(), q.top1Percent() - f.top1Percent(), differ));
+        }
+        data.put("seconds", (System.nanoTime() - t0) / 1e9);
+        return Result.of(data, lines);
+    }
+
+    static TopK.Result score(Graph g, int n, java.util.function.IntFunction<Map<String, Tensor>> sample, int[] labels,
+                             Session session, String task) {
+        try {
+            return TopK.evaluate(g, n, sample, labels, session.progress(task, n));
+        } catch (IllegalStateException e) {
+            throw new CommandException(e.getMessage());
+        }
+    }
+
+    static String line(String what, TopK.Result r, int n) {
+        return String.format("%-9s top-1 %6.2f%%  top-5 %6.2f%%  (%d images)", what, r.top1Percent(), r.top5Percent(), n);
+    }
+
+    static Map<String, Object> json(TopK.Result r) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("top1", r.top1Percent());
+        o.put("top5", r.top5Percent());
+        o.put("correct", r.top1());
+        return o;
     }
 }

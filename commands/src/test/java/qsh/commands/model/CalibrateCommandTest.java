@@ -26,10 +26,15 @@ class CalibrateCommandTest {
     void calibratesActivationsWeightsAndBiases() throws Exception {
         Interpreter in = new Interpreter();
         Path out = dir.resolve("enc.json");
-        in.execute("calibrate " + LIST + " --per-channel --save " + out);
+        in.execute("calibrate " + LIST + " --per-channel --bias-bw 32 --save " + out);
+        var plan = in.session().model().orElseThrow().plan();
         QuantOverrides enc = in.session().model().orElseThrow().encodings();
-        // every activation of the graph plus the input has an encoding; ReLU6 outputs span [0, 6] exactly
-        assertEquals(53, enc.activations().size());
+        // every activation of the graph plus the input is a quantization point or fused into the op that reads it
+        // (Conv → BatchNormalization → Clip: one point, the Clip output); ReLU6 outputs span [0, 6] exactly
+        assertEquals(53, enc.activations().size() + plan.fused().size());
+        assertEquals(24, enc.activations().size());
+        assertEquals("/features/features.2/Clip_output_0", plan.fused().get("/features/features.0/Conv_output_0") == null
+                ? null : plan.fused().get(plan.fused().get("/features/features.0/Conv_output_0")));
         Encoding relu6 = enc.activations().get("/features/features.2/Clip_output_0").get(0);
         assertEquals(0.0, relu6.min(), 0);
         assertEquals(0, relu6.zeroPoint());
@@ -46,19 +51,19 @@ class CalibrateCommandTest {
         // the written JSON reads back to the same activation encodings
         QuantOverrides back = EncodingsJson.read(out);
         assertEquals(enc.activations().keySet(), back.activations().keySet());
-        Encoding a = back.activations().get("/features/features.0/Conv_output_0").get(0);
-        Encoding e = enc.activations().get("/features/features.0/Conv_output_0").get(0);
+        Encoding a = back.activations().get("/features/features.3/Add_output_0").get(0);
+        Encoding e = enc.activations().get("/features/features.3/Add_output_0").get(0);
         assertEquals(e.scale(), a.scale(), 1e-12);
         assertEquals(e.zeroPoint(), a.zeroPoint());
     }
 
     @Test
     void everyActivationQuantizerCoversEveryActivation() {
-        for (String q : List.of("tf", "symmetric", "enhanced", "percentile")) {
+        for (String q : List.of("tf", "symmetric", "enhanced", "adjusted", "percentile")) {
             Interpreter in = new Interpreter();
             in.execute("calibrate " + LIST + " --act-quantizer " + q);
             QuantOverrides enc = in.session().model().orElseThrow().encodings();
-            assertEquals(53, enc.activations().size(), q);
+            assertEquals(53, enc.activations().size() + in.session().model().orElseThrow().plan().fused().size(), q);
             for (List<Encoding> e : enc.activations().values()) {
                 double z = -e.get(0).min() / e.get(0).scale();
                 assertEquals(Math.rint(z), z, 1e-6, q + ": zero must be exact");

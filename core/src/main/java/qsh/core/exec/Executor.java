@@ -44,7 +44,7 @@ public final class Executor {
     }
 
     /** Runs {@code g} on {@code inputs} and returns its declared outputs. */
-    public static Map<String, Object> run(Graph g, Map<String, Tensor> inputs, Observer observer) {
+    public static Map<String, Object> run(Graph g, Map<String, ?> inputs, Observer observer) {
         return run(g, inputs, observer, Set.of());
     }
 
@@ -52,11 +52,11 @@ public final class Executor {
      * Runs {@code g}; returns the declared outputs plus any value named in {@code keep}. Inputs are checked
      * against the declared shapes (static dimensions must match).
      */
-    public static Map<String, Object> run(Graph g, Map<String, Tensor> inputs, Observer observer, Set<String> keep) {
+    public static Map<String, Object> run(Graph g, Map<String, ?> inputs, Observer observer, Set<String> keep) {
         Map<String, Object> live = new HashMap<>(g.weights());
         for (ValueInfo vi : g.inputs()) {
-            Tensor t = inputs.get(vi.name());
-            if (t == null) {
+            Object t = inputs.get(vi.name());
+            if (!(t instanceof Tensor) && !(t instanceof LongTensor)) {
                 throw new IllegalArgumentException("missing input '" + vi.name() + "' " + vi.shapeString());
             }
             checkShape(vi, t);
@@ -129,9 +129,9 @@ public final class Executor {
         return result;
     }
 
-    private static void checkShape(ValueInfo vi, Tensor t) {
+    private static void checkShape(ValueInfo vi, Object t) {
         long[] dims = vi.dims();
-        int[] s = t.shape();
+        int[] s = shapeOf(t);
         boolean ok = dims.length == s.length;
         for (int i = 0; ok && i < s.length; i++) {
             ok = dims[i] < 0 || dims[i] == s[i];

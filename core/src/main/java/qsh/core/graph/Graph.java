@@ -227,8 +227,9 @@ public final class Graph {
         Object w = weights.get(name);
         int t = weightTypes.getOrDefault(name, 1);
         if (w instanceof Tensor) {
-            return TensorProtos.encode(name, (Tensor) w);
+            return t == 10 ? TensorProtos.encodeFloat16(name, (Tensor) w) : TensorProtos.encode(name, (Tensor) w);
         }
-        return TensorProtos.encode(name, (LongTensor) w, t);
+        LongTensor l = (LongTensor) w;
+        return TensorProtos.encode(name, l, weightTypes.containsKey(name) ? t : l.dataType());
     }
 }

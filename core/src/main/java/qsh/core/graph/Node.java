@@ -43,6 +43,9 @@ public final class Node {
     /** The input at {@code i}, or "" when absent. */
     public String input(int i) { return i < proto.getInputCount() ? proto.getInput(i) : ""; }
 
+    /** Output {@code i}, or "" when absent. */
+    public String output(int i) { return i < proto.getOutputCount() ? proto.getOutput(i) : ""; }
+
     /** The attributes by name. */
     public Map<String, AttributeProto> attributes() { return Collections.unmodifiableMap(attributes); }
 

@@ -52,7 +52,7 @@ public final class TensorProtos {
         switch (dataType) {
             case DataType.INT64_VALUE: case DataType.INT32_VALUE: case DataType.INT16_VALUE: case DataType.INT8_VALUE:
             case DataType.UINT8_VALUE: case DataType.UINT16_VALUE: case DataType.UINT32_VALUE: case DataType.UINT64_VALUE:
-            case DataType.BOOL_VALUE:
+            case DataType.BOOL_VALUE: case DataType.INT4_VALUE: case DataType.UINT4_VALUE:
                 return true;
             default:
                 return false;
@@ -97,7 +97,9 @@ public final class TensorProtos {
         }
         if (isInteger(dt)) {
             long[] v = new long[n];
-            if (raw != null) {
+            if (dt == DataType.INT4_VALUE || dt == DataType.UINT4_VALUE) {
+                decode4(t, raw, v); // ONNX int4/uint4: two per byte, first value in the low nibble
+            } else if (raw != null) {
                 int width = width(dt);
                 checkRaw(t, raw, n, width);
                 for (int i = 0; i < n; i++) {
@@ -119,7 +121,7 @@ public final class TensorProtos {
                     v[i] = t.getInt32Data(i);
                 }
             }
-            return LongTensor.of(shape, v);
+            return LongTensor.of(shape, v, dt);
         }
         throw new OnnxFormatException("tensor '" + t.getName() + "' has element type " + typeName(dt) + ", which qsh cannot compute with");
     }
@@ -136,8 +138,25 @@ public final class TensorProtos {
         return tb.build();
     }
 
+    /** A FLOAT16 TensorProto holding {@code t} rounded to half precision (round to nearest even). */
+    public static TensorProto encodeFloat16(String name, Tensor t) {
+        ByteBuffer b = ByteBuffer.allocate(2 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : t.data()) {
+            b.putShort(Float16.fromFloat(f));
+        }
+        TensorProto.Builder tb = TensorProto.newBuilder().setName(name).setDataType(DataType.FLOAT16_VALUE)
+                .setRawData(ByteString.copyFrom(b.array()));
+        for (int d : t.shape()) {
+            tb.addDims(d);
+        }
+        return tb.build();
+    }
+
     /** An integer TensorProto of element type {@code dataType} holding {@code t} as raw data. */
     public static TensorProto encode(String name, LongTensor t, int dataType) {
+        if (dataType == DataType.INT4_VALUE || dataType == DataType.UINT4_VALUE) {
+            return encode4(name, t, dataType);
+        }
         int width = width(dataType);
         ByteBuffer b = ByteBuffer.allocate(width * t.size()).order(ByteOrder.LITTLE_ENDIAN);
         for (long v : t.data()) {
@@ -160,6 +179,41 @@ public final class TensorProtos {
     public static String typeName(int dt) {
         DataType d = DataType.forNumber(dt);
         return d == null ? "type " + dt : d.name();
+    }
+
+    private static TensorProto encode4(String name, LongTensor t, int dataType) {
+        boolean signed = dataType == DataType.INT4_VALUE;
+        long[] v = t.data();
+        int[] q = new int[v.length];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = Math.toIntExact(v[i]);
+        }
+        TensorProto.Builder tb = TensorProto.newBuilder().setName(name).setDataType(dataType)
+                .setRawData(ByteString.copyFrom(qsh.core.quant.Packing.pack4(q, 0, q.length, signed)));
+        for (int d : t.shape()) {
+            tb.addDims(d);
+        }
+        return tb.build();
+    }
+
+    private static void decode4(TensorProto t, ByteBuffer raw, long[] out) {
+        boolean signed = t.getDataType() == DataType.INT4_VALUE;
+        byte[] packed;
+        if (raw != null) {
+            checkRaw(t, raw, (out.length + 1) / 2, 1);
+            packed = new byte[raw.remaining()];
+            raw.get(packed);
+        } else { // int32_data holds one packed byte per entry
+            checkCount(t, t.getInt32DataCount(), (out.length + 1) / 2);
+            packed = new byte[t.getInt32DataCount()];
+            for (int i = 0; i < packed.length; i++) {
+                packed[i] = (byte) t.getInt32Data(i);
+            }
+        }
+        int[] q = qsh.core.quant.Packing.unpack4(packed, out.length, signed);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = q[i];
+        }
     }
 
     private static int width(int dt) {

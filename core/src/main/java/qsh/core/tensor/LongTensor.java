@@ -7,12 +7,17 @@ import java.util.Arrays;
  * Shape/Gather/Concat, and integer initializers. Float math never runs on it.
  */
 public final class LongTensor {
+    /** ONNX element type INT64, the type of every LongTensor not decoded from a narrower initializer. */
+    public static final int INT64 = 7;
+
     private final int[] shape;
     private final long[] data;
+    private final int dataType;
 
-    private LongTensor(int[] shape, long[] data) {
+    private LongTensor(int[] shape, long[] data, int dataType) {
         this.shape = shape;
         this.data = data;
+        this.dataType = dataType;
     }
 
     /** Wraps {@code data} (not copied); the element count must match {@code shape}. */
@@ -22,17 +27,32 @@ public final class LongTensor {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n
                     + " elements but the data has " + data.length);
         }
-        return new LongTensor(shape.clone(), data);
+        return new LongTensor(shape.clone(), data, INT64);
+    }
+
+    /**
+     * Wraps {@code data} as values of ONNX element type {@code dataType} (e.g. 2 = UINT8, 3 = INT8, 21 = UINT4):
+     * the values are still held as longs, the type says what they stand for (QuantizeLinear's output type is
+     * its zero point's type).
+     */
+    public static LongTensor of(int[] shape, long[] data, int dataType) {
+        LongTensor t = of(shape, data);
+        return dataType == INT64 ? t : new LongTensor(t.shape, data, dataType);
+    }
+
+    /** The ONNX element type these values stand for (INT64 unless decoded from or made as another type). */
+    public int dataType() {
+        return dataType;
     }
 
     /** A 1-D tensor of {@code values}. */
     public static LongTensor vector(long... values) {
-        return new LongTensor(new int[] {values.length}, values);
+        return new LongTensor(new int[] {values.length}, values, INT64);
     }
 
     /** A 0-D (scalar) tensor. */
     public static LongTensor scalar(long v) {
-        return new LongTensor(new int[0], new long[] {v});
+        return new LongTensor(new int[0], new long[] {v}, INT64);
     }
 
     /** The shape (a copy). */
@@ -71,7 +91,7 @@ public final class LongTensor {
 
     /** The same data with another shape. */
     public LongTensor reshape(int... newShape) {
-        return of(newShape, data);
+        return of(newShape, data, dataType);
     }
 
     @Override

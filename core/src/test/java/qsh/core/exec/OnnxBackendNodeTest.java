@@ -57,6 +57,10 @@ class OnnxBackendNodeTest {
             Map.entry("_int16", "int16 tensors in float ops"),
             Map.entry("_int32", "int32 arithmetic"),
             Map.entry("_int64", "int64 arithmetic"),
+            Map.entry("test_edge_pad", "int32 data through Pad (qsh pads float tensors)"),
+            Map.entry("test_reflect_pad", "int32 data through Pad (qsh pads float tensors)"),
+            Map.entry("pow_types", "Pow between mixed integer element types"),
+            Map.entry("training_dropout", "Dropout in training mode (random masks)"),
             Map.entry("training_mode", "BatchNormalization training mode (qsh runs inference)"),
             Map.entry("Conv3d", "3-D convolution"));
 
@@ -107,7 +111,7 @@ class OnnxBackendNodeTest {
                 Assumptions.abort(e.getValue());
             }
         }
-        Map<String, Tensor> inputs = new HashMap<>();
+        Map<String, Object> inputs = new HashMap<>();
         for (int i = 0; i < g.inputs().size(); i++) {
             Object v;
             try {
@@ -117,11 +121,7 @@ class OnnxBackendNodeTest {
                 Assumptions.abort("input is not a plain tensor (sequence/optional): " + e.getMessage());
                 return;
             }
-            if (!(v instanceof Tensor)) {
-                skipped++;
-                Assumptions.abort("integer graph input");
-            }
-            inputs.put(g.inputs().get(i).name(), (Tensor) v);
+            inputs.put(g.inputs().get(i).name(), v);
         }
         Map<String, Object> out;
         try {
@@ -145,6 +145,7 @@ class OnnxBackendNodeTest {
 
     private static void compare(String name, Object expected, Object actual) {
         if (expected instanceof LongTensor) {
+            assertTrue(actual instanceof LongTensor, name + ": expected an integer output, got " + actual);
             assertArrayEquals(((LongTensor) expected).data(), ((LongTensor) actual).data(), name);
             return;
         }

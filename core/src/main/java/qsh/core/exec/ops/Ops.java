@@ -14,6 +14,7 @@ public final class Ops {
         ElementwiseOps.register(m);
         ShapeOps.register(m);
         NeuralOps.register(m);
+        QuantOps.register(m);
         KERNELS = Collections.unmodifiableMap(m);
     }
 

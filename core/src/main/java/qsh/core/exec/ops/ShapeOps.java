@@ -97,10 +97,20 @@ final class ShapeOps {
         m.put("Cast", (n, in, op) -> {
             long to = n.attrInt("to", 1);
             boolean toFloat = to == 1 || to == 10 || to == 11 || to == 16;
+            if (to == 10) { // FLOAT16: values rounded to half precision, carried as float32 (qsh's float tensors)
+                Tensor x = ElementwiseOps.asFloat(in[0]);
+                float[] d = x.data();
+                float[] r = new float[d.length];
+                for (int i = 0; i < d.length; i++) {
+                    r[i] = qsh.core.onnx.Float16.round(d[i]);
+                }
+                return new Object[] {Tensor.of(x.shape(), r)};
+            }
             if (toFloat) {
                 return new Object[] {ElementwiseOps.asFloat(in[0])};
             }
-            return new Object[] {in[0] instanceof LongTensor ? in[0] : LongTensor.fromFloat((Tensor) in[0])};
+            LongTensor v = in[0] instanceof LongTensor ? (LongTensor) in[0] : LongTensor.fromFloat((Tensor) in[0]);
+            return new Object[] {LongTensor.of(v.shape(), v.data(), (int) to)}; // the values now stand for type 'to'
         });
         m.put("ConstantOfShape", (n, in, op) -> {
             int[] s = ints(in[0]);

@@ -1,0 +1,44 @@
+package qsh.commands.model;
+
+import java.util.List;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.OptionSpec;
+import qsh.core.quant.QuantMode;
+import qsh.core.sim.QuantConfig;
+
+/** The quantizer flags shared by {@code calibrate} and batch {@code quantize} (spec, "qairt-quantizer"). */
+final class QuantOptions {
+    static final List<OptionSpec> SPECS = List.of(
+            OptionSpec.choice("act-bw", "activation bitwidth (default 8)", "8", "16"),
+            OptionSpec.choice("weight-bw", "weight bitwidth (default 8)", "4", "8", "16"),
+            OptionSpec.choice("bias-bw", "bias bitwidth: 8 (own encoding, spec default) or 32 (input×weight scale)", "8", "32"),
+            OptionSpec.choice("float-bw", "bitwidth of float tensors (32, or 16 for FP16)", "16", "32"),
+            OptionSpec.choice("float-bias-bw", "bias bitwidth of float ops without a bias encoding", "16", "32"),
+            OptionSpec.choice("act-quantizer", "activation encoder (default tf)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
+            OptionSpec.choice("param-quantizer", "weight encoder (default tf; symmetric with --per-channel)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
+            OptionSpec.flag("per-channel", "per-output-channel symmetric weights for Conv, ConvTranspose and depthwise"));
+
+    private QuantOptions() {}
+
+    /** The config the flags describe, with the session's encoder options (set min-range, rounding, …). */
+    static QuantConfig config(Args args, Session session) {
+        boolean perChannel = args.has("per-channel");
+        QuantMode param = QuantMode.parse(args.get("param-quantizer").orElse(perChannel ? "symmetric" : "tf"));
+        QuantMode act = QuantMode.parse(args.get("act-quantizer").orElse("tf"));
+        try {
+            return new QuantConfig(args.getInt("act-bw", 8), args.getInt("weight-bw", 8), args.getInt("bias-bw", 8),
+                    args.getInt("float-bw", 32), args.getInt("float-bias-bw", 0), param, act, perChannel,
+                    session.settings().encoderOptions());
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
+        }
+    }
+
+    static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}

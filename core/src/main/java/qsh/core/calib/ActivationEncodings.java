@@ -1,0 +1,47 @@
+package qsh.core.calib;
+
+import qsh.core.quant.EncoderOptions;
+import qsh.core.quant.Encoders;
+import qsh.core.quant.EnhancedEncoder;
+import qsh.core.quant.Encoding;
+import qsh.core.quant.Explanation;
+import qsh.core.quant.QuantMode;
+import qsh.core.quant.RangeEncoder;
+import qsh.core.quant.TfEncoder;
+import qsh.core.tensor.Histogram;
+
+/**
+ * An activation's encoding from streamed calibration statistics: tf / symmetric / adjusted need only the true
+ * range; percentile clips to the configured percentile of the histogram; enhanced runs the SQNR search over the
+ * histogram (algorithms.md, "Enhanced").
+ */
+public final class ActivationEncodings {
+    private ActivationEncodings() {}
+
+    /** True when {@code mode} needs histograms (so calibration must collect them). */
+    public static boolean needsHistograms(QuantMode mode) {
+        return mode == QuantMode.PERCENTILE || mode == QuantMode.ENHANCED;
+    }
+
+    /** The encoding of {@code tensor} at {@code bitwidth} under {@code mode}. */
+    public static Encoding encode(CalibrationStatistics stats, String tensor, QuantMode mode, int bitwidth,
+                                  EncoderOptions opts) {
+        switch (mode) {
+            case PERCENTILE: {
+                HistogramObserver h = stats.histogram(tensor);
+                double p = opts.percentile() / 100;
+                return TfEncoder.fromTrueRange(h.quantile(1 - p), h.quantile(p), bitwidth, opts, Explanation.NONE);
+            }
+            case ENHANCED: {
+                HistogramObserver h = stats.histogram(tensor);
+                Histogram hist = Histogram.ofCounts(h.lowerEdge(), h.lowerEdge() + h.binWidth() * h.bins(), h.counts());
+                return new EnhancedEncoder(false).fromHistogram(hist, bitwidth, opts, Explanation.NONE);
+            }
+            default: {
+                RangeObserver r = stats.range(tensor);
+                return ((RangeEncoder) Encoders.forMode(mode)).encodeRange(r.min(), r.max(), bitwidth, opts,
+                        Explanation.NONE);
+            }
+        }
+    }
+}

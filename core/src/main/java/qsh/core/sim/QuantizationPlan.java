@@ -1,0 +1,118 @@
+package qsh.core.sim;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.core.quant.Encoding;
+
+/**
+ * The quantized model, described tensor by tensor (spec, "Mixed Precision and FP16 Support"): the precision of
+ * every activation that is quantized (graph inputs and op outputs), of every weight and bias, the precision each
+ * op runs in, and the convert ops where a tensor's precision differs from what its consumer runs in. Tensors
+ * fused into the op that consumes them (a Conv's output feeding its BatchNormalization or ReLU, as QNN's
+ * converter folds them) are listed in {@link #fused()} and not quantized on their own. Built by
+ * {@link QuantizationPlanner}; turned into a QDQ graph by {@link QdqGraphBuilder}. Immutable.
+ */
+public final class QuantizationPlan {
+    /**
+     * A data-type conversion on one edge: {@code tensor} as read by node {@code consumer} (input {@code index})
+     * goes from {@code from} to {@code to}.
+     */
+    public record ConvertOp(String tensor, String consumer, int index, TensorPrecision from, TensorPrecision to) {
+        /** The name of the converted value in the QDQ graph. */
+        public String outputName() {
+            return tensor + "_convert_" + consumer;
+        }
+
+        /** "conv1_out → Conv_3: int8 → fp32". */
+        public String describe() {
+            return tensor + " → " + consumer + ": " + from.describe() + " → " + to.describe();
+        }
+    }
+
+    private final QuantConfig config;
+    private final Map<String, TensorPrecision> activations;
+    private final Map<String, TensorPrecision> params;
+    private final Map<String, String> fused;
+    private final Map<String, TensorPrecision> ops;
+    private final List<ConvertOp> converts;
+    private final List<String> warnings;
+
+    QuantizationPlan(QuantConfig config, Map<String, TensorPrecision> activations, Map<String, TensorPrecision> params,
+                     Map<String, String> fused, Map<String, TensorPrecision> ops, List<ConvertOp> converts,
+                     List<String> warnings) {
+        this.config = config;
+        this.activations = Collections.unmodifiableMap(new LinkedHashMap<>(activations));
+        this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        this.fused = Collections.unmodifiableMap(new LinkedHashMap<>(fused));
+        this.ops = Collections.unmodifiableMap(new LinkedHashMap<>(ops));
+        this.converts = List.copyOf(converts);
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** The settings the plan was made with. */
+    public QuantConfig config() {
+        return config;
+    }
+
+    /** Activation precision by tensor (graph inputs and op outputs that are quantization points), graph order. */
+    public Map<String, TensorPrecision> activations() {
+        return activations;
+    }
+
+    /** Weight and bias precision by initializer name. */
+    public Map<String, TensorPrecision> params() {
+        return params;
+    }
+
+    /** Tensor → the tensor it is fused into (its quantization point). */
+    public Map<String, String> fused() {
+        return fused;
+    }
+
+    /** Node name → the precision the op runs in (that of its output). */
+    public Map<String, TensorPrecision> ops() {
+        return ops;
+    }
+
+    /** The convert ops, in graph order. */
+    public List<ConvertOp> converts() {
+        return converts;
+    }
+
+    /** Things the user should know (override names not in the model, tensors left float, …). */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** The precision of {@code tensor} (activation or param), or null when the plan does not cover it. */
+    public TensorPrecision precision(String tensor) {
+        TensorPrecision p = activations.get(tensor);
+        return p != null ? p : params.get(tensor);
+    }
+
+    /** True when any tensor is stored as integers. */
+    public boolean quantizes() {
+        return activations.values().stream().anyMatch(TensorPrecision::isInt)
+                || params.values().stream().anyMatch(TensorPrecision::isInt);
+    }
+
+    /** Counts of quantized (integer) activations and params. */
+    public int integerCount() {
+        return (int) (activations.values().stream().filter(TensorPrecision::isInt).count()
+                + params.values().stream().filter(TensorPrecision::isInt).count());
+    }
+
+    /**
+     * The plan as AIMET encodings (spec's overrides format): integer tensors with their encodings, float tensors
+     * as {@code dtype: float} entries; reading the file back gives the same encodings.
+     */
+    public QuantOverrides encodings() {
+        Map<String, List<Encoding>> a = new LinkedHashMap<>();
+        activations.forEach((k, v) -> a.put(k, v.asEncodings()));
+        Map<String, List<Encoding>> p = new LinkedHashMap<>();
+        params.forEach((k, v) -> p.put(k, v.asEncodings()));
+        return QuantOverrides.of(a, p);
+    }
+}

@@ -1,0 +1,368 @@
+package qsh.core.sim;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import qsh.core.calib.ActivationEncodings;
+import qsh.core.calib.CalibrationStatistics;
+import qsh.core.graph.Graph;
+import qsh.core.graph.Node;
+import qsh.core.graph.ValueInfo;
+import qsh.core.quant.Encoders;
+import qsh.core.quant.Encoding;
+import qsh.core.quant.Explanation;
+import qsh.core.quant.PerChannel;
+import qsh.core.tensor.Tensor;
+
+/**
+ * Decides every tensor's precision the way the spec's quantizer does ("Mixed Precision and FP16 Support",
+ * "Quantization Overrides", "Per-channel Quantization Overrides"):
+ * <ul>
+ *   <li>Quantized mode (calibration statistics given): tensors without an override are integers at act_bw /
+ *       weight_bw / bias_bw; an override's full encoding is used as is, a bitwidth-only override
+ *       ({@code {"bitwidth": 16, "dtype": "int"}}) is calibrated at that bitwidth, a {@code dtype: float} entry
+ *       keeps the tensor float.</li>
+ *   <li>Float fallback (no statistics, {@code --enable_float_fallback}): only tensors with an encoding are
+ *       integers; every other activation stays float at float_bw. An op whose output is an integer gets its
+ *       weights encoded from the weight values (they need no calibration data).</li>
+ *   <li>Conv, ConvTranspose (incl. depthwise), Gemm and MatMul with a weight: if any of output, weight or bias is
+ *       float, all three are, at the overriding tensor's float bitwidth (the bias at float_bias_bw when it has no
+ *       encoding of its own).</li>
+ *   <li>Biases at bias_bw 32: scale = input scale × weight scale (per channel), offset 0; at 8: their own
+ *       encoding by param_quantizer.</li>
+ *   <li>Convert ops wherever a tensor's precision differs from the precision its consumer runs in
+ *       (int ↔ float, or integer bitwidths that differ, or FP16 ↔ FP32).</li>
+ * </ul>
+ * A Conv/Gemm/MatMul output that feeds only a BatchNormalization or Relu/Clip (and a BatchNormalization or Add
+ * output that feeds only a Relu/Clip) is fused into it, as QNN's converter folds batch norms and activations
+ * into the convolution: it gets no encoding of its own. Errors (bad per-channel count, unsupported bitwidth)
+ * are one-line {@link IllegalArgumentException}s naming the tensor.
+ */
+public final class QuantizationPlanner {
+    private static final Set<String> ACTIVATIONS = Set.of("Relu", "Clip");
+    private static final Map<String, Set<String>> FUSES_INTO = Map.of(
+            "Conv", Set.of("BatchNormalization", "Relu", "Clip"),
+            "ConvTranspose", Set.of("BatchNormalization", "Relu", "Clip"),
+            "Gemm", Set.of("BatchNormalization", "Relu", "Clip"),
+            "MatMul", Set.of("Relu", "Clip"),
+            "BatchNormalization", ACTIVATIONS,
+            "Add", ACTIVATIONS);
+
+    private final Graph g;
+    private final Set<String> floatValues;
+    private final QuantConfig cfg;
+    private final QuantOverrides ov;
+    private final CalibrationStatistics stats;
+    private final Map<String, TensorPrecision> activations = new LinkedHashMap<>();
+    private final Map<String, TensorPrecision> params = new LinkedHashMap<>();
+    private final Map<String, String> fused = new LinkedHashMap<>();
+    private final Map<String, TensorPrecision> ops = new LinkedHashMap<>();
+    private final List<QuantizationPlan.ConvertOp> converts = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    private QuantizationPlanner(Graph g, Set<String> floatValues, QuantConfig cfg, QuantOverrides ov,
+                                CalibrationStatistics stats) {
+        this.g = g;
+        this.floatValues = floatValues;
+        this.cfg = cfg;
+        this.ov = ov == null ? QuantOverrides.EMPTY : ov;
+        this.stats = stats;
+    }
+
+    /**
+     * Plans {@code g}. {@code floatValues} names the float activations (graph inputs and node outputs holding
+     * float data, e.g. what calibration observed); {@code stats} is null in float-fallback mode.
+     */
+    public static QuantizationPlan plan(Graph g, Set<String> floatValues, QuantConfig cfg, QuantOverrides overrides,
+                                        CalibrationStatistics stats) {
+        QuantizationPlanner p = new QuantizationPlanner(g, floatValues, cfg, overrides, stats);
+        p.run();
+        return new QuantizationPlan(cfg, p.activations, p.params, p.fused, p.ops, p.converts, p.warnings);
+    }
+
+    private void run() {
+        Set<String> known = new LinkedHashSet<>(floatValues);
+        known.addAll(g.weights().keySet());
+        for (String name : ov.unknownTensors(known)) {
+            warnings.add("override for '" + name + "' names no tensor of the model: ignored");
+        }
+        for (String t : activationOrder()) {
+            String into = fusedInto(t);
+            if (into != null) {
+                fused.put(t, into);
+            } else {
+                activations.put(t, activationPrecision(t));
+            }
+        }
+        List<WeightedOp> weighted = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            WeightedOp w = WeightedOp.of(g, n);
+            if (w != null && floatValues.contains(n.output(0))) {
+                weighted.add(w);
+                planWeights(w);
+            }
+        }
+        for (Node n : g.nodes()) {
+            TensorPrecision p = opPrecision(n);
+            if (p != null) {
+                ops.put(n.name(), p);
+            }
+        }
+        for (Node n : g.nodes()) {
+            planConverts(n);
+        }
+        for (WeightedOp w : weighted) {
+            planBias(w);
+        }
+    }
+
+    /** Graph inputs then node outputs, in graph order, that hold float data. */
+    private List<String> activationOrder() {
+        List<String> order = new ArrayList<>();
+        for (ValueInfo v : g.inputs()) {
+            if (floatValues.contains(v.name())) {
+                order.add(v.name());
+            }
+        }
+        for (Node n : g.nodes()) {
+            for (String o : n.outputs()) {
+                if (!o.isEmpty() && floatValues.contains(o)) {
+                    order.add(o);
+                }
+            }
+        }
+        return order;
+    }
+
+    /** The consumer's output {@code t} is fused into, or null when {@code t} is its own quantization point. */
+    private String fusedInto(String t) {
+        Node p = g.producer(t);
+        if (p == null || ov.contains(t) || g.outputs().stream().anyMatch(o -> o.name().equals(t))) {
+            return null;
+        }
+        List<Node> cs = g.consumers(t);
+        if (cs.size() != 1 || !p.output(0).equals(t)) {
+            return null;
+        }
+        Node c = cs.get(0);
+        Set<String> into = FUSES_INTO.get(p.opType());
+        return into != null && into.contains(c.opType()) && c.input(0).equals(t) ? c.output(0) : null;
+    }
+
+    /** The quantization point a value ends in (itself unless fused). */
+    private String anchor(String t) {
+        String a = t;
+        while (fused.containsKey(a)) {
+            a = fused.get(a);
+        }
+        return a;
+    }
+
+    private TensorPrecision activationPrecision(String t) {
+        List<Encoding> given = ov.activations().get(t);
+        if (given != null) {
+            Encoding e = given.get(0);
+            if (!e.isInt()) {
+                return TensorPrecision.floating(e.bitwidth());
+            }
+            checkActivationBitwidth(t, e.bitwidth());
+            return TensorPrecision.integer(given, 1);
+        }
+        Integer bw = ov.activationBitwidths().get(t);
+        if (bw != null) {
+            checkActivationBitwidth(t, bw);
+            if (stats == null) {
+                warnings.add("'" + t + "' has an integer override without min/max and there is no calibration data:"
+                        + " it stays float");
+                return TensorPrecision.floating(cfg.floatBw());
+            }
+            return TensorPrecision.integer(calibrated(t, bw));
+        }
+        return stats == null ? TensorPrecision.floating(cfg.floatBw()) : TensorPrecision.integer(calibrated(t, cfg.actBw()));
+    }
+
+    private static void checkActivationBitwidth(String t, int bw) {
+        if (bw != 8 && bw != 16 && bw != 4) {
+            throw new IllegalArgumentException("activation override for '" + t + "' has bitwidth " + bw
+                    + (bw == 32 ? " (an INT32 override, which qsh does not simulate yet)" : "")
+                    + ": use 8 or 16 (or dtype float)");
+        }
+    }
+
+    private Encoding calibrated(String t, int bw) {
+        return ActivationEncodings.encode(stats, t, cfg.actQuantizer(), bw, cfg.options());
+    }
+
+    private void planWeights(WeightedOp w) {
+        String out = anchor(w.node().output(0));
+        Integer floatBw = firstFloat(params(w.weight()), ov.activations().get(out), params(w.bias()));
+        if (floatBw != null) { // spec: any of output/weights/bias float makes all three float
+            if (activations.get(out) != null && activations.get(out).isInt()) {
+                warnings.add("'" + out + "' made float: " + w.node().name() + " has a float weight or bias override");
+            }
+            activations.put(out, TensorPrecision.floating(floatBw));
+            params.put(w.weight(), floatOf(params(w.weight()), floatBw));
+            if (w.bias() != null) {
+                int biasBw = cfg.floatBiasBw() == 0 ? floatBw : cfg.floatBiasBw();
+                params.put(w.bias(), floatOf(params(w.bias()), biasBw));
+            }
+            return;
+        }
+        TensorPrecision o = activations.get(out);
+        if (o == null || !o.isInt()) {
+            int bw = o == null ? cfg.floatBw() : o.bitwidth();
+            params.put(w.weight(), TensorPrecision.floating(bw));
+            if (w.bias() != null) {
+                params.put(w.bias(), TensorPrecision.floating(bw));
+            }
+            return;
+        }
+        Tensor wt = (Tensor) g.weights().get(w.weight());
+        List<Encoding> given = ov.params().get(w.weight());
+        if (given != null) {
+            checkWeightBitwidth(w.weight(), given.get(0).bitwidth());
+            if (given.size() > 1) {
+                ov.checkChannels(w.weight(), wt.shape()[w.axis()]);
+            }
+            params.put(w.weight(), TensorPrecision.integer(given, w.axis()));
+            return;
+        }
+        Integer bw = ov.paramBitwidths().get(w.weight());
+        int weightBw = bw != null ? bw : cfg.weightBw();
+        checkWeightBitwidth(w.weight(), weightBw);
+        if (cfg.perChannel() && w.perChannelCapable()) {
+            params.put(w.weight(), TensorPrecision.integer(PerChannel.encode(wt, w.axis(),
+                    Encoders.forMode(cfg.paramQuantizer()), weightBw, cfg.options(), Explanation.NONE), w.axis()));
+        } else {
+            params.put(w.weight(), TensorPrecision.integer(Encoders.encode(cfg.paramQuantizer(), wt.data(), weightBw,
+                    cfg.options(), Explanation.NONE)));
+        }
+    }
+
+    private List<Encoding> params(String name) {
+        return name == null ? null : ov.params().get(name);
+    }
+
+    private static Integer firstFloat(List<Encoding>... lists) {
+        for (List<Encoding> l : lists) {
+            if (l != null && !l.get(0).isInt()) {
+                return l.get(0).bitwidth();
+            }
+        }
+        return null;
+    }
+
+    private static TensorPrecision floatOf(List<Encoding> given, int dflt) {
+        return TensorPrecision.floating(given != null && !given.get(0).isInt() ? given.get(0).bitwidth() : dflt);
+    }
+
+    private static void checkWeightBitwidth(String t, int bw) {
+        if (bw != 4 && bw != 8 && bw != 16) {
+            throw new IllegalArgumentException("weight '" + t + "' has bitwidth " + bw + ", which is not supported: use 4, 8"
+                    + " or 16 (or dtype float)");
+        }
+    }
+
+    /** An op runs in the precision of its first float output's quantization point. */
+    private TensorPrecision opPrecision(Node n) {
+        for (String o : n.outputs()) {
+            if (!o.isEmpty() && floatValues.contains(o)) {
+                return activations.get(anchor(o));
+            }
+        }
+        return null;
+    }
+
+    private void planConverts(Node n) {
+        TensorPrecision op = ops.get(n.name());
+        if (op == null) {
+            return;
+        }
+        for (int i = 0; i < n.inputs().size(); i++) {
+            String t = n.input(i);
+            if (t.isEmpty() || fused.containsKey(t) || !activations.containsKey(t)) {
+                continue; // absent, fused into this op, a weight, or not a float activation
+            }
+            TensorPrecision from = activations.get(t);
+            if (from.isInt() && op.isInt() ? from.bitwidth() == op.bitwidth() : from.sameType(op)) {
+                continue;
+            }
+            TensorPrecision to;
+            if (op.isInt()) {
+                if (stats == null) {
+                    warnings.add("'" + t + "' is " + from.describe() + " but " + n.name() + " runs in " + op.describe()
+                            + " and there is no calibration data to encode it: left as is");
+                    continue;
+                }
+                to = TensorPrecision.integer(calibrated(t, op.bitwidth()));
+            } else {
+                to = TensorPrecision.floating(op.bitwidth());
+            }
+            converts.add(new QuantizationPlan.ConvertOp(t, n.name(), i, from, to));
+        }
+    }
+
+    private void planBias(WeightedOp w) {
+        if (w.bias() == null || params.containsKey(w.bias())) {
+            return;
+        }
+        TensorPrecision wp = params.get(w.weight());
+        List<Encoding> given = ov.params().get(w.bias());
+        if (given != null) {
+            params.put(w.bias(), TensorPrecision.integer(given, 0));
+            return;
+        }
+        Integer obw = ov.paramBitwidths().get(w.bias());
+        int bw = obw != null ? obw : cfg.biasBw();
+        Tensor bt = (Tensor) g.weights().get(w.bias());
+        if (bw == 32) { // spec: bias scale = input scale × weight scale, offset 0
+            Encoding in = inputEncoding(w.node());
+            List<Encoding> be = new ArrayList<>();
+            for (Encoding e : wp.encodings()) {
+                be.add(Encoding.fromScaleAndZeroPoint(32, in.scale() * e.scale(), 1L << 31, true));
+            }
+            params.put(w.bias(), TensorPrecision.integer(be, 0));
+        } else if (bw == 8 || bw == 16) {
+            params.put(w.bias(), TensorPrecision.integer(Encoders.encode(cfg.paramQuantizer(), bt.data(), bw,
+                    cfg.options(), Explanation.NONE)));
+        } else {
+            throw new IllegalArgumentException("bias '" + w.bias() + "' has bitwidth " + bw + ": use 8 or 32");
+        }
+    }
+
+    /** The encoding of what an integer op reads at input 0 (after any convert op). */
+    private Encoding inputEncoding(Node n) {
+        for (QuantizationPlan.ConvertOp c : converts) {
+            if (c.consumer().equals(n.name()) && c.index() == 0 && c.to().isInt()) {
+                return c.to().encoding();
+            }
+        }
+        TensorPrecision p = activations.get(n.input(0));
+        if (p == null || !p.isInt()) {
+            throw new IllegalArgumentException(n.name() + ": its input '" + n.input(0) + "' has no integer encoding,"
+                    + " so a 32-bit bias (scale = input scale × weight scale) cannot be made: use bias_bw 8");
+        }
+        return p.encoding();
+    }
+
+    /** A Conv/ConvTranspose/Gemm/MatMul whose second input is a float initializer. */
+    record WeightedOp(Node node, String weight, String bias, int axis, boolean perChannelCapable) {
+        static WeightedOp of(Graph g, Node n) {
+            String op = n.opType();
+            boolean conv = op.equals("Conv") || op.equals("ConvTranspose");
+            if (!conv && !op.equals("Gemm") && !op.equals("MatMul")) {
+                return null;
+            }
+            if (!(g.weights().get(n.input(1)) instanceof Tensor)) {
+                return null;
+            }
+            String bias = !op.equals("MatMul") && g.weights().get(n.input(2)) instanceof Tensor ? n.input(2) : null;
+            int axis = op.equals("ConvTranspose") ? 1 : op.equals("Gemm") ? (n.attrInt("transB", 0) != 0 ? 0 : 1)
+                    : op.equals("MatMul") ? -1 : 0;
+            return new WeightedOp(n, n.input(1), bias, axis, conv);
+        }
+    }
+}
