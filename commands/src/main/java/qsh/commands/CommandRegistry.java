@@ -44,6 +44,7 @@ public final class CommandRegistry {
         r.add(new qsh.commands.model.SaveCommand());
         r.add(new qsh.commands.model.EvalCommand());
         r.add(new qsh.commands.model.CalibrateCommand());
+        r.add(new qsh.commands.model.ExportCommand());
         r.add(new SetCommand());
         r.add(new HelpCommand(r));
         return r;

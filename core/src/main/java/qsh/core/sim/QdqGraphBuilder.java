@@ -39,6 +39,7 @@ public final class QdqGraphBuilder {
     private final Graph g;
     private final QuantizationPlan plan;
     private final boolean fold;
+    private final boolean pack4;
     private final List<NodeProto> nodes = new ArrayList<>();
     private final Map<String, Object> weights;
     private final Map<String, Integer> types;
@@ -46,17 +47,26 @@ public final class QdqGraphBuilder {
     private final Map<String, String> inputRefs = new HashMap<>();
     private boolean needs21;
 
-    private QdqGraphBuilder(Graph g, QuantizationPlan plan, boolean fold) {
+    private QdqGraphBuilder(Graph g, QuantizationPlan plan, boolean fold, boolean pack4) {
         this.g = g;
         this.plan = plan;
         this.fold = fold;
+        this.pack4 = pack4;
         this.weights = new LinkedHashMap<>(g.weights());
         this.types = new HashMap<>(g.weightTypes());
     }
 
     /** The QDQ form of {@code g} under {@code plan}; {@code foldWeights} stores dequantized weights as floats. */
     public static Graph build(Graph g, QuantizationPlan plan, boolean foldWeights) {
-        return new QdqGraphBuilder(g, plan, foldWeights).build();
+        return new QdqGraphBuilder(g, plan, foldWeights, false).build();
+    }
+
+    /**
+     * The QDQ model to export: integer weights read by DequantizeLinear. 4-bit weights are stored packed as
+     * int4/uint4 (opset 21) with {@code pack4Bit} (spec, "Packed 4-bit Quantization"), else one per int8/uint8 byte.
+     */
+    public static Graph export(Graph g, QuantizationPlan plan, boolean pack4Bit) {
+        return new QdqGraphBuilder(g, plan, false, pack4Bit).build();
     }
 
     private Graph build() {
@@ -130,7 +140,7 @@ public final class QdqGraphBuilder {
     }
 
     private void emitQdq(String src, String base, TensorPrecision p, String dst) {
-        Storage s = Storage.of(p, base);
+        Storage s = Storage.of(p, base, true);
         needs21 |= s.needsOpset21();
         addScaleAndZeroPoint(base, p, s);
         nodes.add(qdqNode("QuantizeLinear", base + "_quantize", src, base, base + "_quantized", p));
@@ -184,7 +194,7 @@ public final class QdqGraphBuilder {
             }
             return;
         }
-        Storage s = Storage.of(p, name);
+        Storage s = Storage.of(p, name, pack4);
         needs21 |= s.needsOpset21();
         long[] q = quantize(w, p);
         if (fold) {
@@ -271,7 +281,7 @@ public final class QdqGraphBuilder {
 
     /** How an integer precision is stored: element type and the shift from qsh's unsigned grid. */
     private record Storage(int type, long shift, boolean needsOpset21) {
-        static Storage of(TensorPrecision p, String tensor) {
+        static Storage of(TensorPrecision p, String tensor, boolean pack4) {
             int bw = p.bitwidth();
             long half = 1L << (bw - 1);
             boolean signed = p.encodings().stream().allMatch(e -> e.zeroPoint() == half);
@@ -281,13 +291,13 @@ public final class QdqGraphBuilder {
             }
             int type;
             switch (bw) {
-                case 4: type = signed ? 22 : 21; break;
+                case 4: type = pack4 ? (signed ? 22 : 21) : (signed ? 3 : 2); break; // unpacked: one value per byte
                 case 8: type = signed ? 3 : 2; break;
                 case 16: type = signed ? 5 : 4; break;
                 case 32: type = 6; break;
                 default: throw new IllegalArgumentException("'" + tensor + "': " + bw + "-bit integers have no ONNX type");
             }
-            return new Storage(type, signed ? half : 0, bw == 4 || bw == 16);
+            return new Storage(type, signed ? half : 0, type == 21 || type == 22 || bw == 16);
         }
     }
 

@@ -1,0 +1,97 @@
+package qsh.commands.model;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.commands.ModelState;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Result;
+import qsh.core.graph.Graph;
+import qsh.core.onnx.OnnxWriter;
+import qsh.core.sim.EncodingsJson;
+import qsh.core.sim.QdqGraphBuilder;
+
+/**
+ * {@code export OUT.onnx}: the quantized model as a QDQ ONNX model (QuantizeLinear/DequantizeLinear around float
+ * ops, integer weights; opset 13, or 21 for 4/16-bit) plus {@code OUT.encodings} (AIMET JSON) next to it.
+ */
+public final class ExportCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("export", "quantization",
+            "write the quantized model as QDQ ONNX (ONNX Runtime runs it) and OUT.encodings", "OUT.onnx",
+            List.of(OptionSpec.flag("pack-4-bit-weights", "store 4-bit weights packed as int4/uint4 (opset 21)"),
+                    OptionSpec.choice("version", "encodings JSON version (default 0.6.1)", "0.4.0", "0.5.0", "0.6.1", "1.0.0")),
+            List.of("export /tmp/demo_w8a8.onnx", "export /tmp/demo_w4.onnx --pack-4-bit-weights"),
+            List.of("calibrate", "encodings", "save"), true);
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        String file = args.positional(0, "an output file (OUT.onnx)");
+        args.atMost(1);
+        ModelState m = session.requireModel();
+        if (!m.quantized()) {
+            throw new CommandException("the model is not quantized: run calibrate (or calibrate --float-fallback) first,"
+                    + " or save it as float with: save " + file);
+        }
+        Written w = write(m, session.resolve(file), args.has("pack-4-bit-weights"),
+                CalibrateCommand.versionOf(args.get("version").orElse("0.6.1")));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("model", w.model().toString());
+        data.put("encodings", w.encodings().toString());
+        data.put("bytes", w.bytes());
+        data.put("opset", w.opset());
+        return Result.of(data, List.of("exported " + m.source() + " (" + m.plan().config().label() + ") to " + file
+                + ": " + w.bytes() + " bytes, opset " + w.opset() + ", " + w.quantizeNodes() + " QuantizeLinear / "
+                + w.dequantizeNodes() + " DequantizeLinear nodes; encodings in " + w.encodings().getFileName()));
+    }
+
+    /** What {@link #write} produced. */
+    record Written(Path model, Path encodings, long bytes, long opset, long quantizeNodes, long dequantizeNodes) {}
+
+    /** Writes the QDQ model and its encodings; on failure neither file is left behind half-written. */
+    static Written write(ModelState m, Path out, boolean pack4, qsh.core.sim.EncodingsVersion version) {
+        Graph qdq;
+        try {
+            qdq = QdqGraphBuilder.export(m.graph(), m.plan(), pack4);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException("cannot export: " + e.getMessage());
+        }
+        Path enc = encodingsPath(out);
+        try {
+            OnnxWriter.write(qdq, out);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new CommandException("cannot write " + out + ": " + e.getMessage());
+        }
+        try {
+            EncodingsJson.write(enc, m.plan().encodings(), version);
+        } catch (RuntimeException e) {
+            try {
+                Files.deleteIfExists(out);
+            } catch (java.io.IOException ignored) {
+                // the model stays; the error below says what failed
+            }
+            throw new CommandException("cannot write " + enc + ": " + e.getMessage());
+        }
+        long q = qdq.nodes().stream().filter(n -> n.opType().equals("QuantizeLinear")).count();
+        long dq = qdq.nodes().stream().filter(n -> n.opType().equals("DequantizeLinear")).count();
+        return new Written(out, enc, out.toFile().length(), qdq.opset(), q, dq);
+    }
+
+    /** OUT.onnx → OUT.encodings (the spec's qairt-quantizer naming). */
+    static Path encodingsPath(Path model) {
+        String name = model.getFileName().toString();
+        String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+        return model.resolveSibling(stem + ".encodings");
+    }
+}
