@@ -45,6 +45,9 @@ public final class CommandRegistry {
         r.add(new qsh.commands.model.EvalCommand());
         r.add(new qsh.commands.model.CalibrateCommand());
         r.add(new qsh.commands.model.ExportCommand());
+        r.add(new qsh.commands.model.EncodingsCommand());
+        r.add(new qsh.commands.model.EvaluateCommand());
+        r.add(new qsh.commands.model.DatasetCommand());
         r.add(new SetCommand());
         r.add(new HelpCommand(r));
         return r;

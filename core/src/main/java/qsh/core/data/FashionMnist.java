@@ -18,6 +18,16 @@ public final class FashionMnist {
         return dir.resolve("t10k-images-idx3-ubyte.gz");
     }
 
+    /** The training images file. */
+    public static Path trainImages(Path dir) {
+        return dir.resolve("train-images-idx3-ubyte.gz");
+    }
+
+    /** The training labels file. */
+    public static Path trainLabels(Path dir) {
+        return dir.resolve("train-labels-idx1-ubyte.gz");
+    }
+
     /** The test labels file. */
     public static Path testLabels(Path dir) {
         return dir.resolve("t10k-labels-idx1-ubyte.gz");

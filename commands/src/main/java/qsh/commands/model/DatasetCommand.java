@@ -1,0 +1,88 @@
+package qsh.commands.model;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Result;
+import qsh.core.calib.AtomicFile;
+import qsh.core.calib.RawTensorFile;
+import qsh.core.data.FashionMnist;
+import qsh.core.data.IdxReader;
+import qsh.core.tensor.Tensor;
+
+/**
+ * {@code dataset fashion-mnist --out DIR}: writes Fashion-MNIST images as raw float32 files (1×1×28×28, values in
+ * [0, 1], what the demo model reads) with an {@code input_list.txt} in the spec's format and a {@code labels.txt}
+ * (one integer per line, same order) — calibration data for {@code calibrate} and labelled data for
+ * {@code evaluate}.
+ */
+public final class DatasetCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("dataset", "quantization",
+            "write Fashion-MNIST images as raw files with input_list.txt and labels.txt", "fashion-mnist",
+            List.of(OptionSpec.value("out", "DIR", "folder to write (created if missing)"),
+                    OptionSpec.choice("split", "train (for calibration, default) or test (for evaluation)", "train", "test"),
+                    OptionSpec.value("count", "N", "how many images, from the first (default 100)"),
+                    OptionSpec.value("dir", "DIR", "folder with the *-idx*-ubyte.gz files (default " + FashionMnist.DEFAULT_DIR + ")")),
+            List.of("dataset fashion-mnist --out /tmp/calib --count 500", "dataset fashion-mnist --split test --out /tmp/test --count 1000"),
+            List.of("calibrate", "evaluate"), true);
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        String set = args.positional(0, "a data set (fashion-mnist)");
+        args.atMost(1);
+        if (!set.equals("fashion-mnist")) {
+            throw new CommandException("unknown data set '" + set + "': qsh knows fashion-mnist");
+        }
+        Path out = session.resolve(args.get("out").orElseThrow(() -> new CommandException("give --out DIR")));
+        int count = args.getInt("count", 100);
+        if (count <= 0) {
+            throw new CommandException("--count must be positive, got " + count);
+        }
+        boolean train = args.get("split").orElse("train").equals("train");
+        Path dir = args.get("dir").map(session::resolve).orElse(FashionMnist.DEFAULT_DIR);
+        Tensor images;
+        int[] labels;
+        try {
+            images = IdxReader.images(train ? FashionMnist.trainImages(dir) : FashionMnist.testImages(dir), count);
+            labels = IdxReader.labels(train ? FashionMnist.trainLabels(dir) : FashionMnist.testLabels(dir), count);
+            Files.createDirectories(out);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CommandException(e.getMessage() + " (install the data: apt-get install -y dataset-fashion-mnist)");
+        }
+        int n = images.dim(0);
+        int per = 28 * 28;
+        StringBuilder list = new StringBuilder();
+        StringBuilder lab = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            float[] one = new float[per];
+            System.arraycopy(images.data(), i * per, one, 0, per);
+            String name = String.format("img%05d.raw", i);
+            RawTensorFile.write(out.resolve(name), Tensor.of(new int[] {1, 1, 28, 28}, one));
+            list.append(name).append('\n');
+            lab.append(labels[i]).append('\n');
+        }
+        AtomicFile.write(out.resolve("labels.txt"), lab.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFile.write(out.resolve("input_list.txt"), list.toString().getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("dir", out.toString());
+        data.put("images", n);
+        data.put("split", train ? "train" : "test");
+        return Result.of(data, List.of("wrote " + n + " Fashion-MNIST " + (train ? "training" : "test") + " images to "
+                + out + " (input_list.txt, labels.txt)"));
+    }
+}

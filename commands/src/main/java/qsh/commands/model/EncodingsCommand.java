@@ -1,0 +1,147 @@
+package qsh.commands.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.commands.ModelState;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Result;
+import qsh.core.quant.PerChannel;
+import qsh.core.sim.EncodingsJson;
+import qsh.core.sim.QuantOverrides;
+import qsh.core.sim.QuantizationPlan;
+import qsh.core.sim.TensorPrecision;
+import qsh.core.tensor.Tensor;
+
+/**
+ * {@code encodings show|save|load|clear}: the quantized model's encodings (spec, "Quantization Overrides"):
+ * list them, write them as AIMET JSON, load an overrides file for the next {@code calibrate}, or strip every
+ * encoding to get the float model back.
+ */
+public final class EncodingsCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("encodings", "quantization",
+            "show, save, load (as overrides) or clear the model's encodings", "show [TENSOR] | save FILE | load FILE | clear",
+            List.of(OptionSpec.choice("version", "JSON version for save (default 0.6.1)", "0.4.0", "0.5.0", "0.6.1", "1.0.0")),
+            List.of("encodings show", "encodings show conv1_out", "encodings save /tmp/enc.json --version 1.0.0",
+                    "encodings load overrides.json", "encodings clear"),
+            List.of("calibrate", "export"), true);
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        String verb = args.positional().isEmpty() ? "show" : args.positional(0, "show, save, load or clear");
+        ModelState m = session.requireModel();
+        switch (verb) {
+            case "show":
+                args.atMost(2);
+                return show(m, args.positional().size() > 1 ? args.positional(1, "a tensor") : null);
+            case "save": {
+                args.atMost(2);
+                String file = args.positional(1, "a file to write");
+                requirePlan(m);
+                EncodingsJson.write(session.resolve(file), m.plan().encodings(),
+                        CalibrateCommand.versionOf(args.get("version").orElse("0.6.1")));
+                return Result.of(Map.of("file", file), List.of("wrote " + m.plan().encodings().size() + " tensor encodings to " + file));
+            }
+            case "load": {
+                args.atMost(2);
+                String file = args.positional(1, "an encodings JSON file");
+                QuantOverrides ov;
+                try {
+                    ov = EncodingsJson.read(session.resolve(file), session.settings().encoderOptions());
+                } catch (IllegalArgumentException e) {
+                    throw new CommandException(e.getMessage());
+                }
+                List<String> lines = new ArrayList<>();
+                lines.add("loaded " + ov.size() + " overrides from " + file + " (" + ov.activations().size() + " activation, "
+                        + ov.params().size() + " param encodings, " + (ov.activationBitwidths().size() + ov.paramBitwidths().size())
+                        + " bitwidth-only); they apply at the next calibrate");
+                checkChannels(m, ov);
+                List<String> known = new ArrayList<>(m.graph().weights().keySet());
+                m.graph().nodes().forEach(n -> known.addAll(n.outputs()));
+                m.graph().inputs().forEach(v -> known.add(v.name()));
+                List<String> unknown = ov.unknownTensors(known);
+                for (String u : unknown) {
+                    lines.add("  warning: '" + u + "' is not a tensor of " + m.source() + ": it will be ignored");
+                }
+                session.model(m.withOverrides(ov));
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("overrides", ov.size());
+                data.put("unknown_tensors", unknown);
+                return Result.of(data, lines);
+            }
+            case "clear":
+                args.atMost(1);
+                session.model(m.withPlan(null, null).withOverrides(QuantOverrides.EMPTY));
+                return Result.of(Map.of("cleared", true), List.of("every encoding and override removed: "
+                        + m.source() + " is a float model again"));
+            default:
+                throw new CommandException("unknown encodings action '" + verb + "': use show, save, load or clear");
+        }
+    }
+
+    private static void requirePlan(ModelState m) {
+        if (!m.quantized()) {
+            throw new CommandException("the model has no encodings yet: run calibrate first");
+        }
+    }
+
+    /** Per-channel overrides of weights must have one encoding per output channel (spec). */
+    private static void checkChannels(ModelState m, QuantOverrides ov) {
+        for (var n : m.graph().nodes()) {
+            boolean conv = n.opType().equals("Conv") || n.opType().equals("ConvTranspose");
+            Object w = m.graph().weights().get(n.input(1));
+            if (conv && w instanceof Tensor && ov.isPerChannel(n.input(1))) {
+                int axis = n.opType().equals("Conv") ? 0 : 1;
+                try {
+                    ov.checkChannels(n.input(1), PerChannel.channelCount((Tensor) w, axis));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandException(e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static Result show(ModelState m, String tensor) {
+        requirePlan(m);
+        QuantizationPlan p = m.plan();
+        List<String> lines = new ArrayList<>();
+        if (tensor != null) {
+            TensorPrecision t = p.precision(tensor);
+            if (t == null) {
+                String into = p.fused().get(tensor);
+                throw new CommandException(into != null ? "'" + tensor + "' is fused into '" + into + "' (no encoding of its own)"
+                        : "'" + tensor + "' has no encoding" + qsh.commands.spi.Suggest.hint(tensor, p.activations().keySet(), ""));
+            }
+            lines.add(tensor + ": " + t.describe());
+            for (int i = 0; i < t.encodings().size(); i++) {
+                lines.add("  " + (t.perChannel() ? "[" + i + "] " : "") + qsh.commands.builtin.EncodeCommand.describe(t.encodings().get(i)));
+            }
+            return Result.of(Map.of(tensor, t.asEncodings().stream().map(qsh.commands.builtin.EncodeCommand::json).toList()), lines);
+        }
+        lines.add("encodings of " + m.source() + " (" + p.config().label() + ")");
+        lines.add("activations:");
+        p.activations().forEach((k, v) -> lines.add(String.format("  %-48s %s", k, CalibrateCommand.describe(v))));
+        lines.add("weights and biases:");
+        p.params().forEach((k, v) -> lines.add(String.format("  %-48s %s", k, CalibrateCommand.describe(v))));
+        if (!p.converts().isEmpty()) {
+            lines.add("convert ops:");
+            p.converts().forEach(c -> lines.add("  " + c.describe()));
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("activation_encodings", CalibrateCommand.json(p.encodings().activations()));
+        data.put("param_encodings", CalibrateCommand.json(p.encodings().params()));
+        data.put("fused", p.fused());
+        return Result.of(data, lines);
+    }
+}
