@@ -33,6 +33,9 @@ public final class Main {
 
     /** Runs qsh with {@code args}; returns the exit code (tests call this in-process). */
     public static int run(String[] args, java.io.InputStream in, PrintStream out, PrintStream err, boolean terminal) {
+        if (args.length > 0 && args[0].equals("quantize")) {
+            return batchQuantize(args, out, err);
+        }
         boolean echo = false;
         boolean keepGoing = false;
         String command = null;
@@ -63,6 +66,8 @@ public final class Main {
                 case "-h":
                 case "--help":
                     out.println("usage: qsh [FILE.qsh [--echo] [--keep-going]] | qsh -c 'COMMAND[; COMMAND...]'");
+                    out.println("       qsh quantize --input_network M.onnx (--input_list L.txt | --enable_float_fallback)"
+                            + " --output_path OUT.onnx [FLAGS]   (the spec's qairt-quantizer; qsh -c 'help qairt-quantizer')");
                     out.println("  no arguments: interactive shell (reads stdin as a script when it is not a terminal)");
                     return 0;
                 default:
@@ -117,6 +122,39 @@ public final class Main {
             err.println("qsh: cannot read standard input: " + e.getMessage());
             return EXIT_USAGE;
         }
+    }
+
+    /**
+     * {@code qsh quantize --input_network …}: the spec's qairt-quantizer in batch (CI) form. Exit 0 on success,
+     * 1 with one line on stderr on any error (nothing half-written), 2 for no flags at all.
+     */
+    private static int batchQuantize(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 1) {
+            err.println("qsh quantize: give --input_network M.onnx, --input_list L.txt (or --enable_float_fallback) and"
+                    + " --output_path OUT.onnx (qsh -c 'help qairt-quantizer' lists every flag)");
+            return EXIT_USAGE;
+        }
+        StringBuilder line = new StringBuilder("qairt-quantizer");
+        for (int i = 1; i < args.length; i++) {
+            line.append(' ').append(quote(args[i]));
+        }
+        Interpreter interp = new Interpreter();
+        Renderer renderer = new Renderer(out, err, interp.session(), false);
+        try {
+            renderer.print(interp.execute(line.toString()));
+            return 0;
+        } catch (CommandException e) {
+            renderer.error(e.getMessage());
+            return EXIT_FAILED;
+        }
+    }
+
+    /** Quotes one shell word for qsh's tokenizer (quotes group, no escapes: the other quote kind when needed). */
+    static String quote(String word) {
+        if (!word.isEmpty() && word.chars().noneMatch(c -> Character.isWhitespace(c) || "\"';[]#".indexOf(c) >= 0)) {
+            return word;
+        }
+        return word.indexOf('"') < 0 ? '"' + word + '"' : "'" + word + "'";
     }
 
     private static int replay(Interpreter interp, Renderer renderer, Reader r, String source, boolean echo,

@@ -69,8 +69,17 @@ public final class GraphCommand implements Command {
             }
             String out = n.outputs().isEmpty() || !shapes.containsKey(n.outputs().get(0)) ? "?" : Format.shape(shapes.get(n.outputs().get(0)));
             boolean ok = Ops.get(n.domain(), n.opType()) != null;
-            lines.add(String.format("  %3d %-28s %-18s %s → %s%s%s", i, n.name(), n.opType(), String.join(", ", acts), out,
-                    params.isEmpty() ? "" : "   params " + String.join(" ", params), ok ? "" : "   ✗ unsupported"));
+            var plan = m.plan();
+            if (plan != null) { // convert ops sit on the edges into this node (spec, "Mixed Precision")
+                for (var c : plan.converts()) {
+                    if (c.consumer().equals(n.name())) {
+                        lines.add("      ⇄ convert " + c.tensor() + ": " + c.from().describe() + " → " + c.to().describe());
+                    }
+                }
+            }
+            String precision = plan == null || plan.ops().get(n.name()) == null ? "" : "   [" + plan.ops().get(n.name()).describe() + "]";
+            lines.add(String.format("  %3d %-28s %-18s %s → %s%s%s%s", i, n.name(), n.opType(), String.join(", ", acts), out,
+                    params.isEmpty() ? "" : "   params " + String.join(" ", params), precision, ok ? "" : "   ✗ unsupported"));
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("index", i);
             d.put("name", n.name());
@@ -79,6 +88,9 @@ public final class GraphCommand implements Command {
             d.put("outputs", n.outputs());
             d.put("output_shape", n.outputs().isEmpty() ? null : shapes.get(n.outputs().get(0)));
             d.put("supported", ok);
+            if (plan != null && plan.ops().get(n.name()) != null) {
+                d.put("precision", plan.ops().get(n.name()).describe());
+            }
             nodes.add(d);
         }
         if (note != null) {

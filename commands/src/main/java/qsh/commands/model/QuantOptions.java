@@ -22,15 +22,30 @@ final class QuantOptions {
 
     private QuantOptions() {}
 
+    /** The same flags under the spec's qairt-quantizer names (--act_bw, --use_per_channel_quantization, …). */
+    static final List<OptionSpec> SPEC_NAMED = SPECS.stream().map(o -> new OptionSpec(specName(o.name()), o.valueName(),
+            o.description(), o.choices())).toList();
+
+    /** act-bw → act_bw; per-channel → use_per_channel_quantization. */
+    static String specName(String shellName) {
+        return shellName.equals("per-channel") ? "use_per_channel_quantization" : shellName.replace('-', '_');
+    }
+
     /** The config the flags describe, with the session's encoder options (set min-range, rounding, …). */
     static QuantConfig config(Args args, Session session) {
-        boolean perChannel = args.has("per-channel");
-        QuantMode param = QuantMode.parse(args.get("param-quantizer").orElse(perChannel ? "symmetric" : "tf"));
-        QuantMode act = QuantMode.parse(args.get("act-quantizer").orElse("tf"));
+        return config(args, session, false);
+    }
+
+    /** As {@link #config(Args, Session)}; {@code specNames} reads the qairt-quantizer spellings. */
+    static QuantConfig config(Args args, Session session, boolean specNames) {
+        java.util.function.UnaryOperator<String> n = specNames ? QuantOptions::specName : s -> s;
+        boolean perChannel = args.has(n.apply("per-channel"));
         try {
-            return new QuantConfig(args.getInt("act-bw", 8), args.getInt("weight-bw", 8), args.getInt("bias-bw", 8),
-                    args.getInt("float-bw", 32), args.getInt("float-bias-bw", 0), param, act, perChannel,
-                    session.settings().encoderOptions());
+            QuantMode param = QuantMode.parse(args.get(n.apply("param-quantizer")).orElse(perChannel ? "symmetric" : "tf"));
+            QuantMode act = QuantMode.parse(args.get(n.apply("act-quantizer")).orElse("tf"));
+            return new QuantConfig(args.getInt(n.apply("act-bw"), 8), args.getInt(n.apply("weight-bw"), 8),
+                    args.getInt(n.apply("bias-bw"), 8), args.getInt(n.apply("float-bw"), 32),
+                    args.getInt(n.apply("float-bias-bw"), 0), param, act, perChannel, session.settings().encoderOptions());
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
         }

@@ -15,6 +15,21 @@ import java.nio.file.StandardCopyOption;
 public final class AtomicFile {
     private AtomicFile() {}
 
+    /**
+     * Temporary files are created owner-only (0600); the result should look like any other file the user writes:
+     * the old file's permissions when replacing one, else rw-r--r--.
+     */
+    private static void keepOrDefaultPermissions(Path tmp, Path target) {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.exists(target)
+                    ? Files.getPosixFilePermissions(target)
+                    : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+            Files.setPosixFilePermissions(tmp, perms);
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: keep what the platform gave
+        }
+    }
+
     /** Replaces {@code file}'s content with {@code bytes}; creates missing parent folders. */
     public static void write(Path file, byte[] bytes) {
         Path target = file.toAbsolutePath();
@@ -26,6 +41,7 @@ public final class AtomicFile {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 out.write(bytes);
             }
+            keepOrDefaultPermissions(tmp, target);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

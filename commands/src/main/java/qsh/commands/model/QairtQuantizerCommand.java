@@ -1,0 +1,117 @@
+package qsh.commands.model;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.commands.ModelState;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Result;
+import qsh.core.calib.CalibrationInputs;
+import qsh.core.calib.InputList;
+import qsh.core.graph.Graph;
+import qsh.core.sim.EncodingsJson;
+import qsh.core.sim.ModelQuantizer;
+import qsh.core.sim.QuantConfig;
+import qsh.core.sim.QuantOverrides;
+import qsh.core.sim.TensorPrecision;
+
+/**
+ * {@code qairt-quantizer --input_network M.onnx (--input_list L | --enable_float_fallback) --output_path OUT.onnx}:
+ * the spec's batch workflow in one command, with the spec's flag names. Loads the model, applies the
+ * overrides, calibrates (or falls back to float), and writes OUT.onnx (QDQ) and OUT.encodings. The shell runs it
+ * as {@code qsh quantize …} and exits non-zero with one line on any error; the written model stays loaded.
+ */
+public final class QairtQuantizerCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("qairt-quantizer", "quantization",
+            "batch quantization with the spec's flags (also: qsh quantize --input_network …)", "",
+            QuantOptions.concat(List.of(
+                    OptionSpec.value("input_network", "M.onnx", "the float model (or demo)"),
+                    OptionSpec.value("input_list", "L.txt", "calibration inputs, one line per inference"),
+                    OptionSpec.flag("enable_float_fallback", "no calibration data: quantize only tensors with overrides"),
+                    OptionSpec.value("output_path", "OUT.onnx", "where to write the QDQ model (and OUT.encodings)"),
+                    OptionSpec.value("quantization_overrides", "F.json", "AIMET encodings JSON to apply"),
+                    OptionSpec.flag("ignore_quantization_overrides", "ignore --quantization_overrides"),
+                    OptionSpec.flag("pack_4_bit_weights", "store 4-bit weights packed (int4/uint4, opset 21)"),
+                    OptionSpec.choice("encodings_version", "JSON version of OUT.encodings (default 0.6.1)", "0.6.1", "1.0.0")),
+                    QuantOptions.SPEC_NAMED),
+            List.of("qairt-quantizer --input_network demo --input_list data/demo/input_list.txt --output_path /tmp/q.onnx",
+                    "qairt-quantizer --input_network m.onnx --enable_float_fallback --quantization_overrides o.json --output_path /tmp/q.onnx"),
+            List.of("calibrate", "export", "encodings"), true);
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        args.atMost(0);
+        String network = args.get("input_network").orElseThrow(() -> new CommandException("give --input_network M.onnx"));
+        String output = args.get("output_path").orElseThrow(() -> new CommandException("give --output_path OUT.onnx"));
+        boolean fallback = args.has("enable_float_fallback");
+        if (fallback == args.get("input_list").isPresent()) {
+            throw new CommandException(fallback ? "--input_list and --enable_float_fallback exclude each other: give one"
+                    : "give --input_list L.txt (calibration data) or --enable_float_fallback");
+        }
+        QuantConfig cfg = QuantOptions.config(args, session, true);
+        Graph g;
+        try {
+            g = ModelLoader.load(network.equals("demo") ? "demo" : session.resolve(network).toString());
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
+        }
+        QuantOverrides ov = QuantOverrides.EMPTY;
+        List<String> lines = new ArrayList<>();
+        if (args.get("quantization_overrides").isPresent() && !args.has("ignore_quantization_overrides")) {
+            try {
+                ov = EncodingsJson.read(session.resolve(args.get("quantization_overrides").get()),
+                        session.settings().encoderOptions());
+            } catch (IllegalArgumentException e) {
+                throw new CommandException(e.getMessage());
+            }
+        }
+        ModelQuantizer.Outcome out;
+        try {
+            if (fallback) {
+                out = ModelQuantizer.floatFallback(g, ShapeProbe.randomInputs(g, 1, null), cfg, ov);
+            } else {
+                Path list = session.resolve(args.get("input_list").get());
+                CalibrationInputs inputs = new CalibrationInputs(InputList.read(list), CalibrateCommand.inputShapes(g));
+                out = ModelQuantizer.calibrate(g, inputs, cfg, ov, session.progress("calibrate", inputs.size()));
+            }
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
+        }
+        ModelState m = ModelState.loaded(g, network).withOverrides(ov).withPlan(out.plan(), out.simulated());
+        String version = args.get("encodings_version").orElse("0.6.1");
+        ExportCommand.Written w = ExportCommand.write(m, session.resolve(output), args.has("pack_4_bit_weights"),
+                CalibrateCommand.versionOf(version));
+        session.model(m);
+        long intActs = out.plan().activations().values().stream().filter(TensorPrecision::isInt).count();
+        long intParams = out.plan().params().values().stream().filter(TensorPrecision::isInt).count();
+        lines.add("quantized " + network + " (" + cfg.label() + (fallback ? ", float fallback" : ", " + out.calibrationInputs()
+                + " calibration inputs") + ")");
+        lines.add("  " + intActs + "/" + out.plan().activations().size() + " activations, " + intParams + "/"
+                + out.plan().params().size() + " weights/biases quantized, " + out.plan().converts().size() + " convert op(s), "
+                + ov.size() + " override(s)");
+        out.plan().warnings().forEach(x -> lines.add("  warning: " + x));
+        lines.add("  wrote " + output + " (" + w.bytes() + " bytes, opset " + w.opset() + ") and " + w.encodings()
+                .getFileName() + " (encodings " + version + ")");
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("output_path", w.model().toString());
+        data.put("encodings", w.encodings().toString());
+        data.put("opset", w.opset());
+        data.put("config", cfg.label());
+        data.put("quantized_activations", intActs);
+        data.put("quantized_params", intParams);
+        data.put("warnings", out.plan().warnings());
+        return Result.of(data, lines);
+    }
+}
