@@ -104,6 +104,22 @@ public final class QuantizationPlan {
                 + params.values().stream().filter(TensorPrecision::isInt).count());
     }
 
+    /** The same plan with every activation float (weights quantized only): isolates weight error. */
+    public QuantizationPlan weightsOnly() {
+        Map<String, TensorPrecision> a = new LinkedHashMap<>();
+        activations.keySet().forEach(k -> a.put(k, TensorPrecision.FP32));
+        Map<String, TensorPrecision> p = new LinkedHashMap<>(params);
+        p.replaceAll((k, v) -> v.isInt() && v.bitwidth() == 32 ? TensorPrecision.FP32 : v); // 32-bit biases follow activations
+        return new QuantizationPlan(config, a, p, fused, ops, List.of(), warnings);
+    }
+
+    /** The same plan with every weight and bias float (activations quantized only): isolates activation error. */
+    public QuantizationPlan activationsOnly() {
+        Map<String, TensorPrecision> p = new LinkedHashMap<>();
+        params.keySet().forEach(k -> p.put(k, TensorPrecision.FP32));
+        return new QuantizationPlan(config, activations, p, fused, ops, converts, warnings);
+    }
+
     /**
      * The plan as AIMET encodings (spec's overrides format): integer tensors with their encodings, float tensors
      * as {@code dtype: float} entries; reading the file back gives the same encodings.
