@@ -50,6 +50,7 @@ public final class CommandRegistry {
         r.add(new qsh.commands.model.DatasetCommand());
         r.add(new qsh.commands.model.QairtQuantizerCommand());
         r.add(new qsh.commands.model.CompareCommand());
+        r.add(new qsh.commands.model.TargetCommand());
         r.add(new SetCommand());
         r.add(new HelpCommand(r));
         return r;
