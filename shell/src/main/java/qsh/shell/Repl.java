@@ -86,6 +86,7 @@ final class Repl {
         PrintStream out = new PrintStream(terminal.output(), true, java.nio.charset.StandardCharsets.UTF_8);
         Renderer renderer = new Renderer(out, out, interp.session(), true);
         interp.sink(renderer.sink());
+        interp.session().progressReporter(new ProgressBar(out));
         LineReader reader = reader(terminal);
         out.println("qsh — interactive quantization shell. Type 'help' for commands, Tab to complete, Ctrl-D to leave.");
         AtomicReference<Thread> running = new AtomicReference<>();
