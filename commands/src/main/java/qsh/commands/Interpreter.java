@@ -23,6 +23,9 @@ public final class Interpreter {
 
         /** A script line is about to run (for {@code --echo}). */
         void echo(String line);
+
+        /** A script line marked {@code !} failed, as it was meant to. */
+        default void expectedError(String message) {}
     }
 
     /**

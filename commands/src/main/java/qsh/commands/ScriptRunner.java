@@ -76,13 +76,22 @@ public final class ScriptRunner {
             if (echo) {
                 interpreter.sink().echo(cmd);
             }
+            // '! COMMAND' expects COMMAND to fail (lessons show bad input): its error is shown, the script goes on
+            boolean expectFailure = cmd.startsWith("!");
             try {
-                Interpreter.Outcome o = interpreter.execute(cmd);
+                Interpreter.Outcome o = interpreter.execute(expectFailure ? cmd.substring(1).trim() : cmd);
                 interpreter.sink().emit(o);
+                if (expectFailure) {
+                    throw new CommandException("expected this command to fail ('!' prefix), but it succeeded");
+                }
                 if (o.exit()) {
                     return failures;
                 }
             } catch (CommandException e) {
+                if (expectFailure && !e.getMessage().startsWith("expected this command to fail")) {
+                    interpreter.sink().expectedError(e.getMessage());
+                    continue;
+                }
                 Failure f = new Failure(source, startLine, e.getMessage());
                 failures.add(f);
                 onFailure.failed(f);

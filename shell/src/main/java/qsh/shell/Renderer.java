@@ -97,6 +97,11 @@ public final class Renderer {
             public void echo(String line) {
                 Renderer.this.echo(line);
             }
+
+            @Override
+            public void expectedError(String message) {
+                Renderer.this.error(message);
+            }
         };
     }
 }

@@ -110,8 +110,8 @@ public final class CalibrateCommand implements Command {
         List<String> lines = new ArrayList<>();
         long intActs = p.activations().values().stream().filter(TensorPrecision::isInt).count();
         long intParams = p.params().values().stream().filter(TensorPrecision::isInt).count();
-        lines.add("calibrate " + m.source() + (fallback ? " with float fallback (no data)" : " on " + out.calibrationInputs()
-                + " input(s)") + ": " + cfg.label());
+        lines.add("calibrate " + m.source() + (fallback ? " without data" : " on " + out.calibrationInputs()
+                + " input(s)") + ": " + p.label());
         lines.add("  " + intActs + " of " + p.activations().size() + " activations and " + intParams + " of "
                 + p.params().size() + " weights/biases quantized; " + p.fused().size() + " fused into their op; "
                 + p.converts().size() + " convert op(s)");
@@ -134,7 +134,7 @@ public final class CalibrateCommand implements Command {
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("inputs", out.calibrationInputs());
-        data.put("config", cfg.label());
+        data.put("config", p.label());
         data.put("activation_encodings", json(p.encodings().activations()));
         data.put("param_encodings", json(p.encodings().params()));
         data.put("converts", p.converts().stream().map(QuantizationPlan.ConvertOp::describe).toList());

@@ -62,7 +62,7 @@ public final class CompareCommand implements Command {
         List<LayerErrors.Row> rows = errors.rows();
         int top = args.getInt("top", 12);
         List<String> lines = new ArrayList<>();
-        lines.add(String.format("per-layer SQNR over %d input(s), %s, worst first (dB; higher is better)", n, m.plan().config().label()));
+        lines.add(String.format("per-layer SQNR over %d input(s), %s, worst first (dB; higher is better)", n, m.plan().label()));
         lines.add(String.format("  %-48s %8s %9s %9s  %-11s", "tensor", "SQNR", "w-only", "a-only", "dominated by"));
         List<Map<String, Object>> json = new ArrayList<>();
         for (LayerErrors.Row r : rows) {

@@ -76,7 +76,7 @@ public final class EvalCommand implements Command {
         if (m.quantized() && !args.has("float-only")) {
             TopK.Result q = score(m.simulated(), n, sample, labels, session, "eval quantized");
             Map<String, Object> qj = json(q);
-            qj.put("config", m.plan().config().label());
+            qj.put("config", m.plan().label());
             int differ = 0;
             for (int i = 0; i < n; i++) {
                 differ += f.predictions()[i] != q.predictions()[i] ? 1 : 0;
@@ -84,7 +84,7 @@ public final class EvalCommand implements Command {
             qj.put("predictions_changed", differ);
             data.put("quantized", qj);
             lines.add(line("quantized", q, n) + String.format("  (%s; %+.2f points, %d predictions changed)",
-                    m.plan().config().label(), q.top1Percent() - f.top1Percent(), differ));
+                    m.plan().label(), q.top1Percent() - f.top1Percent(), differ));
         }
         data.put("seconds", (System.nanoTime() - t0) / 1e9);
         return Result.of(data, lines);

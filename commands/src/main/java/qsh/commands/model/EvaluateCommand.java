@@ -54,10 +54,10 @@ public final class EvaluateCommand implements Command {
         if (m.quantized()) {
             TopK.Result q = EvalCommand.score(m.simulated(), inputs.size(), inputs::load, labels, session, "evaluate quantized");
             Map<String, Object> qj = EvalCommand.json(q);
-            qj.put("config", m.plan().config().label());
+            qj.put("config", m.plan().label());
             data.put("quantized", qj);
             lines.add(EvalCommand.line("quantized", q, inputs.size()) + String.format("  (%s; %+.2f points)",
-                    m.plan().config().label(), q.top1Percent() - f.top1Percent()));
+                    m.plan().label(), q.top1Percent() - f.top1Percent()));
         } else {
             lines.add("(the model is float: run calibrate to score a quantized model too)");
         }

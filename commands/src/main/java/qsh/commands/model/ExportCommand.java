@@ -51,7 +51,7 @@ public final class ExportCommand implements Command {
         data.put("encodings", w.encodings().toString());
         data.put("bytes", w.bytes());
         data.put("opset", w.opset());
-        return Result.of(data, List.of("exported " + m.source() + " (" + m.plan().config().label() + ") to " + file
+        return Result.of(data, List.of("exported " + m.source() + " (" + m.plan().label() + ") to " + file
                 + ": " + w.bytes() + " bytes, opset " + w.opset() + ", " + w.quantizeNodes() + " QuantizeLinear / "
                 + w.dequantizeNodes() + " DequantizeLinear nodes; encodings in " + w.encodings().getFileName()));
     }

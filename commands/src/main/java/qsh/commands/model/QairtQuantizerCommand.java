@@ -96,7 +96,7 @@ public final class QairtQuantizerCommand implements Command {
         session.model(m);
         long intActs = out.plan().activations().values().stream().filter(TensorPrecision::isInt).count();
         long intParams = out.plan().params().values().stream().filter(TensorPrecision::isInt).count();
-        lines.add("quantized " + network + " (" + cfg.label() + (fallback ? ", float fallback" : ", " + out.calibrationInputs()
+        lines.add("quantized " + network + " (" + out.plan().label() + (fallback ? "" : ", " + out.calibrationInputs()
                 + " calibration inputs") + ")");
         lines.add("  " + intActs + "/" + out.plan().activations().size() + " activations, " + intParams + "/"
                 + out.plan().params().size() + " weights/biases quantized, " + out.plan().converts().size() + " convert op(s), "

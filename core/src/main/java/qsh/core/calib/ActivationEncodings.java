@@ -35,7 +35,16 @@ public final class ActivationEncodings {
             case ENHANCED: {
                 HistogramObserver h = stats.histogram(tensor);
                 Histogram hist = Histogram.ofCounts(h.lowerEdge(), h.lowerEdge() + h.binWidth() * h.bins(), h.counts());
-                return new EnhancedEncoder(false).fromHistogram(hist, bitwidth, opts, Explanation.NONE);
+                Encoding e = new EnhancedEncoder(false).fromHistogram(hist, bitwidth, opts, Explanation.NONE);
+                // The streamed histogram's edges lie up to a bin beyond the data; enhanced may shrink the true range
+                // (spec: "some values cannot fall into that range") but never needs to widen it: a ReLU6 output
+                // keeps max ≤ 6.
+                RangeObserver r = stats.range(tensor);
+                if (e.min() < Math.min(0, r.min()) || e.max() > Math.max(0, r.max())) {
+                    e = TfEncoder.fromTrueRange(Math.max(e.min(), r.min()), Math.min(e.max(), r.max()), bitwidth, opts,
+                            Explanation.NONE);
+                }
+                return e;
             }
             default: {
                 RangeObserver r = stats.range(tensor);

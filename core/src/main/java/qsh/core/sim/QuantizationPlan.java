@@ -38,10 +38,12 @@ public final class QuantizationPlan {
     private final Map<String, TensorPrecision> ops;
     private final List<ConvertOp> converts;
     private final List<String> warnings;
+    private final boolean calibrated;
 
-    QuantizationPlan(QuantConfig config, Map<String, TensorPrecision> activations, Map<String, TensorPrecision> params,
+    QuantizationPlan(boolean calibrated, QuantConfig config, Map<String, TensorPrecision> activations, Map<String, TensorPrecision> params,
                      Map<String, String> fused, Map<String, TensorPrecision> ops, List<ConvertOp> converts,
                      List<String> warnings) {
+        this.calibrated = calibrated;
         this.config = config;
         this.activations = Collections.unmodifiableMap(new LinkedHashMap<>(activations));
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
@@ -49,6 +51,16 @@ public final class QuantizationPlan {
         this.ops = Collections.unmodifiableMap(new LinkedHashMap<>(ops));
         this.converts = List.copyOf(converts);
         this.warnings = List.copyOf(warnings);
+    }
+
+    /** False for float fallback (no calibration data: encodings only from overrides). */
+    public boolean calibrated() {
+        return calibrated;
+    }
+
+    /** What the quantized model is, in a few words: the config, or "float fallback" when uncalibrated. */
+    public String label() {
+        return calibrated ? config.label() : "float fallback: override encodings only";
     }
 
     /** The settings the plan was made with. */
@@ -110,14 +122,14 @@ public final class QuantizationPlan {
         activations.keySet().forEach(k -> a.put(k, TensorPrecision.FP32));
         Map<String, TensorPrecision> p = new LinkedHashMap<>(params);
         p.replaceAll((k, v) -> v.isInt() && v.bitwidth() == 32 ? TensorPrecision.FP32 : v); // 32-bit biases follow activations
-        return new QuantizationPlan(config, a, p, fused, ops, List.of(), warnings);
+        return new QuantizationPlan(calibrated, config, a, p, fused, ops, List.of(), warnings);
     }
 
     /** The same plan with every weight and bias float (activations quantized only): isolates activation error. */
     public QuantizationPlan activationsOnly() {
         Map<String, TensorPrecision> p = new LinkedHashMap<>();
         params.keySet().forEach(k -> p.put(k, TensorPrecision.FP32));
-        return new QuantizationPlan(config, activations, p, fused, ops, converts, warnings);
+        return new QuantizationPlan(calibrated, config, activations, p, fused, ops, converts, warnings);
     }
 
     /**

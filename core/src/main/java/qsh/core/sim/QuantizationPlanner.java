@@ -80,7 +80,7 @@ public final class QuantizationPlanner {
                                         CalibrationStatistics stats) {
         QuantizationPlanner p = new QuantizationPlanner(g, floatValues, cfg, overrides, stats);
         p.run();
-        return new QuantizationPlan(cfg, p.activations, p.params, p.fused, p.ops, p.converts, p.warnings);
+        return new QuantizationPlan(stats != null, cfg, p.activations, p.params, p.fused, p.ops, p.converts, p.warnings);
     }
 
     private void run() {
