@@ -108,6 +108,41 @@ class QdqExportOrtTest {
         assertTrue(worst[0] <= allowed + 1e-6, "logits differ by " + worst[0] + " quantization steps");
     }
 
+    /** Non-quantized FP16 (spec: --float_bw 16): float16 weights and activations; ORT runs the export the same way. */
+    @org.junit.jupiter.api.Test
+    void fp16ExportRunsInOrtLikeTheSimulation() throws Exception {
+        Interpreter in = new Interpreter();
+        in.execute("calibrate --float-fallback --float-bw 16");
+        Path out = dir.resolve("fp16.onnx");
+        in.execute("export " + out);
+        ModelState m = in.session().model().orElseThrow();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        int per = 28 * 28;
+        double worst = 0;
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            try (OrtSession s = env.createSession(out.toString(), so)) {
+                for (int i = 0; i < 200; i++) {
+                    float[] one = new float[per];
+                    System.arraycopy(images.data(), i * per, one, 0, per);
+                    float[] ours = ((Tensor) Executor.run(m.simulated(),
+                            Map.of("input", Tensor.of(new int[] {1, 1, 28, 28}, one)), null).get("logits")).data();
+                    try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(one), new long[] {1, 1, 28, 28});
+                         OrtSession.Result r = s.run(Map.of("input", x))) {
+                        float[] ref = ((float[][]) r.get(0).getValue())[0];
+                        assertEquals(argmax(ref), argmax(ours), "image " + i);
+                        for (int k = 0; k < ref.length; k++) {
+                            // one float16 step at the logit's magnitude (2^-10 relative) covers an accumulation-order flip
+                            worst = Math.max(worst, Math.abs(ours[k] - ref[k]) / Math.max(1e-3, Math.abs(ref[k]) * 0x1p-10));
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("FP16 export: ORT = qsh on 200 images, max |Δlogit| = %.2f float16 steps%n", worst);
+        assertTrue(worst <= 4, "logits differ by " + worst + " float16 steps");
+    }
+
     static int argmax(float[] v) {
         int b = 0;
         for (int k = 1; k < v.length; k++) {

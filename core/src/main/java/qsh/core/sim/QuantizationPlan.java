@@ -60,7 +60,11 @@ public final class QuantizationPlan {
 
     /** What the quantized model is, in a few words: the config, or "float fallback" when uncalibrated. */
     public String label() {
-        return calibrated ? config.label() : "float fallback: override encodings only";
+        if (calibrated) {
+            return config.label();
+        }
+        int ints = integerCount();
+        return ints == 0 ? "non-quantized FP" + config.floatBw() : "float fallback: " + ints + " tensors encoded by overrides, others FP" + config.floatBw();
     }
 
     /** The settings the plan was made with. */
