@@ -77,7 +77,9 @@ public final class GraphCommand implements Command {
                     }
                 }
             }
-            String precision = plan == null || plan.ops().get(n.name()) == null ? "" : "   [" + plan.ops().get(n.name()).describe() + "]";
+            String precision = plan == null || plan.ops().get(n.name()) == null ? ""
+                    : plan.int32Ops().contains(n.name()) ? "   [int32: Cast(INT32) in, Cast(FP32) out]"
+                    : "   [" + plan.ops().get(n.name()).describe() + "]";
             lines.add(String.format("  %3d %-28s %-18s %s → %s%s%s%s", i, n.name(), n.opType(), String.join(", ", acts), out,
                     params.isEmpty() ? "" : "   params " + String.join(" ", params), precision, ok ? "" : "   ✗ unsupported"));
             Map<String, Object> d = new LinkedHashMap<>();

@@ -133,6 +133,22 @@ class OverridesTest {
     }
 
     @Test
+    void int32OverridesRunTheOpInInt32AndRefuseOpsWithWeights() {
+        Interpreter in = new Interpreter();
+        in.execute("encodings load " + DATA.resolve("overrides/int32-add.json"));
+        in.execute("calibrate " + LIST);
+        assertEquals(java.util.Set.of("/features/features.3/Add"), plan(in).int32Ops());
+        var casts = in.session().model().orElseThrow().simulated().nodes().stream()
+                .filter(n -> n.opType().equals("Cast")).map(n -> n.attrInt("to", 0)).toList();
+        assertEquals(List.of(6L, 6L, 1L), casts); // Cast(INT32) on both inputs, Cast(FP32) on the output
+        Interpreter conv = new Interpreter();
+        conv.execute("encodings load " + DATA.resolve("overrides/int32-conv.json"));
+        CommandException e = assertThrows(CommandException.class, () -> conv.execute("calibrate " + LIST));
+        assertTrue(e.getMessage().contains("only for ops without weights and bias"), e.getMessage());
+        assertNull(conv.session().model().orElseThrow().plan());
+    }
+
+    @Test
     void unknownTensorsAreWarnings() throws Exception {
         Interpreter in = new Interpreter();
         Path f = dir.resolve("unknown.json");

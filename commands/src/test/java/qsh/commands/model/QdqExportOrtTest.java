@@ -143,6 +143,45 @@ class QdqExportOrtTest {
         assertTrue(worst <= 4, "logits differ by " + worst + " float16 steps");
     }
 
+    /** INT32 overrides (spec): Cast(INT32) → Add → Cast(FP32) runs in ORT as in the simulation. */
+    @org.junit.jupiter.api.Test
+    void int32OverrideExportRunsInOrtLikeTheSimulation() throws Exception {
+        Interpreter in = new Interpreter();
+        in.execute("encodings load " + LIST.getParent().getParent().resolve("overrides/int32-add.json"));
+        in.execute("calibrate " + LIST);
+        Path out = dir.resolve("int32.onnx");
+        in.execute("export " + out);
+        ModelState m = in.session().model().orElseThrow();
+        assertEquals(java.util.Set.of("/features/features.3/Add"), m.plan().int32Ops());
+        Encoding logits = m.plan().activations().get("logits").encoding();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        int per = 28 * 28;
+        int same = 0;
+        double worst = 0;
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            try (OrtSession s = env.createSession(out.toString(), so)) {
+                for (int i = 0; i < 200; i++) {
+                    float[] one = new float[per];
+                    System.arraycopy(images.data(), i * per, one, 0, per);
+                    float[] ours = ((Tensor) Executor.run(m.simulated(),
+                            Map.of("input", Tensor.of(new int[] {1, 1, 28, 28}, one)), null).get("logits")).data();
+                    try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(one), new long[] {1, 1, 28, 28});
+                         OrtSession.Result r = s.run(Map.of("input", x))) {
+                        float[] ref = ((float[][]) r.get(0).getValue())[0];
+                        same += argmax(ref) == argmax(ours) ? 1 : 0;
+                        for (int k = 0; k < ref.length; k++) {
+                            worst = Math.max(worst, Math.abs(ours[k] - ref[k]) / logits.scale());
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("INT32 override export: ORT = qsh prediction on %d of 200 images, max |Δlogit| = %.2f steps%n", same, worst);
+        assertTrue(same >= 199, same + " of 200");
+        assertTrue(worst <= 1 + 1e-6, worst + " steps");
+    }
+
     static int argmax(float[] v) {
         int b = 0;
         for (int k = 1; k < v.length; k++) {

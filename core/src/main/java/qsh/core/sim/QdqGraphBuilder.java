@@ -94,13 +94,31 @@ public final class QdqGraphBuilder {
                     b.setInput(i, inputRefs.get(in));
                 }
             }
+            boolean int32 = plan.int32Ops().contains(n.name());
+            if (int32) { // spec, INT32 overrides: Dequantize → Cast(INT32) before the op
+                for (int i = 0; i < b.getInputCount(); i++) {
+                    String in = b.getInput(i);
+                    if (!in.isEmpty() && !g.weights().containsKey(in)) {
+                        String cast = n.input(i) + "_int32_for_" + n.name();
+                        nodes.add(cast(cast + "_cast", in, cast, 6));
+                        b.setInput(i, cast);
+                    }
+                }
+            }
             List<Runnable> after = new ArrayList<>();
             for (int i = 0; i < b.getOutputCount(); i++) {
                 String o = b.getOutput(i);
                 TensorPrecision p = plan.activations().get(o);
-                if (p != null && (p.isInt() || p.bitwidth() == 16)) {
-                    b.setOutput(i, o + "_float");
-                    after.add(() -> emitPrecision(o + "_float", o, p, o));
+                boolean stored = p != null && (p.isInt() || p.bitwidth() == 16);
+                String produced = stored ? o + "_float" : o;
+                if (int32 && !o.isEmpty()) { // … and Cast(FP32) → Quantize after it
+                    b.setOutput(i, o + "_int32");
+                    after.add(() -> nodes.add(cast(o + "_to_fp32", o + "_int32", produced, 1)));
+                } else if (stored) {
+                    b.setOutput(i, produced);
+                }
+                if (stored) {
+                    after.add(() -> emitPrecision(produced, o, p, o));
                 }
             }
             nodes.add(b.build());

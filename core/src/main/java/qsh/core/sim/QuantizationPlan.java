@@ -39,11 +39,13 @@ public final class QuantizationPlan {
     private final List<ConvertOp> converts;
     private final List<String> warnings;
     private final boolean calibrated;
+    private final java.util.Set<String> int32Ops;
 
     QuantizationPlan(boolean calibrated, QuantConfig config, Map<String, TensorPrecision> activations, Map<String, TensorPrecision> params,
                      Map<String, String> fused, Map<String, TensorPrecision> ops, List<ConvertOp> converts,
-                     List<String> warnings) {
+                     List<String> warnings, java.util.Set<String> int32Ops) {
         this.calibrated = calibrated;
+        this.int32Ops = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(int32Ops));
         this.config = config;
         this.activations = Collections.unmodifiableMap(new LinkedHashMap<>(activations));
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
@@ -92,6 +94,11 @@ public final class QuantizationPlan {
         return ops;
     }
 
+    /** Nodes that run in INT32 (spec, "INT32 Overrides"): Cast(INT32) on their inputs, Cast(FP32) on outputs. */
+    public java.util.Set<String> int32Ops() {
+        return int32Ops;
+    }
+
     /** The convert ops, in graph order. */
     public List<ConvertOp> converts() {
         return converts;
@@ -126,14 +133,14 @@ public final class QuantizationPlan {
         activations.keySet().forEach(k -> a.put(k, TensorPrecision.FP32));
         Map<String, TensorPrecision> p = new LinkedHashMap<>(params);
         p.replaceAll((k, v) -> v.isInt() && v.bitwidth() == 32 ? TensorPrecision.FP32 : v); // 32-bit biases follow activations
-        return new QuantizationPlan(calibrated, config, a, p, fused, ops, List.of(), warnings);
+        return new QuantizationPlan(calibrated, config, a, p, fused, ops, List.of(), warnings, java.util.Set.of());
     }
 
     /** The same plan with every weight and bias float (activations quantized only): isolates activation error. */
     public QuantizationPlan activationsOnly() {
         Map<String, TensorPrecision> p = new LinkedHashMap<>();
         params.keySet().forEach(k -> p.put(k, TensorPrecision.FP32));
-        return new QuantizationPlan(calibrated, config, activations, p, fused, ops, converts, warnings);
+        return new QuantizationPlan(calibrated, config, activations, p, fused, ops, converts, warnings, int32Ops);
     }
 
     /**

@@ -62,6 +62,7 @@ public final class QuantizationPlanner {
     private final Map<String, TensorPrecision> ops = new LinkedHashMap<>();
     private final List<QuantizationPlan.ConvertOp> converts = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    private final Set<String> int32Ops = new LinkedHashSet<>();
 
     private QuantizationPlanner(Graph g, Set<String> floatValues, QuantConfig cfg, QuantOverrides ov,
                                 CalibrationStatistics stats) {
@@ -80,7 +81,8 @@ public final class QuantizationPlanner {
                                         CalibrationStatistics stats) {
         QuantizationPlanner p = new QuantizationPlanner(g, floatValues, cfg, overrides, stats);
         p.run();
-        return new QuantizationPlan(stats != null, cfg, p.activations, p.params, p.fused, p.ops, p.converts, p.warnings);
+        return new QuantizationPlan(stats != null, cfg, p.activations, p.params, p.fused, p.ops, p.converts, p.warnings,
+                p.int32Ops);
     }
 
     private void run() {
@@ -97,6 +99,7 @@ public final class QuantizationPlanner {
                 activations.put(t, activationPrecision(t));
             }
         }
+        planInt32Ops();
         List<WeightedOp> weighted = new ArrayList<>();
         for (Node n : g.nodes()) {
             WeightedOp w = WeightedOp.of(g, n);
@@ -161,7 +164,59 @@ public final class QuantizationPlanner {
         return a;
     }
 
+    /** True when {@code t} has an INT32 activation override (full or bitwidth-only, dtype int, 32 bits). */
+    private boolean int32Override(String t) {
+        List<Encoding> given = ov.activations().get(t);
+        if (given != null) {
+            return given.get(0).isInt() && given.get(0).bitwidth() == 32;
+        }
+        Integer bw = ov.activationBitwidths().get(t);
+        return bw != null && bw == 32;
+    }
+
+    /**
+     * Spec, "INT32 Overrides": an op whose every (float) input and output has an INT32 override runs in INT32 —
+     * Dequantize → Cast(INT32) before it, Cast(FP32) → Quantize after it; only ops without weights and bias.
+     */
+    private void planInt32Ops() {
+        Set<String> covered = new LinkedHashSet<>();
+        for (Node n : g.nodes()) {
+            List<String> io = new ArrayList<>();
+            for (String i : n.inputs()) {
+                if (!i.isEmpty() && floatValues.contains(i) && !g.weights().containsKey(i)) {
+                    io.add(i);
+                }
+            }
+            for (String o : n.outputs()) {
+                if (!o.isEmpty() && floatValues.contains(o)) {
+                    io.add(o);
+                }
+            }
+            if (io.isEmpty() || !io.stream().allMatch(this::int32Override)) {
+                continue;
+            }
+            for (String i : n.inputs()) {
+                if (g.weights().get(i) instanceof qsh.core.tensor.Tensor) {
+                    throw new IllegalArgumentException("INT32 overrides cover every input and output of " + n.name() + " ("
+                            + n.opType() + "), but it has weights/bias '" + i + "': the spec supports INT32 overrides only"
+                            + " for ops without weights and bias");
+                }
+            }
+            int32Ops.add(n.name());
+            covered.addAll(io);
+        }
+        for (String t : floatValues) {
+            if (int32Override(t) && !covered.contains(t)) {
+                warnings.add("'" + t + "' has an INT32 override but no op has all its inputs and outputs overridden to"
+                        + " INT32: it is quantized as usual");
+            }
+        }
+    }
+
     private TensorPrecision activationPrecision(String t) {
+        if (int32Override(t)) { // the tensor itself is quantized as usual; the op between converts runs in INT32
+            return stats == null ? TensorPrecision.floating(cfg.floatBw()) : TensorPrecision.integer(calibrated(t, cfg.actBw()));
+        }
         List<Encoding> given = ov.activations().get(t);
         if (given != null) {
             Encoding e = given.get(0);
@@ -187,8 +242,7 @@ public final class QuantizationPlanner {
     private static void checkActivationBitwidth(String t, int bw) {
         if (bw != 8 && bw != 16 && bw != 4) {
             throw new IllegalArgumentException("activation override for '" + t + "' has bitwidth " + bw
-                    + (bw == 32 ? " (an INT32 override, which qsh does not simulate yet)" : "")
-                    + ": use 8 or 16 (or dtype float)");
+                    + ": use 8 or 16 (or dtype float; 32 for an INT32 override)");
         }
     }
 
@@ -278,8 +332,8 @@ public final class QuantizationPlanner {
 
     private void planConverts(Node n) {
         TensorPrecision op = ops.get(n.name());
-        if (op == null) {
-            return;
+        if (op == null || int32Ops.contains(n.name())) {
+            return; // INT32 ops read every input through Cast(INT32), whatever its precision
         }
         for (int i = 0; i < n.inputs().size(); i++) {
             String t = n.input(i);
