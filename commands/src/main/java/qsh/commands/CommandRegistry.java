@@ -44,6 +44,10 @@ public final class CommandRegistry {
         r.add(new qsh.commands.model.SaveCommand());
         r.add(new qsh.commands.model.EvalCommand());
         r.add(new qsh.commands.model.CalibrateCommand());
+        r.add(new qsh.commands.equalize.FoldBnCommand());
+        r.add(new qsh.commands.equalize.CleCommand());
+        r.add(new qsh.commands.equalize.AbsorbBiasCommand());
+        r.add(new qsh.commands.equalize.UndoCommand());
         r.add(new SetCommand());
         r.add(new HelpCommand(r));
         return r;
