@@ -51,6 +51,10 @@ public final class CommandRegistry {
         r.add(new qsh.commands.model.QairtQuantizerCommand());
         r.add(new qsh.commands.model.CompareCommand());
         r.add(new qsh.commands.model.TargetCommand());
+        r.add(new qsh.commands.equalize.FoldBnCommand());
+        r.add(new qsh.commands.equalize.CleCommand());
+        r.add(new qsh.commands.equalize.AbsorbBiasCommand());
+        r.add(new qsh.commands.equalize.UndoCommand());
         r.add(new SetCommand());
         r.add(new HelpCommand(r));
         return r;

@@ -13,6 +13,18 @@ public final class Session {
     private Throwable lastError;
     private ModelState model;
     private java.nio.file.Path baseDir = java.nio.file.Path.of("");
+    private final java.util.Deque<Undo> undo = new java.util.ArrayDeque<>();
+
+    /** How many model transforms {@code undo} can revert (each keeps the previous model's weights alive). */
+    public static final int UNDO_DEPTH = 20;
+
+    /**
+     * One revertible model transform.
+     *
+     * @param before the model as it was
+     * @param what   what the transform was, e.g. "cle step (chain 2 of 5)"
+     */
+    public record Undo(ModelState before, String what) {}
 
     /** Every name {@link #tensor} can resolve: session tensors, model weights, last activations (for completion). */
     public java.util.List<String> tensorNames() {
@@ -86,9 +98,38 @@ public final class Session {
         return model;
     }
 
-    /** Replaces the loaded model. */
+    /** Replaces the loaded model (not undoable: a new model or what the old one learned, such as activations). */
     public void model(ModelState m) {
         this.model = m;
+    }
+
+    /** Replaces the model by a transformed one that {@code undo} can revert; {@code what} names the transform. */
+    public void transform(ModelState next, String what) {
+        undo.push(new Undo(requireModel(), what));
+        while (undo.size() > UNDO_DEPTH) {
+            undo.removeLast();
+        }
+        this.model = next;
+    }
+
+    /** Reverts the last transform and says what it was, or empty when there is nothing to undo. */
+    public Optional<String> undo() {
+        Undo u = undo.poll();
+        if (u == null) {
+            return Optional.empty();
+        }
+        this.model = u.before();
+        return Optional.of(u.what());
+    }
+
+    /** How many transforms {@code undo} can revert now. */
+    public int undoDepth() {
+        return undo.size();
+    }
+
+    /** Forgets the transforms (a new model was loaded: they belonged to the old one). */
+    public void clearUndo() {
+        undo.clear();
     }
 
     /**

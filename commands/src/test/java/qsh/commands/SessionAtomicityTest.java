@@ -17,6 +17,7 @@ class SessionAtomicityTest {
         "quantize x --as 'bad name'", "dequantize x", "set bitwidth 1", "set mode fancy", "pack x", "unpack 4g",
         "let x = uniform 3 --lo 1 --hi 0", "encode x --per-channel 3", "hist nosuch", "quantize x --bw 32",
         "node NoSuchNode", "infer --random --shape 2x2", "ranges NoSuchNode", "load /no/such/model.onnx",
+        "cle jump", "fold-bn extra", "cle step --rows x", "undo extra",
     })
     void failingCommandChangesNothing(String line) {
         Interpreter in = new Interpreter();

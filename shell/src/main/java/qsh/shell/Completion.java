@@ -69,6 +69,15 @@ final class Completion implements Completer {
                     Settings.descriptions().forEach((k, d) -> out.add(new Candidate(k, k, null, d, null, null, true)));
                 }
                 return;
+            case "cle":
+                if (idx == 1) {
+                    java.util.List.of("plan", "step", "apply").forEach(w -> out.add(new Candidate(w)));
+                }
+                return;
+            case "fold-bn":
+            case "absorb-bias":
+            case "undo":
+                return;
             case "help":
                 interp.registry().all().forEach(c -> out.add(new Candidate(c.spec().name())));
                 return;

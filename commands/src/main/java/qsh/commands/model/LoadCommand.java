@@ -34,6 +34,7 @@ public final class LoadCommand implements Command {
         // the file resolves against the script's folder; the model is named as typed (stable transcripts)
         Graph g = ModelLoader.load(what.equals("demo") ? what : session.resolve(what).toString());
         session.model(ModelState.loaded(g, what));
+        session.clearUndo();
         return summary(g, what);
     }
 

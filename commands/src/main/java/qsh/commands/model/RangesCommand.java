@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import qsh.commands.ChannelRanges;
 import qsh.commands.Format;
 import qsh.commands.Session;
 import qsh.commands.spi.Args;
@@ -48,27 +49,13 @@ public final class RangesCommand implements Command {
             throw new CommandException("node '" + name + "' (" + n.opType() + ") has no float weight as its second input");
         }
         Tensor t = (Tensor) w;
-        // Conv/Gemm(transB) weights keep output channels on axis 0; ConvTranspose on axis 1; MatMul/Gemm on the last.
-        int axis = n.opType().equals("ConvTranspose") ? 1 : n.opType().equals("MatMul")
-                || (n.opType().equals("Gemm") && n.attrInt("transB", 0) == 0) ? t.rank() - 1 : 0;
-        int channels = t.dim(axis);
-        float[] lo = new float[channels];
-        float[] hi = new float[channels];
-        java.util.Arrays.fill(lo, Float.POSITIVE_INFINITY);
-        java.util.Arrays.fill(hi, Float.NEGATIVE_INFINITY);
-        int[] st = t.strides();
-        float[] d = t.data();
-        for (int i = 0; i < d.length; i++) {
-            int c = (i / st[axis]) % channels;
-            lo[c] = Math.min(lo[c], d[i]);
-            hi[c] = Math.max(hi[c], d[i]);
-        }
-        float gl = Float.POSITIVE_INFINITY;
-        float gh = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < channels; c++) {
-            gl = Math.min(gl, lo[c]);
-            gh = Math.max(gh, hi[c]);
-        }
+        ChannelRanges r = ChannelRanges.of(n, t);
+        int axis = r.axis();
+        int channels = r.channels();
+        float[] lo = r.lo();
+        float[] hi = r.hi();
+        float gl = r.min();
+        float gh = r.max();
         int width = Math.max(10, Math.min(200, args.getInt("width", 50)));
         int max = Math.max(1, args.getInt("max", 32));
         List<String> lines = new ArrayList<>();
@@ -78,7 +65,7 @@ public final class RangesCommand implements Command {
         for (int c = 0; c < channels; c++) {
             rows.add(Map.of("channel", c, "min", lo[c], "max", hi[c]));
             if (c < max) {
-                lines.add(String.format("  %4d %s  [%s, %s]", c, whisker(lo[c], hi[c], gl, gh, width), Format.num(lo[c]), Format.num(hi[c])));
+                lines.add(String.format("  %4d %s  [%s, %s]", c, r.row(c, width), Format.num(lo[c]), Format.num(hi[c])));
             }
         }
         if (channels > max) {
@@ -90,24 +77,5 @@ public final class RangesCommand implements Command {
         data.put("axis", axis);
         data.put("channels", rows);
         return Result.of(data, lines);
-    }
-
-    /** A row of width cells: '─' over [lo, hi], '┼' at zero, spaces elsewhere, on the shared axis [gl, gh]. */
-    static String whisker(float lo, float hi, float gl, float gh, int width) {
-        char[] row = new char[width];
-        java.util.Arrays.fill(row, ' ');
-        double span = Math.max(gh - gl, 1e-30);
-        int a = (int) Math.floor((lo - gl) / span * (width - 1));
-        int b = (int) Math.ceil((hi - gl) / span * (width - 1));
-        for (int i = Math.max(0, a); i <= Math.min(width - 1, b); i++) {
-            row[i] = '─';
-        }
-        row[Math.max(0, a)] = '├';
-        row[Math.min(width - 1, b)] = '┤';
-        if (gl <= 0 && gh >= 0) {
-            int z = (int) Math.round(-gl / span * (width - 1));
-            row[z] = row[z] == ' ' ? '┊' : '┼';
-        }
-        return "│" + new String(row) + "│";
     }
 }

@@ -215,6 +215,30 @@ public final class Graph {
         return new Graph(meta, nodes, w, weightTypes, "edited model");
     }
 
+    /**
+     * A copy with another node list and weight set (an edit such as folding a node away). Graph inputs that
+     * were weights and are gone stay out of the declared inputs, and value infos of values that no longer
+     * exist are dropped, so the written model stays valid.
+     */
+    public Graph edited(List<Node> newNodes, Map<String, Object> newWeights, Map<String, Integer> newWeightTypes) {
+        Set<String> alive = new java.util.HashSet<>(newWeights.keySet());
+        newNodes.forEach(n -> alive.addAll(n.outputs()));
+        var gb = meta.getGraph().toBuilder();
+        gb.clearInput();
+        for (var vi : meta.getGraph().getInputList()) {
+            if (!(weights.containsKey(vi.getName()) && !newWeights.containsKey(vi.getName()))) {
+                gb.addInput(vi);
+            }
+        }
+        gb.clearValueInfo();
+        for (var vi : meta.getGraph().getValueInfoList()) {
+            if (alive.contains(vi.getName())) {
+                gb.addValueInfo(vi);
+            }
+        }
+        return new Graph(meta.toBuilder().setGraph(gb).build(), newNodes, newWeights, newWeightTypes, "edited model");
+    }
+
     /** The NodeProtos in order (for writing). */
     public List<NodeProto> nodeProtos() {
         List<NodeProto> l = new ArrayList<>();
