@@ -39,6 +39,7 @@ public final class QairtQuantizerCommand implements Command {
                     OptionSpec.value("quantization_overrides", "F.json", "AIMET encodings JSON to apply"),
                     OptionSpec.flag("ignore_quantization_overrides", "ignore --quantization_overrides"),
                     OptionSpec.flag("pack_4_bit_weights", "store 4-bit weights packed (int4/uint4, opset 21)"),
+                    OptionSpec.choice("algorithms", "cle: fold batch norms, ReLU6 → ReLU, cross-layer equalization, high-bias absorption first", "cle"),
                     OptionSpec.choice("encodings_version", "JSON version of OUT.encodings (default 0.6.1)", "0.6.1", "1.0.0")),
                     QuantOptions.SPEC_NAMED),
             List.of("qairt-quantizer --input_network demo --input_list data/demo/input_list.txt --output_path /tmp/q.onnx",
@@ -69,6 +70,16 @@ public final class QairtQuantizerCommand implements Command {
         }
         QuantOverrides ov = QuantOverrides.EMPTY;
         List<String> lines = new ArrayList<>();
+        if (args.get("algorithms").isPresent()) { // spec: --algorithms cle (before quantization)
+            qsh.core.equalize.CleAlgorithm.Result cle = qsh.core.equalize.CleAlgorithm.run(g);
+            g = cle.graph();
+            lines.add("cle: " + cle.folds().size() + " batch norms folded, " + cle.replaced().size() + " ReLU6 → ReLU, "
+                    + cle.chains().size() + " chains equalized, " + cle.skipped().size() + " convs skipped, "
+                    + cle.absorptions().stream().filter(x -> x.channelsChanged() > 0).count() + " links with high biases absorbed");
+            if (cle.message() != null && !cle.message().isBlank()) {
+                lines.add("  " + cle.message());
+            }
+        }
         if (args.get("quantization_overrides").isPresent() && !args.has("ignore_quantization_overrides")) {
             try {
                 ov = EncodingsJson.read(session.resolve(args.get("quantization_overrides").get()),
