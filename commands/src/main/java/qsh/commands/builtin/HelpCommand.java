@@ -15,8 +15,9 @@ import qsh.commands.spi.Result;
 /** {@code help [COMMAND]}: commands by topic, or one command's synopsis, options, examples and see-also. */
 public final class HelpCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("help", "session",
-            "list commands by topic, or show one command's usage, options and examples", "[COMMAND]", List.of(),
-            List.of("help", "help encode"), List.of("set"), true);
+            "list commands by topic, show one command's usage, options and examples, or a concept page",
+            "[COMMAND | topics | TOPIC]", List.of(),
+            List.of("help", "help encode", "help topics", "help zero-exact"), List.of("set"), true);
 
     private final CommandRegistry registry;
 
@@ -49,10 +50,25 @@ public final class HelpCommand implements Command {
                 }
                 data.put(topic, list);
             });
-            lines.add("Type 'help COMMAND' for its options and examples.");
+            lines.add("Type 'help COMMAND' for its options and examples, 'help topics' for the concepts behind them.");
             return Result.of(data, lines);
         }
-        CommandSpec s = registry.get(args.positional().get(0)).spec();
+        String word = args.positional().get(0);
+        Map<String, List<String>> topics = HelpTopics.all();
+        if (word.equals("topics")) {
+            lines.add("concept pages (help TOPIC):");
+            Map<String, String> data = new LinkedHashMap<>();
+            topics.forEach((id, page) -> {
+                lines.add(String.format("  %-16s %s", id, page.get(0)));
+                data.put(id, page.get(0));
+            });
+            return Result.of(data, lines);
+        }
+        if (topics.containsKey(word) && registry.all().stream().noneMatch(c -> c.spec().name().equals(word))) {
+            List<String> page = topics.get(word);
+            return Result.of(Map.of("topic", word, "text", String.join("\n", page)), page);
+        }
+        CommandSpec s = registry.get(word).spec();
         lines.add(s.name() + " — " + s.summary());
         lines.add("usage: " + s.synopsis());
         if (!s.allOptions().isEmpty()) {
