@@ -31,7 +31,8 @@ public final class HistCommand implements Command {
                     OptionSpec.choice("mode", "encoder whose range is marked (default: the 'mode' setting)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
                     OptionSpec.value("bw", "N", "bitwidth of the marked encoding (default: the 'bitwidth' setting)")),
                     OptionSpec.value("bins", "N", "number of rows (default 20)"),
-                    OptionSpec.value("width", "N", "bar width in characters (default 40)")),
+                    OptionSpec.value("width", "N", "bar width in characters (default 40)"),
+                    OptionSpec.value("png", "FILE.png", "also draw it as a PNG (80 bins unless --bins)")),
             List.of("hist t --mode enhanced --bw 4", "hist w --bins 30"), List.of("encode", "show"), true);
 
     @Override
@@ -96,6 +97,13 @@ public final class HistCommand implements Command {
         }
         lines.add(String.format("  clipped by the encoding: %d below, %d above (%.3f%% of values)", below, above,
                 100.0 * (below + above) / t.size()));
+        if (args.get("png").isPresent()) {
+            String file = args.get("png").get();
+            int pngBins = args.get("bins").isPresent() ? bins : 80;
+            qsh.commands.Charts.histogram(session.resolve(file), "hist " + op.name() + ": " + Operands.mode(args, session).id()
+                    + " " + bw + "-bit encoding", Histogram.of(t.data(), 0, t.size(), lo, hi, pngBins), e, below, above);
+            lines.add("  drew " + file);
+        }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("tensor", op.name());
         data.put("encoding", EncodeCommand.json(e));

@@ -34,7 +34,8 @@ public final class CleCommand implements Command {
             List.of(OptionSpec.flag("keep-relu6", "leave ReLU6 activations alone (their chains are skipped)"),
                     OptionSpec.flag("explain", "print the formula and the numbers of the first channels"),
                     OptionSpec.value("rows", "N", "channels shown per chain (default 4 for plan, 8 for step)"),
-                    OptionSpec.value("width", "N", "width of each whisker axis in cle step (default 24)")),
+                    OptionSpec.value("width", "N", "width of each whisker axis in cle step (default 24)"),
+                    OptionSpec.value("png", "FILE.png", "cle step: also draw the layer's channel ranges before/after as a PNG")),
             List.of("cle plan", "cle step --explain", "cle apply --keep-relu6"),
             List.of("fold-bn", "absorb-bias", "undo", "ranges"), true);
 
@@ -112,6 +113,11 @@ public final class CleCommand implements Command {
         lines.add("  channel max|w| spread (largest/smallest): " + spread(before) + " → " + spread(after));
         if (args.has("explain")) {
             lines.addAll(EqualizeText.explain(p, 3));
+        }
+        if (args.get("png").isPresent()) {
+            qsh.commands.Charts.channelRanges(session.resolve(args.get("png").get()), "CLE " + label + ": weight ranges of "
+                    + shown.name() + ", before and after", before, after);
+            lines.add("  drew " + args.get("png").get());
         }
         session.transform(m.withGraph(a.graph(), a.rescale(prep.batchNorms())), "cle step (" + label + ")");
         Map<String, Object> data = new LinkedHashMap<>();

@@ -28,7 +28,8 @@ public final class CompareCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("compare", "quantization",
             "per-layer SQNR of the quantized model vs float, worst first; weights or activations dominate?", "INPUT_LIST",
             List.of(OptionSpec.value("limit", "N", "use the first N lines of the list (default 16)"),
-                    OptionSpec.value("top", "N", "rows to print (default 12; --json has all)")),
+                    OptionSpec.value("top", "N", "rows to print (default 12; --json has all)"),
+                    OptionSpec.value("png", "FILE.png", "also draw the SQNR of every layer as bars")),
             List.of("compare data/demo/input_list.txt", "compare list.txt --limit 100 --top 30"),
             List.of("calibrate", "evaluate", "eval"), true);
 
@@ -82,6 +83,18 @@ public final class CompareCommand implements Command {
         }
         if (rows.size() > top) {
             lines.add("  … " + (rows.size() - top) + " more (--top N, or --json)");
+        }
+        if (args.get("png").isPresent()) {
+            List<String> names = new ArrayList<>();
+            double[][] db = new double[rows.size()][];
+            for (int i = 0; i < rows.size(); i++) {
+                String label = qsh.commands.Charts.shortLabel(rows.get(i).tensor());
+                names.add(names.contains(label) ? label + " #" + i : label);
+                db[i] = rows.get(i).sqnrDb();
+            }
+            qsh.commands.Charts.sqnrBars(session.resolve(args.get("png").get()), "per-layer SQNR vs float, "
+                    + m.plan().label(), names, List.of("quantized", "weights only", "activations only"), db);
+            lines.add("  drew " + args.get("png").get());
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("inputs", n);

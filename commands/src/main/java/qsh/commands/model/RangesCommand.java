@@ -25,7 +25,8 @@ public final class RangesCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("ranges", "model",
             "per-output-channel weight ranges of a node, one whisker row per channel", "NODE",
             List.of(OptionSpec.value("width", "N", "width of the whisker axis (default 50)"),
-                    OptionSpec.value("max", "N", "show at most N channels (default 32)")),
+                    OptionSpec.value("max", "N", "show at most N channels (default 32)"),
+                    OptionSpec.value("png", "FILE.png", "also draw every channel's range as a PNG")),
             List.of("ranges Conv_1", "ranges Conv_3 --max 8"), List.of("node", "encode"), true);
 
     @Override
@@ -70,6 +71,11 @@ public final class RangesCommand implements Command {
         }
         if (channels > max) {
             lines.add("  … " + (channels - max) + " more channels (--max " + channels + " shows all)");
+        }
+        if (args.get("png").isPresent()) {
+            qsh.commands.Charts.channelRanges(session.resolve(args.get("png").get()), "weight ranges per output channel: "
+                    + name + " (" + n.input(1) + ")", r, null);
+            lines.add("  drew " + args.get("png").get());
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("node", name);
