@@ -8,6 +8,8 @@ import java.util.Map;
 import qsh.commands.builtin.DequantizeCommand;
 import qsh.commands.builtin.EncodeCommand;
 import qsh.commands.builtin.HelpCommand;
+import qsh.commands.builtin.RecordCommand;
+import qsh.commands.builtin.SaveHistoryCommand;
 import qsh.commands.builtin.HistCommand;
 import qsh.commands.builtin.LetCommand;
 import qsh.commands.builtin.PackCommand;
@@ -56,6 +58,8 @@ public final class CommandRegistry {
         r.add(new qsh.commands.equalize.AbsorbBiasCommand());
         r.add(new qsh.commands.equalize.UndoCommand());
         r.add(new SetCommand());
+        r.add(new RecordCommand());
+        r.add(new SaveHistoryCommand());
         r.add(new HelpCommand(r));
         return r;
     }

@@ -41,6 +41,7 @@ public final class Interpreter {
 
     private final Session session;
     private final CommandRegistry registry;
+    private int depth;
     private Sink sink = new Sink() {
         @Override
         public void emit(Outcome outcome) {}
@@ -100,7 +101,16 @@ public final class Interpreter {
         ModelState modelBefore = session.model().orElse(null);
         try {
             Args args = Args.parse(c.spec(), words.subList(1, words.size()));
-            Result r = c.run(args, session);
+            Result r;
+            depth++;
+            try {
+                r = c.run(args, session);
+            } finally {
+                depth--;
+            }
+            if (depth == 0) { // lines of a script run by 'run FILE' are not recorded twice: the 'run' line is
+                session.history().record(line.strip(), c.spec().name());
+            }
             return new Outcome(c.spec().name(), r, args.json(), System.nanoTime() - t0, c instanceof ExitCommand);
         } catch (CommandException e) {
             session.model(modelBefore);

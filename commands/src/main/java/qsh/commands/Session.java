@@ -64,6 +64,13 @@ public final class Session {
         this.baseDir = dir == null ? java.nio.file.Path.of("") : dir;
     }
 
+    private final History history = new History();
+
+    /** The commands that ran successfully, and the recording in progress (record / save-history). */
+    public History history() {
+        return history;
+    }
+
     /** Reports how far a long task has got (the shell draws a progress bar on a terminal). */
     public interface Progress {
         /** Starts a task of {@code total} steps; the returned consumer hears the count of steps done. */
