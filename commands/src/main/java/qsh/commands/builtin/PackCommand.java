@@ -24,7 +24,8 @@ public final class PackCommand implements Command {
             "pack 4-bit integer values two per byte (first value in the low nibble)",
             "TENSOR|LITERAL", List.of(OptionSpec.value("bw", "4", "bitwidth of the values (only 4 packs)"),
                     OptionSpec.flag("signed", "values are signed 4-bit [-8, 7] (two's-complement nibbles)"),
-                    OptionSpec.value("per-channel", "AXIS", "pack each index along AXIS separately")),
+                    OptionSpec.value("per-channel", "AXIS", "pack each index along AXIS separately"),
+                    OptionSpec.flag("explain", "show the nibble layout of the first bytes: which value goes where")),
             List.of("pack [10, 4] --bw 4", "pack [[1,2,3],[4,5,6]] --per-channel 0", "pack [-8, 7] --signed"),
             List.of("unpack", "quantize"), true);
 
@@ -61,6 +62,9 @@ public final class PackCommand implements Command {
                     + " bytes (unpacked: " + q.length + " bytes)");
             lines.add("  binary  " + binary(b, 8));
             lines.add("  hex     " + hex(b));
+            if (args.has("explain")) {
+                lines.addAll(explain(q, b, signed));
+            }
         } else {
             byte[][] per = Packing.packPerChannel(q, t.shape(), axis, signed);
             int perCh = per.length == 0 ? 0 : per[0].length;
@@ -83,6 +87,38 @@ public final class PackCommand implements Command {
             data.put("per_channel", chans);
         }
         return Result.of(data, lines);
+    }
+
+    /**
+     * The nibble layout (spec, "Packed 4-bit Quantization"): value 2i goes to the LOW nibble of byte i, value 2i+1
+     * to the HIGH nibble; a signed value is stored as its 4-bit two's complement.
+     */
+    static List<String> explain(int[] q, byte[] b, boolean signed) {
+        List<String> lines = new ArrayList<>();
+        lines.add("  explain: two values per byte, the first in the LOW nibble (bits 3..0), the second in the HIGH"
+                + " nibble (bits 7..4)" + (signed ? "; negative values as 4-bit two's complement (v + 16)" : ""));
+        for (int i = 0; i < Math.min(b.length, 4); i++) {
+            int lo = q[2 * i];
+            String loBits = nibble(lo);
+            String hiPart;
+            if (2 * i + 1 < q.length) {
+                int hi = q[2 * i + 1];
+                hiPart = "value[" + (2 * i + 1) + "] = " + hi + " → high " + nibble(hi);
+            } else {
+                hiPart = "no second value → high 0000";
+            }
+            lines.add(String.format("    byte %d: value[%d] = %d → low %s, %s  ⇒  %s = 0x%02x", i, 2 * i, lo, loBits, hiPart,
+                    binary(new byte[] {b[i]}, 8), b[i] & 0xff));
+        }
+        if (b.length > 4) {
+            lines.add("    … " + (b.length - 4) + " more bytes");
+        }
+        return lines;
+    }
+
+    private static String nibble(int v) {
+        String s = Integer.toBinaryString(v & 0xF);
+        return "0".repeat(4 - s.length()) + s;
     }
 
     /** The tensor's values as integers in the 4-bit range, or a clear error naming the first bad one. */

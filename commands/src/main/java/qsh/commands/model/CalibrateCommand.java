@@ -38,6 +38,7 @@ public final class CalibrateCommand implements Command {
             QuantOptions.concat(QuantOptions.SPECS, List.of(
                     OptionSpec.flag("float-fallback", "no input list: quantize only tensors with an override encoding"),
                     OptionSpec.flag("ignore-overrides", "ignore the overrides loaded with 'encodings load'"),
+                    OptionSpec.flag("explain", "show each step with its numbers: statistics, fusion, encodings, bias rule, overrides, convert ops"),
                     OptionSpec.value("save", "FILE.json", "write the encodings as AIMET encodings JSON"),
                     OptionSpec.choice("version", "encodings JSON version for --save (default 0.6.1)", "0.4.0", "0.5.0", "0.6.1", "1.0.0"))),
             List.of("calibrate data/demo/input_list.txt", "calibrate list.txt --per-channel --bias-bw 32",
@@ -77,7 +78,13 @@ public final class CalibrateCommand implements Command {
             EncodingsJson.write(session.resolve(saved), out.plan().encodings(), versionOf(args.get("version").orElse("0.6.1")));
         }
         session.model(m.withPlan(out.plan(), out.simulated()));
-        return summary(m, out, cfg, saved, fallback);
+        Result r = summary(m, out, cfg, saved, fallback);
+        if (!args.has("explain")) {
+            return r;
+        }
+        List<String> lines = new ArrayList<>(r.lines());
+        lines.addAll(CalibrateExplanation.lines(m.graph(), out, cfg, ov));
+        return Result.of(r.data(), lines);
     }
 
     static Map<String, int[]> inputShapes(Graph g) {

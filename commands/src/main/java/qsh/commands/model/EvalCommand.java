@@ -83,7 +83,7 @@ public final class EvalCommand implements Command {
             }
             qj.put("predictions_changed", differ);
             data.put("quantized", qj);
-            lines.add(line("quantized", q, n) + String.format("  (%s; %+.2f points, %d predictions changed)",
+            lines.add(line(m.plan().quantizes() ? "quantized" : "simulated", q, n) + String.format("  (%s; %+.2f points, %d predictions changed)",
                     m.plan().label(), q.top1Percent() - f.top1Percent(), differ));
         }
         data.put("seconds", (System.nanoTime() - t0) / 1e9);

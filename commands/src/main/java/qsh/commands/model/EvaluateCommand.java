@@ -56,7 +56,7 @@ public final class EvaluateCommand implements Command {
             Map<String, Object> qj = EvalCommand.json(q);
             qj.put("config", m.plan().label());
             data.put("quantized", qj);
-            lines.add(EvalCommand.line("quantized", q, inputs.size()) + String.format("  (%s; %+.2f points)",
+            lines.add(EvalCommand.line(m.plan().quantizes() ? "quantized" : "simulated", q, inputs.size()) + String.format("  (%s; %+.2f points)",
                     m.plan().label(), q.top1Percent() - f.top1Percent()));
         } else {
             lines.add("(the model is float: run calibrate to score a quantized model too)");

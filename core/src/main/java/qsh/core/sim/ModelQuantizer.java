@@ -15,8 +15,8 @@ import qsh.core.tensor.Tensor;
  * fallback, none), a {@link QuantizationPlan} under the config and overrides, and the simulation graph.
  */
 public final class ModelQuantizer {
-    /** What quantization produced. */
-    public record Outcome(QuantizationPlan plan, Graph simulated, int calibrationInputs) {}
+    /** What quantization produced ({@code statistics} is null in float fallback). */
+    public record Outcome(QuantizationPlan plan, Graph simulated, int calibrationInputs, CalibrationStatistics statistics) {}
 
     /** Histogram bins collected for the enhanced and percentile encoders. */
     public static final int BINS = 2048;
@@ -32,7 +32,7 @@ public final class ModelQuantizer {
         CalibrationStatistics stats = Calibrator.collect(g, inputs, ActivationEncodings.needsHistograms(cfg.actQuantizer()),
                 BINS, progress);
         QuantizationPlan plan = QuantizationPlanner.plan(g, stats.tensors(), cfg, overrides, stats);
-        return new Outcome(plan, QdqGraphBuilder.build(g, plan, true), inputs.size());
+        return new Outcome(plan, QdqGraphBuilder.build(g, plan, true), inputs.size(), stats);
     }
 
     /**
@@ -42,6 +42,6 @@ public final class ModelQuantizer {
     public static Outcome floatFallback(Graph g, Map<String, Tensor> probe, QuantConfig cfg, QuantOverrides overrides) {
         Set<String> floats = Calibrator.floatValues(g, probe);
         QuantizationPlan plan = QuantizationPlanner.plan(g, floats, cfg, overrides, null);
-        return new Outcome(plan, QdqGraphBuilder.build(g, plan, true), 0);
+        return new Outcome(plan, QdqGraphBuilder.build(g, plan, true), 0, null);
     }
 }
