@@ -146,6 +146,42 @@ public final class Charts {
         write(png, new JFreeChart(title, TITLE, plot, true), 1000, Math.max(400, 60 + 28 * layers.size() * series.size() / 2));
     }
 
+    /** SQNR against the clipping factor, with the points tf, percentile and enhanced choose. */
+    public static void clippingCurve(Path png, String title, qsh.core.metrics.ClippingSweep.Point[] curve,
+                                     java.util.Map<String, double[]> marks) {
+        org.jfree.data.xy.XYSeries s = new org.jfree.data.xy.XYSeries("SQNR of tf on range × f");
+        for (var p : curve) {
+            if (Double.isFinite(p.sqnrDb())) {
+                s.add(p.factor(), p.sqnrDb());
+            }
+        }
+        org.jfree.data.xy.XYSeriesCollection d = new org.jfree.data.xy.XYSeriesCollection(s);
+        org.jfree.data.xy.XYSeriesCollection points = new org.jfree.data.xy.XYSeriesCollection();
+        marks.forEach((name, v) -> {
+            org.jfree.data.xy.XYSeries m = new org.jfree.data.xy.XYSeries(name + String.format(" (f %.3f, %.1f dB)", v[0], v[1]));
+            m.add(Math.max(v[0], curve[0].factor()), v[1]);
+            points.addSeries(m);
+        });
+        NumberAxis x = new NumberAxis("clipping range as a fraction f of the true range (tf: f = 1)");
+        x.setRange(0, 1.05);
+        XYPlot plot = new XYPlot(d, x, new NumberAxis("SQNR (dB, higher is better)"),
+                new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(true, false));
+        plot.getRenderer().setSeriesPaint(0, VALUES);
+        plot.getRenderer().setSeriesStroke(0, new BasicStroke(2f));
+        org.jfree.chart.renderer.xy.XYLineAndShapeRenderer pr = new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(false, true);
+        Color[] colors = {RANGE, new Color(0xF58518), new Color(0x54A24B)};
+        for (int i = 0; i < points.getSeriesCount(); i++) {
+            pr.setSeriesPaint(i, colors[i % colors.length]);
+            pr.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));
+        }
+        plot.setDataset(1, points);
+        plot.setRenderer(1, pr);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        write(png, new JFreeChart(title, TITLE, plot, true), 900, 520);
+    }
+
     private static <M extends org.jfree.chart.plot.Marker> M label(M m, String text) {
         m.setLabel(text);
         m.setLabelFont(new Font("SansSerif", Font.PLAIN, 11));

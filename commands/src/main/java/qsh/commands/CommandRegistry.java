@@ -59,6 +59,7 @@ public final class CommandRegistry {
         r.add(new qsh.commands.equalize.UndoCommand());
         r.add(new SetCommand());
         r.add(new RecordCommand());
+        r.add(new qsh.commands.builtin.SweepCommand());
         r.add(new SaveHistoryCommand());
         r.add(new HelpCommand(r));
         return r;

@@ -21,10 +21,11 @@ class ChartsTest {
         in.execute("let t = longtail 20000 --seed 1");
         in.execute("hist t --mode enhanced --bw 4 --png " + dir.resolve("hist.png"));
         in.execute("cle step --png " + dir.resolve("cle.png"));
+        in.execute("sweep t --bw 4 --png " + dir.resolve("sweep.png"));
         in.execute("calibrate " + list);
         in.execute("compare " + list + " --png " + dir.resolve("sqnr.png"));
         in.execute("ranges /features/features.0/Conv --png " + dir.resolve("ranges.png"));
-        for (String f : new String[] {"hist.png", "cle.png", "sqnr.png", "ranges.png"}) {
+        for (String f : new String[] {"hist.png", "cle.png", "sqnr.png", "ranges.png", "sweep.png"}) {
             byte[] b = Files.readAllBytes(dir.resolve(f));
             assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(b, 4), f);
             assertTrue(b.length > 10_000, f + " is only " + b.length + " bytes");
