@@ -87,7 +87,7 @@ public final class CalibrateCommand implements Command {
         return Result.of(r.data(), lines);
     }
 
-    static Map<String, int[]> inputShapes(Graph g) {
+    public static Map<String, int[]> inputShapes(Graph g) {
         Map<String, int[]> shapes = new LinkedHashMap<>();
         for (ValueInfo v : g.inputs()) {
             if (!v.isStatic()) {

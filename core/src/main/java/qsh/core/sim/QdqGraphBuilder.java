@@ -212,6 +212,9 @@ public final class QdqGraphBuilder {
             }
             return;
         }
+        if (plan.roundedWeights().containsKey(name)) {
+            w = plan.roundedWeights().get(name); // on the grid already (AdaRound): nearest rounding keeps its integers
+        }
         Storage s = Storage.of(p, name, pack4);
         needs21 |= s.needsOpset21();
         long[] q = quantize(w, p);

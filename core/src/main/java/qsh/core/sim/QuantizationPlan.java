@@ -40,6 +40,7 @@ public final class QuantizationPlan {
     private final List<String> warnings;
     private final boolean calibrated;
     private final java.util.Set<String> int32Ops;
+    private Map<String, qsh.core.tensor.Tensor> roundedWeights = Map.of();
 
     QuantizationPlan(boolean calibrated, QuantConfig config, Map<String, TensorPrecision> activations, Map<String, TensorPrecision> params,
                      Map<String, String> fused, Map<String, TensorPrecision> ops, List<ConvertOp> converts,
@@ -127,13 +128,30 @@ public final class QuantizationPlan {
                 + params.values().stream().filter(TensorPrecision::isInt).count());
     }
 
+    /**
+     * Weights whose integer values were chosen by an algorithm (AdaRound) instead of nearest rounding: float values
+     * s·q on the plan's grids, used by the QDQ builder in place of the float weights.
+     */
+    public Map<String, qsh.core.tensor.Tensor> roundedWeights() {
+        return roundedWeights;
+    }
+
+    /** The same plan with {@code rounded} weights (the encodings stay as they are). */
+    public QuantizationPlan withRoundedWeights(Map<String, qsh.core.tensor.Tensor> rounded) {
+        QuantizationPlan q = new QuantizationPlan(calibrated, config, activations, params, fused, ops, converts, warnings, int32Ops);
+        q.roundedWeights = Collections.unmodifiableMap(new LinkedHashMap<>(rounded));
+        return q;
+    }
+
     /** The same plan with every activation float (weights quantized only): isolates weight error. */
     public QuantizationPlan weightsOnly() {
         Map<String, TensorPrecision> a = new LinkedHashMap<>();
         activations.keySet().forEach(k -> a.put(k, TensorPrecision.FP32));
         Map<String, TensorPrecision> p = new LinkedHashMap<>(params);
         p.replaceAll((k, v) -> v.isInt() && v.bitwidth() == 32 ? TensorPrecision.FP32 : v); // 32-bit biases follow activations
-        return new QuantizationPlan(calibrated, config, a, p, fused, ops, List.of(), warnings, java.util.Set.of());
+        QuantizationPlan q = new QuantizationPlan(calibrated, config, a, p, fused, ops, List.of(), warnings, java.util.Set.of());
+        q.roundedWeights = roundedWeights;
+        return q;
     }
 
     /** The same plan with every weight and bias float (activations quantized only): isolates activation error. */

@@ -101,7 +101,7 @@ public final class Conv {
     }
 
     /** Unfolds one group's input into rows (ci, ky, kx) x columns (oy, ox); zero where the window hits padding. */
-    static void im2col(float[] x, int xOff, int cg, int h, int w, int kh, int kw, int oh, int ow,
+    public static void im2col(float[] x, int xOff, int cg, int h, int w, int kh, int kw, int oh, int ow,
                        int sh, int sw, int pt, int pl, int dh, int dw, float[] col) {
         int rows = cg * kh * kw;
         Parallel.forRange(rows, (r0, r1) -> {

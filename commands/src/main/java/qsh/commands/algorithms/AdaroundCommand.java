@@ -1,0 +1,101 @@
+package qsh.commands.algorithms;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.commands.ModelState;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Result;
+import qsh.core.adaround.AdaRound;
+import qsh.core.calib.CalibrationInputs;
+import qsh.core.calib.InputList;
+import qsh.core.sim.QdqGraphBuilder;
+import qsh.core.sim.QuantizationPlan;
+import qsh.core.tensor.Tensor;
+
+/**
+ * {@code adaround INPUT_LIST}: learned rounding of the quantized model's Conv/Gemm weights (Nagel et al. 2020) on
+ * calibration data, after {@code calibrate} fixed the encodings. The spec's default mode ("--apply_algorithms
+ * adaround" without a config: the data of the input list).
+ */
+public final class AdaroundCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("adaround", "quantization",
+            "learn each weight's rounding (up or down) layer by layer on calibration data (AdaRound)", "INPUT_LIST",
+            List.of(OptionSpec.value("iterations", "N", "Adam steps per layer (default 2000; the paper uses 10 000)"),
+                    OptionSpec.value("samples", "N", "calibration inputs used (default 64, from the start of the list)"),
+                    OptionSpec.value("batch", "N", "samples per step (default 8)")),
+            List.of("calibrate list.txt --per-channel --weight-bw 4; adaround list.txt", "adaround list.txt --iterations 500"),
+            List.of("calibrate", "eval", "compare"), true);
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        String file = args.positional(0, "an input list (calibration data)");
+        args.atMost(1);
+        ModelState m = session.requireModel();
+        if (!m.quantized() || !m.plan().quantizes()) {
+            throw new CommandException("AdaRound rounds quantized weights: run calibrate first (its encodings stay fixed)");
+        }
+        CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)),
+                qsh.commands.model.CalibrateCommand.inputShapes(m.graph()));
+        int count = Math.min(inputs.size(), Math.max(1, args.getInt("samples", 64)));
+        List<Map<String, Tensor>> samples = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            samples.add(inputs.load(i));
+        }
+        AdaRound.Options d = AdaRound.Options.DEFAULTS;
+        AdaRound.Options opt = new AdaRound.Options(Math.max(1, args.getInt("iterations", d.iterations())),
+                Math.max(1, args.getInt("batch", d.batchSize())), d.lambda(), d.betaStart(), d.betaEnd(), d.warmup(),
+                d.learningRate(), d.seed());
+        long layers = m.plan().params().entrySet().stream().filter(e -> e.getValue().isInt()).count();
+        AdaRound.Result r;
+        try {
+            r = AdaRound.run(m.graph(), m.plan(), samples, opt, session.progress("adaround", (int) layers));
+        } catch (IllegalStateException e) {
+            throw new CommandException(e.getMessage());
+        }
+        QuantizationPlan plan = m.plan().withRoundedWeights(r.roundedWeights());
+        session.model(m.withPlan(plan, QdqGraphBuilder.build(m.graph(), plan, true)));
+        List<String> lines = new ArrayList<>();
+        lines.add("adaround " + m.source() + " (" + m.plan().label() + "): " + r.layers().size() + " layers, " + count
+                + " samples, " + opt.iterations() + " iterations × batch " + opt.batchSize());
+        lines.add(String.format("  %-40s %12s %12s %9s %8s", "layer", "MSE nearest", "MSE adaround", "flipped", "ms"));
+        long total = 0;
+        List<Map<String, Object>> json = new ArrayList<>();
+        for (AdaRound.LayerReport l : r.layers()) {
+            total += l.millis();
+            lines.add(String.format("  %-40s %12.4g %12.4g %8.1f%% %8d", shorten(l.layer()), l.nearestMse(), l.adaroundMse(),
+                    100.0 * l.flipped() / l.weights(), l.millis()));
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("layer", l.layer());
+            o.put("weight", l.weight());
+            o.put("mse_nearest", l.nearestMse());
+            o.put("mse_adaround", l.adaroundMse());
+            o.put("flipped", l.flipped());
+            o.put("weights", l.weights());
+            o.put("ms", l.millis());
+            json.add(o);
+        }
+        r.skipped().forEach((k, v) -> lines.add("  skipped " + k + ": " + v));
+        lines.add("  total " + total + " ms; eval / evaluate / export now use the AdaRound weights");
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("layers", json);
+        data.put("skipped", r.skipped());
+        data.put("total_ms", total);
+        return Result.of(data, lines);
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 40 ? s : "…" + s.substring(s.length() - 39);
+    }
+}
