@@ -87,8 +87,8 @@ public final class Main {
         interp.sink(renderer.sink());
         if (command != null) {
             try {
-                // several commands may be joined with ';' (qsh -c 'load m.onnx; infer --random --json')
-                for (String statement : qsh.commands.spi.Tokenizer.statements(command)) {
+                // several commands may be joined with ';' (qsh -c 'load m.onnx; infer --random --json'); js takes the rest
+                for (String statement : interp.statements(command)) {
                     Interpreter.Outcome o = interp.execute(statement);
                     renderer.print(o);
                     if (o.exit()) {
