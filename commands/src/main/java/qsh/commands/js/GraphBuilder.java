@@ -50,6 +50,12 @@ public final class GraphBuilder {
         return name;
     }
 
+    /** {@code b.conv(x)} with default options. */
+    @HostAccess.Export
+    public String conv(String x) {
+        return conv(x, null);
+    }
+
     /** {@code b.conv(x, {out: 8, k: 3, stride: 1, pad: 1, group: 1, bias: true, seed: 1})}: a 2-D convolution. */
     @HostAccess.Export
     public String conv(String x, Value opts) {
@@ -107,6 +113,12 @@ public final class GraphBuilder {
                 AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1).build());
     }
 
+    /** {@code b.gemm(x)} with default options. */
+    @HostAccess.Export
+    public String gemm(String x) {
+        return gemm(x, null);
+    }
+
     /** {@code b.gemm(x, {out: 10, bias: true, seed: 3})}: a fully connected layer (Gemm, transB = 1). */
     @HostAccess.Export
     public String gemm(String x, Value opts) {
@@ -125,10 +137,22 @@ public final class GraphBuilder {
                 AttributeProto.newBuilder().setName("transB").setType(AttributeProto.AttributeType.INT).setI(1).build());
     }
 
+    /** {@code b.linear(x)} with default options. */
+    @HostAccess.Export
+    public String linear(String x) {
+        return linear(x, null);
+    }
+
     /** Alias of {@link #gemm}. */
     @HostAccess.Export
     public String linear(String x, Value opts) {
         return gemm(x, opts);
+    }
+
+    /** {@code b.maxpool(x)} with default options. */
+    @HostAccess.Export
+    public String maxpool(String x) {
+        return maxpool(x, null);
     }
 
     /** {@code b.maxpool(x, {k: 2, stride: 2, pad: 0})}. */
@@ -197,7 +221,9 @@ public final class GraphBuilder {
 
     private String node(String op, String name, List<String> in, int[] outShape, AttributeProto... attrs) {
         for (String i : in) {
-            shapeOf(i);
+            if (!weights.containsKey(i)) {
+                shapeOf(i);
+            }
         }
         nodes.add(NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(in).addOutput(name)
                 .addAllAttribute(List.of(attrs)).build());

@@ -16,8 +16,8 @@ public final class JsCommand implements RawCommand {
             "evaluate JavaScript (GraalJS, sandboxed) with the qsh global; js { … } spans lines", "CODE | { BLOCK }",
             List.of(),
             List.of("js qsh.load(\"demo\"); qsh.nodes().length",
-                    "js qsh.encode(\"conv1_weights\", {bw: 4, mode: \"enhanced\"}).sqnr_db",
-                    "js { for (const bw of [4, 8, 16]) console.log(bw, qsh.tensor(\"conv1_weights\").stats().max) }"),
+                    "js qsh.encode(\"features.0.weight\", {bw: 4, mode: \"enhanced\"}).sqnr_db",
+                    "js { for (const bw of [4, 8, 16]) console.log(bw, qsh.encode(\"features.0.weight\", {bw}).sqnr_db) }"),
             List.of("run", "set"), false);
 
     private final JsBridge bridge;

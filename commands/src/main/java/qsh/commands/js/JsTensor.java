@@ -128,6 +128,12 @@ public final class JsTensor {
         return api.runtime().toJs(data());
     }
 
+    /** Shortcut for {@code qsh.encode(name)}. */
+    @HostAccess.Export
+    public Value encode() {
+        return api.encode(name(), null);
+    }
+
     /** Shortcut for {@code qsh.encode(name, options)}. */
     @HostAccess.Export
     public Value encode(Value options) {

@@ -54,6 +54,16 @@ public final class QshApi {
         return rt.toJs(data(line));
     }
 
+    private Value command(String command, String operand, Value options) {
+        String line;
+        try {
+            line = CommandLine.of(command, operand, options);
+        } catch (CommandException e) {
+            throw rt.fail(e.getMessage());
+        }
+        return run(line);
+    }
+
     /** {@code qsh.exec("graph")}: runs a command and prints its output as if typed. */
     @HostAccess.Export
     public void exec(String line) {
@@ -105,6 +115,12 @@ public final class QshApi {
         }
     }
 
+    /** {@code qsh.fromArray("x", [1, 2, 3])}: a 1-D session tensor. */
+    @HostAccess.Export
+    public JsTensor fromArray(String name, Value values) {
+        return fromArray(name, values, null);
+    }
+
     /** {@code qsh.fromArray("x", [1, 2, 3, 4], [2, 2])}: a new session tensor (shape defaults to 1-D). */
     @HostAccess.Export
     public JsTensor fromArray(String name, Value values, Value shape) {
@@ -121,28 +137,58 @@ public final class QshApi {
         }
     }
 
+    /** {@code qsh.encode(name)} with the session's defaults. */
+    @HostAccess.Export
+    public Value encode(String name) {
+        return encode(name, null);
+    }
+
     /** {@code qsh.encode(name, {bw: 4, mode: "enhanced", perChannel: 0})}: the encode command's data. */
     @HostAccess.Export
     public Value encode(String name, Value options) {
-        return run(CommandLine.of("encode", name, options));
+        return command("encode", name, options);
+    }
+
+    /** {@code qsh.quantize(name)} with the session's defaults. */
+    @HostAccess.Export
+    public Value quantize(String name) {
+        return quantize(name, null);
     }
 
     /** {@code qsh.quantize(name, {bw, mode, as})}: stores NAME_q (or {@code as}); returns its description. */
     @HostAccess.Export
     public Value quantize(String name, Value options) {
-        return run(CommandLine.of("quantize", name, options));
+        return command("quantize", name, options);
+    }
+
+    /** {@code qsh.dequantize(name)} with the session's defaults. */
+    @HostAccess.Export
+    public Value dequantize(String name) {
+        return dequantize(name, null);
     }
 
     /** {@code qsh.dequantize(name, {as})}. */
     @HostAccess.Export
     public Value dequantize(String name, Value options) {
-        return run(CommandLine.of("dequantize", name, options));
+        return command("dequantize", name, options);
+    }
+
+    /** {@code qsh.pack(name)} with the session's defaults. */
+    @HostAccess.Export
+    public Value pack(String name) {
+        return pack(name, null);
     }
 
     /** {@code qsh.pack(name, {bw: 4, signed: true})}: packed bytes and their hex. */
     @HostAccess.Export
     public Value pack(String name, Value options) {
-        return run(CommandLine.of("pack", name, options));
+        return command("pack", name, options);
+    }
+
+    /** {@code qsh.calibrate("list.txt")} with the default configuration. */
+    @HostAccess.Export
+    public Value calibrate(Value list) {
+        return calibrate(list, null);
     }
 
     /**
@@ -152,13 +198,19 @@ public final class QshApi {
     @HostAccess.Export
     public Value calibrate(Value list, Value options) {
         String l = list == null || list.isNull() ? null : list.asString();
-        return run(CommandLine.of("calibrate", l, options));
+        return command("calibrate", l, options);
+    }
+
+    /** {@code qsh.eval("fashion-mnist")}. */
+    @HostAccess.Export
+    public Value eval(String dataset) {
+        return eval(dataset, null);
     }
 
     /** {@code qsh.eval("fashion-mnist", {limit: 1000})}: the eval command. */
     @HostAccess.Export
     public Value eval(String dataset, Value options) {
-        return run(CommandLine.of("eval", dataset, options));
+        return command("eval", dataset, options);
     }
 
     /**
