@@ -161,7 +161,8 @@ final class JsRuntime implements AutoCloseable {
                 ? e.asHostException().getMessage() : e.getMessage();
         SourceSection at = location(e);
         if (e.isSyntaxError() || at == null) {
-            return (file ? name + ": " : "js: ") + what;
+            // GraalJS adds the source line and a caret on further lines: errors stay one line
+            return (file ? name + ": " : "js: ") + what.lines().findFirst().orElse(what);
         }
         if (file) {
             return name + ":" + at.getStartLine() + ":" + at.getStartColumn() + ": " + what;
@@ -280,7 +281,7 @@ final class JsRuntime implements AutoCloseable {
         if (e != null) {
             mode = e.getImplementationName().equalsIgnoreCase("Interpreted") ? "interpreted (no JIT compiler for JavaScript on this JVM)"
                     : "compiled (" + e.getImplementationName() + ")";
-            return "GraalJS " + e.getVersion() + ", " + mode;
+            return "GraalJS " + e.getLanguages().get("js").getVersion() + ", " + mode;
         }
         boolean jvmci = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+EnableJVMCI");
         return "GraalJS, not started yet (the first js builds the context); will run "

@@ -52,21 +52,23 @@ public final class JsTensor {
     /** The smallest value. */
     @HostAccess.Export
     public double min() {
-        float m = Float.POSITIVE_INFINITY;
-        for (float f : data()) {
-            m = Math.min(m, f);
-        }
-        return m;
+        return range()[0];
     }
 
     /** The largest value. */
     @HostAccess.Export
     public double max() {
-        float m = Float.NEGATIVE_INFINITY;
+        return range()[1];
+    }
+
+    private float[] range() {
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
         for (float f : data()) {
-            m = Math.max(m, f);
+            lo = Math.min(lo, f);
+            hi = Math.max(hi, f);
         }
-        return m;
+        return new float[] {lo, hi};
     }
 
     /** The mean value. */
