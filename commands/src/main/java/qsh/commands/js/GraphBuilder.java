@@ -208,8 +208,11 @@ public final class GraphBuilder {
             throw api.runtime().fail(e.getMessage());
         }
         api.runtime().interpreter().session().model(ModelState.loaded(graph, modelName));
-        return api.runtime().toJs(Map.of("model", modelName, "nodes", graph.nodes().size(),
-                "parameters", graph.parameterCount()));
+        Map<String, Object> summary = new LinkedHashMap<>(); // ordered: scripts print it
+        summary.put("model", modelName);
+        summary.put("nodes", graph.nodes().size());
+        summary.put("parameters", graph.parameterCount());
+        return api.runtime().toJs(summary);
     }
 
     @HostAccess.Export

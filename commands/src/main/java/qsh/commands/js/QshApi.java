@@ -249,7 +249,11 @@ public final class QshApi {
     private Map<String, Object> top(Graph g, List<Map<String, Tensor>> samples, int[] labels) {
         try {
             TopK.Result r = TopK.evaluate(g, samples.size(), samples::get, labels, done -> { });
-            return Map.of("top1", r.top1Percent(), "top5", r.top5Percent(), "correct", r.top1());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("top1", r.top1Percent());
+            m.put("top5", r.top5Percent());
+            m.put("correct", r.top1());
+            return m;
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw rt.fail(e.getMessage());
         }
