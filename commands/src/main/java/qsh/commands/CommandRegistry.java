@@ -92,6 +92,11 @@ public final class CommandRegistry {
                 + "; type 'help' for the list");
     }
 
+    /** The command named exactly {@code name}, or null. */
+    public Command find(String name) {
+        return commands.get(name);
+    }
+
     /** All commands in registration order. */
     public Collection<Command> all() {
         return commands.values();

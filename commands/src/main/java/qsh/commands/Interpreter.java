@@ -8,6 +8,7 @@ import qsh.commands.builtin.VersionCommand;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.RawCommand;
 import qsh.commands.spi.Result;
 import qsh.commands.spi.Tokenizer;
 
@@ -26,6 +27,9 @@ public final class Interpreter {
 
         /** A script line marked {@code !} failed, as it was meant to. */
         default void expectedError(String message) {}
+
+        /** Text a script printed itself (JavaScript's console.log), newlines included. */
+        default void print(String text) {}
     }
 
     /**
@@ -42,6 +46,7 @@ public final class Interpreter {
     private final Session session;
     private final CommandRegistry registry;
     private int depth;
+    private final qsh.commands.js.JsBridge js;
     private Sink sink = new Sink() {
         @Override
         public void emit(Outcome outcome) {}
@@ -59,9 +64,12 @@ public final class Interpreter {
     public Interpreter(Session session, CommandRegistry registry) {
         this.session = session;
         this.registry = registry;
+        // the bridge is a lazy holder: GraalJS loads on the first 'js', not at start-up
+        this.js = new qsh.commands.js.JsBridge(this);
         registry.add(new RunCommand(this));
+        registry.add(new qsh.commands.js.JsCommand(js));
         registry.add(new TraceCommand());
-        registry.add(new VersionCommand());
+        registry.add(new VersionCommand(js));
         registry.add(new ExitCommand());
     }
 
@@ -73,6 +81,57 @@ public final class Interpreter {
     /** The commands. */
     public CommandRegistry registry() {
         return registry;
+    }
+
+    /** The JavaScript bridge of this session (no JavaScript context exists until it is first used). */
+    public qsh.commands.js.JsBridge js() {
+        return js;
+    }
+
+    /**
+     * Asks what is running to stop (Ctrl-C): a JavaScript evaluation is interrupted through its context;
+     * Java commands see their thread's interrupt flag, which the caller sets.
+     */
+    public void interrupt() {
+        js.interrupt();
+    }
+
+    /** The raw command named by the first word of {@code line}, or null (exact names only: no prefixes). */
+    private RawCommand rawCommand(String line) {
+        String word = firstWord(line);
+        return registry.find(word) instanceof RawCommand r ? r : null;
+    }
+
+    private static String firstWord(String line) {
+        String t = line.stripLeading();
+        int end = 0;
+        while (end < t.length() && !Character.isWhitespace(t.charAt(end))) {
+            end++;
+        }
+        return t.substring(0, end);
+    }
+
+    /** True while {@code text} needs more lines: an open '[' — or, for a raw command like js, an open bracket or string. */
+    public boolean isIncomplete(String text) {
+        RawCommand r = rawCommand(text);
+        if (r != null) {
+            return r.isIncomplete(text.stripLeading().substring(firstWord(text).length()));
+        }
+        return Tokenizer.isIncomplete(text);
+    }
+
+    /** Splits {@code line} at top-level ';' — except that a raw command (js) takes the rest of the line. */
+    public List<String> statements(String line) {
+        List<String> parts = Tokenizer.statements(line);
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            if (rawCommand(parts.get(i)) != null) {
+                out.add(String.join(";", parts.subList(i, parts.size())));
+                break;
+            }
+            out.add(parts.get(i));
+        }
+        return out;
     }
 
     /** Sets where nested script output goes. */
@@ -90,16 +149,30 @@ public final class Interpreter {
      * is wrapped (its stack trace kept for {@code trace}).
      */
     public Outcome execute(String line) {
-        List<String> words = Tokenizer.split(line);
+        RawCommand raw = rawCommand(line);
+        List<String> words = raw == null ? Tokenizer.split(line) : List.of(firstWord(line));
         if (words.isEmpty()) {
             return new Outcome(null, Result.EMPTY, false, 0, false);
         }
-        Command c = registry.get(words.get(0));
+        Command c = raw != null ? raw : registry.get(words.get(0));
         long t0 = System.nanoTime();
         // commands validate before they change the session; the one implicit change (the demo model loaded on
         // first use) is undone here when the command fails, so a failing command leaves the session as it was
         ModelState modelBefore = session.model().orElse(null);
         try {
+            if (raw != null) {
+                Result r;
+                depth++;
+                try {
+                    r = raw.runRaw(line.stripLeading().substring(words.get(0).length()), session);
+                } finally {
+                    depth--;
+                }
+                if (depth == 0) {
+                    session.history().record(line.strip(), c.spec().name());
+                }
+                return new Outcome(c.spec().name(), r, false, System.nanoTime() - t0, false);
+            }
             Args args = Args.parse(c.spec(), words.subList(1, words.size()));
             Result r;
             depth++;

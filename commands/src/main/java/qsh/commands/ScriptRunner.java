@@ -6,7 +6,6 @@ import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
 import qsh.commands.spi.CommandException;
-import qsh.commands.spi.Tokenizer;
 
 /**
  * Replays a {@code .qsh} script: one command per line, {@code #} comments, a trailing {@code \} or an open
@@ -61,8 +60,9 @@ public final class ScriptRunner {
             if (cont) {
                 line = line.substring(0, line.length() - 1);
             }
-            pending.append(line).append(' ');
-            if (cont || Tokenizer.isIncomplete(pending.toString())) {
+            // lines are joined with newlines: JavaScript blocks need them (// comments, automatic semicolons)
+            pending.append(line).append('\n');
+            if (cont || interpreter.isIncomplete(pending.toString())) {
                 continue;
             }
             String cmd = pending.toString().trim();

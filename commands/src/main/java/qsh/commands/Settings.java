@@ -10,10 +10,10 @@ import qsh.core.quant.Rounding;
 
 /** Every user setting in one place ({@code set} lists them). Immutable; {@link #with} returns a changed copy. */
 public record Settings(Rounding rounding, double minRange, int bitwidth, QuantMode mode, String feedback,
-                       boolean timing, String colour, double percentile, int bins) {
+                       boolean timing, String colour, double percentile, int bins, long jsStatementLimit) {
     /** The defaults: half-even, min range 0.0001, 8 bits, tf, normal feedback, no timing, colour auto. */
     public static final Settings DEFAULTS = new Settings(Rounding.HALF_EVEN, EncoderOptions.SPEC_MIN_RANGE, 8,
-            QuantMode.TF, "normal", false, "auto", 99.99, 512);
+            QuantMode.TF, "normal", false, "auto", 99.99, 512, 0);
 
     /** The setting names with their current values, as shown by {@code set}. */
     public Map<String, String> asMap() {
@@ -27,6 +27,7 @@ public record Settings(Rounding rounding, double minRange, int bitwidth, QuantMo
         m.put("feedback", feedback);
         m.put("timing", timing ? "on" : "off");
         m.put("colour", colour);
+        m.put("js-statement-limit", jsStatementLimit == 0 ? "none" : Long.toString(jsStatementLimit));
         return m;
     }
 
@@ -42,6 +43,7 @@ public record Settings(Rounding rounding, double minRange, int bitwidth, QuantMo
         m.put("feedback", "silent | normal | verbose (verbose explains every step)");
         m.put("timing", "on | off: print each command's time");
         m.put("colour", "auto | on | off");
+        m.put("js-statement-limit", "stop a js command after N statements (none | N; a new JavaScript context starts)");
         return m;
     }
 
@@ -52,50 +54,57 @@ public record Settings(Rounding rounding, double minRange, int bitwidth, QuantMo
             switch (name) {
                 case "rounding":
                     if (v.equals("half-even")) {
-                        return new Settings(Rounding.HALF_EVEN, minRange, bitwidth, mode, feedback, timing, colour, percentile, bins);
+                        return new Settings(Rounding.HALF_EVEN, minRange, bitwidth, mode, feedback, timing, colour, percentile, bins, jsStatementLimit);
                     }
                     if (v.equals("half-away")) {
-                        return new Settings(Rounding.HALF_AWAY_FROM_ZERO, minRange, bitwidth, mode, feedback, timing, colour, percentile, bins);
+                        return new Settings(Rounding.HALF_AWAY_FROM_ZERO, minRange, bitwidth, mode, feedback, timing, colour, percentile, bins, jsStatementLimit);
                     }
                     throw new CommandException("rounding must be half-even or half-away, not '" + value + "'");
                 case "min-range": {
                     double d = Double.parseDouble(v);
                     new EncoderOptions(d, rounding, percentile, bins);
-                    return new Settings(rounding, d, bitwidth, mode, feedback, timing, colour, percentile, bins);
+                    return new Settings(rounding, d, bitwidth, mode, feedback, timing, colour, percentile, bins, jsStatementLimit);
                 }
                 case "bitwidth": {
                     int b = Integer.parseInt(v);
                     qsh.core.quant.Encoding.checkIntBitwidth(b);
-                    return new Settings(rounding, minRange, b, mode, feedback, timing, colour, percentile, bins);
+                    return new Settings(rounding, minRange, b, mode, feedback, timing, colour, percentile, bins, jsStatementLimit);
                 }
                 case "mode":
-                    return new Settings(rounding, minRange, bitwidth, QuantMode.parse(v), feedback, timing, colour, percentile, bins);
+                    return new Settings(rounding, minRange, bitwidth, QuantMode.parse(v), feedback, timing, colour, percentile, bins, jsStatementLimit);
                 case "percentile": {
                     double d = Double.parseDouble(v);
                     new EncoderOptions(minRange, rounding, d, bins);
-                    return new Settings(rounding, minRange, bitwidth, mode, feedback, timing, colour, d, bins);
+                    return new Settings(rounding, minRange, bitwidth, mode, feedback, timing, colour, d, bins, jsStatementLimit);
                 }
                 case "bins": {
                     int b = Integer.parseInt(v);
                     new EncoderOptions(minRange, rounding, percentile, b);
-                    return new Settings(rounding, minRange, bitwidth, mode, feedback, timing, colour, percentile, b);
+                    return new Settings(rounding, minRange, bitwidth, mode, feedback, timing, colour, percentile, b, jsStatementLimit);
                 }
                 case "feedback":
                     if (!v.matches("silent|normal|verbose")) {
                         throw new CommandException("feedback must be silent, normal or verbose, not '" + value + "'");
                     }
-                    return new Settings(rounding, minRange, bitwidth, mode, v, timing, colour, percentile, bins);
+                    return new Settings(rounding, minRange, bitwidth, mode, v, timing, colour, percentile, bins, jsStatementLimit);
                 case "timing":
                     if (!v.matches("on|off")) {
                         throw new CommandException("timing must be on or off, not '" + value + "'");
                     }
-                    return new Settings(rounding, minRange, bitwidth, mode, feedback, v.equals("on"), colour, percentile, bins);
+                    return new Settings(rounding, minRange, bitwidth, mode, feedback, v.equals("on"), colour, percentile, bins, jsStatementLimit);
                 case "colour":
                 case "color":
                     if (!v.matches("auto|on|off")) {
                         throw new CommandException("colour must be auto, on or off, not '" + value + "'");
                     }
-                    return new Settings(rounding, minRange, bitwidth, mode, feedback, timing, v, percentile, bins);
+                    return new Settings(rounding, minRange, bitwidth, mode, feedback, timing, v, percentile, bins, jsStatementLimit);
+                case "js-statement-limit": {
+                    long n = v.equals("none") || v.equals("0") ? 0 : Long.parseLong(v);
+                    if (n < 0) {
+                        throw new CommandException("js-statement-limit must be none or a positive count, not '" + value + "'");
+                    }
+                    return new Settings(rounding, minRange, bitwidth, mode, feedback, timing, colour, percentile, bins, n);
+                }
                 default:
                     throw new CommandException("unknown setting '" + name + "'"
                             + qsh.commands.spi.Suggest.hint(name, descriptions().keySet(), "") + "; type 'set' to list them");

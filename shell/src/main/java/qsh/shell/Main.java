@@ -65,7 +65,7 @@ public final class Main {
                     }
                 case "-h":
                 case "--help":
-                    out.println("usage: qsh [FILE.qsh [--echo] [--keep-going]] | qsh -c 'COMMAND[; COMMAND...]'");
+                    out.println("usage: qsh [FILE.qsh [--echo] [--keep-going] | FILE.js] | qsh -c 'COMMAND[; COMMAND...]'");
                     out.println("       qsh quantize --input_network M.onnx (--input_list L.txt | --enable_float_fallback)"
                             + " --output_path OUT.onnx [FLAGS]   (the spec's qairt-quantizer; qsh -c 'help qairt-quantizer')");
                     out.println("  no arguments: interactive shell (reads stdin as a script when it is not a terminal)");
@@ -87,8 +87,8 @@ public final class Main {
         interp.sink(renderer.sink());
         if (command != null) {
             try {
-                // several commands may be joined with ';' (qsh -c 'load m.onnx; infer --random --json')
-                for (String statement : qsh.commands.spi.Tokenizer.statements(command)) {
+                // several commands may be joined with ';' (qsh -c 'load m.onnx; infer --random --json'); js takes the rest
+                for (String statement : interp.statements(command)) {
                     Interpreter.Outcome o = interp.execute(statement);
                     renderer.print(o);
                     if (o.exit()) {
@@ -98,6 +98,16 @@ public final class Main {
                 return 0;
             } catch (CommandException e) {
                 renderer.error(e.getMessage());
+                return EXIT_FAILED;
+            }
+        }
+        if (file != null && file.endsWith(".js")) {
+            // a JavaScript file runs in the session's context, as 'run FILE.js' would
+            try {
+                renderer.print(interp.execute("run " + quote(file)));
+                return 0;
+            } catch (CommandException e) {
+                renderer.line(e.getMessage());
                 return EXIT_FAILED;
             }
         }

@@ -90,7 +90,7 @@ public final class Renderer {
         return new Interpreter.Sink() {
             @Override
             public void emit(Interpreter.Outcome outcome) {
-                print(outcome);
+                Renderer.this.print(outcome);
             }
 
             @Override
@@ -101,6 +101,12 @@ public final class Renderer {
             @Override
             public void expectedError(String message) {
                 Renderer.this.error(message);
+            }
+
+            @Override
+            public void print(String text) {
+                out.print(text);
+                out.flush();
             }
         };
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Replays every {@code scripts/*.qsh} with --echo and compares the transcript with
+ * Replays every {@code scripts/*.qsh} with --echo (and runs every {@code scripts/*.js}) and compares the transcript with
  * {@code scripts/expected/NAME.out}. Regenerate the golden files with:
  * {@code QSH_UPDATE_GOLDEN=1 mvn -q -B test -pl shell -am -Dtest=ScriptTranscriptTest -Dsurefire.failIfNoSpecifiedTests=false}
  */
@@ -28,14 +28,14 @@ class ScriptTranscriptTest {
     Stream<DynamicTest> everyScriptMatchesItsTranscript() throws IOException {
         List<Path> scripts;
         try (Stream<Path> s = Files.list(SCRIPTS)) {
-            scripts = s.filter(p -> p.toString().endsWith(".qsh")).sorted().toList();
+            scripts = s.filter(p -> p.toString().endsWith(".qsh") || p.toString().endsWith(".js")).sorted().toList();
         }
         assertFalse(scripts.isEmpty(), "no scripts found in " + SCRIPTS.toAbsolutePath());
         boolean update = "1".equals(System.getenv("QSH_UPDATE_GOLDEN"));
         return scripts.stream().map(script -> DynamicTest.dynamicTest(script.getFileName().toString(), () -> {
-            String name = script.getFileName().toString().replace(".qsh", ".out");
+            String name = script.getFileName().toString().replaceAll("\\.(qsh|js)$", ".out");
             Path golden = SCRIPTS.resolve("expected").resolve(name);
-            Run r = run(script.toString(), "--echo");
+            Run r = script.toString().endsWith(".js") ? run(script.toString()) : run(script.toString(), "--echo");
             assertEquals(0, r.code, "script failed:\n" + r.output);
             if (update) {
                 Files.createDirectories(golden.getParent());

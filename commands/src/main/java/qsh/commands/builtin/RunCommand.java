@@ -17,11 +17,15 @@ import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 
-/** {@code run FILE.qsh}: replays a script in this session; stops at its first error with FILE:LINE. */
+/**
+ * {@code run FILE.qsh}: replays a script in this session; stops at its first error with FILE:LINE.
+ * {@code run FILE.js} runs JavaScript in the session's context instead (errors as FILE.js:LINE:COLUMN).
+ */
 public final class RunCommand implements Command {
-    private static final CommandSpec SPEC = new CommandSpec("run", "session", "replay a .qsh script in this session",
-            "FILE.qsh", List.of(OptionSpec.flag("echo", "print each command before its output")),
-            List.of("run scripts/01-tf-encoding.qsh", "run lesson.qsh --echo"), List.of("help"), false);
+    private static final CommandSpec SPEC = new CommandSpec("run", "session", "replay a .qsh script (or run a .js file) in this session",
+            "FILE.qsh|FILE.js", List.of(OptionSpec.flag("echo", "print each command before its output")),
+            List.of("run scripts/01-tf-encoding.qsh", "run lesson.qsh --echo", "run scripts/08-js-sweep.js"),
+            List.of("help", "js"), false);
 
     private final Interpreter interpreter;
     private int depth;
@@ -44,6 +48,9 @@ public final class RunCommand implements Command {
             throw new CommandException("run: scripts nested more than 8 deep (does a script run itself?)");
         }
         Path p = session.resolve(file);
+        if (file.endsWith(".js")) {
+            return interpreter.js().runFile(p, file);
+        }
         Path previous = session.baseDir();
         depth++;
         session.baseDir(p.toAbsolutePath().getParent());

@@ -14,8 +14,15 @@ public final class VersionCommand implements Command {
     /** qsh's version. */
     public static final String VERSION = "0.1.0";
 
-    private static final CommandSpec SPEC = new CommandSpec("version", "session", "qsh and Java versions", "", List.of(),
+    private static final CommandSpec SPEC = new CommandSpec("version", "session", "qsh, Java and JavaScript versions", "", List.of(),
             List.of("version", "version --json"), List.of("help"), true);
+
+    private final qsh.commands.js.JsBridge js;
+
+    /** A version command that also reports the session's JavaScript engine. */
+    public VersionCommand(qsh.commands.js.JsBridge js) {
+        this.js = js;
+    }
 
     @Override
     public CommandSpec spec() {
@@ -29,7 +36,8 @@ public final class VersionCommand implements Command {
         m.put("qsh", VERSION);
         m.put("java", System.getProperty("java.version"));
         m.put("vm", System.getProperty("java.vm.name"));
-        m.put("javascript", "not available yet (planned: GraalJS, created on first use)");
-        return Result.of(m, List.of("qsh " + VERSION + " on Java " + m.get("java") + " (" + m.get("vm") + ")"));
+        m.put("javascript", js.describe());
+        return Result.of(m, List.of("qsh " + VERSION + " on Java " + m.get("java") + " (" + m.get("vm") + ")",
+                "  javascript  " + m.get("javascript")));
     }
 }

@@ -1,0 +1,47 @@
+package qsh.commands.js;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.Value;
+import qsh.core.exec.Executor;
+import qsh.core.graph.Graph;
+import qsh.core.tensor.Tensor;
+
+/** A model handed to a JS evaluation function: {@code model.run(sample)} → {@code {outputName: array}}. */
+public final class JsModel {
+    private final QshApi api;
+    private final Graph graph;
+    private final boolean quantized;
+
+    JsModel(QshApi api, Graph graph, boolean quantized) {
+        this.api = api;
+        this.graph = graph;
+        this.quantized = quantized;
+    }
+
+    /** Whether this is the simulated quantized model (false: the float model). */
+    @HostAccess.Export
+    public boolean quantized() {
+        return quantized;
+    }
+
+    /** Runs one sample ({@code {inputName: array | typed array | tensor view}}); returns every output as an array. */
+    @HostAccess.Export
+    public Value run(Value sample) {
+        Map<String, Tensor> in = JsCallbacks.sample(api, sample, graph);
+        Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            Executor.run(graph, in, null).forEach((k, v) -> out.put(k, v instanceof Tensor t ? t.data() : v));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw api.runtime().fail(e.getMessage());
+        }
+        return api.runtime().toJs(out);
+    }
+
+    @HostAccess.Export
+    @Override
+    public String toString() {
+        return quantized ? "model (simulated quantized)" : "model (float)";
+    }
+}

@@ -1,0 +1,324 @@
+package qsh.commands.js;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.ResourceLimits;
+import org.graalvm.polyglot.SandboxPolicy;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.SourceSection;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.IOAccess;
+import qsh.commands.Interpreter;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.Result;
+
+/**
+ * One sandboxed GraalJS context and the conversions between its values and qsh's data. The sandbox: the
+ * CONSTRAINED policy; host access only to {@code @HostAccess.Export} members of qsh's facade classes; no host
+ * class lookup, IO, threads, processes, native code, polyglot or environment access; the Java/Graal/load
+ * globals removed. Files are reached only through qsh's API, which resolves paths like typed commands do.
+ */
+final class JsRuntime implements AutoCloseable {
+    /** Only exported members; no arrays, lists or maps of the host are visible (data crosses as JSON). */
+    static final HostAccess ACCESS = HostAccess.newBuilder(HostAccess.CONSTRAINED)
+            .allowAccessAnnotatedBy(HostAccess.Export.class).build();
+
+    // Removes what could reach Java or files even when locked (defence in depth), then hands back private
+    // helpers captured before any user code runs, so a script that redefines JSON cannot break conversions.
+    private static final String PRELUDE = """
+            (function () {
+              for (const n of ["Java", "Packages", "java", "javax", "javafx", "com", "org", "edu", "net", "load",
+                               "loadWithNewGlobal", "Graal", "Polyglot", "polyglot", "quit", "exit"]) {
+                delete globalThis[n];
+              }
+              const stringify = JSON.stringify, parse = JSON.parse, from = Array.from, isView = ArrayBuffer.isView;
+              const plain = (k, v) => (isView(v) ? from(v) : v);
+              return {
+                json: (v) => stringify(v, plain),
+                parse: (s) => parse(s),
+                fail: (m) => { throw new Error(m); }
+              };
+            })()
+            """;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Engine engine;
+
+    private final Interpreter interpreter;
+    private final Context context;
+    private final long statementLimit;
+    private final Value json;
+    private final Value parse;
+    private final Value fail;
+    private final LineSink out;
+    private final LineSink err;
+    private volatile boolean closed;
+
+    /** One engine for the JVM: contexts built on it share parsed code, so a rebuilt context starts fast. */
+    private static synchronized Engine engine() {
+        if (engine == null) {
+            engine = Engine.newBuilder("js").sandbox(SandboxPolicy.CONSTRAINED)
+                    .option("engine.WarnInterpreterOnly", "false")
+                    .out(OutputStream.nullOutputStream()).err(OutputStream.nullOutputStream()).build();
+        }
+        return engine;
+    }
+
+    JsRuntime(Interpreter interpreter, long statementLimit) {
+        this.interpreter = interpreter;
+        this.statementLimit = statementLimit;
+        this.out = new LineSink(interpreter);
+        this.err = new LineSink(interpreter);
+        Context.Builder b = Context.newBuilder("js").engine(engine()).sandbox(SandboxPolicy.CONSTRAINED)
+                .allowHostAccess(ACCESS)
+                .allowHostClassLookup(name -> false)
+                .allowHostClassLoading(false)
+                .allowIO(IOAccess.NONE)
+                .allowCreateThread(false)
+                .allowNativeAccess(false)
+                .allowCreateProcess(false)
+                .allowPolyglotAccess(PolyglotAccess.NONE)
+                .allowEnvironmentAccess(EnvironmentAccess.NONE)
+                .option("js.graal-builtin", "false")
+                .option("js.load", "false")
+                .out(out).err(err);
+        if (statementLimit > 0) {
+            b.resourceLimits(ResourceLimits.newBuilder().statementLimit(statementLimit, null).build());
+        }
+        this.context = b.build();
+        Value helpers = context.eval(Source.newBuilder("js", PRELUDE, "qsh-prelude").buildLiteral());
+        this.json = helpers.getMember("json");
+        this.parse = helpers.getMember("parse");
+        this.fail = helpers.getMember("fail");
+        context.getBindings("js").putMember("qsh", new QshApi(this));
+    }
+
+    Interpreter interpreter() {
+        return interpreter;
+    }
+
+    long statementLimit() {
+        return statementLimit;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    /** Evaluates {@code code}; {@code top} resets the statement count (the limit is per command). */
+    Result eval(String code, String name, boolean file, boolean top) {
+        if (top && statementLimit > 0) {
+            context.resetLimits();
+        }
+        try {
+            Value v = context.eval(Source.newBuilder("js", code, name).buildLiteral());
+            flushOutput();
+            return file ? Result.EMPTY : show(v);
+        } catch (PolyglotException e) {
+            flushOutput();
+            if (e.isCancelled() || e.isResourceExhausted()) {
+                closed = true;
+            }
+            throw new CommandException(message(e, name, file, code.indexOf('\n') >= 0), e);
+        } catch (IllegalStateException e) {
+            // the context was closed under us (a hard interrupt): the next js builds a new one
+            closed = true;
+            throw new CommandException("js: the JavaScript context was closed (interrupted); a new one starts on the next js", e);
+        }
+    }
+
+    private void flushOutput() {
+        out.flush();
+        err.flush();
+    }
+
+    private String message(PolyglotException e, String name, boolean file, boolean multiLine) {
+        if (e.isResourceExhausted()) {
+            return "js: statement limit of " + statementLimit + " reached (set js-statement-limit); "
+                    + "a new JavaScript context starts on the next js (globals are lost)";
+        }
+        if (e.isInterrupted()) {
+            return "js: interrupted (the JavaScript context and its globals are kept)";
+        }
+        if (e.isCancelled()) {
+            return "js: stopped; the JavaScript context was closed (a new one starts on the next js; globals are lost)";
+        }
+        String what = e.isHostException() && e.asHostException().getMessage() != null
+                ? e.asHostException().getMessage() : e.getMessage();
+        SourceSection at = location(e);
+        if (e.isSyntaxError() || at == null) {
+            // GraalJS adds the source line and a caret on further lines: errors stay one line
+            return (file ? name + ": " : "js: ") + what.lines().findFirst().orElse(what);
+        }
+        if (file) {
+            return name + ":" + at.getStartLine() + ":" + at.getStartColumn() + ": " + what;
+        }
+        return "js: " + what + (multiLine ? " (line " + at.getStartLine() + " of the block)" : "");
+    }
+
+    /** Where in the user's code the error happened (the innermost guest frame with a location). */
+    private static SourceSection location(PolyglotException e) {
+        if (e.getSourceLocation() != null && !e.getSourceLocation().getSource().getName().equals("qsh-prelude")) {
+            return e.getSourceLocation();
+        }
+        for (PolyglotException.StackFrame f : e.getPolyglotStackTrace()) {
+            SourceSection s = f.getSourceLocation();
+            if (f.isGuestFrame() && s != null && !s.getSource().getName().equals("qsh-prelude")) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The value as a REPL shows it (nothing for undefined), with its JSON form as the result's data. */
+    private Result show(Value v) {
+        if (v == null || v.isNull() && v.toString().equals("undefined")) {
+            return Result.EMPTY;
+        }
+        String text;
+        Object data;
+        if (v.isHostObject()) {
+            text = String.valueOf(v.asHostObject());
+            data = text;
+        } else if (v.isString()) {
+            text = v.asString();
+            data = text;
+        } else if (v.isNumber() || v.isBoolean() || v.isNull()) {
+            text = v.toString();
+            data = toJava(v);
+        } else {
+            String j = v.canExecute() ? null : jsonOf(v);
+            text = j == null ? v.toString() : j;
+            data = j == null ? text : toJava(v);
+        }
+        if (text.length() > 4000) {
+            text = text.substring(0, 4000) + " … (" + text.length() + " characters)";
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("value", data);
+        return Result.of(m, List.of(text));
+    }
+
+    /** JSON text of a JS value (typed arrays as arrays), or null when JSON has no form for it. */
+    String jsonOf(Value v) {
+        Value s = json.execute(v);
+        return s.isString() ? s.asString() : null;
+    }
+
+    /** A JS value as plain Java data (maps, lists, numbers, strings, booleans, null). */
+    Object toJava(Value v) {
+        String s = jsonOf(v);
+        try {
+            return s == null ? null : JSON.readValue(s, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new CommandException("cannot convert a JavaScript value: " + e.getOriginalMessage());
+        }
+    }
+
+    /** Plain Java data (a command's result data: maps, lists, arrays, records) as real JS objects and arrays. */
+    Value toJs(Object data) {
+        try {
+            return parse.execute(JSON.writeValueAsString(data));
+        } catch (JsonProcessingException e) {
+            throw new CommandException("cannot convert to JavaScript: " + e.getOriginalMessage());
+        }
+    }
+
+    /** Throws a JavaScript Error with {@code message} into the running script (catchable there). */
+    RuntimeException fail(String message) {
+        fail.execute(message);
+        return new IllegalStateException("unreachable");
+    }
+
+    /** Interrupts from another thread (Ctrl-C); after 2 s without effect the context is closed hard. */
+    void interruptFromOtherThread() {
+        Thread t = new Thread(() -> {
+            try {
+                context.interrupt(Duration.ofSeconds(2));
+            } catch (TimeoutException e) {
+                closed = true;
+                try {
+                    context.close(true);
+                } catch (RuntimeException ignored) {
+                    // already closing: nothing more to stop
+                }
+            } catch (RuntimeException ignored) {
+                // the context finished or closed meanwhile
+            }
+        }, "qsh-js-interrupt");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            context.close(true);
+        } catch (RuntimeException ignored) {
+            // closing a context that is already closed
+        }
+    }
+
+    /** GraalJS's version and mode, for {@code version}. */
+    static String describe(JsRuntime r) {
+        Engine e = r == null ? null : engine();
+        String mode;
+        if (e != null) {
+            mode = e.getImplementationName().equalsIgnoreCase("Interpreted") ? "interpreted (no JIT compiler for JavaScript on this JVM)"
+                    : "compiled (" + e.getImplementationName() + ")";
+            return "GraalJS " + e.getLanguages().get("js").getVersion() + ", " + mode;
+        }
+        boolean jvmci = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+EnableJVMCI");
+        return "GraalJS, not started yet (the first js builds the context); will run "
+                + (jvmci ? "compiled if the Graal compiler is on the module path" : "interpreted (no JVMCI on this JVM)");
+    }
+
+    /** Collects script output into lines for the shell's sink (commands never print themselves). */
+    private static final class LineSink extends OutputStream {
+        private final Interpreter interpreter;
+        private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+
+        LineSink(Interpreter interpreter) {
+            this.interpreter = interpreter;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            buf.write(b);
+            if (b == '\n') {
+                flush();
+            }
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                write(b[i]);
+            }
+        }
+
+        @Override
+        public synchronized void flush() {
+            if (buf.size() > 0) {
+                String s = buf.toString(StandardCharsets.UTF_8);
+                buf.reset();
+                interpreter.sink().print(s);
+            }
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package qsh.commands.js;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.Value;
+import qsh.commands.Interpreter;
+import qsh.commands.ModelState;
+import qsh.commands.Session;
+import qsh.commands.SessionTensor;
+import qsh.commands.spi.CommandException;
+import qsh.core.graph.Graph;
+import qsh.core.graph.Node;
+import qsh.core.metrics.TopK;
+import qsh.core.tensor.Tensor;
+
+/**
+ * The {@code qsh} global: the session as scripts see it. Only {@code @HostAccess.Export} methods are visible;
+ * data comes back as plain JS objects and arrays. Everything a typed command can do is reachable through
+ * {@link #run}; the other methods are shortcuts over it or coarse views that keep loops in Java.
+ */
+public final class QshApi {
+    /** Largest tensor {@code toArray()}/{@code fromArray()} move element by element. */
+    static final int ARRAY_LIMIT = 1_000_000;
+
+    private final JsRuntime rt;
+
+    QshApi(JsRuntime rt) {
+        this.rt = rt;
+    }
+
+    private Interpreter interp() {
+        return rt.interpreter();
+    }
+
+    private Session session() {
+        return interp().session();
+    }
+
+    /** Runs a command line and returns its result data; a failure becomes a JavaScript Error. */
+    Object data(String line) {
+        try {
+            return interp().execute(line).result().data();
+        } catch (CommandException e) {
+            throw rt.fail(e.getMessage());
+        }
+    }
+
+    /** {@code qsh.run("calibrate list.txt --per-channel")}: any command; its --json data as JS objects. */
+    @HostAccess.Export
+    public Value run(String line) {
+        return rt.toJs(data(line));
+    }
+
+    private Value command(String command, String operand, Value options) {
+        String line;
+        try {
+            line = CommandLine.of(command, operand, options);
+        } catch (CommandException e) {
+            throw rt.fail(e.getMessage());
+        }
+        return run(line);
+    }
+
+    /** {@code qsh.exec("graph")}: runs a command and prints its output as if typed. */
+    @HostAccess.Export
+    public void exec(String line) {
+        try {
+            Interpreter.Outcome o = interp().execute(line);
+            interp().sink().emit(o);
+        } catch (CommandException e) {
+            throw rt.fail(e.getMessage());
+        }
+    }
+
+    /** {@code qsh.load(path | "demo")}: loads a model; returns the load summary. */
+    @HostAccess.Export
+    public Value load(String what) {
+        return run("load " + CommandLine.quote(what));
+    }
+
+    /** The model's nodes in order as {@code {name, op, inputs, outputs}}. */
+    @HostAccess.Export
+    public Value nodes() {
+        Graph g = model().graph();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", n.name());
+            m.put("op", n.opType());
+            m.put("inputs", n.inputs());
+            m.put("outputs", n.outputs());
+            out.add(m);
+        }
+        return rt.toJs(out);
+    }
+
+    /** Every tensor name: session tensors, model weights, activations of the last infer. */
+    @HostAccess.Export
+    public Value tensors() {
+        session().requireModel();
+        return rt.toJs(session().tensorNames());
+    }
+
+    /** A view of the tensor named {@code name} (see {@link JsTensor}). */
+    @HostAccess.Export
+    public JsTensor tensor(String name) {
+        try {
+            session().requireModel();
+            return new JsTensor(this, session().tensor(name));
+        } catch (CommandException e) {
+            throw rt.fail(e.getMessage());
+        }
+    }
+
+    /** {@code qsh.fromArray("x", [1, 2, 3])}: a 1-D session tensor. */
+    @HostAccess.Export
+    public JsTensor fromArray(String name, Value values) {
+        return fromArray(name, values, null);
+    }
+
+    /** {@code qsh.fromArray("x", [1, 2, 3, 4], [2, 2])}: a new session tensor (shape defaults to 1-D). */
+    @HostAccess.Export
+    public JsTensor fromArray(String name, Value values, Value shape) {
+        try {
+            Session.checkName(name);
+            float[] data = floats(values, "fromArray values");
+            int[] s = shape == null || shape.isNull() ? new int[] {data.length} : ints(shape, "fromArray shape");
+            Tensor t = Tensor.of(s, data);
+            SessionTensor st = SessionTensor.floats(name, t, "qsh.fromArray");
+            session().put(st);
+            return new JsTensor(this, st);
+        } catch (CommandException | IllegalArgumentException e) {
+            throw rt.fail(e.getMessage());
+        }
+    }
+
+    /** {@code qsh.encode(name)} with the session's defaults. */
+    @HostAccess.Export
+    public Value encode(String name) {
+        return encode(name, null);
+    }
+
+    /** {@code qsh.encode(name, {bw: 4, mode: "enhanced", perChannel: 0})}: the encode command's data. */
+    @HostAccess.Export
+    public Value encode(String name, Value options) {
+        return command("encode", name, options);
+    }
+
+    /** {@code qsh.quantize(name)} with the session's defaults. */
+    @HostAccess.Export
+    public Value quantize(String name) {
+        return quantize(name, null);
+    }
+
+    /** {@code qsh.quantize(name, {bw, mode, as})}: stores NAME_q (or {@code as}); returns its description. */
+    @HostAccess.Export
+    public Value quantize(String name, Value options) {
+        return command("quantize", name, options);
+    }
+
+    /** {@code qsh.dequantize(name)} with the session's defaults. */
+    @HostAccess.Export
+    public Value dequantize(String name) {
+        return dequantize(name, null);
+    }
+
+    /** {@code qsh.dequantize(name, {as})}. */
+    @HostAccess.Export
+    public Value dequantize(String name, Value options) {
+        return command("dequantize", name, options);
+    }
+
+    /** {@code qsh.pack(name)} with the session's defaults. */
+    @HostAccess.Export
+    public Value pack(String name) {
+        return pack(name, null);
+    }
+
+    /** {@code qsh.pack(name, {bw: 4, signed: true})}: packed bytes and their hex. */
+    @HostAccess.Export
+    public Value pack(String name, Value options) {
+        return command("pack", name, options);
+    }
+
+    /** {@code qsh.calibrate("list.txt")} with the default configuration. */
+    @HostAccess.Export
+    public Value calibrate(Value list) {
+        return calibrate(list, null);
+    }
+
+    /**
+     * {@code qsh.calibrate("list.txt", {perChannel: true, actBw: 16})}, or {@code qsh.calibrate(null,
+     * {floatFallback: true})}: the calibrate command.
+     */
+    @HostAccess.Export
+    public Value calibrate(Value list, Value options) {
+        String l = list == null || list.isNull() ? null : list.asString();
+        return command("calibrate", l, options);
+    }
+
+    /** {@code qsh.eval("fashion-mnist")}. */
+    @HostAccess.Export
+    public Value eval(String dataset) {
+        return eval(dataset, null);
+    }
+
+    /** {@code qsh.eval("fashion-mnist", {limit: 1000})}: the eval command. */
+    @HostAccess.Export
+    public Value eval(String dataset, Value options) {
+        return command("eval", dataset, options);
+    }
+
+    /**
+     * {@code qsh.evaluate(model => score)}: calls the evaluation function on the float model and, after
+     * calibrate, on the simulated quantized one; returns {@code {float, quantized}} (quantized null when float).
+     */
+    @HostAccess.Export
+    public Value evaluate(Value metric) {
+        JsCallbacks.Metric m = JsCallbacks.metric(this, metric);
+        ModelState s = model();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("float", m.score(s.graph(), false));
+        out.put("quantized", s.quantized() ? m.score(s.simulated(), true) : null);
+        return rt.toJs(out);
+    }
+
+    /**
+     * {@code qsh.accuracy(i => sample or null, labels)}: top-1/top-5 of the float and (after calibrate) the
+     * quantized model on the samples of a JS data loader.
+     */
+    @HostAccess.Export
+    public Value accuracy(Value loader, Value labels) {
+        ModelState s = model();
+        int[] y = ints(labels, "accuracy labels");
+        List<Map<String, Tensor>> samples = JsCallbacks.collect(JsCallbacks.dataLoader(this, loader, s.graph()), y.length);
+        if (samples.size() != y.length) {
+            throw rt.fail("the data loader gave " + samples.size() + " samples for " + y.length + " labels");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("samples", y.length);
+        out.put("float", top(s.graph(), samples, y));
+        out.put("quantized", s.quantized() ? top(s.simulated(), samples, y) : null);
+        return rt.toJs(out);
+    }
+
+    private Map<String, Object> top(Graph g, List<Map<String, Tensor>> samples, int[] labels) {
+        try {
+            TopK.Result r = TopK.evaluate(g, samples.size(), samples::get, labels, done -> { });
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("top1", r.top1Percent());
+            m.put("top5", r.top5Percent());
+            m.put("correct", r.top1());
+            return m;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw rt.fail(e.getMessage());
+        }
+    }
+
+    /** {@code qsh.graph()}: a builder for a small network, made into the session's model by {@code build}. */
+    @HostAccess.Export
+    public GraphBuilder graph() {
+        return new GraphBuilder(this);
+    }
+
+    @Override
+    public String toString() {
+        return "qsh (the session: run, exec, load, nodes, tensors, tensor, fromArray, encode, quantize, dequantize, "
+                + "pack, calibrate, eval, evaluate, accuracy, graph)";
+    }
+
+    ModelState model() {
+        try {
+            return session().requireModel();
+        } catch (CommandException | IllegalArgumentException e) {
+            throw rt.fail(e.getMessage());
+        }
+    }
+
+    JsRuntime runtime() {
+        return rt;
+    }
+
+    /** A JS array (or typed array) of numbers as floats; refuses more than {@link #ARRAY_LIMIT}. */
+    float[] floats(Value v, String what) {
+        if (v == null || !v.hasArrayElements()) {
+            throw rt.fail(what + " must be an array or a typed array of numbers");
+        }
+        long n = v.getArraySize();
+        if (n > ARRAY_LIMIT) {
+            throw rt.fail(what + " has " + n + " elements; at most " + ARRAY_LIMIT + " cross into qsh this way");
+        }
+        float[] f = new float[(int) n];
+        for (int i = 0; i < f.length; i++) {
+            Value e = v.getArrayElement(i);
+            if (!e.isNumber()) {
+                throw rt.fail(what + "[" + i + "] is not a number");
+            }
+            f[i] = (float) e.asDouble();
+        }
+        return f;
+    }
+
+    /** A JS array of integers. */
+    int[] ints(Value v, String what) {
+        float[] f = floats(v, what);
+        int[] out = new int[f.length];
+        for (int i = 0; i < f.length; i++) {
+            if (f[i] != Math.rint(f[i])) {
+                throw rt.fail(what + "[" + i + "] must be an integer, not " + f[i]);
+            }
+            out[i] = (int) f[i];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,88 @@
+package qsh.commands.js;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import qsh.commands.ScriptRunner;
+
+/** The qsh global: session access, conversions, callbacks, the graph builder, errors with locations. */
+class JsApiTest {
+    final JsTestSupport t = new JsTestSupport();
+
+    @Test
+    void loadsTheDemoAndCountsItsNodes() {
+        assertEquals("52", t.js("qsh.load(\"demo\"); qsh.nodes().length"));
+        assertEquals("true Conv", t.js("Array.isArray(qsh.nodes()) + ' ' + qsh.nodes()[0].op"));
+        assertEquals("string", t.js("typeof qsh.run('version').qsh"));
+        assertEquals("[16,1,3,3]", t.js("qsh.tensor('features.0.weight').shape()"));
+    }
+
+    @Test
+    void tensorsMoveBothWaysAndCommandsSeeThem() {
+        assertEquals("2.5", t.js("qsh.fromArray('a', new Float32Array([1, 2, 3, 4]), [2, 2]).stats().mean"));
+        assertEquals("[1,2,3,4]", t.js("qsh.tensor('a').toArray()"));
+        assertTrue(String.join("\n", t.interp.execute("show a").result().lines()).contains("[2, 2]"));
+        String sqnr = t.js("qsh.fromArray('b', [1, 2, 3, 4.1]); qsh.tensor('a').sqnr(qsh.tensor('b')).toFixed(1)");
+        assertEquals("34.8", sqnr); // 10·log10(30 / 0.01); the tf range [0, 4] below gives scale 4/255
+        assertEquals("8 0.015686275", t.js("const e = qsh.encode('a', {bw: 8}); e.bitwidth + ' ' + e.scale.toPrecision(8)"));
+        assertEquals("a_q", t.js("qsh.quantize('a', {bw: 4}).name"));
+        assertTrue(t.js("qsh.pack('a_q', {bw: 4}).hex").length() > 0);
+    }
+
+    @Test
+    void errorsAreCatchableInScriptsAndNameTheLine() {
+        assertTrue(t.js("try { qsh.run('encode nope') } catch (e) { e.message }").contains("no tensor named 'nope'"));
+        String msg = t.error("js {\n  const a = 1\n  a + missing\n}");
+        assertTrue(msg.contains("missing is not defined") && msg.contains("line 3 of the block"), msg);
+    }
+
+    @Test
+    void jsFilesReportFileLineAndColumn(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.js");
+        Files.writeString(f, "// a comment\nconst x = 1;\nx.nothing.deeper;\n");
+        String msg = t.error("run " + f);
+        assertTrue(msg.startsWith(f + ":3:"), msg);
+        assertTrue(msg.contains("TypeError"), msg);
+    }
+
+    @Test
+    void blocksSpanLinesInScriptsAndKeepTheirNewlines() throws Exception {
+        String script = "js {\n  const xs = [1,\n    2, 3]   // a comment with a } brace\n  console.log(xs.length)\n}\n"
+                + "js 'one line; with a semicolon'\n";
+        List<ScriptRunner.Failure> fails = new ScriptRunner(t.interp).run(new StringReader(script), "s.qsh", false, false, f -> { });
+        assertEquals(List.of(), fails);
+        assertEquals("3\none line; with a semicolon\n", t.printed.toString());
+        assertEquals(List.of("js 1; 2", "js", "js"), List.of(t.interp.statements("js 1; 2").get(0), "js", "js"));
+        assertEquals(List.of("set", " js 1; 2"), t.interp.statements("set; js 1; 2"));
+    }
+
+    @Test
+    void aNetworkBuiltInJavaScriptRunsCalibratesAndIsScored() {
+        t.js("{\n const b = qsh.graph(); const x = b.input('x', [1, 1, 28, 28]);\n"
+                + " let y = b.relu(b.conv(x, {out: 8, k: 3, pad: 1, seed: 1}));\n"
+                + " y = b.add(y, b.relu(b.conv(y, {out: 8, k: 3, pad: 1, seed: 2})));\n"
+                + " y = b.maxpool(y, {k: 2}); y = b.globalavgpool(y); y = b.flatten(y);\n"
+                + " b.output(b.gemm(y, {out: 10, seed: 3})); b.build('tiny') }");
+        assertEquals("9", t.js("qsh.nodes().length"));
+        assertEquals("10", t.js("qsh.run('infer --random --seed 1').outputs ? 10 : qsh.nodes().length + 3"));
+        t.js("qsh.calibrate('../scripts/data/demo/input_list.txt', {perChannel: true})");
+        String scores = t.js("JSON.stringify(qsh.evaluate(m => m.run({x: new Float32Array(784).fill(0.5)}).gemm1.length))");
+        assertEquals("{\"float\":10,\"quantized\":10}", scores);
+        String acc = t.js("const r = qsh.accuracy(i => i < 4 ? {x: new Float32Array(784).fill(i / 4)} : null, [0, 1, 2, 3]);"
+                + " r.samples + ' ' + typeof r.float.top1 + ' ' + typeof r.quantized.top5");
+        assertEquals("4 number number", acc);
+    }
+
+    @Test
+    void versionNamesTheJavaScriptMode() {
+        assertTrue(String.join("\n", t.interp.execute("version").result().lines()).contains("not started"));
+        t.js("1");
+        assertTrue(String.join("\n", t.interp.execute("version").result().lines()).contains("interpreted"));
+    }
+}
