@@ -69,13 +69,15 @@ public final class AdaroundCommand implements Command {
         List<String> lines = new ArrayList<>();
         lines.add("adaround " + m.source() + " (" + m.plan().label() + "): " + r.layers().size() + " layers, " + count
                 + " samples, " + opt.iterations() + " iterations × batch " + opt.batchSize());
-        lines.add(String.format("  %-40s %12s %12s %9s %8s", "layer", "MSE nearest", "MSE adaround", "flipped", "ms"));
+        boolean timing = session.settings().timing(); // times vary run to run: shown with 'set timing on' (and in --json)
+        lines.add(String.format("  %-40s %12s %12s %9s%s", "layer", "MSE nearest", "MSE adaround", "flipped",
+                timing ? String.format(" %8s", "ms") : ""));
         long total = 0;
         List<Map<String, Object>> json = new ArrayList<>();
         for (AdaRound.LayerReport l : r.layers()) {
             total += l.millis();
-            lines.add(String.format("  %-40s %12.4g %12.4g %8.1f%% %8d", shorten(l.layer()), l.nearestMse(), l.adaroundMse(),
-                    100.0 * l.flipped() / l.weights(), l.millis()));
+            lines.add(String.format("  %-40s %12.4g %12.4g %8.1f%%%s", shorten(l.layer()), l.nearestMse(), l.adaroundMse(),
+                    100.0 * l.flipped() / l.weights(), timing ? String.format(" %8d", l.millis()) : ""));
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("layer", l.layer());
             o.put("weight", l.weight());
@@ -87,7 +89,7 @@ public final class AdaroundCommand implements Command {
             json.add(o);
         }
         r.skipped().forEach((k, v) -> lines.add("  skipped " + k + ": " + v));
-        lines.add("  total " + total + " ms; eval / evaluate / export now use the AdaRound weights");
+        lines.add("  " + (timing ? "total " + total + " ms; " : "") + "eval / evaluate / export now use the AdaRound weights");
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("layers", json);
         data.put("skipped", r.skipped());

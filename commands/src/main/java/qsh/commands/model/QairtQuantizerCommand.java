@@ -40,6 +40,8 @@ public final class QairtQuantizerCommand implements Command {
                     OptionSpec.flag("ignore_quantization_overrides", "ignore --quantization_overrides"),
                     OptionSpec.flag("pack_4_bit_weights", "store 4-bit weights packed (int4/uint4, opset 21)"),
                     OptionSpec.choice("algorithms", "cle: fold batch norms, ReLU6 → ReLU, cross-layer equalization, high-bias absorption first", "cle"),
+                    OptionSpec.choice("apply_algorithms", "adaround: learned weight rounding on the input list (the spec's default mode)", "adaround"),
+                    OptionSpec.value("config", "FILE.yaml", "AIMET algorithm config (not supported yet: default mode only)"),
                     OptionSpec.choice("encodings_version", "JSON version of OUT.encodings (default 0.6.1)", "0.6.1", "1.0.0")),
                     QuantOptions.SPEC_NAMED),
             List.of("qairt-quantizer --input_network demo --input_list data/demo/input_list.txt --output_path /tmp/q.onnx",
@@ -60,6 +62,10 @@ public final class QairtQuantizerCommand implements Command {
         if (fallback == args.get("input_list").isPresent()) {
             throw new CommandException(fallback ? "--input_list and --enable_float_fallback exclude each other: give one"
                     : "give --input_list L.txt (calibration data) or --enable_float_fallback");
+        }
+        if (args.get("config").isPresent()) {
+            throw new CommandException("--config (AIMET YAML for adaround/amp/autoquant) is not supported yet: run"
+                    + " --apply_algorithms adaround without it (default mode, on the --input_list data)");
         }
         QuantConfig cfg = QuantOptions.config(args, session, true);
         Graph g;
@@ -101,6 +107,27 @@ public final class QairtQuantizerCommand implements Command {
             throw new CommandException(e.getMessage());
         }
         ModelState m = ModelState.loaded(g, network).withOverrides(ov).withPlan(out.plan(), out.simulated());
+        if (args.get("apply_algorithms").isPresent()) { // adaround, default mode: the input list's data
+            if (fallback) {
+                throw new CommandException("--apply_algorithms adaround needs calibration data: give --input_list");
+            }
+            Path list = session.resolve(args.get("input_list").get());
+            CalibrationInputs inputs = new CalibrationInputs(InputList.read(list), CalibrateCommand.inputShapes(g));
+            java.util.List<java.util.Map<String, qsh.core.tensor.Tensor>> samples = new java.util.ArrayList<>();
+            for (int i = 0; i < Math.min(64, inputs.size()); i++) {
+                samples.add(inputs.load(i));
+            }
+            qsh.core.adaround.AdaRound.Result ar;
+            try {
+                ar = qsh.core.adaround.AdaRound.run(g, out.plan(), samples, qsh.core.adaround.AdaRound.Options.DEFAULTS,
+                        session.progress("adaround", out.plan().params().size()));
+            } catch (IllegalStateException e) {
+                throw new CommandException(e.getMessage());
+            }
+            var plan = out.plan().withRoundedWeights(ar.roundedWeights());
+            m = m.withPlan(plan, qsh.core.sim.QdqGraphBuilder.build(g, plan, true));
+            lines.add("adaround: " + ar.layers().size() + " layers rounded on " + samples.size() + " samples");
+        }
         String version = args.get("encodings_version").orElse("0.6.1");
         ExportCommand.Written w = ExportCommand.write(m, session.resolve(output), args.has("pack_4_bit_weights"),
                 CalibrateCommand.versionOf(version));
