@@ -54,6 +54,7 @@ public final class CommandRegistry {
         r.add(new qsh.commands.model.CompareCommand());
         r.add(new qsh.commands.model.TargetCommand());
         r.add(new qsh.commands.algorithms.AdaroundCommand());
+        r.add(new qsh.commands.algorithms.BiasCorrectCommand());
         r.add(new qsh.commands.equalize.FoldBnCommand());
         r.add(new qsh.commands.equalize.CleCommand());
         r.add(new qsh.commands.equalize.AbsorbBiasCommand());

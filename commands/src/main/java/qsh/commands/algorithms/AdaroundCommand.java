@@ -64,7 +64,7 @@ public final class AdaroundCommand implements Command {
         } catch (IllegalStateException e) {
             throw new CommandException(e.getMessage());
         }
-        QuantizationPlan plan = m.plan().withRoundedWeights(r.roundedWeights());
+        QuantizationPlan plan = m.plan().withWeightValues(r.roundedWeights());
         session.model(m.withPlan(plan, QdqGraphBuilder.build(m.graph(), plan, true)));
         List<String> lines = new ArrayList<>();
         lines.add("adaround " + m.source() + " (" + m.plan().label() + "): " + r.layers().size() + " layers, " + count

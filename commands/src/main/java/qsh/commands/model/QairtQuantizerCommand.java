@@ -39,7 +39,8 @@ public final class QairtQuantizerCommand implements Command {
                     OptionSpec.value("quantization_overrides", "F.json", "AIMET encodings JSON to apply"),
                     OptionSpec.flag("ignore_quantization_overrides", "ignore --quantization_overrides"),
                     OptionSpec.flag("pack_4_bit_weights", "store 4-bit weights packed (int4/uint4, opset 21)"),
-                    OptionSpec.choice("algorithms", "cle: fold batch norms, ReLU6 → ReLU, cross-layer equalization, high-bias absorption first", "cle"),
+                    OptionSpec.choice("algorithms", "cle: fold batch norms, ReLU6 → ReLU, cross-layer equalization, high-bias absorption"
+                            + " before calibration; bc: empirical bias correction after it", "cle", "bc", "cle,bc"),
                     OptionSpec.choice("apply_algorithms", "adaround: learned weight rounding on the input list (the spec's default mode)", "adaround"),
                     OptionSpec.value("config", "FILE.yaml", "AIMET algorithm config (not supported yet: default mode only)"),
                     OptionSpec.choice("encodings_version", "JSON version of OUT.encodings (default 0.6.1)", "0.6.1", "1.0.0")),
@@ -76,7 +77,8 @@ public final class QairtQuantizerCommand implements Command {
         }
         QuantOverrides ov = QuantOverrides.EMPTY;
         List<String> lines = new ArrayList<>();
-        if (args.get("algorithms").isPresent()) { // spec: --algorithms cle (before quantization)
+        String algorithms = args.get("algorithms").orElse("");
+        if (algorithms.contains("cle")) { // spec: --algorithms cle (before quantization)
             qsh.core.equalize.CleAlgorithm.Result cle = qsh.core.equalize.CleAlgorithm.run(g);
             g = cle.graph();
             lines.add("cle: " + cle.folds().size() + " batch norms folded, " + cle.replaced().size() + " ReLU6 → ReLU, "
@@ -119,14 +121,29 @@ public final class QairtQuantizerCommand implements Command {
             }
             qsh.core.adaround.AdaRound.Result ar;
             try {
-                ar = qsh.core.adaround.AdaRound.run(g, out.plan(), samples, qsh.core.adaround.AdaRound.Options.DEFAULTS,
+                ar = qsh.core.adaround.AdaRound.run(g, m.plan(), samples, qsh.core.adaround.AdaRound.Options.DEFAULTS,
                         session.progress("adaround", out.plan().params().size()));
             } catch (IllegalStateException e) {
                 throw new CommandException(e.getMessage());
             }
-            var plan = out.plan().withRoundedWeights(ar.roundedWeights());
+            var plan = m.plan().withWeightValues(ar.roundedWeights());
             m = m.withPlan(plan, qsh.core.sim.QdqGraphBuilder.build(g, plan, true));
             lines.add("adaround: " + ar.layers().size() + " layers rounded on " + samples.size() + " samples");
+        }
+        if (algorithms.contains("bc")) { // empirical bias correction on the input list's data
+            if (fallback) {
+                throw new CommandException("--algorithms bc needs calibration data: give --input_list");
+            }
+            Path list = session.resolve(args.get("input_list").get());
+            CalibrationInputs inputs = new CalibrationInputs(InputList.read(list), CalibrateCommand.inputShapes(g));
+            java.util.List<java.util.Map<String, qsh.core.tensor.Tensor>> samples = new java.util.ArrayList<>();
+            for (int i = 0; i < Math.min(32, inputs.size()); i++) {
+                samples.add(inputs.load(i));
+            }
+            var bc = qsh.core.biascorrect.EmpiricalBiasCorrection.run(g, m.plan(), samples,
+                    session.progress("bias-correct", m.plan().params().size()));
+            m = m.withPlan(bc.plan(), qsh.core.sim.QdqGraphBuilder.build(g, bc.plan(), true));
+            lines.add("bc: " + bc.corrections().size() + " layers bias-corrected on " + samples.size() + " samples");
         }
         String version = args.get("encodings_version").orElse("0.6.1");
         ExportCommand.Written w = ExportCommand.write(m, session.resolve(output), args.has("pack_4_bit_weights"),

@@ -38,7 +38,7 @@ class AdaroundCommandTest {
         assertTrue(ada < nearest, "AdaRound should lower the summed reconstruction MSE: " + ada + " vs " + nearest);
         QuantizationPlan after = in.session().model().orElseThrow().plan();
         assertEquals(before.encodings(), after.encodings(), "encodings are frozen");
-        for (Map.Entry<String, Tensor> e : after.roundedWeights().entrySet()) {
+        for (Map.Entry<String, Tensor> e : after.weightValues().entrySet()) {
             TensorPrecision p = after.params().get(e.getKey());
             float[] w = e.getValue().data();
             int per = w.length / p.encodings().size();

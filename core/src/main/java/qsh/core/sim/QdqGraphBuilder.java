@@ -53,6 +53,7 @@ public final class QdqGraphBuilder {
         this.fold = fold;
         this.pack4 = pack4;
         this.weights = new LinkedHashMap<>(g.weights());
+        this.weights.putAll(plan.weightValues()); // AdaRound weights, bias-corrected biases / batch-norm means
         this.types = new HashMap<>(g.weightTypes());
     }
 
@@ -197,7 +198,7 @@ public final class QdqGraphBuilder {
     }
 
     private void emitParam(String name, TensorPrecision p) {
-        Tensor w = (Tensor) g.weights().get(name);
+        Tensor w = (Tensor) weights.get(name);
         if (!p.isInt()) {
             if (p.bitwidth() == 16) {
                 if (fold) {
@@ -211,9 +212,6 @@ public final class QdqGraphBuilder {
                 }
             }
             return;
-        }
-        if (plan.roundedWeights().containsKey(name)) {
-            w = plan.roundedWeights().get(name); // on the grid already (AdaRound): nearest rounding keeps its integers
         }
         Storage s = Storage.of(p, name, pack4);
         needs21 |= s.needsOpset21();

@@ -40,7 +40,7 @@ public final class QuantizationPlan {
     private final List<String> warnings;
     private final boolean calibrated;
     private final java.util.Set<String> int32Ops;
-    private Map<String, qsh.core.tensor.Tensor> roundedWeights = Map.of();
+    private Map<String, qsh.core.tensor.Tensor> weightValues = Map.of();
 
     QuantizationPlan(boolean calibrated, QuantConfig config, Map<String, TensorPrecision> activations, Map<String, TensorPrecision> params,
                      Map<String, String> fused, Map<String, TensorPrecision> ops, List<ConvertOp> converts,
@@ -129,17 +129,20 @@ public final class QuantizationPlan {
     }
 
     /**
-     * Weights whose integer values were chosen by an algorithm (AdaRound) instead of nearest rounding: float values
-     * s·q on the plan's grids, used by the QDQ builder in place of the float weights.
+     * Weight values the quantized model uses instead of the float model's: AdaRound's rounded weights (float values
+     * s·q on the plan's grids, which nearest rounding keeps) and bias-corrected biases or batch-norm means. The QDQ
+     * builder reads weights from here first; the float model itself is unchanged.
      */
-    public Map<String, qsh.core.tensor.Tensor> roundedWeights() {
-        return roundedWeights;
+    public Map<String, qsh.core.tensor.Tensor> weightValues() {
+        return weightValues;
     }
 
-    /** The same plan with {@code rounded} weights (the encodings stay as they are). */
-    public QuantizationPlan withRoundedWeights(Map<String, qsh.core.tensor.Tensor> rounded) {
+    /** The same plan with {@code values} added to (and replacing) its weight values; the encodings stay. */
+    public QuantizationPlan withWeightValues(Map<String, qsh.core.tensor.Tensor> values) {
         QuantizationPlan q = new QuantizationPlan(calibrated, config, activations, params, fused, ops, converts, warnings, int32Ops);
-        q.roundedWeights = Collections.unmodifiableMap(new LinkedHashMap<>(rounded));
+        Map<String, qsh.core.tensor.Tensor> merged = new LinkedHashMap<>(weightValues);
+        merged.putAll(values);
+        q.weightValues = Collections.unmodifiableMap(merged);
         return q;
     }
 
@@ -150,7 +153,7 @@ public final class QuantizationPlan {
         Map<String, TensorPrecision> p = new LinkedHashMap<>(params);
         p.replaceAll((k, v) -> v.isInt() && v.bitwidth() == 32 ? TensorPrecision.FP32 : v); // 32-bit biases follow activations
         QuantizationPlan q = new QuantizationPlan(calibrated, config, a, p, fused, ops, List.of(), warnings, java.util.Set.of());
-        q.roundedWeights = roundedWeights;
+        q.weightValues = weightValues;
         return q;
     }
 
@@ -158,7 +161,9 @@ public final class QuantizationPlan {
     public QuantizationPlan activationsOnly() {
         Map<String, TensorPrecision> p = new LinkedHashMap<>();
         params.keySet().forEach(k -> p.put(k, TensorPrecision.FP32));
-        return new QuantizationPlan(calibrated, config, activations, p, fused, ops, converts, warnings, int32Ops);
+        QuantizationPlan q = new QuantizationPlan(calibrated, config, activations, p, fused, ops, converts, warnings, int32Ops);
+        q.weightValues = weightValues;
+        return q;
     }
 
     /**

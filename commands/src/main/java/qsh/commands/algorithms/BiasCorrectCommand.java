@@ -1,0 +1,92 @@
+package qsh.commands.algorithms;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.commands.ModelState;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Result;
+import qsh.core.biascorrect.EmpiricalBiasCorrection;
+import qsh.core.calib.CalibrationInputs;
+import qsh.core.calib.InputList;
+import qsh.core.sim.QdqGraphBuilder;
+import qsh.core.tensor.Tensor;
+
+/**
+ * {@code bias-correct --empirical LIST}: measure each layer's quantization-induced output shift on calibration
+ * data and remove it from the bias (or the following batch norm's mean), layer by layer. The analytical variant
+ * (from batch-norm statistics alone) is not implemented: the command says so.
+ */
+public final class BiasCorrectCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("bias-correct", "quantization",
+            "remove the mean output shift quantization causes in each layer (empirical, on calibration data)", "INPUT_LIST",
+            List.of(OptionSpec.flag("empirical", "measure the shift on the input list's data (the only variant qsh has)"),
+                    OptionSpec.value("samples", "N", "calibration inputs used (default 32)"),
+                    OptionSpec.flag("explain", "print the rule and the largest corrections")),
+            List.of("calibrate list.txt; bias-correct --empirical list.txt; eval fashion-mnist"),
+            List.of("calibrate", "adaround", "cle"), true);
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        if (args.positional().isEmpty()) {
+            throw new CommandException("give an input list: qsh does empirical bias correction (on calibration data);"
+                    + " the analytical variant from batch-norm statistics is not implemented");
+        }
+        String file = args.positional(0, "an input list");
+        args.atMost(1);
+        ModelState m = session.requireModel();
+        if (!m.quantized() || !m.plan().quantizes()) {
+            throw new CommandException("bias correction corrects a quantized model: run calibrate first");
+        }
+        CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)),
+                qsh.commands.model.CalibrateCommand.inputShapes(m.graph()));
+        int count = Math.min(inputs.size(), Math.max(1, args.getInt("samples", 32)));
+        List<Map<String, Tensor>> samples = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            samples.add(inputs.load(i));
+        }
+        EmpiricalBiasCorrection.Result r;
+        try {
+            r = EmpiricalBiasCorrection.run(m.graph(), m.plan(), samples, session.progress("bias-correct", m.plan().params().size()));
+        } catch (IllegalStateException e) {
+            throw new CommandException(e.getMessage());
+        }
+        session.model(m.withPlan(r.plan(), QdqGraphBuilder.build(m.graph(), r.plan(), true)));
+        List<String> lines = new ArrayList<>();
+        lines.add("bias-correct " + m.source() + ": " + r.corrections().size() + " layers corrected on " + count + " samples"
+                + (r.skipped().isEmpty() ? "" : ", " + r.skipped().size() + " skipped"));
+        if (args.has("explain")) {
+            lines.add("  rule: δ_c = mean over samples and positions of (quantized − float) output of channel c, with earlier"
+                    + " layers already corrected; bias_c −= δ_c, or a following BatchNormalization's mean_c += δ_c");
+        }
+        List<Map<String, Object>> json = new ArrayList<>();
+        int shown = 0;
+        for (EmpiricalBiasCorrection.Correction c : r.corrections()) {
+            if (shown++ < 6) {
+                lines.add(String.format("  %-44s → %-44s mean |δ| %.3g, max %.3g", c.layer(), c.tensor(), c.meanAbsShift(),
+                        c.maxAbsShift()));
+            }
+            json.add(Map.of("layer", c.layer(), "tensor", c.tensor(), "mean_abs_shift", c.meanAbsShift(),
+                    "max_abs_shift", c.maxAbsShift()));
+        }
+        if (r.corrections().size() > 6) {
+            lines.add("  … " + (r.corrections().size() - 6) + " more (--json lists all)");
+        }
+        r.skipped().forEach((k, v) -> lines.add("  skipped " + k + ": " + v));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("corrections", json);
+        data.put("skipped", r.skipped());
+        return Result.of(data, lines);
+    }
+}
