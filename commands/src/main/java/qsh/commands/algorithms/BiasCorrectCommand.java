@@ -19,17 +19,18 @@ import qsh.core.sim.QdqGraphBuilder;
 import qsh.core.tensor.Tensor;
 
 /**
- * {@code bias-correct --empirical LIST}: measure each layer's quantization-induced output shift on calibration
- * data and remove it from the bias (or the following batch norm's mean), layer by layer. The analytical variant
- * (from batch-norm statistics alone) is not implemented: the command says so.
+ * {@code bias-correct [--empirical LIST]}: remove each layer's quantization-induced mean output shift from its bias
+ * (or the following batch norm's mean). Analytical (default, no data): the shift predicted from the preceding
+ * batch norm's β, γ; empirical: measured on calibration data, layer by layer.
  */
 public final class BiasCorrectCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("bias-correct", "quantization",
-            "remove the mean output shift quantization causes in each layer (empirical, on calibration data)", "INPUT_LIST",
-            List.of(OptionSpec.flag("empirical", "measure the shift on the input list's data (the only variant qsh has)"),
+            "remove the mean output shift quantization causes in each layer (analytical, or --empirical on data)",
+            "[--empirical INPUT_LIST]",
+            List.of(OptionSpec.flag("empirical", "measure the shift on an input list's data instead of predicting it from batch norms"),
                     OptionSpec.value("samples", "N", "calibration inputs used (default 32)"),
                     OptionSpec.flag("explain", "print the rule and the largest corrections")),
-            List.of("calibrate list.txt; bias-correct --empirical list.txt; eval fashion-mnist"),
+            List.of("calibrate list.txt; bias-correct; eval fashion-mnist", "bias-correct --empirical list.txt"),
             List.of("calibrate", "adaround", "cle"), true);
 
     @Override
@@ -39,36 +40,42 @@ public final class BiasCorrectCommand implements Command {
 
     @Override
     public Result run(Args args, Session session) {
-        if (args.positional().isEmpty()) {
-            throw new CommandException("give an input list: qsh does empirical bias correction (on calibration data);"
-                    + " the analytical variant from batch-norm statistics is not implemented");
-        }
-        String file = args.positional(0, "an input list");
+        boolean empirical = args.has("empirical") || !args.positional().isEmpty();
         args.atMost(1);
         ModelState m = session.requireModel();
         if (!m.quantized() || !m.plan().quantizes()) {
             throw new CommandException("bias correction corrects a quantized model: run calibrate first");
         }
-        CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)),
-                qsh.commands.model.CalibrateCommand.inputShapes(m.graph()));
-        int count = Math.min(inputs.size(), Math.max(1, args.getInt("samples", 32)));
-        List<Map<String, Tensor>> samples = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            samples.add(inputs.load(i));
-        }
         EmpiricalBiasCorrection.Result r;
-        try {
-            r = EmpiricalBiasCorrection.run(m.graph(), m.plan(), samples, session.progress("bias-correct", m.plan().params().size()));
-        } catch (IllegalStateException e) {
-            throw new CommandException(e.getMessage());
+        int count = 0;
+        if (empirical) {
+            String file = args.positional(0, "an input list (empirical bias correction measures on data)");
+            CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)),
+                    qsh.commands.model.CalibrateCommand.inputShapes(m.graph()));
+            count = Math.min(inputs.size(), Math.max(1, args.getInt("samples", 32)));
+            List<Map<String, Tensor>> samples = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                samples.add(inputs.load(i));
+            }
+            try {
+                r = EmpiricalBiasCorrection.run(m.graph(), m.plan(), samples,
+                        session.progress("bias-correct", m.plan().params().size()));
+            } catch (IllegalStateException e) {
+                throw new CommandException(e.getMessage());
+            }
+        } else {
+            r = qsh.core.biascorrect.AnalyticalBiasCorrection.run(m.graph(), m.plan(), m.batchNorms());
         }
         session.model(m.withPlan(r.plan(), QdqGraphBuilder.build(m.graph(), r.plan(), true)));
         List<String> lines = new ArrayList<>();
-        lines.add("bias-correct " + m.source() + ": " + r.corrections().size() + " layers corrected on " + count + " samples"
-                + (r.skipped().isEmpty() ? "" : ", " + r.skipped().size() + " skipped"));
+        lines.add("bias-correct " + m.source() + " (" + (empirical ? "empirical, " + count + " samples" : "analytical") + "): "
+                + r.corrections().size() + " layers corrected" + (r.skipped().isEmpty() ? "" : ", " + r.skipped().size() + " skipped"));
         if (args.has("explain")) {
-            lines.add("  rule: δ_c = mean over samples and positions of (quantized − float) output of channel c, with earlier"
-                    + " layers already corrected; bias_c −= δ_c, or a following BatchNormalization's mean_c += δ_c");
+            lines.add(empirical
+                    ? "  rule: δ_c = mean over samples and positions of (quantized − float) output of channel c, with earlier"
+                    + " layers already corrected; bias_c −= δ_c, or a following BatchNormalization's mean_c += δ_c"
+                    : "  rule: δ_o = Σ (W̃ − W)[o, c, h, w] · E[x_c], E[x_c] = E[act(N(β_c, γ_c²))] from the batch norm"
+                    + " before the layer; bias_o −= δ_o, or a following BatchNormalization's mean_o += δ_o");
         }
         List<Map<String, Object>> json = new ArrayList<>();
         int shown = 0;

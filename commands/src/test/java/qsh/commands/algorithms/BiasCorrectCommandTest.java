@@ -33,8 +33,19 @@ class BiasCorrectCommandTest {
         assertTrue(after < 0.5 * before, before + " → " + after);
         assertEquals(18, m.plan().weightValues().size());
         assertTrue(m.plan().weightValues().containsKey("features.1.running_mean"));
-        CommandException e = assertThrows(CommandException.class, () -> in.execute("bias-correct"));
-        assertTrue(e.getMessage().contains("analytical variant"), e.getMessage());
+        CommandException e = assertThrows(CommandException.class, () -> in.execute("bias-correct --empirical"));
+        assertTrue(e.getMessage().contains("input list"), e.getMessage());
+    }
+
+    @Test
+    void analyticalPredictsMostOfTheShiftWithoutData() {
+        Interpreter in = new Interpreter();
+        in.execute("calibrate " + LIST + " --per-channel --weight-bw 4");
+        double before = meanShift(in.session().model().orElseThrow());
+        in.execute("bias-correct");
+        double after = meanShift(in.session().model().orElseThrow());
+        System.out.printf("analytical bias correction: mean |shift| of %s output %.4f → %.4f%n", LAYER, before, after);
+        assertTrue(after < before, before + " → " + after);
     }
 
     /** Mean over channels of |mean over samples and positions of (quantized − float)| at the layer's output. */

@@ -48,7 +48,7 @@ public final class EmpiricalBiasCorrection {
             if (Thread.currentThread().isInterrupted()) {
                 throw new IllegalStateException("bias correction interrupted after " + done + " layers");
             }
-            String target = target(g, n, current);
+            String target = target(g, n);
             if (target == null) {
                 skipped.put(n.name(), "no bias and no BatchNormalization right after it");
                 continue;
@@ -92,7 +92,7 @@ public final class EmpiricalBiasCorrection {
     }
 
     /** The bias of {@code n}, or the running mean of the BatchNormalization that alone reads its output, or null. */
-    private static String target(Graph g, Node n, QuantizationPlan plan) {
+    static String target(Graph g, Node n) {
         if (!n.input(2).isEmpty() && g.weights().get(n.input(2)) instanceof Tensor) {
             return n.input(2);
         }
