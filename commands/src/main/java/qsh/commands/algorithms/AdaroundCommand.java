@@ -65,7 +65,7 @@ public final class AdaroundCommand implements Command {
             throw new CommandException(e.getMessage());
         }
         QuantizationPlan plan = m.plan().withWeightValues(r.roundedWeights());
-        session.model(m.withPlan(plan, QdqGraphBuilder.build(m.graph(), plan, true)));
+        session.transform(m.withPlan(plan, QdqGraphBuilder.build(m.graph(), plan, true)), "adaround");
         List<String> lines = new ArrayList<>();
         lines.add("adaround " + m.source() + " (" + m.plan().label() + "): " + r.layers().size() + " layers, " + count
                 + " samples, " + opt.iterations() + " iterations × batch " + opt.batchSize());

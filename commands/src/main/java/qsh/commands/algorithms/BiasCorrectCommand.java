@@ -66,7 +66,8 @@ public final class BiasCorrectCommand implements Command {
         } else {
             r = qsh.core.biascorrect.AnalyticalBiasCorrection.run(m.graph(), m.plan(), m.batchNorms());
         }
-        session.model(m.withPlan(r.plan(), QdqGraphBuilder.build(m.graph(), r.plan(), true)));
+        session.transform(m.withPlan(r.plan(), QdqGraphBuilder.build(m.graph(), r.plan(), true)),
+                empirical ? "bias-correct --empirical" : "bias-correct");
         List<String> lines = new ArrayList<>();
         lines.add("bias-correct " + m.source() + " (" + (empirical ? "empirical, " + count + " samples" : "analytical") + "): "
                 + r.corrections().size() + " layers corrected" + (r.skipped().isEmpty() ? "" : ", " + r.skipped().size() + " skipped"));

@@ -8,7 +8,7 @@ import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.Result;
 
-/** {@code undo}: reverts the last model transform (fold-bn, cle step/apply, absorb-bias). */
+/** {@code undo}: reverts the last model transform (fold-bn, cle step/apply, absorb-bias, bias-correct, adaround). */
 public final class UndoCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("undo", "equalize",
             "revert the last model transform (fold-bn, cle step, cle apply, absorb-bias)", "", List.of(),
@@ -27,6 +27,6 @@ public final class UndoCommand implements Command {
                         List.of("undid " + what + (session.undoDepth() == 0 ? "; nothing more to undo"
                                 : "; " + session.undoDepth() + " more to undo"))))
                 .orElseGet(() -> Result.of(Map.of("undone", "", "left", 0),
-                        List.of("nothing to undo: no model transform (fold-bn, cle step/apply, absorb-bias) since the model was loaded")));
+                        List.of("nothing to undo: no model transform (fold-bn, cle step/apply, absorb-bias, bias-correct, adaround) since the model was loaded")));
     }
 }
