@@ -13,8 +13,6 @@ import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.adaround.AdaRound;
-import qsh.core.calib.CalibrationInputs;
-import qsh.core.calib.InputList;
 import qsh.core.sim.QdqGraphBuilder;
 import qsh.core.sim.QuantizationPlan;
 import qsh.core.tensor.Tensor;
@@ -46,13 +44,9 @@ public final class AdaroundCommand implements Command {
         if (!m.quantized() || !m.plan().quantizes()) {
             throw new CommandException("AdaRound rounds quantized weights: run calibrate first (its encodings stay fixed)");
         }
-        CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)),
-                qsh.commands.model.CalibrateCommand.inputShapes(m.graph()));
-        int count = Math.min(inputs.size(), Math.max(1, args.getInt("samples", 64)));
-        List<Map<String, Tensor>> samples = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            samples.add(inputs.load(i));
-        }
+        List<Map<String, Tensor>> samples = qsh.commands.model.CalibrateCommand.samples(session.resolve(file), m.graph(),
+                Math.max(1, args.getInt("samples", 64)));
+        int count = samples.size();
         AdaRound.Options d = AdaRound.Options.DEFAULTS;
         AdaRound.Options opt = new AdaRound.Options(Math.max(1, args.getInt("iterations", d.iterations())),
                 Math.max(1, args.getInt("batch", d.batchSize())), d.lambda(), d.betaStart(), d.betaEnd(), d.warmup(),

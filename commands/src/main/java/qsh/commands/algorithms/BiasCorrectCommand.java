@@ -13,8 +13,6 @@ import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.biascorrect.EmpiricalBiasCorrection;
-import qsh.core.calib.CalibrationInputs;
-import qsh.core.calib.InputList;
 import qsh.core.sim.QdqGraphBuilder;
 import qsh.core.tensor.Tensor;
 
@@ -50,13 +48,9 @@ public final class BiasCorrectCommand implements Command {
         int count = 0;
         if (empirical) {
             String file = args.positional(0, "an input list (empirical bias correction measures on data)");
-            CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)),
-                    qsh.commands.model.CalibrateCommand.inputShapes(m.graph()));
-            count = Math.min(inputs.size(), Math.max(1, args.getInt("samples", 32)));
-            List<Map<String, Tensor>> samples = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                samples.add(inputs.load(i));
-            }
+            List<Map<String, Tensor>> samples = qsh.commands.model.CalibrateCommand.samples(session.resolve(file), m.graph(),
+                    Math.max(1, args.getInt("samples", 32)));
+            count = samples.size();
             try {
                 r = EmpiricalBiasCorrection.run(m.graph(), m.plan(), samples,
                         session.progress("bias-correct", m.plan().params().size()));

@@ -103,6 +103,16 @@ public final class CalibrateCommand implements Command {
         return shapes;
     }
 
+    /** The first {@code max} inputs of an input list, loaded (AdaRound and bias correction keep them in memory). */
+    public static java.util.List<Map<String, qsh.core.tensor.Tensor>> samples(java.nio.file.Path list, Graph g, int max) {
+        CalibrationInputs inputs = new CalibrationInputs(InputList.read(list), inputShapes(g));
+        java.util.List<Map<String, qsh.core.tensor.Tensor>> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(max, inputs.size()); i++) {
+            out.add(inputs.load(i));
+        }
+        return out;
+    }
+
     static EncodingsVersion versionOf(String s) {
         for (EncodingsVersion v : EncodingsVersion.values()) {
             if (v.text().equals(s)) {

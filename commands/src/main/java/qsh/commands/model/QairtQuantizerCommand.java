@@ -113,12 +113,7 @@ public final class QairtQuantizerCommand implements Command {
             if (fallback) {
                 throw new CommandException("--apply_algorithms adaround needs calibration data: give --input_list");
             }
-            Path list = session.resolve(args.get("input_list").get());
-            CalibrationInputs inputs = new CalibrationInputs(InputList.read(list), CalibrateCommand.inputShapes(g));
-            java.util.List<java.util.Map<String, qsh.core.tensor.Tensor>> samples = new java.util.ArrayList<>();
-            for (int i = 0; i < Math.min(64, inputs.size()); i++) {
-                samples.add(inputs.load(i));
-            }
+            var samples = CalibrateCommand.samples(session.resolve(args.get("input_list").get()), g, 64);
             qsh.core.adaround.AdaRound.Result ar;
             try {
                 ar = qsh.core.adaround.AdaRound.run(g, m.plan(), samples, qsh.core.adaround.AdaRound.Options.DEFAULTS,
@@ -134,12 +129,7 @@ public final class QairtQuantizerCommand implements Command {
             if (fallback) {
                 throw new CommandException("--algorithms bc needs calibration data: give --input_list");
             }
-            Path list = session.resolve(args.get("input_list").get());
-            CalibrationInputs inputs = new CalibrationInputs(InputList.read(list), CalibrateCommand.inputShapes(g));
-            java.util.List<java.util.Map<String, qsh.core.tensor.Tensor>> samples = new java.util.ArrayList<>();
-            for (int i = 0; i < Math.min(32, inputs.size()); i++) {
-                samples.add(inputs.load(i));
-            }
+            var samples = CalibrateCommand.samples(session.resolve(args.get("input_list").get()), g, 32);
             var bc = qsh.core.biascorrect.EmpiricalBiasCorrection.run(g, m.plan(), samples,
                     session.progress("bias-correct", m.plan().params().size()));
             m = m.withPlan(bc.plan(), qsh.core.sim.QdqGraphBuilder.build(g, bc.plan(), true));

@@ -115,28 +115,13 @@ class QdqExportOrtTest {
         in.execute("calibrate --float-fallback --float-bw 16");
         Path out = dir.resolve("fp16.onnx");
         in.execute("export " + out);
-        ModelState m = in.session().model().orElseThrow();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        int per = 28 * 28;
         double worst = 0;
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            try (OrtSession s = env.createSession(out.toString(), so)) {
-                for (int i = 0; i < 200; i++) {
-                    float[] one = new float[per];
-                    System.arraycopy(images.data(), i * per, one, 0, per);
-                    float[] ours = ((Tensor) Executor.run(m.simulated(),
-                            Map.of("input", Tensor.of(new int[] {1, 1, 28, 28}, one)), null).get("logits")).data();
-                    try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(one), new long[] {1, 1, 28, 28});
-                         OrtSession.Result r = s.run(Map.of("input", x))) {
-                        float[] ref = ((float[][]) r.get(0).getValue())[0];
-                        assertEquals(argmax(ref), argmax(ours), "image " + i);
-                        for (int k = 0; k < ref.length; k++) {
-                            // one float16 step at the logit's magnitude (2^-10 relative) covers an accumulation-order flip
-                            worst = Math.max(worst, Math.abs(ours[k] - ref[k]) / Math.max(1e-3, Math.abs(ref[k]) * 0x1p-10));
-                        }
-                    }
-                }
+        int i = 0;
+        for (float[][] p : oursAndOrt(out, in.session().model().orElseThrow(), 200)) {
+            assertEquals(argmax(p[1]), argmax(p[0]), "image " + i++);
+            for (int k = 0; k < p[1].length; k++) {
+                // one float16 step at the logit's magnitude (2^-10 relative) covers an accumulation-order flip
+                worst = Math.max(worst, Math.abs(p[0][k] - p[1][k]) / Math.max(1e-3, Math.abs(p[1][k]) * 0x1p-10));
             }
         }
         System.out.printf("FP16 export: ORT = qsh on 200 images, max |Δlogit| = %.2f float16 steps%n", worst);
@@ -154,32 +139,40 @@ class QdqExportOrtTest {
         ModelState m = in.session().model().orElseThrow();
         assertEquals(java.util.Set.of("/features/features.3/Add"), m.plan().int32Ops());
         Encoding logits = m.plan().activations().get("logits").encoding();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        int per = 28 * 28;
         int same = 0;
         double worst = 0;
+        for (float[][] p : oursAndOrt(out, m, 200)) {
+            same += argmax(p[1]) == argmax(p[0]) ? 1 : 0;
+            for (int k = 0; k < p[1].length; k++) {
+                worst = Math.max(worst, Math.abs(p[0][k] - p[1][k]) / logits.scale());
+            }
+        }
+        System.out.printf("INT32 override export: ORT = qsh prediction on %d of 200 images, max |Δlogit| = %.2f steps%n", same, worst);
+        assertTrue(same >= 199, same + " of 200");
+        assertTrue(worst <= 1 + 1e-6, worst + " steps");
+    }
+
+    /** qsh's simulated logits and ORT's on the exported model (optimizations off), for the first {@code n} test images. */
+    static java.util.List<float[][]> oursAndOrt(Path onnx, ModelState m, int n) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        java.util.List<float[][]> out = new java.util.ArrayList<>();
+        int per = 28 * 28;
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            try (OrtSession s = env.createSession(out.toString(), so)) {
-                for (int i = 0; i < 200; i++) {
+            try (OrtSession s = env.createSession(onnx.toString(), so)) {
+                for (int i = 0; i < n; i++) {
                     float[] one = new float[per];
                     System.arraycopy(images.data(), i * per, one, 0, per);
                     float[] ours = ((Tensor) Executor.run(m.simulated(),
                             Map.of("input", Tensor.of(new int[] {1, 1, 28, 28}, one)), null).get("logits")).data();
                     try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(one), new long[] {1, 1, 28, 28});
                          OrtSession.Result r = s.run(Map.of("input", x))) {
-                        float[] ref = ((float[][]) r.get(0).getValue())[0];
-                        same += argmax(ref) == argmax(ours) ? 1 : 0;
-                        for (int k = 0; k < ref.length; k++) {
-                            worst = Math.max(worst, Math.abs(ours[k] - ref[k]) / logits.scale());
-                        }
+                        out.add(new float[][] {ours, ((float[][]) r.get(0).getValue())[0]});
                     }
                 }
             }
         }
-        System.out.printf("INT32 override export: ORT = qsh prediction on %d of 200 images, max |Δlogit| = %.2f steps%n", same, worst);
-        assertTrue(same >= 199, same + " of 200");
-        assertTrue(worst <= 1 + 1e-6, worst + " steps");
+        return out;
     }
 
     static int argmax(float[] v) {
