@@ -182,6 +182,36 @@ public final class Charts {
         write(png, new JFreeChart(title, TITLE, plot, true), 900, 520);
     }
 
+    /** AMP's pareto points (relative BitOps → score) with the target line and the chosen point. */
+    public static void pareto(Path png, String title, List<qsh.core.amp.MixedPrecisionSearch.Point> points,
+                              qsh.core.amp.MixedPrecisionSearch.Point chosen, double target, String unit) {
+        org.jfree.data.xy.XYSeries s = new org.jfree.data.xy.XYSeries("scored points (phase 2)");
+        for (var p : points) {
+            s.add(p.relativeBitOps(), p.score());
+        }
+        org.jfree.data.xy.XYSeries c = new org.jfree.data.xy.XYSeries("chosen");
+        c.add(chosen.relativeBitOps(), chosen.score());
+        org.jfree.data.xy.XYSeriesCollection d = new org.jfree.data.xy.XYSeriesCollection();
+        d.addSeries(s);
+        d.addSeries(c);
+        org.jfree.chart.renderer.xy.XYLineAndShapeRenderer r = new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(true, true);
+        r.setSeriesPaint(0, VALUES);
+        r.setSeriesPaint(1, RANGE);
+        r.setSeriesLinesVisible(1, false);
+        r.setSeriesShape(1, new java.awt.geom.Ellipse2D.Double(-7, -7, 14, 14));
+        NumberAxis y = new NumberAxis("score (" + unit + ")");
+        y.setAutoRangeIncludesZero(false);
+        XYPlot plot = new XYPlot(d, new NumberAxis("BitOps relative to the all-highest model"), y, r);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        ValueMarker t = label(new ValueMarker(target, RANGE, new BasicStroke(1.5f)), "allowed drop: " + fmt(target));
+        t.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        t.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+        plot.addRangeMarker(t);
+        write(png, new JFreeChart(title, TITLE, plot, true), 900, 520);
+    }
+
     private static <M extends org.jfree.chart.plot.Marker> M label(M m, String text) {
         m.setLabel(text);
         m.setLabelFont(new Font("SansSerif", Font.PLAIN, 11));

@@ -55,6 +55,7 @@ public final class CommandRegistry {
         r.add(new qsh.commands.model.TargetCommand());
         r.add(new qsh.commands.algorithms.AdaroundCommand());
         r.add(new qsh.commands.algorithms.BiasCorrectCommand());
+        r.add(new qsh.commands.algorithms.AmpCommand());
         r.add(new qsh.commands.equalize.FoldBnCommand());
         r.add(new qsh.commands.equalize.CleCommand());
         r.add(new qsh.commands.equalize.AbsorbBiasCommand());

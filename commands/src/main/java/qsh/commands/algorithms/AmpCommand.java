@@ -1,0 +1,232 @@
+package qsh.commands.algorithms;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import qsh.commands.ModelState;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Result;
+import qsh.core.amp.MixedPrecisionSearch;
+import qsh.core.amp.MixedPrecisionSearch.Candidate;
+import qsh.core.calib.CalibrationInputs;
+import qsh.core.calib.CalibrationStatistics;
+import qsh.core.calib.Calibrator;
+import qsh.core.calib.InputList;
+import qsh.core.data.FashionMnist;
+import qsh.core.data.IdxReader;
+import qsh.core.exec.Executor;
+import qsh.core.graph.Graph;
+import qsh.core.metrics.ErrorMetrics;
+import qsh.core.metrics.TopK;
+import qsh.core.sim.QdqGraphBuilder;
+import qsh.core.sim.QuantConfig;
+import qsh.core.sim.QuantizationPlan;
+import qsh.core.sim.QuantizationPlanner;
+import qsh.core.tensor.Tensor;
+
+/**
+ * {@code amp LIST}: automatic mixed precision (the spec's AMP in default mode). Calibrates on the list, scores
+ * each weighted op alone at each lower candidate (phase 1), then lowers ops least-sensitive first and keeps the
+ * cheapest point within the allowed drop (phase 2). The score is the output SQNR (dB) against float on the list's
+ * first samples, or with {@code --eval fashion-mnist} the top-1 on test images. The chosen mix becomes the
+ * session's quantized model (its overrides are visible with {@code encodings show}, its convert ops in
+ * {@code graph}).
+ */
+public final class AmpCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("amp", "quantization",
+            "automatic mixed precision: per-op sensitivity, pareto front, the cheapest mix within the allowed drop", "INPUT_LIST",
+            List.of(OptionSpec.value("candidates", "LIST", "ACT/PARAM pairs, highest first (default 16/16,8/16,16/8,8/8)"),
+                    OptionSpec.value("allowed-drop", "D", "score drop allowed from the all-highest model (default 3 dB, or 0.01 top-1)"),
+                    OptionSpec.choice("search", "phase-2 search (default binary)", "binary", "bruteforce"),
+                    OptionSpec.choice("eval", "score by top-1 on a labelled data set instead of output SQNR", "fashion-mnist"),
+                    OptionSpec.value("limit", "N", "test images for --eval (default 1000)"),
+                    OptionSpec.value("samples", "N", "list inputs for the SQNR score (default 32)"),
+                    OptionSpec.value("png", "FILE.png", "draw the pareto curve"),
+                    OptionSpec.value("pareto", "FILE.json", "write the pareto list as JSON")),
+            List.of("amp data/demo/input_list.txt", "amp list.txt --eval fashion-mnist --allowed-drop 0.005 --png /tmp/pareto.png"),
+            List.of("calibrate", "encodings", "graph", "export"), true);
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Result run(Args args, Session session) {
+        String file = args.positional(0, "an input list (calibration data)");
+        args.atMost(1);
+        ModelState m = session.requireModel();
+        Graph g = m.graph();
+        List<Candidate> candidates = new ArrayList<>();
+        try {
+            for (String c : args.get("candidates").orElse("16/16,8/16,16/8,8/8").split(",")) {
+                candidates.add(Candidate.parse(c));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
+        }
+        CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)),
+                qsh.commands.model.CalibrateCommand.inputShapes(g));
+        QuantConfig cfg = QuantConfig.DEFAULTS.withOptions(session.settings().encoderOptions());
+        CalibrationStatistics stats;
+        try {
+            stats = Calibrator.collect(g, inputs, false, 0, session.progress("calibrate", inputs.size()));
+        } catch (IllegalStateException e) {
+            throw new CommandException(e.getMessage());
+        }
+        boolean top1 = args.get("eval").isPresent();
+        ToDoubleFunction<Graph> score = top1 ? top1Score(g, session, args.getInt("limit", 1000))
+                : sqnrScore(g, inputs, Math.max(1, args.getInt("samples", 32)));
+        double allowed = args.getDouble("allowed-drop", top1 ? 0.01 : 3.0);
+        MixedPrecisionSearch.Search search = args.get("search").orElse("binary").equals("bruteforce")
+                ? MixedPrecisionSearch.Search.BRUTEFORCE : MixedPrecisionSearch.Search.BINARY;
+        Map<String, int[]> shapes = qsh.commands.model.ShapeProbe.shapes(m);
+        MixedPrecisionSearch.Result r;
+        try {
+            r = MixedPrecisionSearch.run(g, stats, cfg, candidates, shapes, score, allowed, search,
+                    session.progress("amp phase 1", 0));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CommandException(e.getMessage());
+        }
+        QuantizationPlan plan = QuantizationPlanner.plan(g, stats.tensors(), cfg, r.overrides(), stats);
+        session.model(m.withOverrides(r.overrides()).withPlan(plan, QdqGraphBuilder.build(g, plan, true)));
+        return report(r, candidates, top1, allowed, args, session);
+    }
+
+    private static Result report(MixedPrecisionSearch.Result r, List<Candidate> cands, boolean top1, double allowed,
+                                 Args args, Session session) {
+        String unit = top1 ? "top-1" : "dB SQNR";
+        List<String> lines = new ArrayList<>();
+        lines.add("amp: " + r.groups().size() + " quantizer groups × " + cands.size() + " candidates ("
+                + String.join(", ", cands.stream().map(Candidate::label).toList()) + "), score = " + unit + "; "
+                + r.evaluations() + " models scored");
+        lines.add(String.format("  all-highest (%s) score %s; allowed drop %s", cands.get(0).label(), fmt(r.baseline(), top1),
+                fmt(allowed, top1)));
+        lines.add("  phase 1, most sensitive groups (score drop when only that op is lowered):");
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < r.groups().size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingDouble(i -> -max(r.sensitivity()[i])));
+        for (int k = 0; k < Math.min(6, order.size()); k++) {
+            int i = order.get(k);
+            StringBuilder b = new StringBuilder();
+            for (int c = 1; c < cands.size(); c++) {
+                b.append(String.format("  %s %s", cands.get(c).label(), fmt(r.sensitivity()[i][c], top1)));
+            }
+            lines.add(String.format("    %-40s%s", shorten(r.groups().get(i).op()), b));
+        }
+        lines.add("  phase 2, pareto points scored (relative BitOps → score):");
+        for (MixedPrecisionSearch.Point p : r.pareto()) {
+            lines.add(String.format("    %6.3f → %s%s", p.relativeBitOps(), fmt(p.score(), top1), p == r.chosen()
+                    || java.util.Arrays.equals(p.choice(), r.chosen().choice()) ? "  ◀ chosen" : ""));
+        }
+        Map<String, Integer> mix = new LinkedHashMap<>();
+        for (int c : r.chosen().choice()) {
+            mix.merge(cands.get(c).label(), 1, Integer::sum);
+        }
+        lines.add(String.format("  chosen: %s; BitOps %.1f%% of all-highest; score %s (%s from all-highest)", mix,
+                100 * r.chosen().relativeBitOps(), fmt(r.chosen().score(), top1), fmt(r.chosen().score() - r.baseline(), top1)));
+        lines.add("  the mix is now the session's quantized model: 'graph' shows each op's precision and the convert ops");
+        List<Map<String, Object>> pareto = new ArrayList<>();
+        for (MixedPrecisionSearch.Point p : r.pareto()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("relative_bitops", p.relativeBitOps());
+            o.put("score", p.score());
+            List<String> per = new ArrayList<>();
+            for (int c : p.choice()) {
+                per.add(cands.get(c).label());
+            }
+            o.put("candidates", per);
+            pareto.add(o);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("score", unit);
+        data.put("baseline", r.baseline());
+        data.put("groups", r.groups().stream().map(MixedPrecisionSearch.Group::op).toList());
+        data.put("pareto", pareto);
+        data.put("chosen", Map.of("relative_bitops", r.chosen().relativeBitOps(), "score", r.chosen().score(), "mix", mix));
+        if (args.get("pareto").isPresent()) {
+            try {
+                byte[] json = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                        .writeValueAsBytes(pareto);
+                qsh.core.calib.AtomicFile.write(session.resolve(args.get("pareto").get()), json);
+            } catch (java.io.IOException e) {
+                throw new CommandException("cannot write " + args.get("pareto").get() + ": " + e.getMessage());
+            }
+            lines.add("  wrote " + args.get("pareto").get());
+        }
+        if (args.get("png").isPresent()) {
+            qsh.commands.Charts.pareto(session.resolve(args.get("png").get()), "AMP pareto front (" + unit + ")", r.pareto(),
+                    r.chosen(), r.baseline() - allowed, unit);
+            lines.add("  drew " + args.get("png").get());
+        }
+        return Result.of(data, lines);
+    }
+
+    private static ToDoubleFunction<Graph> sqnrScore(Graph g, CalibrationInputs inputs, int samples) {
+        int n = Math.min(samples, inputs.size());
+        List<Map<String, Tensor>> in = new ArrayList<>();
+        List<float[]> ref = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            in.add(inputs.load(i));
+            ref.add(((Tensor) Executor.run(g, in.get(i), null).values().iterator().next()).data());
+        }
+        return sim -> {
+            double s = 0;
+            double e = 0;
+            for (int i = 0; i < n; i++) {
+                float[] q = ((Tensor) Executor.run(sim, in.get(i), null).values().iterator().next()).data();
+                float[] f = ref.get(i);
+                for (int k = 0; k < f.length; k++) {
+                    s += (double) f[k] * f[k];
+                    e += (double) (f[k] - q[k]) * (f[k] - q[k]);
+                }
+            }
+            return e == 0 ? 200 : 10 * Math.log10(s / e);
+        };
+    }
+
+    private static ToDoubleFunction<Graph> top1Score(Graph g, Session session, int limit) {
+        Tensor images;
+        int[] labels;
+        try {
+            images = IdxReader.images(FashionMnist.testImages(FashionMnist.DEFAULT_DIR), limit);
+            labels = IdxReader.labels(FashionMnist.testLabels(FashionMnist.DEFAULT_DIR), limit);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new CommandException(e.getMessage() + " (install the data: apt-get install -y dataset-fashion-mnist)");
+        }
+        String input = g.inputs().get(0).name();
+        int per = 28 * 28;
+        int n = images.dim(0);
+        return sim -> TopK.evaluate(sim, n, i -> {
+            float[] one = new float[per];
+            System.arraycopy(images.data(), i * per, one, 0, per);
+            return Map.of(input, Tensor.of(new int[] {1, 1, 28, 28}, one));
+        }, labels, done -> { }).top1() / (double) n;
+    }
+
+    private static double max(double[] v) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+            m = Math.max(m, x);
+        }
+        return m;
+    }
+
+    private static String fmt(double v, boolean top1) {
+        return top1 ? String.format("%.2f%%", 100 * v) : String.format("%.2f dB", v);
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 40 ? s : "…" + s.substring(s.length() - 39);
+    }
+}
