@@ -56,6 +56,7 @@ public final class CommandRegistry {
         r.add(new qsh.commands.algorithms.AdaroundCommand());
         r.add(new qsh.commands.algorithms.BiasCorrectCommand());
         r.add(new qsh.commands.algorithms.AmpCommand());
+        r.add(new qsh.commands.algorithms.AutoQuantCommand());
         r.add(new qsh.commands.equalize.FoldBnCommand());
         r.add(new qsh.commands.equalize.CleCommand());
         r.add(new qsh.commands.equalize.AbsorbBiasCommand());
