@@ -63,6 +63,11 @@ public final class QuantizationPlan {
 
     /** What the quantized model is, in a few words: the config, or "float fallback" when uncalibrated. */
     public String label() {
+        java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+        ops.values().forEach(p -> kinds.merge(p.describe(), 1, Integer::sum));
+        if (kinds.size() > 1) { // overrides or AMP made a mix: the config alone would not describe it
+            return "mixed precision, ops " + kinds;
+        }
         if (calibrated) {
             return config.label();
         }
