@@ -59,37 +59,24 @@ public final class Conv {
         float[] xd = x.data();
         float[] wdata = w.data();
         if (group == c && group > 1) {
-            Depthwise.run(xd, wdata, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
-        } else {
-            int cg = c / group;
-            int mg = m / group;
-            int kk = cg * kh * kw;
-            int plane = oh * ow;
-            boolean direct = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 && pb == 0 && pr == 0;
-            float[] bd = bias == null ? null : bias.data();
-            for (int b = 0; b < n; b++) {
-                for (int g = 0; g < group; g++) {
-                    int xOff = (b * c + g * cg) * h * wd;
-                    // B = im2col(x) (kk x plane), packed panel by panel straight from x: no im2col buffer.
-                    Sgemm.PanelSource src = direct ? Sgemm.matrix(xd, xOff, plane, false)
-                            : im2colSource(xd, xOff, h, wd, kh, kw, ow, sh, sw, pt, pl, dh, dw);
-                    Sgemm.multiply(mg, plane, kk, 1f, wdata, g * mg * kk, kk, false, src, 0f, y,
-                            (b * m + g * mg) * plane, plane, bd, g * mg);
-                }
-            }
+            Depthwise.run(xd, wdata, bias == null ? null : bias.data(), y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw,
+                    pt, pl, dh, dw);
             return Tensor.of(new int[] {n, m, oh, ow}, y);
         }
-        if (bias != null) {
-            float[] bd = bias.data();
-            int plane = oh * ow;
-            for (int b = 0; b < n; b++) {
-                for (int oc = 0; oc < m; oc++) {
-                    int base = (b * m + oc) * plane;
-                    float v = bd[oc];
-                    for (int i = 0; i < plane; i++) {
-                        y[base + i] += v;
-                    }
-                }
+        int cg = c / group;
+        int mg = m / group;
+        int kk = cg * kh * kw;
+        int plane = oh * ow;
+        boolean direct = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 && pb == 0 && pr == 0;
+        float[] bd = bias == null ? null : bias.data();
+        for (int b = 0; b < n; b++) {
+            for (int g = 0; g < group; g++) {
+                int xOff = (b * c + g * cg) * h * wd;
+                // B = im2col(x) (kk x plane), packed panel by panel straight from x: no im2col buffer.
+                Sgemm.PanelSource src = direct ? Sgemm.matrix(xd, xOff, plane, false)
+                        : im2colSource(xd, xOff, h, wd, kh, kw, ow, sh, sw, pt, pl, dh, dw);
+                Sgemm.multiply(mg, plane, kk, 1f, wdata, g * mg * kk, kk, false, src, 0f, y,
+                        (b * m + g * mg) * plane, plane, bd, g * mg);
             }
         }
         return Tensor.of(new int[] {n, m, oh, ow}, y);

@@ -135,6 +135,40 @@ class SgemmBlockedTest {
         Reference.assertClose(want, Conv.conv(x, wt, b, st, pads, dil, 1), 1e-5, 1e-6 * c * kh * kw);
     }
 
+    static Stream<Arguments> depthwiseShapes() {
+        Random rnd = new Random(11);
+        Stream.Builder<Arguments> s = Stream.builder();
+        for (int r = 0; r < 24; r++) {
+            int k = 1 + rnd.nextInt(5);
+            int d = rnd.nextInt(4) == 0 ? 2 : 1;
+            int ext = (k - 1) * d + 1;
+            s.add(Arguments.of(1 + rnd.nextInt(2), 1 + rnd.nextInt(6), ext + rnd.nextInt(20), ext + rnd.nextInt(30),
+                    1 + rnd.nextInt(2), k, 1 + rnd.nextInt(5), 1 + rnd.nextInt(2), 1 + rnd.nextInt(2), rnd.nextInt(k + 1),
+                    d, rnd.nextBoolean()));
+        }
+        s.add(Arguments.of(1, 64, 40, 40, 1, 5, 5, 1, 1, 2, 1, true));
+        s.add(Arguments.of(1, 8, 4, 3, 1, 3, 3, 2, 2, 3, 1, false)); // pads wider than the input
+        return s.build();
+    }
+
+    @ParameterizedTest(name = "dw N{0} C{1} {2}x{3} mult{4} k{5}x{6} s{7},{8} p{9} d{10} bias={11}")
+    @MethodSource("depthwiseShapes")
+    void depthwiseMatchesReference(int n, int c, int h, int w, int mult, int kh, int kw, int sh, int sw, int p, int d,
+                                   boolean withBias) {
+        Random rnd = new Random(n * 7L + c * 13L + h * 17L + w + kh * 3L + kw);
+        Tensor x = Reference.random(rnd, n, c, h, w);
+        Tensor wt = Reference.random(rnd, c * mult, 1, kh, kw);
+        Tensor b = withBias ? Reference.random(rnd, c * mult) : null;
+        int[] st = {sh, sw};
+        int[] pads = {p, Math.max(0, p - 1), p, p};
+        int[] dil = {d, 1};
+        if ((kh - 1) * d + 1 > h + 2 * p || kw > w + pads[1] + pads[3]) {
+            return;
+        }
+        Tensor want = Reference.conv2d(x, wt, b, st, pads, dil, c);
+        Reference.assertClose(want, Conv.conv(x, wt, b, st, pads, dil, c), 1e-5, 1e-6 * kh * kw);
+    }
+
     private static float[] fill(Random rnd, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
