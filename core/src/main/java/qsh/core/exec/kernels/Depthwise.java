@@ -16,7 +16,7 @@ final class Depthwise {
                     int kw, int oh, int ow, int sh, int sw, int pt, int pl, int dh, int dw) {
         int m = c * mult;
         int span = (kh - 1) * dh + 1; // input rows one output row's window covers: distinct mod span
-        Parallel.forRange(n * m, (p0, p1) -> {
+        Parallel.forRange(n * m, (long) n * m * oh * ow * kh * kw, 1 << 16, (p0, p1) -> {
             float[][][] ring = new float[span][kw][ow];
             int[] loaded = new int[span];
             float[] acc = new float[ow];

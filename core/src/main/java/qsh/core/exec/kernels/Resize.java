@@ -168,7 +168,7 @@ public final class Resize {
         float[] xd = x.data();
         final int fInner = inner;
         if (taps == 1) { // nearest: every output row (or element) is a copy of one input row (element)
-            Parallel.forRange(outer, (b0, b1) -> {
+            Parallel.forRange(outer, y.length, 1 << 16, (b0, b1) -> {
                 for (int b = b0; b < b1; b++) {
                     int xb = b * in * fInner;
                     int yb = b * out * fInner;
@@ -185,7 +185,7 @@ public final class Resize {
             });
             return Tensor.of(os, y);
         }
-        Parallel.forRange(outer, (b0, b1) -> {
+        Parallel.forRange(outer, (long) y.length * taps, 1 << 16, (b0, b1) -> {
             for (int b = b0; b < b1; b++) {
                 int xb = b * in * fInner;
                 int yb = b * out * fInner;

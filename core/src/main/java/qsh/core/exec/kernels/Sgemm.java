@@ -153,7 +153,7 @@ public final class Sgemm {
                 strip(m, k, kp, ap, b, beta, c, cOff, ldc, rowBias, biasOff, j0, nr, b0, b1, s);
             }
         };
-        if (work < 32_768 || tasks < 2) {
+        if (work < 1 << 17 || tasks < 2) {
             body.run(0, tasks);
         } else {
             Parallel.forRange(tasks, body);
