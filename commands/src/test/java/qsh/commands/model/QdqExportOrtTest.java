@@ -105,7 +105,9 @@ class QdqExportOrtTest {
         assertTrue(samePred.get() >= count * 0.999, "predictions agree on only " + samePred.get() + " of " + count);
         // one output step at 8 bits; a 16-bit step is 256× finer than accumulation noise can keep, so 4 steps there
         double allowed = logits.bitwidth() == 16 ? 4 : 1;
-        assertTrue(worst[0] <= allowed + 1e-6, "logits differ by " + worst[0] + " quantization steps");
+        // Slack 1e-4 step: the logits are compared as dequantized floats, so an exact one-step difference on a
+        // logit ~100 steps from zero measures as 1.00001 (float spacing), not a second step.
+        assertTrue(worst[0] <= allowed + 1e-4, "logits differ by " + worst[0] + " quantization steps");
     }
 
     /** Non-quantized FP16 (spec: --float_bw 16): float16 weights and activations; ORT runs the export the same way. */

@@ -4,7 +4,8 @@ import qsh.core.tensor.Tensor;
 
 /**
  * ONNX Conv for 1-D and 2-D spatial inputs (NCHW float32). Paths: depthwise (group == C, M a multiple of C)
- * as a direct kernel; otherwise per group im2col + {@link Sgemm} (1x1/stride 1/no pad skips im2col).
+ * as a direct kernel; otherwise per group a {@link Sgemm} whose B panels are im2col rows gathered straight from
+ * the input (1x1/stride 1/no pad reads the input as B), bias added in the GEMM's tile pass.
  * 1-D is computed as 2-D with a height of one.
  */
 public final class Conv {
@@ -58,49 +59,76 @@ public final class Conv {
         float[] xd = x.data();
         float[] wdata = w.data();
         if (group == c && group > 1) {
-            Depthwise.run(xd, wdata, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
-        } else {
-            int cg = c / group;
-            int mg = m / group;
-            int kk = cg * kh * kw;
-            int plane = oh * ow;
-            boolean direct = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 && pb == 0 && pr == 0;
-            float[] col = direct ? null : new float[Math.toIntExact((long) kk * plane)];
-            for (int b = 0; b < n; b++) {
-                for (int g = 0; g < group; g++) {
-                    int xOff = (b * c + g * cg) * h * wd;
-                    float[] src;
-                    int srcOff;
-                    if (direct) {
-                        src = xd;
-                        srcOff = xOff;
-                    } else {
-                        im2col(xd, xOff, cg, h, wd, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw, col);
-                        src = col;
-                        srcOff = 0;
-                    }
-                    Sgemm.multiply(mg, plane, kk, 1f, wdata, g * mg * kk, kk, false, src, srcOff, plane, false,
-                            0f, y, (b * m + g * mg) * plane, plane);
-                }
-            }
+            Depthwise.run(xd, wdata, bias == null ? null : bias.data(), y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw,
+                    pt, pl, dh, dw);
+            return Tensor.of(new int[] {n, m, oh, ow}, y);
         }
-        if (bias != null) {
-            float[] bd = bias.data();
-            int plane = oh * ow;
-            for (int b = 0; b < n; b++) {
-                for (int oc = 0; oc < m; oc++) {
-                    int base = (b * m + oc) * plane;
-                    float v = bd[oc];
-                    for (int i = 0; i < plane; i++) {
-                        y[base + i] += v;
-                    }
-                }
+        int cg = c / group;
+        int mg = m / group;
+        int kk = cg * kh * kw;
+        int plane = oh * ow;
+        boolean direct = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 && pb == 0 && pr == 0;
+        float[] bd = bias == null ? null : bias.data();
+        for (int b = 0; b < n; b++) {
+            for (int g = 0; g < group; g++) {
+                int xOff = (b * c + g * cg) * h * wd;
+                // B = im2col(x) (kk x plane), packed panel by panel straight from x: no im2col buffer.
+                Sgemm.PanelSource src = direct ? Sgemm.matrix(xd, xOff, plane, false)
+                        : im2colSource(xd, xOff, h, wd, kh, kw, ow, sh, sw, pt, pl, dh, dw);
+                Sgemm.multiply(mg, plane, kk, 1f, wdata, g * mg * kk, kk, false, src, 0f, y,
+                        (b * m + g * mg) * plane, plane, bd, g * mg);
             }
         }
         return Tensor.of(new int[] {n, m, oh, ow}, y);
     }
 
-    /** Unfolds one group's input into rows (ci, ky, kx) x columns (oy, ox); zero where the window hits padding. */
+    /**
+     * Row p = (ci, ky, kx) of one group's im2col matrix, columns j = (oy, ox), as a panel source: each
+     * requested column range is gathered from x (zero where the window hits padding).
+     */
+    static Sgemm.PanelSource im2colSource(float[] x, int xOff, int h, int w, int kh, int kw, int ow,
+                                          int sh, int sw, int pt, int pl, int dh, int dw) {
+        return (p, j0, len, dst) -> {
+            int kx = p % kw;
+            int ky = (p / kw) % kh;
+            int xc = xOff + (p / (kw * kh)) * h * w;
+            int dx = kx * dw - pl;
+            int lo = dx >= 0 ? 0 : (-dx + sw - 1) / sw;
+            int hi = w - 1 - dx < 0 ? 0 : Math.min(ow, (w - 1 - dx) / sw + 1);
+            lo = Math.min(lo, hi);
+            int oy = j0 / ow;
+            int ox0 = j0 - oy * ow;
+            int d = 0;
+            while (d < len) {
+                int seg = Math.min(ow - ox0, len - d); // columns [ox0, ox0 + seg) of output row oy
+                int iy = oy * sh - pt + ky * dh;
+                int from = Math.max(ox0, lo);
+                int to = Math.min(ox0 + seg, hi);
+                if (iy < 0 || iy >= h || from >= to) {
+                    java.util.Arrays.fill(dst, d, d + seg, 0f);
+                } else {
+                    int xr = xc + iy * w + dx;
+                    java.util.Arrays.fill(dst, d, d + from - ox0, 0f);
+                    if (sw == 1) {
+                        System.arraycopy(x, xr + from, dst, d + from - ox0, to - from);
+                    } else {
+                        for (int ox = from; ox < to; ox++) {
+                            dst[d + ox - ox0] = x[xr + ox * sw];
+                        }
+                    }
+                    java.util.Arrays.fill(dst, d + to - ox0, d + seg, 0f);
+                }
+                d += seg;
+                oy++;
+                ox0 = 0;
+            }
+        };
+    }
+
+    /**
+     * Unfolds one group's input into rows (ci, ky, kx) x columns (oy, ox); zero where the window hits padding.
+     * The executor packs these rows on the fly; AdaRound keeps them (it reuses each layer's input many times).
+     */
     public static void im2col(float[] x, int xOff, int cg, int h, int w, int kh, int kw, int oh, int ow,
                        int sh, int sw, int pt, int pl, int dh, int dw, float[] col) {
         int rows = cg * kh * kw;

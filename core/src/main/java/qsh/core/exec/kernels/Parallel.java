@@ -20,6 +20,21 @@ public final class Parallel {
     private Parallel() {
     }
 
+    /**
+     * Like {@link #forRange(int, IntRangeBody)}, but sequential when the call's total work (about one unit per
+     * element or multiply-add) is below {@code minWork}: handing a few microseconds of work to the other
+     * thread costs more than it saves, and much more when the machine is loaded.
+     */
+    public static void forRange(int n, long work, long minWork, IntRangeBody body) {
+        if (work < minWork) {
+            if (n > 0) {
+                body.run(0, n);
+            }
+            return;
+        }
+        forRange(n, body);
+    }
+
     /** Runs body over [0, n) split into about THREADS chunks; sequential when n &lt; 2 or already inside a worker. */
     public static void forRange(int n, IntRangeBody body) {
         if (n <= 0) {

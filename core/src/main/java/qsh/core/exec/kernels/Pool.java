@@ -86,7 +86,7 @@ public final class Pool {
         int ow = o[1];
         float[] xd = x.data();
         float[] y = new float[Math.toIntExact(Tensor.checkedSize(new int[] {n, c, oh, ow}))];
-        Parallel.forRange(n * c, (p0, p1) -> {
+        Parallel.forRange(n * c, (long) y.length * kh * kw, 1 << 16, (p0, p1) -> {
             for (int plane = p0; plane < p1; plane++) {
                 int xb = plane * h * w;
                 int yb = plane * oh * ow;

@@ -167,7 +167,25 @@ public final class Resize {
         float[] y = new float[Math.toIntExact(Tensor.checkedSize(os))];
         float[] xd = x.data();
         final int fInner = inner;
-        Parallel.forRange(outer, (b0, b1) -> {
+        if (taps == 1) { // nearest: every output row (or element) is a copy of one input row (element)
+            Parallel.forRange(outer, y.length, 1 << 16, (b0, b1) -> {
+                for (int b = b0; b < b1; b++) {
+                    int xb = b * in * fInner;
+                    int yb = b * out * fInner;
+                    if (fInner == 1) {
+                        for (int o = 0; o < out; o++) {
+                            y[yb + o] = xd[xb + idx[o]];
+                        }
+                    } else {
+                        for (int o = 0; o < out; o++) {
+                            System.arraycopy(xd, xb + idx[o] * fInner, y, yb + o * fInner, fInner);
+                        }
+                    }
+                }
+            });
+            return Tensor.of(os, y);
+        }
+        Parallel.forRange(outer, (long) y.length * taps, 1 << 16, (b0, b1) -> {
             for (int b = b0; b < b1; b++) {
                 int xb = b * in * fInner;
                 int yb = b * out * fInner;

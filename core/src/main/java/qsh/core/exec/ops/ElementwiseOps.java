@@ -11,10 +11,10 @@ final class ElementwiseOps {
     private ElementwiseOps() {}
 
     static void register(Map<String, OpKernel> m) {
-        binary(m, "Add", (a, b) -> a + b, (a, b) -> a + b);
-        binary(m, "Sub", (a, b) -> a - b, (a, b) -> a - b);
-        binary(m, "Mul", (a, b) -> a * b, (a, b) -> a * b);
-        binary(m, "Div", (a, b) -> a / b, (a, b) -> {
+        binary(m, "Add", FloatLoops.ADD, (a, b) -> a + b, (a, b) -> a + b);
+        binary(m, "Sub", FloatLoops.SUB, (a, b) -> a - b, (a, b) -> a - b);
+        binary(m, "Mul", FloatLoops.MUL, (a, b) -> a * b, (a, b) -> a * b);
+        binary(m, "Div", FloatLoops.DIV, (a, b) -> a / b, (a, b) -> {
             if (b == 0) {
                 throw new IllegalArgumentException("integer division by zero");
             }
@@ -24,7 +24,7 @@ final class ElementwiseOps {
         variadic(m, "Max", Math::max, Math::max);
         variadic(m, "Min", Math::min, Math::min);
         variadic(m, "Sum", (a, b) -> a + b, (a, b) -> a + b);
-        unary(m, "Relu", x -> x > 0 ? x : 0);
+        m.put("Relu", (n, in, op) -> new Object[] {FloatLoops.relu(asFloat(in[0]))});
         unary(m, "Sigmoid", x -> 1 / (1 + Math.exp(-x)));
         unary(m, "Tanh", Math::tanh);
         unary(m, "Exp", Math::exp);
@@ -56,7 +56,7 @@ final class ElementwiseOps {
                     : in.length > 1 && in[1] != null ? scalar(in[1]) : Float.NEGATIVE_INFINITY;
             float hi = op < 11 ? n.attrFloat("max", Float.POSITIVE_INFINITY)
                     : in.length > 2 && in[2] != null ? scalar(in[2]) : Float.POSITIVE_INFINITY;
-            return map(in[0], x -> Math.min(hi, Math.max(lo, x)));
+            return new Object[] {FloatLoops.clip(asFloat(in[0]), lo, hi)};
         });
         m.put("Identity", (n, in, op) -> new Object[] {in[0]});
         m.put("Dropout", (n, in, op) -> { // inference: identity, mask all true
@@ -74,11 +74,20 @@ final class ElementwiseOps {
     }
 
     private static void binary(Map<String, OpKernel> m, String name, Broadcast.FloatOp f, Broadcast.LongOp l) {
+        binary(m, name, -1, f, l);
+    }
+
+    /** code: a {@link FloatLoops} op for the monomorphic float path, -1 for none. */
+    private static void binary(Map<String, OpKernel> m, String name, int code, Broadcast.FloatOp f,
+                               Broadcast.LongOp l) {
         m.put(name, (n, in, op) -> {
             if (in[0] instanceof LongTensor && in[1] instanceof LongTensor) {
                 return new Object[] {Broadcast.apply((LongTensor) in[0], (LongTensor) in[1], l)};
             }
-            return new Object[] {Broadcast.apply(asFloat(in[0]), asFloat(in[1]), f)};
+            Tensor a = asFloat(in[0]);
+            Tensor b = asFloat(in[1]);
+            Tensor fast = code < 0 ? null : FloatLoops.binary(a, b, code);
+            return new Object[] {fast != null ? fast : Broadcast.apply(a, b, f)};
         });
     }
 

@@ -1,0 +1,154 @@
+package qsh.core.exec.ops;
+
+import java.util.Arrays;
+import qsh.core.tensor.Tensor;
+
+/**
+ * Monomorphic loops for the hot float element-wise ops. The generic paths call a lambda per element through
+ * a shared (megamorphic) call site, which C2 can neither inline nor vectorize; these loops are plain array
+ * code. Results are bit-identical to the generic paths (same float arithmetic).
+ */
+final class FloatLoops {
+    static final int ADD = 0;
+    static final int SUB = 1;
+    static final int MUL = 2;
+    static final int DIV = 3;
+
+    private FloatLoops() {}
+
+    /** a op b with NumPy broadcasting; contiguous inner runs where one side is a run or a constant. */
+    static Tensor binary(Tensor a, Tensor b, int op) {
+        float[] x = a.data();
+        float[] y = b.data();
+        int[] as = a.shape();
+        int[] bs = b.shape();
+        if (Arrays.equals(as, bs)) {
+            float[] o = new float[x.length];
+            run(op, x, 0, y, 0, o, 0, o.length);
+            return Tensor.of(as, o);
+        }
+        int[] shape = Broadcast.shape(as, bs);
+        int r = shape.length;
+        int[] pa = pad(as, r);
+        int[] pb = pad(bs, r);
+        // Longest suffix where both sides match (mode 0), else where b (1) or a (2) is constant.
+        int mode = 0;
+        int split = r;
+        while (split > 0 && pa[split - 1] == pb[split - 1]) {
+            split--;
+        }
+        if (split == r) {
+            while (split > 0 && pb[split - 1] == 1) {
+                split--;
+            }
+            mode = 1;
+            if (split == r) {
+                while (split > 0 && pa[split - 1] == 1) {
+                    split--;
+                }
+                mode = 2;
+            }
+        }
+        int inner = 1;
+        for (int i = split; i < r; i++) {
+            inner *= shape[i];
+        }
+        if (split == r || inner == 0) {
+            return null; // no contiguous inner run: the caller's generic path
+        }
+        int[] outer = Arrays.copyOf(shape, split);
+        int[] ma = Broadcast.indexMap(Arrays.copyOf(pa, split), outer);
+        int[] mb = Broadcast.indexMap(Arrays.copyOf(pb, split), outer);
+        int aInner = mode == 2 ? 1 : inner;
+        int bInner = mode == 1 ? 1 : inner;
+        float[] o = new float[Math.toIntExact(Tensor.checkedSize(shape))];
+        for (int i = 0; i < ma.length; i++) {
+            int xo = ma[i] * aInner;
+            int yo = mb[i] * bInner;
+            int oo = i * inner;
+            if (mode == 0) {
+                run(op, x, xo, y, yo, o, oo, inner);
+            } else if (mode == 1) {
+                runScalarB(op, x, xo, y[yo], o, oo, inner);
+            } else {
+                runScalarA(op, x[xo], y, yo, o, oo, inner);
+            }
+        }
+        return Tensor.of(shape, o);
+    }
+
+    private static int[] pad(int[] s, int r) {
+        int[] p = new int[r];
+        Arrays.fill(p, 1);
+        System.arraycopy(s, 0, p, r - s.length, s.length);
+        return p;
+    }
+
+    private static void run(int op, float[] x, int xo, float[] y, int yo, float[] o, int oo, int n) {
+        if (xo == yo && yo == oo) { // same index in all three arrays: the form C2 vectorizes
+            int end = oo + n;
+            switch (op) {
+                case ADD -> { for (int i = oo; i < end; i++) { o[i] = x[i] + y[i]; } }
+                case SUB -> { for (int i = oo; i < end; i++) { o[i] = x[i] - y[i]; } }
+                case MUL -> { for (int i = oo; i < end; i++) { o[i] = x[i] * y[i]; } }
+                default -> { for (int i = oo; i < end; i++) { o[i] = x[i] / y[i]; } }
+            }
+            return;
+        }
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) { o[oo + i] = x[xo + i] + y[yo + i]; } }
+            case SUB -> { for (int i = 0; i < n; i++) { o[oo + i] = x[xo + i] - y[yo + i]; } }
+            case MUL -> { for (int i = 0; i < n; i++) { o[oo + i] = x[xo + i] * y[yo + i]; } }
+            default -> { for (int i = 0; i < n; i++) { o[oo + i] = x[xo + i] / y[yo + i]; } }
+        }
+    }
+
+    private static void runScalarB(int op, float[] x, int xo, float v, float[] o, int oo, int n) {
+        if (xo == oo) {
+            int end = oo + n;
+            switch (op) {
+                case ADD -> { for (int i = oo; i < end; i++) { o[i] = x[i] + v; } }
+                case SUB -> { for (int i = oo; i < end; i++) { o[i] = x[i] - v; } }
+                case MUL -> { for (int i = oo; i < end; i++) { o[i] = x[i] * v; } }
+                default -> { for (int i = oo; i < end; i++) { o[i] = x[i] / v; } }
+            }
+            return;
+        }
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) { o[oo + i] = x[xo + i] + v; } }
+            case SUB -> { for (int i = 0; i < n; i++) { o[oo + i] = x[xo + i] - v; } }
+            case MUL -> { for (int i = 0; i < n; i++) { o[oo + i] = x[xo + i] * v; } }
+            default -> { for (int i = 0; i < n; i++) { o[oo + i] = x[xo + i] / v; } }
+        }
+    }
+
+    private static void runScalarA(int op, float v, float[] y, int yo, float[] o, int oo, int n) {
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) { o[oo + i] = v + y[yo + i]; } }
+            case SUB -> { for (int i = 0; i < n; i++) { o[oo + i] = v - y[yo + i]; } }
+            case MUL -> { for (int i = 0; i < n; i++) { o[oo + i] = v * y[yo + i]; } }
+            default -> { for (int i = 0; i < n; i++) { o[oo + i] = v / y[yo + i]; } }
+        }
+    }
+
+    /** max(x, 0) with Relu's semantics (x > 0 ? x : 0; NaN maps to 0 as in the generic path). */
+    static Tensor relu(Tensor t) {
+        float[] d = t.data();
+        float[] o = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            float v = d[i];
+            o[i] = v > 0 ? v : 0f;
+        }
+        return Tensor.of(t.shape(), o);
+    }
+
+    /** min(hi, max(lo, x)). */
+    static Tensor clip(Tensor t, float lo, float hi) {
+        float[] d = t.data();
+        float[] o = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            o[i] = Math.min(hi, Math.max(lo, d[i]));
+        }
+        return Tensor.of(t.shape(), o);
+    }
+}
