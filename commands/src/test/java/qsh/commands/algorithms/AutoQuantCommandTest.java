@@ -28,7 +28,8 @@ class AutoQuantCommandTest {
                 + " --eval fashion-mnist --limit 200 --allowed-drop -100 --weight-bw 4 --per-channel --adaround-iterations 10")
                 .result().data();
         List<Map<String, Object>> steps = (List<Map<String, Object>>) hard.get("steps");
-        assertTrue(steps.size() >= 4, steps.toString());
+        assertTrue(steps.size() >= 5, steps.toString());
+        assertTrue(steps.get(steps.size() - 1).get("step").toString().startsWith("5 AMP"), steps.toString());
         double best = steps.stream().mapToDouble(s -> (Double) s.get("top1")).max().orElseThrow();
         assertEquals(best, (Double) hard.get("result_top1"), 1e-9);
         assertTrue(in.session().model().orElseThrow().quantized());
