@@ -6,6 +6,11 @@ import java.util.Locale;
 public final class Format {
     private Format() {}
 
+    /** {@code s} cut to its last {@code width} characters, marked with a leading ellipsis (node names end in what matters). */
+    public static String tail(String s, int width) {
+        return s.length() <= width ? s : "…" + s.substring(s.length() - width + 1);
+    }
+
     /** A number with up to 7 significant digits, plain notation for ordinary magnitudes. */
     public static String num(double v) {
         if (v == 0) {

@@ -160,29 +160,21 @@ public final class Interpreter {
         // first use) is undone here when the command fails, so a failing command leaves the session as it was
         ModelState modelBefore = session.model().orElse(null);
         try {
-            if (raw != null) {
-                Result r;
-                depth++;
-                try {
-                    r = raw.runRaw(line.stripLeading().substring(words.get(0).length()), session);
-                } finally {
-                    depth--;
-                }
-                if (depth == 0) {
-                    session.history().record(line.strip(), c.spec().name());
-                }
-                return new Outcome(c.spec().name(), r, false, System.nanoTime() - t0, false);
-            }
-            Args args = Args.parse(c.spec(), words.subList(1, words.size()));
+            // a raw command (js) takes the rest of the line as typed; others get parsed options
+            Args args = raw != null ? null : Args.parse(c.spec(), words.subList(1, words.size()));
             Result r;
             depth++;
             try {
-                r = c.run(args, session);
+                r = raw != null ? raw.runRaw(line.stripLeading().substring(words.get(0).length()), session)
+                        : c.run(args, session);
             } finally {
                 depth--;
             }
             if (depth == 0) { // lines of a script run by 'run FILE' are not recorded twice: the 'run' line is
                 session.history().record(line.strip(), c.spec().name());
+            }
+            if (raw != null) {
+                return new Outcome(c.spec().name(), r, false, System.nanoTime() - t0, false);
             }
             return new Outcome(c.spec().name(), r, args.json(), System.nanoTime() - t0, c instanceof ExitCommand);
         } catch (CommandException e) {

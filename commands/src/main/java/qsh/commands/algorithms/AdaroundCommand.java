@@ -70,7 +70,7 @@ public final class AdaroundCommand implements Command {
         List<Map<String, Object>> json = new ArrayList<>();
         for (AdaRound.LayerReport l : r.layers()) {
             total += l.millis();
-            lines.add(String.format("  %-40s %12.4g %12.4g %8.1f%%%s", shorten(l.layer()), l.nearestMse(), l.adaroundMse(),
+            lines.add(String.format("  %-40s %12.4g %12.4g %8.1f%%%s", qsh.commands.Format.tail(l.layer(), 40), l.nearestMse(), l.adaroundMse(),
                     100.0 * l.flipped() / l.weights(), timing ? String.format(" %8d", l.millis()) : ""));
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("layer", l.layer());
@@ -91,7 +91,4 @@ public final class AdaroundCommand implements Command {
         return Result.of(data, lines);
     }
 
-    private static String shorten(String s) {
-        return s.length() <= 40 ? s : "…" + s.substring(s.length() - 39);
-    }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import qsh.commands.ModelState;
+import qsh.commands.model.FashionMnistImages;
 import qsh.commands.Session;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
@@ -20,8 +21,6 @@ import qsh.core.calib.CalibrationInputs;
 import qsh.core.calib.CalibrationStatistics;
 import qsh.core.calib.Calibrator;
 import qsh.core.calib.InputList;
-import qsh.core.data.FashionMnist;
-import qsh.core.data.IdxReader;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
 import qsh.core.metrics.ErrorMetrics;
@@ -83,7 +82,7 @@ public final class AmpCommand implements Command {
             throw new CommandException(e.getMessage());
         }
         boolean top1 = args.get("eval").isPresent();
-        ToDoubleFunction<Graph> score = top1 ? top1Score(g, session, args.getInt("limit", 1000))
+        ToDoubleFunction<Graph> score = top1 ? top1Score(g, args.getInt("limit", 1000))
                 : sqnrScore(g, inputs, Math.max(1, args.getInt("samples", 32)));
         double allowed = args.getDouble("allowed-drop", top1 ? 0.01 : 3.0);
         MixedPrecisionSearch.Search search = args.get("search").orElse("binary").equals("bruteforce")
@@ -122,7 +121,7 @@ public final class AmpCommand implements Command {
             for (int c = 1; c < cands.size(); c++) {
                 b.append(String.format("  %s %s", cands.get(c).label(), fmt(r.sensitivity()[i][c], top1)));
             }
-            lines.add(String.format("    %-40s%s", shorten(r.groups().get(i).op()), b));
+            lines.add(String.format("    %-40s%s", qsh.commands.Format.tail(r.groups().get(i).op(), 40), b));
         }
         lines.add("  phase 2, pareto points scored (relative BitOps → score):");
         for (MixedPrecisionSearch.Point p : r.pareto()) {
@@ -195,23 +194,10 @@ public final class AmpCommand implements Command {
         };
     }
 
-    private static ToDoubleFunction<Graph> top1Score(Graph g, Session session, int limit) {
-        Tensor images;
-        int[] labels;
-        try {
-            images = IdxReader.images(FashionMnist.testImages(FashionMnist.DEFAULT_DIR), limit);
-            labels = IdxReader.labels(FashionMnist.testLabels(FashionMnist.DEFAULT_DIR), limit);
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            throw new CommandException(e.getMessage() + " (install the data: apt-get install -y dataset-fashion-mnist)");
-        }
-        String input = g.inputs().get(0).name();
-        int per = 28 * 28;
-        int n = images.dim(0);
-        return sim -> TopK.evaluate(sim, n, i -> {
-            float[] one = new float[per];
-            System.arraycopy(images.data(), i * per, one, 0, per);
-            return Map.of(input, Tensor.of(new int[] {1, 1, 28, 28}, one));
-        }, labels, done -> { }).top1() / (double) n;
+    private static ToDoubleFunction<Graph> top1Score(Graph g, int limit) {
+        FashionMnistImages test = FashionMnistImages.test(limit);
+        var samples = test.samples(g.inputs().get(0).name());
+        return sim -> TopK.evaluate(sim, test.size(), samples, test.labels(), done -> { }).top1() / (double) test.size();
     }
 
     private static double max(double[] v) {
@@ -226,7 +212,4 @@ public final class AmpCommand implements Command {
         return top1 ? String.format("%.2f%%", 100 * v) : String.format("%.2f dB", v);
     }
 
-    private static String shorten(String s) {
-        return s.length() <= 40 ? s : "…" + s.substring(s.length() - 39);
-    }
 }

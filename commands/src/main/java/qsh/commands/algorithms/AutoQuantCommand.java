@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import qsh.commands.ModelState;
+import qsh.commands.model.FashionMnistImages;
+import qsh.commands.model.QuantOptions;
 import qsh.commands.Session;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
@@ -17,8 +19,6 @@ import qsh.core.amp.MixedPrecisionSearch;
 import qsh.core.amp.MixedPrecisionSearch.Candidate;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.calib.InputList;
-import qsh.core.data.FashionMnist;
-import qsh.core.data.IdxReader;
 import qsh.core.equalize.CleAlgorithm;
 import qsh.core.graph.Graph;
 import qsh.core.metrics.TopK;
@@ -39,7 +39,7 @@ import qsh.core.tensor.Tensor;
 public final class AutoQuantCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("autoquant", "quantization",
             "try the model as configured, then CLE, scheme search, AdaRound and AMP until top-1 is within the allowed drop", "INPUT_LIST",
-            QuantOptionsBridge.specs(List.of(
+            QuantOptions.concat(QuantOptions.SPECS, List.of(
                     OptionSpec.choice("eval", "labelled data to score top-1 on", "fashion-mnist"),
                     OptionSpec.value("limit", "N", "test images scored (default 2000)"),
                     OptionSpec.value("allowed-drop", "POINTS", "top-1 points allowed below float (default 0.5)"),
@@ -60,24 +60,13 @@ public final class AutoQuantCommand implements Command {
             throw new CommandException("autoquant needs an evaluation: give --eval fashion-mnist (a JS eval callback is not wired yet)");
         }
         ModelState m = session.requireModel();
-        QuantConfig cfg = QuantOptionsBridge.config(args, session);
+        QuantConfig cfg = QuantOptions.config(args, session);
         int limit = args.getInt("limit", 2000);
         double drop = args.getDouble("allowed-drop", 0.5);
-        Tensor images;
-        int[] labels;
-        try {
-            images = IdxReader.images(FashionMnist.testImages(FashionMnist.DEFAULT_DIR), limit);
-            labels = IdxReader.labels(FashionMnist.testLabels(FashionMnist.DEFAULT_DIR), limit);
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            throw new CommandException(e.getMessage() + " (install the data: apt-get install -y dataset-fashion-mnist)");
-        }
-        String input = m.graph().inputs().get(0).name();
-        int per = 28 * 28;
-        java.util.function.ToDoubleFunction<Graph> top1 = g -> 100.0 * TopK.evaluate(g, images.dim(0), i -> {
-            float[] one = new float[per];
-            System.arraycopy(images.data(), i * per, one, 0, per);
-            return Map.of(input, Tensor.of(new int[] {1, 1, 28, 28}, one));
-        }, labels, d -> { }).top1() / images.dim(0);
+        FashionMnistImages test = FashionMnistImages.test(limit);
+        var testInputs = test.samples(m.graph().inputs().get(0).name());
+        java.util.function.ToDoubleFunction<Graph> top1 = g -> 100.0 * TopK.evaluate(g, test.size(), testInputs, test.labels(),
+                d -> { }).top1() / test.size();
         Map<String, int[]> shapes = qsh.commands.model.CalibrateCommand.inputShapes(m.graph());
         CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)), shapes);
         double fp = top1.applyAsDouble(m.graph());
@@ -85,7 +74,7 @@ public final class AutoQuantCommand implements Command {
         List<String> lines = new ArrayList<>();
         List<Map<String, Object>> steps = new ArrayList<>();
         lines.add(String.format("autoquant %s: float top-1 %.2f%%, target ≥ %.2f%% (allowed drop %.2f points, %d images)",
-                m.source(), fp, target, drop, images.dim(0)));
+                m.source(), fp, target, drop, test.size()));
         Graph g = m.graph();
         ModelQuantizer.Outcome best = ModelQuantizer.calibrate(g, inputs, cfg, QuantOverrides.EMPTY, d -> { });
         Graph bestGraph = g;

@@ -103,16 +103,6 @@ public final class CalibrateCommand implements Command {
         return shapes;
     }
 
-    /** {@code own} options plus the quantizer flags (act/weight/bias bitwidths, quantizers, per-channel). */
-    public static List<OptionSpec> withQuantizerOptions(List<OptionSpec> own) {
-        return QuantOptions.concat(QuantOptions.SPECS, own);
-    }
-
-    /** The config the quantizer flags describe. */
-    public static QuantConfig quantConfig(Args args, Session session) {
-        return QuantOptions.config(args, session);
-    }
-
     /** The first {@code max} inputs of an input list, loaded (AdaRound and bias correction keep them in memory). */
     public static java.util.List<Map<String, qsh.core.tensor.Tensor>> samples(java.nio.file.Path list, Graph g, int max) {
         CalibrationInputs inputs = new CalibrationInputs(InputList.read(list), inputShapes(g));

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import qsh.commands.Format;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
 import qsh.commands.spi.Args;
@@ -70,7 +71,7 @@ public final class CompareCommand implements Command {
             double[] d = r.sqnrDb();
             String dom = d[1] < d[2] ? "weights" : "activations";
             if (lines.size() - 2 < top) {
-                lines.add(String.format("  %-48s %8s %9s %9s  %-11s %s", shorten(r.tensor(), 48), db(d[0]), db(d[1]), db(d[2]),
+                lines.add(String.format("  %-48s %8s %9s %9s  %-11s %s", Format.tail(r.tensor(), 48), db(d[0]), db(d[1]), db(d[2]),
                         dom, bar(d[0])));
             }
             Map<String, Object> o = new LinkedHashMap<>();
@@ -102,9 +103,6 @@ public final class CompareCommand implements Command {
         return Result.of(data, lines);
     }
 
-    private static String shorten(String s, int w) {
-        return s.length() <= w ? s : "…" + s.substring(s.length() - w + 1);
-    }
 
     private static String db(double v) {
         return Double.isInfinite(v) ? "exact" : String.format("%.1f", v);

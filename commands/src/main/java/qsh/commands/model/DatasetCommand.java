@@ -17,8 +17,6 @@ import qsh.commands.spi.Result;
 import qsh.core.calib.AtomicFile;
 import qsh.core.calib.RawTensorFile;
 import qsh.core.data.FashionMnist;
-import qsh.core.data.IdxReader;
-import qsh.core.tensor.Tensor;
 
 /**
  * {@code dataset fashion-mnist --out DIR}: writes Fashion-MNIST images as raw float32 files (1×1×28×28, values in
@@ -55,26 +53,20 @@ public final class DatasetCommand implements Command {
         }
         boolean train = args.get("split").orElse("train").equals("train");
         Path dir = args.get("dir").map(session::resolve).orElse(FashionMnist.DEFAULT_DIR);
-        Tensor images;
-        int[] labels;
+        FashionMnistImages images = FashionMnistImages.load(dir, train, count);
         try {
-            images = IdxReader.images(train ? FashionMnist.trainImages(dir) : FashionMnist.testImages(dir), count);
-            labels = IdxReader.labels(train ? FashionMnist.trainLabels(dir) : FashionMnist.testLabels(dir), count);
             Files.createDirectories(out);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new CommandException(e.getMessage() + " (install the data: apt-get install -y dataset-fashion-mnist)");
+        } catch (IOException e) {
+            throw new CommandException(out + ": cannot create the folder (" + e.getMessage() + ")");
         }
-        int n = images.dim(0);
-        int per = 28 * 28;
+        int n = images.size();
         StringBuilder list = new StringBuilder();
         StringBuilder lab = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            float[] one = new float[per];
-            System.arraycopy(images.data(), i * per, one, 0, per);
             String name = String.format("img%05d.raw", i);
-            RawTensorFile.write(out.resolve(name), Tensor.of(new int[] {1, 1, 28, 28}, one));
+            RawTensorFile.write(out.resolve(name), images.image(i));
             list.append(name).append('\n');
-            lab.append(labels[i]).append('\n');
+            lab.append(images.labels()[i]).append('\n');
         }
         AtomicFile.write(out.resolve("labels.txt"), lab.toString().getBytes(StandardCharsets.UTF_8));
         AtomicFile.write(out.resolve("input_list.txt"), list.toString().getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,5 @@
 package qsh.commands.model;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +13,6 @@ import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.data.FashionMnist;
-import qsh.core.data.IdxReader;
 import qsh.core.graph.Graph;
 import qsh.core.metrics.TopK;
 import qsh.core.tensor.Tensor;
@@ -48,23 +46,10 @@ public final class EvalCommand implements Command {
             throw new CommandException("eval needs a single-input model; this one has " + m.graph().inputs().size());
         }
         Path dir = args.get("dir").map(session::resolve).orElse(FashionMnist.DEFAULT_DIR);
-        int limit = args.getInt("limit", 0);
-        Tensor images;
-        int[] labels;
-        try {
-            images = IdxReader.images(FashionMnist.testImages(dir), limit);
-            labels = IdxReader.labels(FashionMnist.testLabels(dir), limit);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new CommandException(e.getMessage() + " (install the data: apt-get install -y dataset-fashion-mnist)");
-        }
-        String input = m.graph().inputs().get(0).name();
-        int n = images.dim(0);
-        int per = 28 * 28;
-        java.util.function.IntFunction<Map<String, Tensor>> sample = i -> {
-            float[] one = new float[per];
-            System.arraycopy(images.data(), i * per, one, 0, per);
-            return Map.of(input, Tensor.of(new int[] {1, 1, 28, 28}, one));
-        };
+        FashionMnistImages images = FashionMnistImages.load(dir, false, args.getInt("limit", 0));
+        int[] labels = images.labels();
+        int n = images.size();
+        java.util.function.IntFunction<Map<String, Tensor>> sample = images.samples(m.graph().inputs().get(0).name());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("dataset", set);
         data.put("images", n);

@@ -9,8 +9,8 @@ import qsh.core.quant.QuantMode;
 import qsh.core.sim.QuantConfig;
 
 /** The quantizer flags shared by {@code calibrate} and batch {@code quantize} (spec, "qairt-quantizer"). */
-final class QuantOptions {
-    static final List<OptionSpec> SPECS = List.of(
+public final class QuantOptions {
+    public static final List<OptionSpec> SPECS = List.of(
             OptionSpec.choice("act-bw", "activation bitwidth (default 8)", "8", "16"),
             OptionSpec.choice("weight-bw", "weight bitwidth (default 8)", "4", "8", "16"),
             OptionSpec.choice("bias-bw", "bias bitwidth: 8 (own encoding, spec default) or 32 (input×weight scale)", "8", "32"),
@@ -32,7 +32,7 @@ final class QuantOptions {
     }
 
     /** The config the flags describe, with the session's encoder options (set min-range, rounding, …). */
-    static QuantConfig config(Args args, Session session) {
+    public static QuantConfig config(Args args, Session session) {
         return config(args, session, false);
     }
 
@@ -51,7 +51,7 @@ final class QuantOptions {
         }
     }
 
-    static <T> List<T> concat(List<T> a, List<T> b) {
+    public static <T> List<T> concat(List<T> a, List<T> b) {
         List<T> out = new java.util.ArrayList<>(a);
         out.addAll(b);
         return out;

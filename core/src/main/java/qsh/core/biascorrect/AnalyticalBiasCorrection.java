@@ -7,7 +7,7 @@ import java.util.Map;
 import qsh.core.equalize.FoldedBatchNorms;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.quant.Encoding;
+import qsh.core.sim.QdqGraphBuilder;
 import qsh.core.sim.QuantizationPlan;
 import qsh.core.sim.TensorPrecision;
 import qsh.core.tensor.LongTensor;
@@ -46,7 +46,7 @@ public final class AnalyticalBiasCorrection {
                 continue;
             }
             Tensor w = (Tensor) g.weights().get(n.input(1));
-            Tensor wq = dequantized(current.weightValues().containsKey(n.input(1))
+            Tensor wq = QdqGraphBuilder.simulatedWeight(current.weightValues().containsKey(n.input(1))
                     ? (Tensor) current.weightValues().get(n.input(1)) : w, p);
             int m = w.dim(0);
             int cg = w.dim(1);
@@ -63,19 +63,7 @@ public final class AnalyticalBiasCorrection {
                     }
                 }
             }
-            Tensor old = (Tensor) (current.weightValues().containsKey(target) ? current.weightValues().get(target)
-                    : g.weights().get(target));
-            float[] v = old.data().clone();
-            boolean intoMean = !target.equals(n.input(2));
-            double sum = 0;
-            double max = 0;
-            for (int o = 0; o < m; o++) {
-                v[o] += (float) (intoMean ? delta[o] : -delta[o]);
-                sum += Math.abs(delta[o]);
-                max = Math.max(max, Math.abs(delta[o]));
-            }
-            current = current.withWeightValues(Map.of(target, Tensor.of(old.shape(), v)));
-            out.add(new EmpiricalBiasCorrection.Correction(n.name(), target, sum / m, max));
+            current = EmpiricalBiasCorrection.apply(g, current, n, target, delta, out);
         }
         return new EmpiricalBiasCorrection.Result(current, out, skipped);
     }
@@ -165,19 +153,5 @@ public final class AnalyticalBiasCorrection {
             hi = ((LongTensor) b).data()[0];
         }
         return new double[] {lo, hi};
-    }
-
-    /** The weight as the quantized model sees it: (q − zp)·s per channel, nearest rounding. */
-    static Tensor dequantized(Tensor w, TensorPrecision p) {
-        float[] x = w.data();
-        float[] out = new float[x.length];
-        int per = x.length / p.encodings().size();
-        for (int i = 0; i < x.length; i++) {
-            Encoding e = p.encodings().get(p.perChannel() ? i / per : 0);
-            float s = (float) e.scale();
-            double q = Math.max(0, Math.min(e.qmax(), Math.rint(x[i] / s) + e.zeroPoint()));
-            out[i] = (float) (q - e.zeroPoint()) * s;
-        }
-        return Tensor.of(w.shape(), out);
     }
 }

@@ -73,22 +73,31 @@ public final class EmpiricalBiasCorrection {
                     delta[c] += sum / plane / samples.size();
                 }
             }
-            Tensor old = (Tensor) (current.weightValues().containsKey(target) ? current.weightValues().get(target)
-                    : g.weights().get(target));
-            float[] v = old.data().clone();
-            boolean intoMean = !n.input(2).equals(target) || n.input(2).isEmpty();
-            double sumAbs = 0;
-            double maxAbs = 0;
-            for (int c = 0; c < channels; c++) {
-                v[c] += (float) (intoMean ? delta[c] : -delta[c]);
-                sumAbs += Math.abs(delta[c]);
-                maxAbs = Math.max(maxAbs, Math.abs(delta[c]));
-            }
-            current = current.withWeightValues(Map.of(target, Tensor.of(old.shape(), v)));
-            out.add(new Correction(n.name(), target, sumAbs / channels, maxAbs));
+            current = apply(g, current, n, target, delta, out);
             progress.accept(++done);
         }
         return new Result(current, out, skipped);
+    }
+
+    /**
+     * Takes the per-channel output shift {@code delta} of layer {@code n} out: bias −= δ, or, when {@code target} is
+     * the running mean of the batch norm after it, mean += δ (BN(x − δ) = BN with mean + δ). Records the correction.
+     */
+    static QuantizationPlan apply(Graph g, QuantizationPlan plan, Node n, String target, double[] delta,
+                                  List<Correction> out) {
+        Tensor old = (Tensor) (plan.weightValues().containsKey(target) ? plan.weightValues().get(target)
+                : g.weights().get(target));
+        float[] v = old.data().clone();
+        boolean intoMean = !target.equals(n.input(2));
+        double sumAbs = 0;
+        double maxAbs = 0;
+        for (int c = 0; c < delta.length; c++) {
+            v[c] += (float) (intoMean ? delta[c] : -delta[c]);
+            sumAbs += Math.abs(delta[c]);
+            maxAbs = Math.max(maxAbs, Math.abs(delta[c]));
+        }
+        out.add(new Correction(n.name(), target, sumAbs / delta.length, maxAbs));
+        return plan.withWeightValues(Map.of(target, Tensor.of(old.shape(), v)));
     }
 
     /** The bias of {@code n}, or the running mean of the BatchNormalization that alone reads its output, or null. */

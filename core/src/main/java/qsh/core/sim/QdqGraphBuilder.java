@@ -73,7 +73,7 @@ public final class QdqGraphBuilder {
     private Graph build() {
         for (var v : g.inputs()) {
             TensorPrecision p = plan.activations().get(v.name());
-            if (p != null && (p.isInt() || p.bitwidth() == 16)) {
+            if (p != null && stored(p)) {
                 String ref = v.name() + "_dq";
                 emitPrecision(v.name(), v.name(), p, ref);
                 inputRefs.put(v.name(), ref);
@@ -110,7 +110,7 @@ public final class QdqGraphBuilder {
             for (int i = 0; i < b.getOutputCount(); i++) {
                 String o = b.getOutput(i);
                 TensorPrecision p = plan.activations().get(o);
-                boolean stored = p != null && (p.isInt() || p.bitwidth() == 16);
+                boolean stored = p != null && stored(p);
                 String produced = stored ? o + "_float" : o;
                 if (int32 && !o.isEmpty()) { // … and Cast(FP32) → Quantize after it
                     b.setOutput(i, o + "_int32");
@@ -137,6 +137,11 @@ public final class QdqGraphBuilder {
             out.add(new Node(p, p.getOpType() + "_" + out.size()));
         }
         return out;
+    }
+
+    /** True when a value at precision {@code p} needs nodes to hold it (integers, FP16); FP32 is the graph's own. */
+    private static boolean stored(TensorPrecision p) {
+        return p.isInt() || p.bitwidth() == 16;
     }
 
     /** Emits what stores {@code src} at precision {@code p} and yields the float value {@code dst}. */
@@ -230,6 +235,11 @@ public final class QdqGraphBuilder {
         addScaleAndZeroPoint(name, p, s);
         nodes.add(qdqNode("DequantizeLinear", name + "_dequantize", name + "_quantized", name, name, p));
         becameNodeOutputs.add(name);
+    }
+
+    /** The weight the quantized model computes with: DequantizeLinear(QuantizeLinear(w)) under {@code p}. */
+    public static Tensor simulatedWeight(Tensor w, TensorPrecision p) {
+        return dequantize(quantize(w, p), w.shape(), p);
     }
 
     /** q = clamp(rint(x / scale) + zp) with the float32 division of QuantizeLinear (double for 32-bit). */
