@@ -66,6 +66,7 @@ public final class Interpreter {
         this.registry = registry;
         // the bridge is a lazy holder: GraalJS loads on the first 'js', not at start-up
         this.js = new qsh.commands.js.JsBridge(this);
+        session.js(js);
         registry.add(new RunCommand(this));
         registry.add(new qsh.commands.js.JsCommand(js));
         registry.add(new TraceCommand());

@@ -14,6 +14,19 @@ public final class Session {
     private ModelState model;
     private java.nio.file.Path baseDir = java.nio.file.Path.of("");
     private final java.util.Deque<Undo> undo = new java.util.ArrayDeque<>();
+    private qsh.commands.js.JsBridge js;
+
+    /** The session's JavaScript (for a YAML config's callbacks); set by the interpreter that drives the session. */
+    public qsh.commands.js.JsBridge js() {
+        if (js == null) {
+            throw new qsh.commands.spi.CommandException("JavaScript callbacks need an interpreter (none drives this session)");
+        }
+        return js;
+    }
+
+    void js(qsh.commands.js.JsBridge bridge) {
+        this.js = bridge;
+    }
 
     /** How many model transforms {@code undo} can revert (each keeps the previous model's weights alive). */
     public static final int UNDO_DEPTH = 20;

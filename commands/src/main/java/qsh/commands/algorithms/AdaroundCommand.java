@@ -24,11 +24,13 @@ import qsh.core.tensor.Tensor;
  */
 public final class AdaroundCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("adaround", "quantization",
-            "learn each weight's rounding (up or down) layer by layer on calibration data (AdaRound)", "INPUT_LIST",
-            List.of(OptionSpec.value("iterations", "N", "Adam steps per layer (default 2000; the paper uses 10 000)"),
+            "learn each weight's rounding (up or down) layer by layer on calibration data (AdaRound)", "[INPUT_LIST]",
+            List.of(OptionSpec.value("config", "FILE.yaml", "the spec's AdaRound config: a dataset with a JS loader, num_batches, optional_adaround_args"),
+                    OptionSpec.value("iterations", "N", "Adam steps per layer (default 2000; the paper uses 10 000)"),
                     OptionSpec.value("samples", "N", "calibration inputs used (default 64, from the start of the list)"),
                     OptionSpec.value("batch", "N", "samples per step (default 8)")),
-            List.of("calibrate list.txt --per-channel --weight-bw 4; adaround list.txt", "adaround list.txt --iterations 500"),
+            List.of("calibrate list.txt --per-channel --weight-bw 4; adaround list.txt", "adaround list.txt --iterations 500",
+                    "adaround --config scripts/algorithms/adaround.yaml"),
             List.of("calibrate", "eval", "compare"), true);
 
     @Override
@@ -38,8 +40,16 @@ public final class AdaroundCommand implements Command {
 
     @Override
     public Result run(Args args, Session session) {
-        String file = args.positional(0, "an input list (calibration data)");
         args.atMost(1);
+        if (args.get("config").isPresent()) { // the spec's YAML: encodings computed here, then rounding on the dataset
+            ModelState m = session.requireModel();
+            String list = args.positional().isEmpty() ? null : args.positional(0, "an input list");
+            AlgorithmConfig config = AlgorithmConfig.read(session.resolve(args.get("config").get()), args.get("config").get());
+            ConfigRun.Rounded o = ConfigRun.adaround(session, m, config, list == null ? null : session.resolve(list));
+            session.transform(o.model(), "adaround");
+            return report(m.source(), o.model().plan().label(), o.result(), o.options(), o.samples(), session, o.notes());
+        }
+        String file = args.positional(0, "an input list (calibration data)");
         ModelState m = session.requireModel();
         if (!m.quantized() || !m.plan().quantizes()) {
             throw new CommandException("AdaRound rounds quantized weights: run calibrate first (its encodings stay fixed)");
@@ -60,9 +70,15 @@ public final class AdaroundCommand implements Command {
         }
         QuantizationPlan plan = m.plan().withWeightValues(r.roundedWeights());
         session.transform(m.withPlan(plan, QdqGraphBuilder.build(m.graph(), plan, true)), "adaround");
+        return report(m.source(), m.plan().label(), r, opt, count, session, List.of());
+    }
+
+    static Result report(String source, String label, AdaRound.Result r, AdaRound.Options opt, int count, Session session,
+                         List<String> notes) {
         List<String> lines = new ArrayList<>();
-        lines.add("adaround " + m.source() + " (" + m.plan().label() + "): " + r.layers().size() + " layers, " + count
+        lines.add("adaround " + source + " (" + label + "): " + r.layers().size() + " layers, " + count
                 + " samples, " + opt.iterations() + " iterations × batch " + opt.batchSize());
+        lines.addAll(notes);
         boolean timing = session.settings().timing(); // times vary run to run: shown with 'set timing on' (and in --json)
         lines.add(String.format("  %-40s %12s %12s %9s%s", "layer", "MSE nearest", "MSE adaround", "flipped",
                 timing ? String.format(" %8s", "ms") : ""));

@@ -41,16 +41,19 @@ import qsh.core.tensor.Tensor;
  */
 public final class AmpCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("amp", "quantization",
-            "automatic mixed precision: per-op sensitivity, pareto front, the cheapest mix within the allowed drop", "INPUT_LIST",
-            List.of(OptionSpec.value("candidates", "LIST", "ACT/PARAM pairs, highest first (default 16/16,8/16,16/8,8/8)"),
+            "automatic mixed precision: per-op sensitivity, pareto front, the cheapest mix within the allowed drop", "[INPUT_LIST]",
+            List.of(OptionSpec.value("config", "FILE.yaml", "the spec's AMP config: datasets with JS loaders, candidates, eval callbacks, optional_amp_args"),
+                    OptionSpec.value("candidates", "LIST", "ACT/PARAM pairs, highest first (default 16/16,8/16,16/8,8/8)"),
                     OptionSpec.value("allowed-drop", "D", "score drop allowed from the all-highest model (default 3 dB, or 0.01 top-1)"),
-                    OptionSpec.choice("search", "phase-2 search (default binary)", "binary", "bruteforce"),
+                    OptionSpec.choice("search", "phase-2 search (default binary)", "binary", "interpolation", "bruteforce"),
+                    OptionSpec.flag("reverse", "phase 2 from all-lowest, raising the most sensitive ops first (phase2_reverse)"),
                     OptionSpec.choice("eval", "score by top-1 on a labelled data set instead of output SQNR", "fashion-mnist"),
                     OptionSpec.value("limit", "N", "test images for --eval (default 1000)"),
                     OptionSpec.value("samples", "N", "list inputs for the SQNR score (default 32)"),
                     OptionSpec.value("png", "FILE.png", "draw the pareto curve"),
                     OptionSpec.value("pareto", "FILE.json", "write the pareto list as JSON")),
-            List.of("amp data/demo/input_list.txt", "amp list.txt --eval fashion-mnist --allowed-drop 0.005 --png /tmp/pareto.png"),
+            List.of("amp data/demo/input_list.txt", "amp list.txt --eval fashion-mnist --allowed-drop 0.005 --png /tmp/pareto.png",
+                    "amp --config scripts/algorithms/amp.yaml --pareto /tmp/pareto.json"),
             List.of("calibrate", "encodings", "graph", "export"), true);
 
     @Override
@@ -60,8 +63,16 @@ public final class AmpCommand implements Command {
 
     @Override
     public Result run(Args args, Session session) {
-        String file = args.positional(0, "an input list (calibration data)");
         args.atMost(1);
+        if (args.get("config").isPresent()) {
+            ModelState m = session.requireModel();
+            String list = args.positional().isEmpty() ? null : args.positional(0, "an input list");
+            AlgorithmConfig config = AlgorithmConfig.read(session.resolve(args.get("config").get()), args.get("config").get());
+            ConfigRun.Outcome o = ConfigRun.amp(session, m, config, list == null ? null : session.resolve(list));
+            session.model(o.model());
+            return report(o.amp(), o.candidates(), "metric", v -> String.format("%.4g", v), o.allowedDrop(), args, session, o.notes());
+        }
+        String file = args.positional(0, "an input list (calibration data)");
         ModelState m = session.requireModel();
         Graph g = m.graph();
         List<Candidate> candidates = new ArrayList<>();
@@ -85,31 +96,31 @@ public final class AmpCommand implements Command {
         ToDoubleFunction<Graph> score = top1 ? top1Score(g, args.getInt("limit", 1000))
                 : sqnrScore(g, inputs, Math.max(1, args.getInt("samples", 32)));
         double allowed = args.getDouble("allowed-drop", top1 ? 0.01 : 3.0);
-        MixedPrecisionSearch.Search search = args.get("search").orElse("binary").equals("bruteforce")
-                ? MixedPrecisionSearch.Search.BRUTEFORCE : MixedPrecisionSearch.Search.BINARY;
+        MixedPrecisionSearch.Search search = MixedPrecisionSearch.Search.parse(args.get("search").orElse("binary"));
         Map<String, int[]> shapes = qsh.commands.model.ShapeProbe.shapes(m);
         MixedPrecisionSearch.Result r;
         try {
-            r = MixedPrecisionSearch.run(g, stats, cfg, candidates, shapes, score, allowed, search,
+            r = MixedPrecisionSearch.run(g, stats, cfg, candidates, shapes, score, allowed,
+                    new MixedPrecisionSearch.Options(search, args.has("reverse"), null, null, null, null),
                     session.progress("amp phase 1", 0));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CommandException(e.getMessage());
         }
         QuantizationPlan plan = QuantizationPlanner.plan(g, stats.tensors(), cfg, r.overrides(), stats);
         session.model(m.withOverrides(r.overrides()).withPlan(plan, QdqGraphBuilder.build(g, plan, true)));
-        return report(r, candidates, top1, allowed, args, session);
+        return report(r, candidates, top1 ? "top-1" : "dB SQNR", v -> fmt(v, top1), allowed, args, session, List.of());
     }
 
-    private static Result report(MixedPrecisionSearch.Result r, List<Candidate> cands, boolean top1, double allowed,
-                                 Args args, Session session) {
-        String unit = top1 ? "top-1" : "dB SQNR";
+    static Result report(MixedPrecisionSearch.Result r, List<Candidate> cands, String unit, java.util.function.DoubleFunction<String> fmt,
+                         double allowed, Args args, Session session, List<String> notes) {
         List<String> lines = new ArrayList<>();
         lines.add("amp: " + r.groups().size() + " quantizer groups × " + cands.size() + " candidates ("
                 + String.join(", ", cands.stream().map(Candidate::label).toList()) + "), score = " + unit + "; "
                 + r.evaluations() + " models scored");
-        lines.add(String.format("  all-highest (%s) score %s; allowed drop %s", cands.get(0).label(), fmt(r.baseline(), top1),
-                fmt(allowed, top1)));
-        lines.add("  phase 1, most sensitive groups (score drop when only that op is lowered):");
+        lines.addAll(notes);
+        lines.add(String.format("  all-highest (%s) score %s; allowed drop %s", cands.get(0).label(), fmt.apply(r.baseline()),
+                fmt.apply(allowed)));
+        lines.add("  phase 1, most sensitive groups (score drop when only that op is lowered)" + (r.cached() ? ", from the cache:" : ":"));
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < r.groups().size(); i++) {
             order.add(i);
@@ -119,13 +130,13 @@ public final class AmpCommand implements Command {
             int i = order.get(k);
             StringBuilder b = new StringBuilder();
             for (int c = 1; c < cands.size(); c++) {
-                b.append(String.format("  %s %s", cands.get(c).label(), fmt(r.sensitivity()[i][c], top1)));
+                b.append(String.format("  %s %s", cands.get(c).label(), fmt.apply(r.sensitivity()[i][c])));
             }
             lines.add(String.format("    %-40s%s", qsh.commands.Format.tail(r.groups().get(i).op(), 40), b));
         }
         lines.add("  phase 2, pareto points scored (relative BitOps → score):");
         for (MixedPrecisionSearch.Point p : r.pareto()) {
-            lines.add(String.format("    %6.3f → %s%s", p.relativeBitOps(), fmt(p.score(), top1), p == r.chosen()
+            lines.add(String.format("    %6.3f → %s%s", p.relativeBitOps(), fmt.apply(p.score()), p == r.chosen()
                     || java.util.Arrays.equals(p.choice(), r.chosen().choice()) ? "  ◀ chosen" : ""));
         }
         Map<String, Integer> mix = new LinkedHashMap<>();
@@ -133,7 +144,7 @@ public final class AmpCommand implements Command {
             mix.merge(cands.get(c).label(), 1, Integer::sum);
         }
         lines.add(String.format("  chosen: %s; BitOps %.1f%% of all-highest; score %s (%s from all-highest)", mix,
-                100 * r.chosen().relativeBitOps(), fmt(r.chosen().score(), top1), fmt(r.chosen().score() - r.baseline(), top1)));
+                100 * r.chosen().relativeBitOps(), fmt.apply(r.chosen().score()), fmt.apply(r.chosen().score() - r.baseline())));
         lines.add("  the mix is now the session's quantized model: 'graph' shows each op's precision and the convert ops");
         List<Map<String, Object>> pareto = new ArrayList<>();
         for (MixedPrecisionSearch.Point p : r.pareto()) {
@@ -150,6 +161,7 @@ public final class AmpCommand implements Command {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("score", unit);
         data.put("baseline", r.baseline());
+        data.put("phase1_cached", r.cached());
         data.put("groups", r.groups().stream().map(MixedPrecisionSearch.Group::op).toList());
         data.put("pareto", pareto);
         data.put("chosen", Map.of("relative_bitops", r.chosen().relativeBitOps(), "score", r.chosen().score(), "mix", mix));

@@ -82,6 +82,34 @@ public final class JsBridge {
         }
     }
 
+    /**
+     * Runs {@code body} with access to JavaScript functions in files (a YAML config's callbacks). The functions are
+     * called only while {@code body} runs, on this thread; Ctrl-C interrupts a running callback.
+     */
+    public <T> T withScripts(java.util.function.Function<ScriptFunctions, T> body) {
+        JsRuntime r = runtime();
+        JsRuntime outer = active;
+        active = r;
+        depth++;
+        try {
+            if (depth == 1) {
+                r.resetLimits();
+            }
+            return body.apply(new ScriptFunctions(r));
+        } catch (IllegalStateException e) {
+            if (r.closed()) {
+                throw new CommandException("js: the JavaScript context was closed (interrupted); a new one starts on the next use", e);
+            }
+            throw e;
+        } finally {
+            depth--;
+            active = outer;
+            if (r.closed()) {
+                runtime = null;
+            }
+        }
+    }
+
     /** The live runtime: built on first use, rebuilt when closed or when the statement limit setting changed. */
     JsRuntime runtime() {
         long limit = interpreter.session().settings().jsStatementLimit();

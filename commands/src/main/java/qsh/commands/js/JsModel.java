@@ -13,11 +13,18 @@ public final class JsModel {
     private final QshApi api;
     private final Graph graph;
     private final boolean quantized;
+    private final java.util.List<Map<String, Tensor>> record;
 
     JsModel(QshApi api, Graph graph, boolean quantized) {
+        this(api, graph, quantized, null);
+    }
+
+    /** A model that also appends every sample it runs to {@code record} (a forward-pass callback's data), if not null. */
+    JsModel(QshApi api, Graph graph, boolean quantized, java.util.List<Map<String, Tensor>> record) {
         this.api = api;
         this.graph = graph;
         this.quantized = quantized;
+        this.record = record;
     }
 
     /** Whether this is the simulated quantized model (false: the float model). */
@@ -30,6 +37,9 @@ public final class JsModel {
     @HostAccess.Export
     public Value run(Value sample) {
         Map<String, Tensor> in = JsCallbacks.sample(api, sample, graph);
+        if (record != null) {
+            record.add(in);
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         try {
             Executor.run(graph, in, null).forEach((k, v) -> out.put(k, v instanceof Tensor t ? t.data() : v));

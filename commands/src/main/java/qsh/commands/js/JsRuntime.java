@@ -111,6 +111,26 @@ final class JsRuntime implements AutoCloseable {
         return interpreter;
     }
 
+    Context context() {
+        return context;
+    }
+
+    /** Resets the statement count (the limit applies per command). */
+    void resetLimits() {
+        if (statementLimit > 0) {
+            context.resetLimits();
+        }
+    }
+
+    /** A callback's error as one line naming {@code name} (FILE:fn, with the line of the failing statement). */
+    CommandException error(PolyglotException e, String name) {
+        flushOutput();
+        if (e.isCancelled() || e.isResourceExhausted()) {
+            closed = true;
+        }
+        return new CommandException(message(e, name, true, false), e);
+    }
+
     long statementLimit() {
         return statementLimit;
     }

@@ -259,6 +259,92 @@ public final class QshApi {
         }
     }
 
+    /**
+     * {@code qsh.fashionMnist({split: "test", offset: 0, count: 100})}: Fashion-MNIST images as the demo model
+     * reads them ({@code images}: 1×1×28×28 tensor views in [0, 1]) and their {@code labels}; for data loaders.
+     */
+    @HostAccess.Export
+    public Value fashionMnist(Value options) {
+        Map<String, Object> o = options == null || options.isNull() ? Map.of() : asMap(options, "fashionMnist options");
+        for (String k : o.keySet()) {
+            if (!List.of("split", "offset", "count").contains(k)) {
+                throw rt.fail("fashionMnist: unknown option '" + k + "' (split, offset, count)");
+            }
+        }
+        String split = String.valueOf(o.getOrDefault("split", "test"));
+        if (!split.equals("test") && !split.equals("train")) {
+            throw rt.fail("fashionMnist: split is 'test' or 'train', not '" + split + "'");
+        }
+        int offset = intOption(o, "offset", 0);
+        int count = intOption(o, "count", 100);
+        qsh.commands.model.FashionMnistImages all;
+        try {
+            all = qsh.commands.model.FashionMnistImages.load(qsh.core.data.FashionMnist.DEFAULT_DIR, split.equals("train"),
+                    offset + count);
+        } catch (CommandException e) {
+            throw rt.fail(e.getMessage());
+        }
+        int n = Math.max(0, Math.min(count, all.size() - offset));
+        Value images = rt.toJs(List.of());
+        Value labels = rt.toJs(List.of());
+        for (int i = 0; i < n; i++) {
+            images.setArrayElement(i, new JsTensor(this, SessionTensor.floats("fashion-mnist " + split + " " + (offset + i),
+                    all.image(offset + i), "qsh.fashionMnist")));
+            labels.setArrayElement(i, all.labels()[offset + i]);
+        }
+        Value out = rt.toJs(Map.of());
+        out.putMember("images", images);
+        out.putMember("labels", labels);
+        return out;
+    }
+
+    /** {@code qsh.readRaw("img0.raw")}: a raw float32 little-endian file (the spec's input format) as a 1-D tensor view. */
+    @HostAccess.Export
+    public JsTensor readRaw(String path) {
+        java.nio.file.Path p = session().resolve(path);
+        try {
+            byte[] b = java.nio.file.Files.readAllBytes(p);
+            if (b.length % 4 != 0) {
+                throw rt.fail(path + ": " + b.length + " bytes is not a whole number of float32 values");
+            }
+            float[] f = new float[b.length / 4];
+            java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+            return new JsTensor(this, SessionTensor.floats(path, Tensor.of(new int[] {f.length}, f), "qsh.readRaw"));
+        } catch (java.io.IOException e) {
+            throw rt.fail("cannot read " + path + ": " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+        }
+    }
+
+    /** {@code qsh.readText("labels.txt")}: a text file (UTF-8), e.g. an input list or labels. */
+    @HostAccess.Export
+    public String readText(String path) {
+        try {
+            return java.nio.file.Files.readString(session().resolve(path));
+        } catch (java.io.IOException e) {
+            throw rt.fail("cannot read " + path + ": " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+        }
+    }
+
+    private Map<String, Object> asMap(Value v, String what) {
+        if (!(rt.toJava(v) instanceof Map<?, ?> m)) {
+            throw rt.fail(what + " must be an object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> out = (Map<String, Object>) m;
+        return out;
+    }
+
+    private int intOption(Map<String, Object> o, String k, int otherwise) {
+        Object v = o.get(k);
+        if (v == null) {
+            return otherwise;
+        }
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < 0) {
+            throw rt.fail(k + " must be a whole number ≥ 0, not " + v);
+        }
+        return n.intValue();
+    }
+
     /** {@code qsh.graph()}: a builder for a small network, made into the session's model by {@code build}. */
     @HostAccess.Export
     public GraphBuilder graph() {
@@ -268,7 +354,7 @@ public final class QshApi {
     @Override
     public String toString() {
         return "qsh (the session: run, exec, load, nodes, tensors, tensor, fromArray, encode, quantize, dequantize, "
-                + "pack, calibrate, eval, evaluate, accuracy, graph)";
+                + "pack, calibrate, eval, evaluate, accuracy, graph, fashionMnist, readRaw, readText)";
     }
 
     ModelState model() {

@@ -41,8 +41,9 @@ public final class QairtQuantizerCommand implements Command {
                     OptionSpec.flag("pack_4_bit_weights", "store 4-bit weights packed (int4/uint4, opset 21)"),
                     OptionSpec.choice("algorithms", "cle: fold batch norms, ReLU6 → ReLU, cross-layer equalization, high-bias absorption"
                             + " before calibration; bc: empirical bias correction after it", "cle", "bc", "cle,bc"),
-                    OptionSpec.choice("apply_algorithms", "adaround: learned weight rounding on the input list (the spec's default mode)", "adaround"),
-                    OptionSpec.value("config", "FILE.yaml", "AIMET algorithm config (not supported yet: default mode only)"),
+                    OptionSpec.choice("apply_algorithms", "adaround (without --config: on the input list, the spec's default mode), amp or autoquant (with --config)",
+                            "adaround", "amp", "autoquant"),
+                    OptionSpec.value("config", "FILE.yaml", "the spec's YAML config for --apply_algorithms (datasets with JS loaders, eval callbacks)"),
                     OptionSpec.choice("encodings_version", "JSON version of OUT.encodings (default 0.6.1)", "0.6.1", "1.0.0")),
                     QuantOptions.SPEC_NAMED),
             List.of("qairt-quantizer --input_network demo --input_list data/demo/input_list.txt --output_path /tmp/q.onnx",
@@ -64,9 +65,17 @@ public final class QairtQuantizerCommand implements Command {
             throw new CommandException(fallback ? "--input_list and --enable_float_fallback exclude each other: give one"
                     : "give --input_list L.txt (calibration data) or --enable_float_fallback");
         }
-        if (args.get("config").isPresent()) {
-            throw new CommandException("--config (AIMET YAML for adaround/amp/autoquant) is not supported yet: run"
-                    + " --apply_algorithms adaround without it (default mode, on the --input_list data)");
+        String algorithm = args.get("apply_algorithms").orElse(null);
+        if (args.get("config").isPresent() && algorithm == null) {
+            throw new CommandException("--config names the config of an algorithm: add --apply_algorithms adaround|amp|autoquant");
+        }
+        if (algorithm != null && !algorithm.equals("adaround") && args.get("config").isEmpty()) {
+            throw new CommandException("--apply_algorithms " + algorithm + " needs --config FILE.yaml (its dataset and evaluation callback)");
+        }
+        qsh.commands.algorithms.AlgorithmConfig config = args.get("config").isEmpty() ? null
+                : qsh.commands.algorithms.AlgorithmConfig.read(session.resolve(args.get("config").get()), args.get("config").get());
+        if (config != null) {
+            config.section(algorithm); // a config without the algorithm's section fails before any work
         }
         QuantConfig cfg = QuantOptions.config(args, session, true);
         Graph g;
@@ -109,10 +118,15 @@ public final class QairtQuantizerCommand implements Command {
             throw new CommandException(e.getMessage());
         }
         ModelState m = ModelState.loaded(g, network).withOverrides(ov).withPlan(out.plan(), out.simulated());
-        if (args.get("apply_algorithms").isPresent()) { // adaround, default mode: the input list's data
-            if (fallback) {
-                throw new CommandException("--apply_algorithms adaround needs calibration data: give --input_list");
-            }
+        if (algorithm != null && fallback) {
+            throw new CommandException("--apply_algorithms " + algorithm + " needs calibration data: give --input_list");
+        }
+        if (config != null) { // the spec's AIMET algorithms with their YAML config
+            Path list = session.resolve(args.get("input_list").get());
+            qsh.commands.algorithms.AlgorithmResult r = qsh.commands.algorithms.AlgorithmResult.apply(algorithm, session, m, config, list, cfg);
+            m = r.model();
+            lines.addAll(r.lines());
+        } else if (algorithm != null) { // adaround, default mode: the input list's data
             var samples = CalibrateCommand.samples(session.resolve(args.get("input_list").get()), g, 64);
             qsh.core.adaround.AdaRound.Result ar;
             try {
@@ -139,14 +153,14 @@ public final class QairtQuantizerCommand implements Command {
         ExportCommand.Written w = ExportCommand.write(m, session.resolve(output), args.has("pack_4_bit_weights"),
                 CalibrateCommand.versionOf(version));
         session.model(m);
-        long intActs = out.plan().activations().values().stream().filter(TensorPrecision::isInt).count();
-        long intParams = out.plan().params().values().stream().filter(TensorPrecision::isInt).count();
-        lines.add("quantized " + network + " (" + out.plan().label() + (fallback ? "" : ", " + out.calibrationInputs()
+        long intActs = m.plan().activations().values().stream().filter(TensorPrecision::isInt).count();
+        long intParams = m.plan().params().values().stream().filter(TensorPrecision::isInt).count();
+        lines.add("quantized " + network + " (" + m.plan().label() + (fallback ? "" : ", " + out.calibrationInputs()
                 + " calibration inputs") + ")");
-        lines.add("  " + intActs + "/" + out.plan().activations().size() + " activations, " + intParams + "/"
-                + out.plan().params().size() + " weights/biases quantized, " + out.plan().converts().size() + " convert op(s), "
+        lines.add("  " + intActs + "/" + m.plan().activations().size() + " activations, " + intParams + "/"
+                + m.plan().params().size() + " weights/biases quantized, " + m.plan().converts().size() + " convert op(s), "
                 + ov.size() + " override(s)");
-        out.plan().warnings().forEach(x -> lines.add("  warning: " + x));
+        m.plan().warnings().forEach(x -> lines.add("  warning: " + x));
         lines.add("  wrote " + output + " (" + w.bytes() + " bytes, opset " + w.opset() + ") and " + w.encodings()
                 .getFileName() + " (encodings " + version + ")");
         Map<String, Object> data = new LinkedHashMap<>();
@@ -156,7 +170,7 @@ public final class QairtQuantizerCommand implements Command {
         data.put("config", cfg.label());
         data.put("quantized_activations", intActs);
         data.put("quantized_params", intParams);
-        data.put("warnings", out.plan().warnings());
+        data.put("warnings", m.plan().warnings());
         return Result.of(data, lines);
     }
 }

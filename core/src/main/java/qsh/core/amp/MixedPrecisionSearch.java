@@ -30,8 +30,41 @@ import qsh.core.tensor.Tensor;
  * entries, dtype float entries) that the planner turns into the mixed-precision model with convert ops.
  */
 public final class MixedPrecisionSearch {
-    /** Phase-2 search. */
-    public enum Search { BINARY, BRUTEFORCE }
+    /** Phase-2 search (spec: amp_search_algo Binary, Interpolation, BruteForce). */
+    public enum Search {
+        BINARY, INTERPOLATION, BRUTEFORCE;
+
+        /** The spec's name ("Binary", "interpolation", …), case-insensitive. */
+        public static Search parse(String s) {
+            for (Search v : values()) {
+                if (v.name().equalsIgnoreCase(s.strip())) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("amp_search_algo '" + s + "': use Binary, Interpolation or BruteForce");
+        }
+    }
+
+    /**
+     * How to search.
+     *
+     * @param search      the phase-2 search
+     * @param reverse     phase2_reverse: walk from all-lowest, raising the most sensitive groups first, and keep the
+     *                    first point within the allowed drop (phase 1 is unchanged)
+     * @param phase1      the phase-1 score (sensitivity), or null to use the phase-2 score
+     * @param sensitivity phase-1 results of an earlier run to reuse ([group][candidate]), or null to compute them
+     * @param supported   op type → candidate indices its kernels support, or null: every candidate everywhere
+     *                    (spec: supported_kernels; use_all_amp_candidates ignores them)
+     * @param reference   the score the allowed drop counts from — the spec's FP32 baseline — or null: the
+     *                    all-highest model's score
+     */
+    public record Options(Search search, boolean reverse, ToDoubleFunction<Graph> phase1, double[][] sensitivity,
+                          Map<String, Set<Integer>> supported, Double reference) {
+        /** Binary search, forward, one score, every candidate, drop from the all-highest model. */
+        public static Options of(Search search) {
+            return new Options(search, false, null, null, null, null);
+        }
+    }
 
     /** One AMP candidate: activation and parameter precision (spec: [[act_bw, dtype], [param_bw, dtype]]). */
     public record Candidate(int actBw, boolean actFloat, int paramBw, boolean paramFloat) {
@@ -61,7 +94,7 @@ public final class MixedPrecisionSearch {
     }
 
     /** A quantizer group: the weighted op, its output quantization point, weight, bias, and MACs per inference. */
-    public record Group(String op, String output, String weight, String bias, long macs) {}
+    public record Group(String op, String opType, String output, String weight, String bias, long macs) {}
 
     /** A point of the pareto curve: candidate index per group, relative BitOps (1 = all-highest), score. */
     public record Point(int[] choice, double relativeBitOps, double score) {}
@@ -76,9 +109,10 @@ public final class MixedPrecisionSearch {
      * @param chosen      the chosen point
      * @param overrides   the overrides that describe {@code chosen}
      * @param evaluations how many models were scored
+     * @param cached      whether phase 1 was taken from {@link Options#sensitivity()}
      */
     public record Result(List<Group> groups, double baseline, double[][] sensitivity, List<Point> pareto, Point chosen,
-                         QuantOverrides overrides, int evaluations) {}
+                         QuantOverrides overrides, int evaluations, boolean cached) {}
 
     private final Graph g;
     private final CalibrationStatistics stats;
@@ -105,40 +139,144 @@ public final class MixedPrecisionSearch {
     public static Result run(Graph g, CalibrationStatistics stats, QuantConfig cfg, List<Candidate> candidates,
                              Map<String, int[]> shapes, ToDoubleFunction<Graph> score, double allowedDrop, Search search,
                              IntConsumer progress) {
+        return run(g, stats, cfg, candidates, shapes, score, allowedDrop, Options.of(search), progress);
+    }
+
+    /** Runs AMP with every option (see {@link Options}). */
+    public static Result run(Graph g, CalibrationStatistics stats, QuantConfig cfg, List<Candidate> candidates,
+                             Map<String, int[]> shapes, ToDoubleFunction<Graph> score, double allowedDrop, Options options,
+                             IntConsumer progress) {
         if (candidates.size() < 2) {
             throw new IllegalArgumentException("AMP needs at least two candidates (the first is the highest precision)");
         }
         MixedPrecisionSearch s = new MixedPrecisionSearch(g, stats, cfg, candidates, score, shapes);
-        return s.search(allowedDrop, search, progress);
+        return s.search(allowedDrop, options, progress);
     }
 
-    private Result search(double allowedDrop, Search search, IntConsumer progress) {
-        int n = groups.size();
-        int[] all0 = new int[n];
-        double baseline = evaluate(all0);
-        double[][] sens = new double[n][candidates.size()];
-        for (int i = 0; i < n; i++) { // phase 1
-            for (int c = 1; c < candidates.size(); c++) {
-                int[] choice = new int[n];
-                choice[i] = c;
-                sens[i][c] = baseline - evaluate(choice);
+    /** The quantizer groups AMP forms for this model and configuration, in graph order. */
+    public static List<Group> groups(Graph g, CalibrationStatistics stats, QuantConfig cfg, Map<String, int[]> shapes) {
+        return groups(g, shapes, QuantizationPlanner.plan(g, stats.tensors(), cfg, QuantOverrides.EMPTY, stats));
+    }
+
+    /** Candidate indices group {@code i} may take, highest precision first (never empty). */
+    private List<Integer> allowed(int i, Options o) {
+        List<Integer> out = new ArrayList<>();
+        Set<Integer> ok = o.supported() == null ? null : o.supported().get(groups.get(i).opType());
+        for (int c = 0; c < candidates.size(); c++) {
+            if (ok == null || ok.contains(c)) {
+                out.add(c);
             }
-            progress.accept(i + 1);
         }
-        // phase 2: moves (group → lower candidate), least sensitive per BitOps saved first
-        List<int[]> moves = new ArrayList<>();
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no AMP candidate is a supported kernel of " + groups.get(i).opType() + " ("
+                    + groups.get(i).op() + "): add one to its supported_kernels or set use_all_amp_candidates");
+        }
+        out.sort(Comparator.comparingDouble((Integer c) -> -candidates.get(c).bitFactor()));
+        return out;
+    }
+
+    private Result search(double allowedDrop, Options o, IntConsumer progress) {
+        int n = groups.size();
+        List<List<Integer>> allowed = new ArrayList<>();
+        int[] top = new int[n];
+        int[] bottom = new int[n];
         for (int i = 0; i < n; i++) {
-            for (int c = 1; c < candidates.size(); c++) {
-                if (candidates.get(c).bitFactor() < candidates.get(0).bitFactor()) {
+            allowed.add(allowed(i, o));
+            top[i] = allowed.get(i).get(0);
+            bottom[i] = allowed.get(i).get(allowed.get(i).size() - 1);
+        }
+        double baseline = evaluate(top, score);
+        double[][] sens = o.sensitivity();
+        boolean cached = sens != null && sens.length == n && (n == 0 || sens[0].length == candidates.size());
+        if (!cached) { // phase 1: each group alone at each of its lower candidates
+            ToDoubleFunction<Graph> p1 = o.phase1() == null ? score : o.phase1();
+            double base1 = o.phase1() == null ? baseline : evaluate(top, p1);
+            sens = new double[n][candidates.size()];
+            for (int i = 0; i < n; i++) {
+                for (int c : allowed.get(i)) {
+                    if (c != top[i]) {
+                        int[] choice = top.clone();
+                        choice[i] = c;
+                        sens[i][c] = base1 - evaluate(choice, p1);
+                    }
+                }
+                progress.accept(i + 1);
+            }
+        }
+        List<int[]> steps = o.reverse() ? reversePath(sens, allowed, top, bottom) : forwardPath(sens, allowed, top);
+        // steps[0] is all-highest and scores decline along the path (assumed monotone): find the last k within the drop
+        double target = (o.reference() == null ? baseline : o.reference()) - allowedDrop;
+        Map<Integer, Double> scored = new LinkedHashMap<>();
+        scored.put(0, baseline);
+        int last = steps.size() - 1;
+        int best = 0;
+        if (o.search() == Search.BRUTEFORCE) {
+            for (int k = 1; k <= last; k++) {
+                double sc = evaluate(steps.get(k), score);
+                scored.put(k, sc);
+                if (sc >= target) {
+                    best = k; // the cheapest point within the drop (reverse: the first one met coming up from all-lowest)
+                }
+            }
+        } else if (last > 0) {
+            int lo = 0;
+            int hi = last;
+            if (o.search() == Search.INTERPOLATION) {
+                double sHi = evaluate(steps.get(hi), score);
+                scored.put(hi, sHi);
+                if (sHi >= target) {
+                    lo = hi;
+                }
+                while (hi - lo > 1) { // invariant: lo meets the target, hi does not
+                    double sLo = scored.get(lo);
+                    double f = sLo == sHi ? 0.5 : (sLo - target) / (sLo - sHi);
+                    int mid = Math.max(lo + 1, Math.min(hi - 1, lo + (int) Math.round(f * (hi - lo))));
+                    double sc = evaluate(steps.get(mid), score);
+                    scored.put(mid, sc);
+                    if (sc >= target) {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                        sHi = sc;
+                    }
+                }
+            } else { // binary: the largest k with score(k) ≥ target
+                while (lo < hi) {
+                    int mid = (lo + hi + 1) / 2;
+                    double sc = evaluate(steps.get(mid), score);
+                    scored.put(mid, sc);
+                    if (sc >= target) {
+                        lo = mid;
+                    } else {
+                        hi = mid - 1;
+                    }
+                }
+            }
+            best = lo;
+        }
+        List<Point> pareto = new ArrayList<>();
+        List<int[]> path = steps;
+        scored.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
+                pareto.add(new Point(path.get(e.getKey()), relativeBitOps(path.get(e.getKey())), e.getValue())));
+        Point chosen = new Point(steps.get(best), relativeBitOps(steps.get(best)), scored.get(best));
+        return new Result(groups, baseline, sens, pareto, chosen, overrides(steps.get(best)), evaluations, cached);
+    }
+
+    /** From all-highest, lower (group, candidate) moves least-sensitive first (ties: most BitOps saved first). */
+    private List<int[]> forwardPath(double[][] sens, List<List<Integer>> allowed, int[] top) {
+        List<int[]> moves = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            for (int c : allowed.get(i)) {
+                if (candidates.get(c).bitFactor() < candidates.get(top[i]).bitFactor()) {
                     moves.add(new int[] {i, c});
                 }
             }
         }
         moves.sort(Comparator.<int[]>comparingDouble(m -> sens[m[0]][m[1]])
-                .thenComparingDouble(m -> -groups.get(m[0]).macs() * (candidates.get(0).bitFactor()
+                .thenComparingDouble(m -> -groups.get(m[0]).macs() * (candidates.get(top[m[0]]).bitFactor()
                         - candidates.get(m[1]).bitFactor())));
         List<int[]> steps = new ArrayList<>();
-        int[] cur = new int[n];
+        int[] cur = top.clone();
         steps.add(cur.clone());
         for (int[] m : moves) {
             if (candidates.get(m[1]).bitFactor() < candidates.get(cur[m[0]]).bitFactor()) {
@@ -146,52 +284,47 @@ public final class MixedPrecisionSearch {
                 steps.add(cur.clone());
             }
         }
-        double target = baseline - allowedDrop;
-        Map<Integer, Double> scored = new LinkedHashMap<>();
-        scored.put(0, baseline);
-        int best = 0;
-        if (search == Search.BRUTEFORCE) {
-            for (int k = 1; k < steps.size(); k++) {
-                double sc = evaluate(steps.get(k));
-                scored.put(k, sc);
-                if (sc >= target) {
-                    best = k;
-                }
-            }
-        } else { // binary: the largest k with score(k) ≥ target, assuming a monotone decline
-            int lo = 0;
-            int hi = steps.size() - 1;
-            while (lo < hi) {
-                int mid = (lo + hi + 1) / 2;
-                double sc = evaluate(steps.get(mid));
-                scored.put(mid, sc);
-                if (sc >= target) {
-                    lo = mid;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            best = lo;
-        }
-        List<Point> pareto = new ArrayList<>();
-        scored.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                pareto.add(new Point(steps.get(e.getKey()), relativeBitOps(steps.get(e.getKey())), e.getValue())));
-        Point chosen = new Point(steps.get(best), relativeBitOps(steps.get(best)), scored.get(best));
-        return new Result(groups, baseline, sens, pareto, chosen, overrides(steps.get(best)), evaluations);
+        return steps;
     }
 
-    private double evaluate(int[] choice) {
+    /**
+     * phase2_reverse: from all-lowest, raise groups most-sensitive first (their sensitivity at their lowest
+     * candidate), one candidate up at a time, until all-highest; returned reversed (all-highest first) so that
+     * one search serves both directions.
+     */
+    private List<int[]> reversePath(double[][] sens, List<List<Integer>> allowed, int[] top, int[] bottom) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingDouble((Integer i) -> -sens[i][bottom[i]]));
+        List<int[]> steps = new ArrayList<>();
+        int[] cur = bottom.clone();
+        steps.add(cur.clone());
+        for (int i : order) {
+            List<Integer> up = allowed.get(i);
+            for (int k = up.size() - 2; k >= 0; k--) { // allowed is highest first: walk it upwards
+                cur[i] = up.get(k);
+                steps.add(cur.clone());
+            }
+        }
+        java.util.Collections.reverse(steps);
+        return steps;
+    }
+
+    private double evaluate(int[] choice, ToDoubleFunction<Graph> by) {
         evaluations++;
         QuantOverrides ov = overrides(choice);
         QuantizationPlan plan = QuantizationPlanner.plan(g, stats.tensors(), cfg, ov, stats);
-        return score.applyAsDouble(QdqGraphBuilder.build(g, plan, true));
+        return by.applyAsDouble(QdqGraphBuilder.build(g, plan, true));
     }
 
     double relativeBitOps(int[] choice) {
+        double highest = candidates.stream().mapToDouble(Candidate::bitFactor).max().orElse(1);
         double all = 0;
         double mine = 0;
         for (int i = 0; i < groups.size(); i++) {
-            all += groups.get(i).macs() * candidates.get(0).bitFactor();
+            all += groups.get(i).macs() * highest;
             mine += groups.get(i).macs() * candidates.get(choice[i]).bitFactor();
         }
         return all == 0 ? 1 : mine / all;
@@ -243,7 +376,7 @@ public final class MixedPrecisionSearch {
             long perOut = n.opType().equals("Conv") ? w.size() / w.dim(0) : w.size() / Math.max(1, (int) (outElems));
             long macs = n.opType().equals("Conv") ? outElems * perOut : (long) w.size();
             String bias = n.input(2).isEmpty() ? null : n.input(2);
-            out.add(new Group(n.name(), anchor, n.input(1), bias, macs));
+            out.add(new Group(n.name(), n.opType(), anchor, n.input(1), bias, macs));
         }
         return out;
     }

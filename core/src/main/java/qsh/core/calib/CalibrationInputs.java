@@ -15,8 +15,39 @@ import qsh.core.tensor.Tensor;
  */
 public final class CalibrationInputs {
     private final InputList list;
+    private final List<Map<String, Tensor>> samples;
     private final Map<String, int[]> shapes;
     private final String source;
+
+    private CalibrationInputs(List<Map<String, Tensor>> samples, Map<String, int[]> shapes, String source) {
+        this.list = null;
+        this.samples = List.copyOf(samples);
+        this.shapes = shapes;
+        this.source = source;
+    }
+
+    /**
+     * Samples already in memory (from a data loader), checked against {@code modelInputs}: every sample has a
+     * tensor of the input's shape for each model input. {@code source} names the data in errors.
+     */
+    public static CalibrationInputs of(List<Map<String, Tensor>> samples, Map<String, int[]> modelInputs, String source) {
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException(source + ": no samples");
+        }
+        for (int i = 0; i < samples.size(); i++) {
+            for (Map.Entry<String, int[]> e : modelInputs.entrySet()) {
+                Tensor t = samples.get(i).get(e.getKey());
+                if (t == null) {
+                    throw new IllegalArgumentException(source + ": sample " + i + " has no value for input '" + e.getKey() + "'");
+                }
+                if (!java.util.Arrays.equals(t.shape(), e.getValue())) {
+                    throw new IllegalArgumentException(source + ": sample " + i + " input '" + e.getKey() + "' has shape "
+                            + java.util.Arrays.toString(t.shape()) + ", the model needs " + java.util.Arrays.toString(e.getValue()));
+                }
+            }
+        }
+        return new CalibrationInputs(samples, Collections.unmodifiableMap(new LinkedHashMap<>(modelInputs)), source);
+    }
 
     /**
      * Checks {@code list} against {@code modelInputs} (input name → shape, in model order). A plain-path list needs a
@@ -24,6 +55,7 @@ public final class CalibrationInputs {
      */
     public CalibrationInputs(InputList list, Map<String, int[]> modelInputs) {
         this.list = list;
+        this.samples = null;
         this.source = list.file() == null ? "input list" : list.file().toString();
         if (modelInputs.isEmpty()) {
             throw new IllegalArgumentException(source + ": the model has no inputs to calibrate");
@@ -59,7 +91,7 @@ public final class CalibrationInputs {
 
     /** Number of inferences. */
     public int size() {
-        return list.size();
+        return list == null ? samples.size() : list.size();
     }
 
     /** The model's inputs (name → shape) this list was checked against. */
@@ -69,6 +101,9 @@ public final class CalibrationInputs {
 
     /** The files of inference {@code index} by model input name. */
     public Map<String, Path> files(int index) {
+        if (list == null) {
+            throw new IllegalStateException(source + ": samples in memory have no files");
+        }
         InputList.Entry e = list.entries().get(index);
         if (!e.named()) {
             return Map.of(shapes.keySet().iterator().next(), e.single());
@@ -81,6 +116,9 @@ public final class CalibrationInputs {
      * prefixed with the list's {@code FILE:LINE}.
      */
     public Map<String, Tensor> load(int index) {
+        if (list == null) {
+            return samples.get(index);
+        }
         InputList.Entry e = list.entries().get(index);
         Map<String, Path> files = files(index);
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -97,6 +135,12 @@ public final class CalibrationInputs {
     /** The list's line numbers, one per inference (for progress and error reports). */
     public List<Integer> lines() {
         List<Integer> out = new ArrayList<>();
+        if (list == null) {
+            for (int i = 0; i < samples.size(); i++) {
+                out.add(i + 1);
+            }
+            return out;
+        }
         for (InputList.Entry e : list.entries()) {
             out.add(e.line());
         }
