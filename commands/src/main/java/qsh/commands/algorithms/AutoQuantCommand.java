@@ -82,7 +82,7 @@ public final class AutoQuantCommand implements Command {
             }
             o = AutoQuantPipeline.run(new AutoQuantPipeline.Setup(m.graph(), m.source(), inputs, QuantOptions.config(args, session),
                     top1, v -> String.format("%.2f%%", v), args.getDouble("allowed-drop", 0.5), null, null, samples,
-                    AdaRound.Options.DEFAULTS.withIterations(args.getInt("adaround-iterations", 500)), true));
+                    AdaRound.Options.DEFAULTS.withIterations(args.getInt("adaround-iterations", 500)), true, null, null));
         }
         session.model(o.model());
         return Result.of(o.data(), o.lines());
@@ -132,7 +132,9 @@ public final class AutoQuantCommand implements Command {
                     + ConfigData.samples(p2, p2.size()).size() + " samples of '" + evalDs.name() + "'"
                     + (a.phase1Samples() == null ? "" : ", AMP phase 1 on " + a.phase1Samples()));
             return AutoQuantPipeline.run(new AutoQuantPipeline.Setup(g, m.source(), ConfigRun.inputs(calib, g, "dataset " + ds.name()),
-                    base, eval, v -> String.format("%.4g", v), a.allowedDrop(), cands, phase1, adaData, opt, a.strictValidation()));
+                    base, eval, v -> String.format("%.4g", v), a.allowedDrop(), cands, phase1, adaData, opt, a.strictValidation(),
+                    a.cacheId(), a.eval().text() + "|" + AmpCache.contents(a.eval().file()) + "|" + evalDs.loader().text() + "|"
+                    + AmpCache.contents(evalDs.loader().file()) + "|" + evalDs.kwargs() + "|" + a.phase1Samples() + "|" + a.phase2Samples()));
         });
         List<String> lines = new ArrayList<>(o.lines());
         lines.addAll(1, notes);

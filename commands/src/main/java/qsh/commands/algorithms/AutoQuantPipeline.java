@@ -38,10 +38,13 @@ final class AutoQuantPipeline {
      * @param ampPhase1     AMP's phase-1 score, or null: {@code eval}
      * @param ampCandidates AMP's candidates (highest first), or null: 16/16, 16/8 and the configured bitwidths
      * @param adaroundData  AdaRound's samples (encodings are computed on {@code calib})
+     * @param cacheId       the spec's cache_id: AMP's phase 1 is cached under it (with a digest of model, data and
+     *                      {@code evalId}), or null: no cache
      */
     record Setup(Graph graph, String source, CalibrationInputs calib, QuantConfig cfg, ToDoubleFunction<Graph> eval,
                  DoubleFunction<String> fmt, double allowedDrop, List<Candidate> ampCandidates, ToDoubleFunction<Graph> ampPhase1,
-                 List<Map<String, Tensor>> adaroundData, AdaRound.Options adaroundOptions, boolean strict) {}
+                 List<Map<String, Tensor>> adaroundData, AdaRound.Options adaroundOptions, boolean strict, String cacheId,
+                 String evalId) {}
 
     /** The outcome: the session's new model, report lines, and per-step data. */
     record Outcome(ModelState model, List<String> lines, Map<String, Object> data) {}
@@ -125,10 +128,29 @@ final class AutoQuantPipeline {
                     : List.of(Candidate.parse("16/16"), Candidate.parse("16/8"),
                               Candidate.parse(b.plan().config().actBw() + "/" + b.plan().config().weightBw()));
             Object[] r = attempt("5 AMP", () -> {
-                MixedPrecisionSearch.Result amp = MixedPrecisionSearch.run(on, b.statistics(), b.plan().config(), cands,
-                        qsh.commands.model.ShapeProbe.shapes(ModelState.loaded(on, s.source())), s.eval(), s.allowedDrop(),
-                        new MixedPrecisionSearch.Options(MixedPrecisionSearch.Search.BINARY, false, s.ampPhase1(), null, null, fp),
+                Map<String, int[]> shapes = qsh.commands.model.ShapeProbe.shapes(ModelState.loaded(on, s.source()));
+                AmpCache cache = null;
+                double[][] cached = null;
+                List<String> names = MixedPrecisionSearch.groups(on, b.statistics(), b.plan().config(), shapes).stream()
+                        .map(MixedPrecisionSearch.Group::op).toList();
+                if (s.cacheId() != null) {
+                    List<Map<String, Tensor>> calib = new ArrayList<>();
+                    for (int i = 0; i < s.calib().size(); i++) {
+                        calib.add(s.calib().load(i));
+                    }
+                    cache = AmpCache.of(s.cacheId(), on, calib, "autoquant|" + cands + "|" + b.plan().config().label() + "|" + s.evalId());
+                    cached = cache.load(names);
+                }
+                MixedPrecisionSearch.Result amp = MixedPrecisionSearch.run(on, b.statistics(), b.plan().config(), cands, shapes,
+                        s.eval(), s.allowedDrop(),
+                        new MixedPrecisionSearch.Options(MixedPrecisionSearch.Search.BINARY, false, s.ampPhase1(), cached, null, fp),
                         d -> { });
+                if (cache != null && !amp.cached()) {
+                    cache.save(names, amp.sensitivity());
+                }
+                if (cache != null) {
+                    lines.add("  AMP phase 1 " + (amp.cached() ? "reused from " : "cached in ") + cache.file());
+                }
                 QuantizationPlan mixed = QuantizationPlanner.plan(on, b.statistics().tensors(), b.plan().config(), amp.overrides(),
                         b.statistics());
                 double sc = step(String.format("5 AMP (%.0f%% of all-%s BitOps)", 100 * amp.chosen().relativeBitOps(),

@@ -69,14 +69,18 @@ class ConfigRunTest {
     @Test
     @SuppressWarnings("unchecked")
     void adaroundFromTheConfigInTheShellAndInBatchMode() throws IOException {
-        Path y = copy("adaround.yaml", "num_iterations: 2000", "num_iterations: 5", "count: 64", "count: 16");
+        Path y = copy("adaround.yaml", "num_iterations: 2000", "num_iterations: 5\n        param_bw_override_list: [['/classifier/Gemm', 8]]"
+                + "\n        ignore_quant_ops_list: ['/features/features.3/Add']", "count: 64", "count: 16");
         Interpreter in = new Interpreter();
         in.execute("load demo");
         Map<String, Object> data = run(in, "adaround --config " + y);
         assertEquals(18, ((List<?>) data.get("layers")).size());
         ModelState m = in.session().model().orElseThrow();
-        assertTrue(m.plan().label().startsWith("W4A8 per-channel"), m.plan().label());
+        assertTrue(m.plan().config().perChannel() && m.plan().config().weightBw() == 4, m.plan().config().label());
         assertFalse(m.plan().weightValues().isEmpty(), "the rounded weights are the plan's");
+        assertEquals(8, m.plan().params().get("classifier.weight").bitwidth(), "param_bw_override_list");
+        assertEquals(4, m.plan().params().get("features.8.weight").bitwidth());
+        assertFalse(m.plan().activations().get("/features/features.3/Add_output_0").isInt(), "ignore_quant_ops_list");
         String text = String.join("\n", in.execute("adaround --config " + y).result().lines());
         assertTrue(text.contains("warning: num_batches is 8 but dataset 'fashion_train' has 2 batches"), text);
         assertTrue(text.contains("5 iterations × batch 8"), text);

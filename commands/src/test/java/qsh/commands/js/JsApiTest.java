@@ -36,6 +36,18 @@ class JsApiTest {
     }
 
     @Test
+    void dataLoadersReadFashionMnistRawFilesAndText() {
+        String demo = Path.of("..", "scripts", "data", "demo").toAbsolutePath().toString().replace("\\", "/");
+        assertEquals("3 [1,1,28,28] 9,2,1", t.js("const d = qsh.fashionMnist({split: 'test', count: 3}); "
+                + "d.images.length + ' ' + JSON.stringify(d.images[0].shape()) + ' ' + d.labels"));
+        assertEquals("784", t.js("qsh.readRaw('" + demo + "/img0.raw').size()"));
+        assertEquals("img0.raw", t.js("qsh.readText('" + demo + "/input_list.txt').split('\\n')[0]"));
+        assertTrue(t.error("js qsh.readRaw('/no/such.raw')").contains("no such file"));
+        assertTrue(t.error("js qsh.fashionMnist({split: 'validation'})").contains("'test' or 'train'"));
+        assertTrue(t.error("js qsh.fashionMnist({cnt: 3})").contains("unknown option 'cnt'"));
+    }
+
+    @Test
     void errorsAreCatchableInScriptsAndNameTheLine() {
         assertTrue(t.js("try { qsh.run('encode nope') } catch (e) { e.message }").contains("no tensor named 'nope'"));
         String msg = t.error("js {\n  const a = 1\n  a + missing\n}");
