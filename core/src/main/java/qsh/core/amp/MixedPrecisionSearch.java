@@ -22,10 +22,11 @@ import qsh.core.tensor.Tensor;
 /**
  * Automatic mixed precision (algorithms.md, "AMP"; spec, qairt-quantizer AMP): one quantizer group per weighted
  * op (its output, weight and bias). Phase 1 scores each group alone at each lower candidate, everything else at
- * the first (highest) candidate → a sensitivity per (group, candidate). Phase 2 starts from all-highest and
- * lowers groups least-sensitive first; each step is a point (relative BitOps, score); the chosen point is the
- * last one whose score stays within the allowed drop of the all-highest score, found by binary search (the
- * curve is assumed to decline monotonically) or brute force (every point scored). BitOps = Σ MACs × act bits ×
+ * its highest (supported) candidate → a sensitivity per (group, candidate). Phase 2 starts from all-highest and
+ * lowers groups least-sensitive first (phase2_reverse: starts from all-lowest and raises the most sensitive
+ * first); each step is a point (relative BitOps, score); the chosen point is the cheapest one whose score stays
+ * within the allowed drop (of the all-highest score, or of the FP32 reference), found by binary or interpolation
+ * search (the curve is assumed to decline monotonically) or brute force (every point scored). BitOps = Σ MACs × act bits ×
  * param bits, float bitwidths weighted × √1.5. The result is a set of overrides (bitwidth-only integer
  * entries, dtype float entries) that the planner turns into the mixed-precision model with convert ops.
  */
