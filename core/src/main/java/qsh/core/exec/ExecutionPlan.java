@@ -20,7 +20,7 @@ import qsh.core.graph.ValueInfo;
 /**
  * What the executor works out once per graph instead of on every run: each value's slot in an array (no name
  * look-ups while running), each step's kernel with its weights prepared (convolution weights packed; in the
- * fused variant BatchNormalization folded and activations moved into kernel epilogues, see {@link Fusion}),
+ * look-ups while running), each step's kernel with its weights prepared (convolution weights packed; in the
  * and after which step each value is dead. Plans are cached per Graph instance (graphs are immutable) and held
  * weakly, so a plan lives as long as its graph. The graph and its weights are never modified.
  *

@@ -53,9 +53,9 @@ public final class Executor {
      * Runs {@code g}; returns the declared outputs plus any value named in {@code keep}. Inputs are checked
      * against the declared shapes (static dimensions must match).
      *
-     * <p>Without an observer the graph runs by its fused plan (see {@link ExecutionPlan}): the outputs agree
-     * with the node-by-node result within float rounding, not bit for bit. With an observer every value the
-     * graph defines is produced exactly as its node computes it, and no observed buffer is reused.
+     * <p>Without an observer the graph runs by its fused plan (see {@link ExecutionPlan}), whose outputs equal
+     * the node-by-node result bit for bit but whose chain-internal values never exist; with an observer every
+     * value the graph defines is produced, and no observed buffer is reused.
      */
     public static Map<String, Object> run(Graph g, Map<String, ?> inputs, Observer observer, Set<String> keep) {
         for (String k : inputs.keySet()) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import qsh.core.exec.kernels.Activation;
+import qsh.core.exec.kernels.Epilogue;
 import qsh.core.exec.ops.FusedOps;
 import qsh.core.exec.ops.OpKernel;
 import qsh.core.graph.Graph;
@@ -12,14 +13,13 @@ import qsh.core.tensor.Tensor;
 
 /**
  * Finds the node chains an execution plan runs as one step, for execution only (the Graph is not changed):
- * Conv, then per-channel affine ops (inference BatchNormalization, Add/Mul of a per-channel constant) folded
- * into its weights and bias, then an activation (Relu, Clip, HardSigmoid, or the exported hard-swish chain
- * x * Clip(x + 3, 0, 6) / 6) applied in the kernel's epilogue; and, after any other producer, a BatchNormalization
- * chain with its activation as one per-channel pass. Every value inside a chain has exactly one reader (the
- * hard-swish input: the chain's two) and is not a graph output, so nothing outside can see it disappear.
- *
- * <p>Folding BatchNormalization (mul = γ / sqrt(σ² + ε), add = β - μ · mul, as the BatchNormalization kernel
- * computes them) into the preceding convolution: W' = W · mul per output channel, b' = b · mul + add.
+ * Conv, then per-channel ops (inference BatchNormalization, Add/Mul of a per-channel constant), then an
+ * activation (Relu, Clip, HardSigmoid, or the exported hard-swish chain x * Clip(x + 3, 0, 6) / 6), all applied
+ * by the convolution's {@link Epilogue} to each output row while it is in cache; and, after any other producer, a
+ * BatchNormalization chain with its activation as one per-channel pass. Every value inside a chain has exactly
+ * one reader (the hard-swish input: the chain's two) and is not a graph output, so nothing outside can see it
+ * disappear. The epilogue evaluates each op as its kernel does, so fused results are bit-identical; weights are
+ * not folded (that would change rounding, and with it a quantization simulation's grid decisions).
  */
 final class Fusion {
     /** One step: the chain's nodes in order, its data input and output, and the kernel that computes it. */
@@ -33,16 +33,6 @@ final class Fusion {
                 }
             }
             return e;
-        }
-    }
-
-    /** A per-channel y = x · mul + add, accumulated over a chain (mul null = ones). */
-    private static final class Affine {
-        float[] mul;
-        float[] add;
-
-        Affine(int channels, float[] bias) {
-            add = bias == null ? new float[channels] : bias.clone();
         }
     }
 
@@ -79,35 +69,19 @@ final class Fusion {
         if (w == null || (!n.input(2).isEmpty() && b == null) || n.outputs().size() != 1 || w.rank() < 3) {
             return null;
         }
-        int m = w.dim(0);
         if (!fuse) {
-            return new Match(List.of(n), n.input(0), n.output(0), FusedOps.conv(n, w, b, Activation.NONE));
+            return new Match(List.of(n), n.input(0), n.output(0), FusedOps.conv(n, w, b, Epilogue.NONE));
         }
         List<Node> chain = new ArrayList<>(List.of(n));
-        Affine a = new Affine(m, b == null ? null : b.data());
-        String v = affineChain(n.output(0), m, w.rank(), a, chain);
+        Epilogue.Builder stages = new Epilogue.Builder();
+        String v = channelChain(n.output(0), w.dim(0), w.rank(), stages, chain);
         Act act = activation(v, w.rank());
         if (act != null) {
             chain.addAll(act.nodes());
             v = act.output();
         }
-        if (chain.size() == 1) {
-            return new Match(chain, n.input(0), v, FusedOps.conv(n, w, b, Activation.NONE));
-        }
-        Tensor wf = w;
-        if (a.mul != null) {
-            float[] d = w.data().clone();
-            int per = d.length / m;
-            for (int oc = 0; oc < m; oc++) {
-                for (int i = oc * per; i < (oc + 1) * per; i++) {
-                    d[i] *= a.mul[oc];
-                }
-            }
-            wf = Tensor.of(w.shape(), d);
-        }
-        Tensor bias = b == null && chain.size() == 1 + (act == null ? 0 : act.nodes().size()) ? null : Tensor.vector(a.add);
-        return new Match(chain, n.input(0), v, FusedOps.conv(n, wf, bias,
-                act == null ? Activation.NONE : act.act()));
+        return new Match(chain, n.input(0), v, FusedOps.conv(n, w, b,
+                stages.then(act == null ? Activation.NONE : act.act())));
     }
 
     /** A BatchNormalization (and following per-channel ops and activation) as one pass over its input. */
@@ -117,35 +91,30 @@ final class Fusion {
             return null;
         }
         int c = scale.size();
-        Affine a = new Affine(c, null);
+        Epilogue.Builder stages = new Epilogue.Builder();
         // the input's rank is unknown here, so only BatchNormalization (always axis 1) and scalar constants fuse
-        if (!absorb(n, n.input(0), c, -1, a)) {
+        if (!absorb(n, n.input(0), c, -1, stages)) {
             return null;
         }
         List<Node> chain = new ArrayList<>(List.of(n));
-        String v = affineChain(n.output(0), c, -1, a, chain);
+        String v = channelChain(n.output(0), c, -1, stages, chain);
         Act act = activation(v, -1);
         if (act != null) {
             chain.addAll(act.nodes());
             v = act.output();
         }
-        float[] mul = a.mul;
-        if (mul == null) {
-            mul = new float[c];
-            java.util.Arrays.fill(mul, 1f);
-        }
-        return new Match(chain, n.input(0), v, FusedOps.channelAffine(mul, a.add,
-                act == null ? Activation.NONE : act.act()));
+        return new Match(chain, n.input(0), v, FusedOps.channelwise(c, stages.then(act == null ? Activation.NONE
+                : act.act())));
     }
 
     /**
-     * Follows single readers of {@code v} while they are per-channel affine ops on it, composing them into
-     * {@code a}; returns the last value. rank: the data's rank, -1 when unknown.
+     * Follows single readers of {@code v} while they are per-channel ops on it, adding them as stages; returns
+     * the last value. rank: the data's rank, -1 when unknown.
      */
-    private String affineChain(String v, int channels, int rank, Affine a, List<Node> chain) {
+    private String channelChain(String v, int channels, int rank, Epilogue.Builder stages, List<Node> chain) {
         while (true) {
             Node c = single(v);
-            if (c == null || !absorb(c, v, channels, rank, a)) {
+            if (c == null || !absorb(c, v, channels, rank, stages)) {
                 return v;
             }
             chain.add(c);
@@ -153,8 +122,11 @@ final class Fusion {
         }
     }
 
-    /** If {@code c} is a per-channel affine op on {@code v}, composes it into {@code a} and returns true. */
-    private boolean absorb(Node c, String v, int channels, int rank, Affine a) {
+    /**
+     * If {@code c} is a per-channel op on {@code v}, adds it as a stage and returns true. BatchNormalization's
+     * mul = γ / sqrt(σ² + ε) and add = β - μ · mul are computed exactly as its kernel computes them.
+     */
+    private boolean absorb(Node c, String v, int channels, int rank, Epilogue.Builder stages) {
         if (!isDefault(c) || c.outputs().isEmpty()) {
             return false;
         }
@@ -176,7 +148,7 @@ final class Fusion {
                 mul[ch] = (float) f;
                 add[ch] = (float) (p[1][ch] - p[2][ch] * f);
             }
-            compose(a, mul, add);
+            stages.affine(mul, add);
             return true;
         }
         if ((c.opType().equals("Add") || c.opType().equals("Mul")) && c.inputs().size() == 2
@@ -187,33 +159,13 @@ final class Fusion {
                 return false;
             }
             if (c.opType().equals("Add")) {
-                compose(a, null, k);
+                stages.add(k);
             } else {
-                compose(a, k, new float[channels]);
+                stages.mul(k);
             }
             return true;
         }
         return false;
-    }
-
-    /** a := (a then y = x · mul + add); mul null = ones. */
-    private static void compose(Affine a, float[] mul, float[] add) {
-        for (int ch = 0; ch < add.length; ch++) {
-            float m = mul == null ? 1f : mul[ch];
-            if (mul != null) {
-                a.mul = a.mul == null ? ones(add.length) : a.mul;
-                a.mul[ch] *= m;
-                a.add[ch] = a.add[ch] * m + add[ch];
-            } else {
-                a.add[ch] += add[ch];
-            }
-        }
-    }
-
-    private static float[] ones(int n) {
-        float[] o = new float[n];
-        java.util.Arrays.fill(o, 1f);
-        return o;
     }
 
     /** The activation reading {@code v} (as v's only reader, or the hard-swish chain's two), or null. */

@@ -5,8 +5,9 @@ import qsh.core.tensor.Tensor;
 /**
  * ONNX Conv for 1-D and 2-D spatial inputs (NCHW float32). Paths: depthwise (group == C, M a multiple of C)
  * as a direct kernel; otherwise per group a {@link Sgemm} over the im2col matrix, bias added in the GEMM's
- * tile pass and an optional {@link Activation} in its store pass. Weights can be {@link #prepare prepared} once
- * (packed GEMM panels) for repeated runs. 1-D is computed as 2-D with a height of one.
+ * tile pass. Weights can be {@link #prepare prepared} once (packed GEMM panels) for repeated runs, with an
+ * {@link Epilogue} (per-channel stages and an activation of the ops that follow) applied to each output row as
+ * it is written. 1-D is computed as 2-D with a height of one.
  *
  * <p>im2col rows are not gathered window by window: the input is first copied into a zero-padded,
  * stride-phase-split layout ({@link SlicedInput}) in which every im2col row is one contiguous slice, so packing a
@@ -28,9 +29,9 @@ public final class Conv {
         final float[] w;
         final float[] bias;
         final Sgemm.PackedA[] packed;
-        final Activation act;
+        final Epilogue ep;
 
-        private Prepared(Tensor w, Tensor bias, int group, Activation act) {
+        private Prepared(Tensor w, Tensor bias, int group, Epilogue ep) {
             if (w.rank() != 3 && w.rank() != 4) {
                 throw new IllegalArgumentException("Conv supports 1-D and 2-D spatial inputs, got W " + w.shapeString());
             }
@@ -41,7 +42,7 @@ public final class Conv {
             this.kw = w.dim(w.rank() - 1);
             this.group = group;
             this.w = w.data();
-            this.act = act;
+            this.ep = ep;
             if (group < 1 || m % group != 0) {
                 throw new IllegalArgumentException("Conv group " + group + " does not fit W " + w.shapeString()
                         + " (need M divisible by group)");
@@ -67,9 +68,9 @@ public final class Conv {
         }
     }
 
-    /** Prepares W (M x C/group x kernel), bias (nullable) and the activation applied to the output. */
-    public static Prepared prepare(Tensor w, Tensor bias, int group, Activation act) {
-        return new Prepared(w, bias, group, act);
+    /** Prepares W (M x C/group x kernel), bias (nullable) and the epilogue applied to each output channel. */
+    public static Prepared prepare(Tensor w, Tensor bias, int group, Epilogue ep) {
+        return new Prepared(w, bias, group, ep);
     }
 
     /** Y = conv(x, w) + bias; pads are (begin..., end...), strides/dilations null = ones. */
@@ -79,10 +80,10 @@ public final class Conv {
             throw new IllegalArgumentException("Conv W " + w.shapeString() + " must have the rank of X "
                     + x.shapeString());
         }
-        return run(prepare(w, bias, group, Activation.NONE), x, strides, pads, dilations);
+        return run(prepare(w, bias, group, Epilogue.NONE), x, strides, pads, dilations);
     }
 
-    /** Y = act(conv(x, W) + bias) with prepared weights; pads are (begin..., end...), strides/dilations null = ones. */
+    /** Y = ep(conv(x, W) + bias) with prepared weights; pads are (begin..., end...), strides/dilations null = ones. */
     public static Tensor run(Prepared p, Tensor x, int[] strides, int[] pads, int[] dilations) {
         int r = x.rank() - 2;
         if (r != 1 && r != 2) {
@@ -127,7 +128,7 @@ public final class Conv {
         float[] y = Buffers.floats(Math.toIntExact(Tensor.checkedSize(shape)));
         float[] xd = x.data();
         if (pw.isDepthwise()) {
-            Depthwise.run(xd, pw.w, pw.bias, pw.act, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
+            Depthwise.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
             return Tensor.of(shape, y);
         }
         int cg = c / group;
@@ -140,7 +141,7 @@ public final class Conv {
                 int yOff = (b * m + g * mg) * plane;
                 if (direct) {
                     Sgemm.multiply(pw.packed[g], plane, Sgemm.matrix(xd, xOff, plane, false), 0f, y, yOff, plane,
-                            pw.bias, g * mg, pw.act);
+                            pw.bias, g * mg, pw.ep);
                     continue;
                 }
                 SlicedInput s = new SlicedInput(xd, xOff, cg, h, wd, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, oh);
@@ -148,7 +149,7 @@ public final class Conv {
                 // Output rows as wide as the layout's rows: straight into Y when they coincide, else compacted.
                 float[] cbuf = s.wq == ow ? y : Buffers.floats(Math.multiplyExact(mg, cols));
                 int cOff = s.wq == ow ? yOff : 0;
-                Sgemm.multiply(pw.packed[g], cols, s, 0f, cbuf, cOff, cols, pw.bias, g * mg, pw.act);
+                Sgemm.multiply(pw.packed[g], cols, s, 0f, cbuf, cOff, cols, pw.bias, g * mg, pw.ep);
                 if (cbuf != y) {
                     for (int oc = 0; oc < mg; oc++) {
                         for (int oy = 0; oy < oh; oy++) {

@@ -102,7 +102,7 @@ public final class Sgemm {
         if (m == 0 || n == 0) {
             return;
         }
-        multiply(pack(m, k, alpha, a, aOff, lda, transA), n, b, beta, c, cOff, ldc, rowBias, biasOff, Activation.NONE);
+        multiply(pack(m, k, alpha, a, aOff, lda, transA), n, b, beta, c, cOff, ldc, rowBias, biasOff, Epilogue.NONE);
     }
 
     /** alpha * op(A), packed once for repeated products (a convolution's weights). */
@@ -136,24 +136,24 @@ public final class Sgemm {
         }
     }
 
-    /** Packs alpha * op(A) (m x k) for {@link #multiply(PackedA, int, PanelSource, float, float[], int, int, float[], int, Activation)}. */
+    /** Packs alpha * op(A) (m x k) for {@link #multiply(PackedA, int, PanelSource, float, float[], int, int, float[], int, Epilogue)}. */
     public static PackedA pack(int m, int k, float alpha, float[] a, int aOff, int lda, boolean transA) {
         return new PackedA(m, k, alpha, a, aOff, lda, transA);
     }
 
     /**
-     * C = A * B + beta * C + rowBias, then {@code act} on every written row of C; A packed by {@link #pack},
-     * B read through {@code b} (n columns).
+     * C = A * B + beta * C + rowBias, then {@code ep} on every written row of C (row i as channel biasOff + i);
+     * A packed by {@link #pack}, B read through {@code b} (n columns).
      */
     public static void multiply(PackedA a, int n, PanelSource b, float beta, float[] c, int cOff, int ldc,
-                                float[] rowBias, int biasOff, Activation act) {
+                                float[] rowBias, int biasOff, Epilogue ep) {
         int m = a.m;
         int k = a.k;
         if (m == 0 || n == 0) {
             return;
         }
         if (Fma.INTRINSIC) {
-            multiplyPacked(m, n, k, a.kp, a.panels, b, beta, c, cOff, ldc, rowBias, biasOff, act);
+            multiplyPacked(m, n, k, a.kp, a.panels, b, beta, c, cOff, ldc, rowBias, biasOff, ep);
             return;
         }
         // Fallback: materialize B (k x n) and run the row kernel, then add the bias.
@@ -172,7 +172,7 @@ public final class Sgemm {
                     c[cr + j] += v;
                 }
             }
-            act.apply(c, cr, cr + n);
+            ep.apply(c, cr, cr + n, biasOff + i);
         }
     }
 
@@ -182,11 +182,11 @@ public final class Sgemm {
                                float[] rowBias, int biasOff) {
         int kp = (k + 3) & ~3;
         multiplyPacked(m, n, k, kp, packA(m, k, kp, alpha, a, aOff, lda, transA), b, beta, c, cOff, ldc, rowBias,
-                biasOff, Activation.NONE);
+                biasOff, Epilogue.NONE);
     }
 
     private static void multiplyPacked(int m, int n, int k, int kp, float[] ap, PanelSource b, float beta, float[] c,
-                                       int cOff, int ldc, float[] rowBias, int biasOff, Activation act) {
+                                       int cOff, int ldc, float[] rowBias, int biasOff, Epilogue ep) {
         int blocks = (m + MR - 1) / MR;
         long work = (long) m * n * k;
         boolean parallel = work >= 1 << 17 && Parallel.THREADS > 1;
@@ -214,7 +214,7 @@ public final class Sgemm {
                 int nr = Math.min(fw, n - j0);
                 int b0 = (int) ((long) blocks * g / rg);
                 int b1 = (int) ((long) blocks * (g + 1) / rg);
-                strip(m, k, kp, ap, b, beta, c, cOff, ldc, rowBias, biasOff, act, j0, nr, b0, b1, s);
+                strip(m, k, kp, ap, b, beta, c, cOff, ldc, rowBias, biasOff, ep, j0, nr, b0, b1, s);
             }
         };
         if (!parallel || tasks < 2) {
@@ -240,9 +240,9 @@ public final class Sgemm {
         return ap;
     }
 
-    /** Columns [j0, j0 + nr) of row blocks [b0, b1) of C, k in panels of KC; act on each finished row. */
+    /** Columns [j0, j0 + nr) of row blocks [b0, b1) of C, k in panels of KC; the epilogue on each finished row. */
     private static void strip(int m, int k, int kp, float[] ap, PanelSource b, float beta, float[] c, int cOff,
-                              int ldc, float[] rowBias, int biasOff, Activation act, int j0, int nr, int b0, int b1,
+                              int ldc, float[] rowBias, int biasOff, Epilogue ep, int j0, int nr, int b0, int b1,
                               Scratch s) {
         float[][] panel = s.panel;
         float[][] tile = s.tile;
@@ -280,8 +280,8 @@ public final class Sgemm {
                     } else {
                         System.arraycopy(tr, 0, c, cr, nr);
                     }
-                    if (last) {
-                        act.apply(c, cr, cr + nr);
+                    if (last && !ep.isNone()) {
+                        ep.apply(c, cr, cr + nr, biasOff + i0 + r); // rows of C are channels: biasOff + i indexes both
                     }
                 }
             }
