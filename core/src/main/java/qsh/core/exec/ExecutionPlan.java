@@ -15,12 +15,13 @@ import qsh.core.exec.ops.OpKernel;
 import qsh.core.exec.ops.Ops;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
+import qsh.core.graph.ShapeInference;
 import qsh.core.graph.ValueInfo;
 
 /**
  * What the executor works out once per graph instead of on every run: each value's slot in an array (no name
  * look-ups while running), each step's kernel with its weights prepared (convolution weights packed; in the
- * look-ups while running), each step's kernel with its weights prepared (convolution weights packed; in the
+ * fused variant the per-channel ops and activations after a convolution moved into its epilogue, see {@link Fusion}),
  * and after which step each value is dead. Plans are cached per Graph instance (graphs are immutable) and held
  * weakly, so a plan lives as long as its graph. The graph and its weights are never modified.
  *
@@ -54,6 +55,7 @@ final class ExecutionPlan {
     final Set<String> eliminated = new HashSet<>();
     final boolean[] isWeight;
     private final AtomicReference<SoftReference<Buffers.Pool>> pool = new AtomicReference<>();
+    private final Map<String, String> shapeChecks = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The cached plan of {@code g}: fused (for runs nobody observes) or node by node. */
     static ExecutionPlan of(Graph g, boolean fused) {
@@ -153,6 +155,26 @@ final class ExecutionPlan {
         for (int i = 0; i < steps.size(); i++) {
             steps.get(i).release = rel.get(i).stream().mapToInt(Integer::intValue).toArray();
         }
+    }
+
+    /**
+     * The first static shape problem of {@code g} (this plan's graph) with inputs of these shapes, or null: shape
+     * inference runs once per distinct input shapes, so a run that cannot fit is refused before any node runs.
+     */
+    String shapeProblem(Graph g, Map<String, int[]> inputShapes) {
+        StringBuilder key = new StringBuilder();
+        inputShapes.forEach((k, v) -> key.append(k).append(java.util.Arrays.toString(v)).append(';'));
+        String k = key.toString();
+        String p = shapeChecks.get(k);
+        if (p == null) {
+            List<String> problems = ShapeInference.infer(g, inputShapes).problems();
+            p = problems.isEmpty() ? "" : problems.get(0);
+            if (shapeChecks.size() > 64) {
+                shapeChecks.clear(); // many distinct shapes: keep the cache small
+            }
+            shapeChecks.put(k, p);
+        }
+        return p.isEmpty() ? null : p;
     }
 
     /** Takes this plan's buffer pool for one run (a concurrent run gets a fresh one). */

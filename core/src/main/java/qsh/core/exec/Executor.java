@@ -51,7 +51,8 @@ public final class Executor {
 
     /**
      * Runs {@code g}; returns the declared outputs plus any value named in {@code keep}. Inputs are checked
-     * against the declared shapes (static dimensions must match).
+     * against the declared shapes (static dimensions must match), then by static shape inference: inputs whose
+     * shapes some node cannot accept are refused before anything runs, naming that node.
      *
      * <p>Without an observer the graph runs by its fused plan (see {@link ExecutionPlan}), whose outputs equal
      * the node-by-node result bit for bit but whose chain-internal values never exist; with an observer every
@@ -79,6 +80,14 @@ public final class Executor {
             }
             checkShape(vi, t);
             live[plan.slots.get(vi.name())] = t;
+        }
+        Map<String, int[]> inputShapes = new LinkedHashMap<>();
+        for (ValueInfo vi : g.inputs()) {
+            inputShapes.put(vi.name(), shapeOf(inputs.get(vi.name())));
+        }
+        String problem = plan.shapeProblem(g, inputShapes);
+        if (problem != null) {
+            throw new ExecutionException("inputs of shape " + describe(inputShapes) + " do not fit the model: " + problem, null);
         }
         boolean[] kept = new boolean[live.length];
         for (String k : keep) {
@@ -182,6 +191,12 @@ public final class Executor {
             throw new IllegalArgumentException("input '" + vi.name() + "' needs shape " + vi.shapeString() + ", got "
                     + Arrays.toString(s));
         }
+    }
+
+    private static String describe(Map<String, int[]> shapes) {
+        StringBuilder sb = new StringBuilder();
+        shapes.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(Arrays.toString(v)));
+        return sb.toString();
     }
 
     /** The shape of a produced value (Tensor or LongTensor). */

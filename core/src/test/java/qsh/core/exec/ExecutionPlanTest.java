@@ -137,4 +137,20 @@ class ExecutionPlanTest {
             assertArrayEquals(((Tensor) ref.get(k)).data(), ((Tensor) out.get(k)).data(), k);
         }
     }
+
+    @Test
+    void inputsThatCannotFitAreRefusedBeforeAnyNodeRuns() {
+        // x [1, 2, H, W] -> Conv 3x3 -> Relu -> Reshape to [1, 48]: only H = W = 6 fits
+        Graph g = new ModelBuilder(13).input("x", 1, 2, -1, -1)
+                .init("w", ModelBuilder.random(1, -1, 1, 3, 2, 3, 3)).init("s", new long[] {2}, 1, 48)
+                .node("Conv", List.of("x", "w"), "c").node("Relu", List.of("c"), "r")
+                .node("Reshape", List.of("r", "s"), "y").output("y").build();
+        assertEquals(1, Executor.run(g, Map.of("x", ModelBuilder.random(2, 0, 1, 1, 2, 6, 6)), null).size());
+        int[] produced = {0};
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Executor.run(g, Map.of("x", ModelBuilder.random(2, 0, 1, 1, 2, 7, 6)), (n, node, v) -> produced[0]++));
+        assertEquals("inputs of shape x [1, 2, 7, 6] do not fit the model: node 'Reshape_3' (Reshape): cannot reshape"
+                + " [1, 3, 5, 4] to [1, 48]", e.getMessage());
+        assertEquals(0, produced[0]);
+    }
 }
