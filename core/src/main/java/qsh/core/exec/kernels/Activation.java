@@ -16,7 +16,7 @@ public final class Activation {
 
     /** No activation. */
     public static final Activation NONE = new Activation(NONE_KIND, 0, 0, 0, 0, "none");
-    /** ONNX Relu: x > 0 ? x : 0. */
+    /** ONNX Relu: max(x, 0) (NaN stays NaN, as in Clip). */
     public static final Activation RELU_ACT = new Activation(RELU, 0, 0, 0, 0, "Relu");
 
     private final int kind;
@@ -61,39 +61,42 @@ public final class Activation {
 
     /** Applies the activation in place to y[from, to). */
     public void apply(float[] y, int from, int to) {
+        // one small method per loop: C2 then unrolls and vectorizes each on its own
         switch (kind) {
-            case RELU -> {
-                for (int i = from; i < to; i++) {
-                    float v = y[i];
-                    y[i] = v > 0 ? v : 0f;
-                }
-            }
-            case CLIP -> {
-                float lo = a;
-                float hi = b;
-                for (int i = from; i < to; i++) {
-                    y[i] = Math.min(hi, Math.max(lo, y[i]));
-                }
-            }
-            case HARD_SIGMOID -> {
-                double alpha = a;
-                double beta = b;
-                for (int i = from; i < to; i++) {
-                    y[i] = (float) Math.max(0, Math.min(1, alpha * y[i] + beta));
-                }
-            }
-            case HARD_SWISH -> {
-                float add = a;
-                float lo = b;
-                float hi = c;
-                float div = d;
-                for (int i = from; i < to; i++) {
-                    float x = y[i];
-                    y[i] = x * Math.min(hi, Math.max(lo, x + add)) / div;
-                }
-            }
+            case RELU -> relu(y, from, to);
+            case CLIP -> clip(y, from, to, a, b);
+            case HARD_SIGMOID -> hardSigmoid(y, from, to, a, b);
+            case HARD_SWISH -> hardSwish(y, from, to, a, b, c, d);
             default -> {
             }
+        }
+    }
+
+    /** max(x, 0): for every non-NaN x the value x > 0 ? x : 0 (Math.max vectorizes, the conditional does not). */
+    static void relu(float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] = Math.max(y[i], 0f);
+        }
+    }
+
+    private static void clip(float[] y, int from, int to, float lo, float hi) {
+        for (int i = from; i < to; i++) {
+            y[i] = Math.min(hi, Math.max(lo, y[i]));
+        }
+    }
+
+    private static void hardSigmoid(float[] y, int from, int to, float alpha, float beta) {
+        double al = alpha;
+        double be = beta;
+        for (int i = from; i < to; i++) {
+            y[i] = (float) Math.max(0, Math.min(1, al * y[i] + be));
+        }
+    }
+
+    private static void hardSwish(float[] y, int from, int to, float add, float lo, float hi, float div) {
+        for (int i = from; i < to; i++) {
+            float x = y[i];
+            y[i] = x * Math.min(hi, Math.max(lo, x + add)) / div;
         }
     }
 

@@ -128,7 +128,11 @@ public final class Conv {
         float[] y = Buffers.floats(Math.toIntExact(Tensor.checkedSize(shape)));
         float[] xd = x.data();
         if (pw.isDepthwise()) {
-            Depthwise.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
+            if (DepthwisePlanes.suits(ow, sw, kw, dw)) {
+                DepthwisePlanes.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
+            } else {
+                Depthwise.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
+            }
             return Tensor.of(shape, y);
         }
         int cg = c / group;

@@ -20,11 +20,16 @@ public final class Epilogue {
 
     private record Stage(int kind, float[] mul, float[] add) {}
 
-    private final List<Stage> stages;
+    // the stages as arrays: the apply loop runs once per output row
+    private final int[] kinds;
+    private final float[][] muls;
+    private final float[][] adds;
     private final Activation act;
 
     private Epilogue(List<Stage> stages, Activation act) {
-        this.stages = List.copyOf(stages);
+        this.kinds = stages.stream().mapToInt(Stage::kind).toArray();
+        this.muls = stages.stream().map(Stage::mul).toArray(float[][]::new);
+        this.adds = stages.stream().map(Stage::add).toArray(float[][]::new);
         this.act = act;
     }
 
@@ -63,39 +68,41 @@ public final class Epilogue {
 
     /** Whether this epilogue does nothing. */
     public boolean isNone() {
-        return stages.isEmpty() && act.isNone();
+        return kinds.length == 0 && act.isNone();
     }
 
     /** Applies the stages (with channel {@code c}'s parameters) and the activation to y[from, to). */
     public void apply(float[] y, int from, int to, int c) {
-        for (Stage s : stages) {
-            switch (s.kind) {
-                case AFFINE -> {
-                    float m = s.mul[c];
-                    float a = s.add[c];
-                    for (int i = from; i < to; i++) {
-                        y[i] = y[i] * m + a;
-                    }
-                }
-                case ADD -> {
-                    float a = s.add[c];
-                    for (int i = from; i < to; i++) {
-                        y[i] = y[i] + a;
-                    }
-                }
-                default -> {
-                    float m = s.mul[c];
-                    for (int i = from; i < to; i++) {
-                        y[i] = y[i] * m;
-                    }
-                }
+        for (int k = 0; k < kinds.length; k++) {
+            switch (kinds[k]) {
+                case AFFINE -> affine(y, from, to, muls[k][c], adds[k][c]);
+                case ADD -> add(y, from, to, adds[k][c]);
+                default -> mul(y, from, to, muls[k][c]);
             }
         }
         act.apply(y, from, to);
     }
 
+    private static void affine(float[] y, int from, int to, float m, float a) {
+        for (int i = from; i < to; i++) {
+            y[i] = y[i] * m + a;
+        }
+    }
+
+    private static void add(float[] y, int from, int to, float a) {
+        for (int i = from; i < to; i++) {
+            y[i] = y[i] + a;
+        }
+    }
+
+    private static void mul(float[] y, int from, int to, float m) {
+        for (int i = from; i < to; i++) {
+            y[i] = y[i] * m;
+        }
+    }
+
     @Override
     public String toString() {
-        return stages.size() + " per-channel stage(s), then " + act;
+        return kinds.length + " per-channel stage(s), then " + act;
     }
 }

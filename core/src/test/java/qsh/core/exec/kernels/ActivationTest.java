@@ -22,7 +22,7 @@ class ActivationTest {
         float[] hw = applied(Activation.hardSwishChain(3f, 0f, 6f, 6f));
         for (int i = 0; i < X.length; i++) {
             float x = X[i];
-            assertEquals(x > 0 ? x : 0f, relu[i], "Relu " + x);
+            assertEquals(Math.max(x, 0f), relu[i], "Relu " + x);
             assertEquals(Math.min(2f, Math.max(-1f, x)), clip[i], "Clip " + x);
             double alpha = 0.2f;
             double beta = 0.5f;

@@ -2,6 +2,7 @@ package qsh.core.exec.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,6 +66,42 @@ class ConvTest {
             Tensor b = rnd.nextBoolean() ? Reference.random(rnd, m) : null;
             Tensor want = Reference.conv2d(x, wt, b, s, p, d, group);
             Reference.assertClose(want, Conv.conv(x, wt, b, s, p, d, group), 1e-5, 1e-6 * c * kh * kw);
+        }
+    }
+
+    /** The two depthwise kernels (rows for very wide outputs, planes otherwise) agree, and match the reference. */
+    @Test
+    void depthwiseKernelsAgree() {
+        Random rnd = new Random(17);
+        for (int t = 0; t < 100; t++) {
+            int c = 1 + rnd.nextInt(4);
+            int mult = 1 + rnd.nextInt(2);
+            int kh = 1 + rnd.nextInt(5);
+            int kw = 1 + rnd.nextInt(5);
+            int sh = 1 + rnd.nextInt(3);
+            int sw = 1 + rnd.nextInt(3);
+            int dh = 1 + rnd.nextInt(2);
+            int dw = 1 + rnd.nextInt(2);
+            int[] p = {rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3)};
+            int h = (kh - 1) * dh + 1 + rnd.nextInt(12);
+            int w = (kw - 1) * dw + 1 + rnd.nextInt(12);
+            int n = 1 + rnd.nextInt(2);
+            Tensor x = Reference.random(rnd, n, c, h, w);
+            Tensor wt = Reference.random(rnd, c * mult, 1, kh, kw);
+            Tensor b = Reference.random(rnd, c * mult);
+            int[] o = ConvGeometry.outputSize(new int[] {h, w}, new int[] {kh, kw}, new int[] {sh, sw}, p,
+                    new int[] {dh, dw}, false);
+            float[] rows = new float[n * c * mult * o[0] * o[1]];
+            float[] planes = new float[rows.length];
+            Depthwise.run(x.data(), wt.data(), b.data(), Epilogue.NONE, rows, n, c, h, w, mult, kh, kw, o[0], o[1], sh, sw,
+                    p[0], p[1], dh, dw);
+            DepthwisePlanes.run(x.data(), wt.data(), b.data(), Epilogue.NONE, planes, n, c, h, w, mult, kh, kw, o[0], o[1],
+                    sh, sw, p[0], p[1], dh, dw);
+            for (int i = 0; i < rows.length; i++) {
+                assertTrue(rows[i] == planes[i], "case " + t + " element " + i + ": " + rows[i] + " vs " + planes[i]);
+            }
+            Tensor want = Reference.conv2d(x, wt, b, new int[] {sh, sw}, p, new int[] {dh, dw}, c);
+            Reference.assertClose(want, Tensor.of(want.shape(), planes), 1e-5, 1e-6 * kh * kw);
         }
     }
 
