@@ -42,8 +42,8 @@ public final class GraphCommand implements Command {
                 session.model(m.withRun(shapes, m.activations()));
             }
         } catch (Executor.ExecutionException e) {
-            shapes = new LinkedHashMap<>();
-            note = "activation shapes unknown: " + e.getMessage();
+            shapes = ShapeProbe.staticShapes(g); // what inference knows without running
+            note = "activation shapes unknown where inference cannot tell: " + e.getMessage();
         }
         String only = args.get("op").orElse(null);
         List<String> lines = new ArrayList<>();

@@ -17,6 +17,7 @@ import qsh.commands.spi.Result;
 import qsh.core.calib.RawTensorFile;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
+import qsh.core.graph.ShapeInference;
 import qsh.core.graph.ValueInfo;
 import qsh.core.tensor.Tensor;
 import qsh.core.tensor.TensorStats;
@@ -51,6 +52,14 @@ public final class InferCommand implements Command {
             int[] shape = args.get("shape").map(qsh.commands.TensorExpressions::parseShape).orElse(null);
             if (shape != null && g.inputs().size() != 1) {
                 throw new CommandException("--shape applies to single-input models; this one has " + g.inputs().size() + " inputs");
+            }
+            // Refuse shapes the model cannot take before allocating them: inference finds the first node that fails.
+            Map<String, int[]> shapes = ShapeProbe.inputShapes(g, shape);
+            shapes.values().forEach(Tensor::checkedSize);
+            List<String> problems = ShapeInference.infer(g, shapes).problems();
+            if (!problems.isEmpty()) {
+                throw new CommandException("input shape " + Format.shape(shapes.values().iterator().next())
+                        + " does not fit the model: " + problems.get(0));
             }
             inputs = ShapeProbe.randomInputs(g, args.getInt("seed", 1), shape);
         } else {

@@ -8,10 +8,11 @@ import qsh.commands.ModelState;
 import qsh.commands.spi.CommandException;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
+import qsh.core.graph.ShapeInference;
 import qsh.core.graph.ValueInfo;
 import qsh.core.tensor.Tensor;
 
-/** Runs the model once to learn every value's shape (for `graph`), and makes seeded random inputs (for `infer`). */
+/** Every value's shape (for `graph`, AMP), statically inferred where possible, and seeded random inputs (for `infer`). */
 public final class ShapeProbe {
     private ShapeProbe() {}
 
@@ -25,6 +26,19 @@ public final class ShapeProbe {
     public static Map<String, Tensor> randomInputs(Graph g, long seed, int[] override) {
         Map<String, Tensor> in = new LinkedHashMap<>();
         SplittableRandom r = new SplittableRandom(seed);
+        for (Map.Entry<String, int[]> e : inputShapes(g, override).entrySet()) {
+            Tensor t = Tensor.zeros(e.getValue());
+            for (int i = 0; i < t.size(); i++) {
+                t.data()[i] = (float) r.nextDouble();
+            }
+            in.put(e.getKey(), t);
+        }
+        return in;
+    }
+
+    /** The shape {@link #randomInputs} gives each graph input. */
+    public static Map<String, int[]> inputShapes(Graph g, int[] override) {
+        Map<String, int[]> in = new LinkedHashMap<>();
         for (ValueInfo v : g.inputs()) {
             int[] s = new int[v.dims().length];
             if (override != null) {
@@ -50,26 +64,32 @@ public final class ShapeProbe {
                 }
                 s[i] = d >= 0 ? (int) d : i == 0 ? 1 : DEFAULT_DIM;
             }
-            Tensor t = Tensor.zeros(s);
-            for (int i = 0; i < t.size(); i++) {
-                t.data()[i] = (float) r.nextDouble();
-            }
-            in.put(v.name(), t);
+            in.put(v.name(), s);
         }
         return in;
     }
 
-    /** The shapes of all values, running once on seeded inputs when the model has not run yet. */
+    /**
+     * The shapes of all values (weights, inputs, node outputs) once the model has run, or else inferred
+     * statically from the {@link #inputShapes} (see {@link ShapeInference}); only when inference leaves some value
+     * unknown (an op without a shape rule, a data-dependent shape) does a run on seeded inputs fill those in.
+     */
     public static Map<String, int[]> shapes(ModelState m) {
         if (!m.shapes().isEmpty()) {
             return m.shapes();
         }
-        Map<String, int[]> shapes = new HashMap<>();
         Graph g = m.graph();
-        g.weights().forEach((k, v) -> shapes.put(k, Executor.shapeOf(v)));
-        Map<String, Tensor> inputs = randomInputs(g, 1, null);
-        inputs.forEach((k, v) -> shapes.put(k, v.shape()));
-        Executor.run(g, inputs, (name, node, value) -> shapes.put(name, Executor.shapeOf(value)));
+        Map<String, int[]> shapes = new HashMap<>(staticShapes(g));
+        boolean complete = g.nodes().stream().flatMap(n -> n.outputs().stream())
+                .allMatch(o -> o.isEmpty() || shapes.containsKey(o));
+        if (!complete) {
+            Executor.run(g, randomInputs(g, 1, null), (name, node, value) -> shapes.putIfAbsent(name, Executor.shapeOf(value)));
+        }
         return shapes;
+    }
+
+    /** The shapes inference finds without running (values it cannot know are absent). */
+    public static Map<String, int[]> staticShapes(Graph g) {
+        return ShapeInference.infer(g, inputShapes(g, null)).shapes();
     }
 }

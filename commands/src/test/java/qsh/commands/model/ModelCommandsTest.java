@@ -105,4 +105,32 @@ class ModelCommandsTest {
             assertSame(before, in.session().model().orElseThrow(), line);
         }
     }
+
+    /** `graph` shapes come from static inference (no run needed) and equal the shapes of an actual run. */
+    @Test
+    void shapesWithoutARunEqualARunsShapes() throws Exception {
+        var g = OnnxReader.read(cls);
+        Map<String, int[]> shapes = ShapeProbe.shapes(ModelState.loaded(g, cls.toString()));
+        Map<String, int[]> ran = new java.util.HashMap<>();
+        qsh.core.exec.Executor.run(g, ShapeProbe.randomInputs(g, 1, null),
+                (name, node, value) -> ran.put(name, qsh.core.exec.Executor.shapeOf(value)));
+        assertEquals(258, ran.size());
+        ran.forEach((k, v) -> assertArrayEquals(v, shapes.get(k), k));
+        assertEquals(ShapeProbe.staticShapes(g).keySet(), shapes.keySet());
+    }
+
+    /** A shape the detector cannot take is refused before allocating or running, naming the node that fails. */
+    @Test
+    void inferRefusesAnInputShapeTheModelCannotTake() throws Exception {
+        Path det = dir.resolve("det.onnx");
+        try (InputStream s = getClass().getClassLoader().getResourceAsStream("models/ch_PP-OCRv3_det_infer.onnx")) {
+            Files.write(det, s.readAllBytes());
+        }
+        Interpreter in = new Interpreter();
+        in.execute("load " + det);
+        CommandException e = assertThrows(CommandException.class, () -> in.execute("infer --random --shape 1x3x40x40"));
+        assertTrue(e.getMessage().startsWith("input shape [1, 3, 40, 40] does not fit the model: node '"), e.getMessage());
+        assertTrue(e.getMessage().contains("do not broadcast"), e.getMessage());
+        in.execute("infer --random --shape 1x3x64x96");
+    }
 }

@@ -1,11 +1,12 @@
 package qsh.core.exec;
 
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import qsh.core.exec.kernels.Buffers;
 import qsh.core.exec.ops.OpKernel;
 import qsh.core.exec.ops.Ops;
 import qsh.core.graph.Graph;
@@ -50,48 +51,97 @@ public final class Executor {
 
     /**
      * Runs {@code g}; returns the declared outputs plus any value named in {@code keep}. Inputs are checked
-     * against the declared shapes (static dimensions must match).
+     * against the declared shapes (static dimensions must match), then by static shape inference: inputs whose
+     * shapes some node cannot accept are refused before anything runs, naming that node.
+     *
+     * <p>Without an observer the graph runs by its fused plan (see {@link ExecutionPlan}), whose outputs equal
+     * the node-by-node result bit for bit but whose chain-internal values never exist; with an observer every
+     * value the graph defines is produced, and no observed buffer is reused.
      */
     public static Map<String, Object> run(Graph g, Map<String, ?> inputs, Observer observer, Set<String> keep) {
-        Map<String, Object> live = new HashMap<>(g.weights());
-        for (ValueInfo vi : g.inputs()) {
-            Object t = inputs.get(vi.name());
-            if (!(t instanceof Tensor) && !(t instanceof LongTensor)) {
-                throw new IllegalArgumentException("missing input '" + vi.name() + "' " + vi.shapeString());
-            }
-            checkShape(vi, t);
-            live.put(vi.name(), t);
-        }
         for (String k : inputs.keySet()) {
             if (!g.isInput(k)) {
                 throw new IllegalArgumentException("'" + k + "' is not an input of the model (inputs: "
                         + g.inputs().stream().map(ValueInfo::name).toList() + ")");
             }
         }
-        Map<String, Integer> lastUse = new HashMap<>();
-        List<Node> nodes = g.nodes();
-        for (int i = 0; i < nodes.size(); i++) {
-            for (String in : nodes.get(i).inputs()) {
-                lastUse.put(in, i);
+        ExecutionPlan plan = ExecutionPlan.of(g, observer == null);
+        for (String k : keep) {
+            if (plan.eliminated.contains(k)) {
+                plan = ExecutionPlan.of(g, false); // a kept value must exist
+                break;
             }
         }
-        Set<String> outputs = new java.util.HashSet<>(keep);
-        g.outputs().forEach(o -> outputs.add(o.name()));
-        long opset = g.opset();
-        for (int i = 0; i < nodes.size(); i++) {
+        Object[] live = plan.template.clone();
+        for (ValueInfo vi : g.inputs()) {
+            Object t = inputs.get(vi.name());
+            if (!(t instanceof Tensor) && !(t instanceof LongTensor)) {
+                throw new IllegalArgumentException("missing input '" + vi.name() + "' " + vi.shapeString());
+            }
+            checkShape(vi, t);
+            live[plan.slots.get(vi.name())] = t;
+        }
+        Map<String, int[]> inputShapes = new LinkedHashMap<>();
+        for (ValueInfo vi : g.inputs()) {
+            inputShapes.put(vi.name(), shapeOf(inputs.get(vi.name())));
+        }
+        String problem = plan.shapeProblem(g, inputShapes);
+        if (problem != null) {
+            throw new ExecutionException("inputs of shape " + describe(inputShapes) + " do not fit the model: " + problem, null);
+        }
+        boolean[] kept = new boolean[live.length];
+        for (String k : keep) {
+            Integer s = plan.slots.get(k);
+            if (s != null) {
+                kept[s] = true;
+            }
+        }
+        // An observer may hold any value, so observed runs allocate plainly (and their dead values are garbage
+        // as soon as the observer lets go, rather than held by the pool until the run ends).
+        Buffers.Pool pool = observer == null ? plan.takePool() : null;
+        Buffers.Pool previous = Buffers.enter(pool);
+        try {
+            runSteps(plan, g.opset(), live, observer, kept, pool);
+        } finally {
+            Buffers.exit(previous);
+            if (pool != null) {
+                pool.endRun();
+                plan.returnPool(pool);
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        for (ValueInfo o : g.outputs()) {
+            result.put(o.name(), live[plan.slots.get(o.name())]);
+        }
+        for (String k2 : keep) {
+            Integer s = plan.slots.get(k2);
+            if (s != null && live[s] != null) {
+                result.put(k2, live[s]);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Runs the steps over the slots. A step's dead inputs go back to the pool once no live value shares their
+     * array (Reshape and Identity outputs share their input's), unless an observer may hold them or they are kept.
+     */
+    private static void runSteps(ExecutionPlan plan, long opset, Object[] live, Observer observer, boolean[] kept,
+                                 Buffers.Pool pool) {
+        Map<float[], int[]> sharers = new IdentityHashMap<>();
+        for (ExecutionPlan.Step st : plan.steps) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new ExecutionException("interrupted", null);
             }
-            Node n = nodes.get(i);
-            OpKernel k = Ops.get(n.domain(), n.opType());
+            Node n = st.node;
+            OpKernel k = st.kernel;
             if (k == null) {
                 throw new ExecutionException("node '" + n.name() + "': op " + (n.domain().isEmpty() ? "" : n.domain() + ".")
                         + n.opType() + " is not supported by qsh's executor", null);
             }
-            Object[] args = new Object[n.inputs().size()];
+            Object[] args = new Object[st.in.length];
             for (int j = 0; j < args.length; j++) {
-                String name = n.inputs().get(j);
-                args[j] = name.isEmpty() ? null : live.get(name);
+                args[j] = st.in[j] < 0 ? null : live[st.in[j]];
             }
             Object[] outs;
             try {
@@ -101,32 +151,33 @@ public final class Executor {
             } catch (RuntimeException e) {
                 throw new ExecutionException("node '" + n.name() + "' (" + n.opType() + ") failed: " + e.getMessage(), e);
             }
-            for (int j = 0; j < n.outputs().size() && j < outs.length; j++) {
-                String name = n.outputs().get(j);
-                if (name.isEmpty()) {
+            for (int j = 0; j < st.out.length && j < outs.length; j++) {
+                int s = st.out[j];
+                if (s < 0) {
                     continue;
                 }
-                live.put(name, outs[j]);
+                live[s] = outs[j];
                 if (observer != null) {
-                    observer.produced(name, n, outs[j]);
+                    observer.produced(plan.names.get(s), n, outs[j]);
+                } else if (outs[j] instanceof Tensor t) {
+                    sharers.computeIfAbsent(t.data(), a -> new int[1])[0]++;
                 }
             }
-            for (String in : n.inputs()) {
-                if (lastUse.getOrDefault(in, -1) == i && !outputs.contains(in) && !g.weights().containsKey(in)) {
-                    live.remove(in);
+            for (int s : st.release) {
+                if (kept[s]) {
+                    continue;
+                }
+                Object v = live[s];
+                live[s] = null;
+                if (observer == null && v instanceof Tensor t) {
+                    int[] c = sharers.get(t.data());
+                    if (c != null && --c[0] == 0) {
+                        sharers.remove(t.data());
+                        pool.release(t.data());
+                    }
                 }
             }
         }
-        Map<String, Object> result = new LinkedHashMap<>();
-        for (ValueInfo o : g.outputs()) {
-            result.put(o.name(), live.get(o.name()));
-        }
-        for (String k2 : keep) {
-            if (live.containsKey(k2)) {
-                result.put(k2, live.get(k2));
-            }
-        }
-        return result;
     }
 
     private static void checkShape(ValueInfo vi, Object t) {
@@ -140,6 +191,12 @@ public final class Executor {
             throw new IllegalArgumentException("input '" + vi.name() + "' needs shape " + vi.shapeString() + ", got "
                     + Arrays.toString(s));
         }
+    }
+
+    private static String describe(Map<String, int[]> shapes) {
+        StringBuilder sb = new StringBuilder();
+        shapes.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(Arrays.toString(v)));
+        return sb.toString();
     }
 
     /** The shape of a produced value (Tensor or LongTensor). */

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import qsh.core.exec.ops.Ops;
 import qsh.core.graph.Graph;
+import qsh.core.graph.ShapeInference;
 import qsh.core.graph.Node;
 import qsh.core.onnx.OnnxReader;
 import qsh.core.onnx.TensorProtos;
@@ -34,6 +35,8 @@ class OnnxBackendNodeTest {
     static int passed;
     static int failed;
     static int skipped;
+    static int staticKnown;
+    static int staticOutputs;
 
     /** Test-name fragments of variants qsh does not implement, with the reason (they are counted as skipped). */
     static final Map<String, String> KNOWN_UNSUPPORTED = Map.ofEntries(
@@ -130,6 +133,7 @@ class OnnxBackendNodeTest {
             failed++;
             throw new AssertionError(name + ": " + e.getMessage(), e);
         }
+        checkStaticShapes(name, g, inputs, out);
         int k = 0;
         for (Object actual : out.values()) {
             Object expected = TensorProtos.decode(TensorProtos.readFile(data.resolve("output_" + k++ + ".pb")));
@@ -141,6 +145,26 @@ class OnnxBackendNodeTest {
             }
         }
         passed++;
+    }
+
+    /** Static shape inference must find no problem and, where it knows an output's shape, agree with the run. */
+    private static void checkStaticShapes(String name, Graph g, Map<String, Object> inputs, Map<String, Object> out) {
+        Map<String, int[]> shapes = new HashMap<>();
+        inputs.forEach((k, v) -> shapes.put(k, Executor.shapeOf(v)));
+        ShapeInference.Result r = ShapeInference.infer(g, shapes);
+        try {
+            assertTrue(r.problems().isEmpty(), name + ": static shape problems " + r.problems());
+            for (Map.Entry<String, Object> e : out.entrySet()) {
+                staticOutputs++;
+                if (r.shape(e.getKey()) != null) {
+                    staticKnown++;
+                    assertArrayEquals(Executor.shapeOf(e.getValue()), r.shape(e.getKey()), name + ": static shape of " + e.getKey());
+                }
+            }
+        } catch (AssertionError e) {
+            failed++;
+            throw e;
+        }
     }
 
     private static void compare(String name, Object expected, Object actual) {
@@ -163,5 +187,7 @@ class OnnxBackendNodeTest {
     @AfterAll
     static void report() {
         System.out.println("ONNX backend node tests: " + passed + " passed, " + failed + " failed, " + skipped + " skipped");
+        System.out.println("static shape inference on those tests: " + staticKnown + " of " + staticOutputs
+                + " outputs inferred (the rest take their shape or axes from a graph input), all equal to the run's");
     }
 }

@@ -22,7 +22,7 @@ public final class BatchNorm {
         }
         int inner = c == 0 || n == 0 ? 0 : x.size() / (n * c);
         float[] xd = x.data();
-        float[] y = new float[xd.length];
+        float[] y = Buffers.floats(xd.length);
         for (int ch = 0; ch < c; ch++) {
             double f = scale.get(ch) / Math.sqrt((double) var.get(ch) + epsilon);
             float mul = (float) f;

@@ -98,10 +98,10 @@ public final class ConvTranspose {
         if (oh <= 0 || ow <= 0) {
             throw new IllegalArgumentException("ConvTranspose output " + oh + "x" + ow + " is empty; check pads");
         }
-        float[] y = new float[Math.toIntExact(Tensor.checkedSize(new int[] {n, m, oh, ow}))];
+        float[] y = Buffers.zeros(Math.toIntExact(Tensor.checkedSize(new int[] {n, m, oh, ow})));
         int plane = h * wd;
         int rows = mg * kh * kw;
-        float[] col = new float[Math.toIntExact((long) rows * plane)];
+        float[] col = Buffers.floats(Math.toIntExact((long) rows * plane));
         float[] xd = x.data();
         float[] wdata = w.data();
         for (int b = 0; b < n; b++) {
@@ -148,6 +148,7 @@ public final class ConvTranspose {
                 }
             }
         }
+        Buffers.recycle(col);
         return Tensor.of(new int[] {n, m, oh, ow}, y);
     }
 

@@ -11,8 +11,8 @@ final class Depthwise {
     private Depthwise() {
     }
 
-    /** Writes y[n][c*mult][oh][ow] (plus bias[oc] when not null); parallel over output planes. */
-    static void run(float[] x, float[] w, float[] bias, float[] y, int n, int c, int h, int wd, int mult, int kh,
+    /** Writes y[n][c*mult][oh][ow] = ep(conv + bias[oc]) (bias nullable); parallel over output planes. */
+    static void run(float[] x, float[] w, float[] bias, Epilogue ep, float[] y, int n, int c, int h, int wd, int mult, int kh,
                     int kw, int oh, int ow, int sh, int sw, int pt, int pl, int dh, int dw) {
         int m = c * mult;
         int span = (kh - 1) * dh + 1; // input rows one output row's window covers: distinct mod span
@@ -49,15 +49,16 @@ final class Depthwise {
                         }
                     }
                     int yr = yc + oy * ow;
-                    if (bias == null) {
-                        System.arraycopy(acc, 0, y, yr, ow);
-                    } else {
+                    if (bias != null) {
                         float bv = bias[oc];
                         for (int ox = 0; ox < ow; ox++) {
                             acc[ox] += bv;
                         }
-                        System.arraycopy(acc, 0, y, yr, ow);
                     }
+                    System.arraycopy(acc, 0, y, yr, ow);
+                }
+                if (!ep.isNone()) {
+                    ep.apply(y, yc, yc + oh * ow, oc); // the whole plane: one long loop per stage
                 }
             }
         });

@@ -38,7 +38,8 @@ public final class MatMul {
         for (int v : batch) {
             batches = Math.multiplyExact(batches, v);
         }
-        float[] y = new float[Math.toIntExact(Tensor.checkedSize(concat(batch, m, n)))];
+        int total = Math.toIntExact(Tensor.checkedSize(concat(batch, m, n)));
+        float[] y = k == 0 ? Buffers.zeros(total) : Buffers.floats(total); // an empty sum writes nothing
         int[] idx = new int[batchRank];
         for (int bi = 0; bi < batches; bi++) {
             int aOff = batchOffset(as, idx, batchRank) * m * k;

@@ -35,7 +35,7 @@ public final class Pad {
                 throw new IllegalArgumentException("edge Pad cannot extend empty axis " + d);
             }
         }
-        float[] y = new float[Math.toIntExact(Tensor.checkedSize(out))];
+        float[] y = Buffers.floats(Math.toIntExact(Tensor.checkedSize(out)));
         int[] inStrides = x.strides();
         float[] xd = x.data();
         int[] idx = new int[r];

@@ -35,7 +35,7 @@ public final class Pool {
         int planes = x.dim(0) * x.dim(1);
         int size = x.size() / Math.max(1, planes);
         float[] xd = x.data();
-        float[] y = new float[planes];
+        float[] y = Buffers.floats(planes);
         for (int p = 0; p < planes; p++) {
             if (max) {
                 float m = Float.NEGATIVE_INFINITY;
@@ -85,7 +85,7 @@ public final class Pool {
         int oh = o[0];
         int ow = o[1];
         float[] xd = x.data();
-        float[] y = new float[Math.toIntExact(Tensor.checkedSize(new int[] {n, c, oh, ow}))];
+        float[] y = Buffers.floats(Math.toIntExact(Tensor.checkedSize(new int[] {n, c, oh, ow})));
         Parallel.forRange(n * c, (long) y.length * kh * kw, 1 << 16, (p0, p1) -> {
             for (int plane = p0; plane < p1; plane++) {
                 int xb = plane * h * w;

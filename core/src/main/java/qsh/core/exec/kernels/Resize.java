@@ -164,7 +164,9 @@ public final class Resize {
         }
         int[] os = s.clone();
         os[axis] = out;
-        float[] y = new float[Math.toIntExact(Tensor.checkedSize(os))];
+        int total = Math.toIntExact(Tensor.checkedSize(os));
+        // nearest copies every element; the weighted modes accumulate into zeros
+        float[] y = taps == 1 ? Buffers.floats(total) : Buffers.zeros(total);
         float[] xd = x.data();
         final int fInner = inner;
         if (taps == 1) { // nearest: every output row (or element) is a copy of one input row (element)

@@ -102,8 +102,58 @@ public final class Sgemm {
         if (m == 0 || n == 0) {
             return;
         }
+        multiply(pack(m, k, alpha, a, aOff, lda, transA), n, b, beta, c, cOff, ldc, rowBias, biasOff, Epilogue.NONE);
+    }
+
+    /** alpha * op(A), packed once for repeated products (a convolution's weights). */
+    public static final class PackedA {
+        final int m;
+        final int k;
+        final int kp;
+        final float[] panels;
+        // the unpacked operand, for the row kernel used where the JVM has no FMA intrinsic
+        final float alpha;
+        final float[] a;
+        final int aOff;
+        final int lda;
+        final boolean transA;
+
+        private PackedA(int m, int k, float alpha, float[] a, int aOff, int lda, boolean transA) {
+            this.m = m;
+            this.k = k;
+            this.kp = (k + 3) & ~3;
+            this.alpha = alpha;
+            this.a = a;
+            this.aOff = aOff;
+            this.lda = lda;
+            this.transA = transA;
+            this.panels = Fma.INTRINSIC ? packA(m, k, kp, alpha, a, aOff, lda, transA) : null;
+        }
+
+        /** Rows of op(A). */
+        public int rows() {
+            return m;
+        }
+    }
+
+    /** Packs alpha * op(A) (m x k) for {@link #multiply(PackedA, int, PanelSource, float, float[], int, int, float[], int, Epilogue)}. */
+    public static PackedA pack(int m, int k, float alpha, float[] a, int aOff, int lda, boolean transA) {
+        return new PackedA(m, k, alpha, a, aOff, lda, transA);
+    }
+
+    /**
+     * C = A * B + beta * C + rowBias, then {@code ep} on every written row of C (row i as channel biasOff + i);
+     * A packed by {@link #pack}, B read through {@code b} (n columns).
+     */
+    public static void multiply(PackedA a, int n, PanelSource b, float beta, float[] c, int cOff, int ldc,
+                                float[] rowBias, int biasOff, Epilogue ep) {
+        int m = a.m;
+        int k = a.k;
+        if (m == 0 || n == 0) {
+            return;
+        }
         if (Fma.INTRINSIC) {
-            multiplyPacked(m, n, k, alpha, a, aOff, lda, transA, b, beta, c, cOff, ldc, rowBias, biasOff);
+            multiplyPacked(m, n, k, a.kp, a.panels, b, beta, c, cOff, ldc, rowBias, biasOff, ep);
             return;
         }
         // Fallback: materialize B (k x n) and run the row kernel, then add the bias.
@@ -113,15 +163,16 @@ public final class Sgemm {
             b.row(p, 0, n, row);
             System.arraycopy(row, 0, full, p * n, n);
         }
-        multiplyRows(m, n, k, alpha, a, aOff, lda, transA, full, 0, n, false, beta, c, cOff, ldc);
-        if (rowBias != null) {
-            for (int i = 0; i < m; i++) {
+        multiplyRows(m, n, k, a.alpha, a.a, a.aOff, a.lda, a.transA, full, 0, n, false, beta, c, cOff, ldc);
+        for (int i = 0; i < m; i++) {
+            int cr = cOff + i * ldc;
+            if (rowBias != null) {
                 float v = rowBias[biasOff + i];
-                int cr = cOff + i * ldc;
                 for (int j = 0; j < n; j++) {
                     c[cr + j] += v;
                 }
             }
+            ep.apply(c, cr, cr + n, biasOff + i);
         }
     }
 
@@ -129,15 +180,28 @@ public final class Sgemm {
     static void multiplyPacked(int m, int n, int k, float alpha, float[] a, int aOff, int lda, boolean transA,
                                PanelSource b, float beta, float[] c, int cOff, int ldc,
                                float[] rowBias, int biasOff) {
-        int blocks = (m + MR - 1) / MR;
         int kp = (k + 3) & ~3;
-        float[] ap = packA(m, k, kp, alpha, a, aOff, lda, transA);
+        multiplyPacked(m, n, k, kp, packA(m, k, kp, alpha, a, aOff, lda, transA), b, beta, c, cOff, ldc, rowBias,
+                biasOff, Epilogue.NONE);
+    }
+
+    private static void multiplyPacked(int m, int n, int k, int kp, float[] ap, PanelSource b, float beta, float[] c,
+                                       int cOff, int ldc, float[] rowBias, int biasOff, Epilogue ep) {
+        int blocks = (m + MR - 1) / MR;
+        long work = (long) m * n * k;
+        boolean parallel = work >= 1 << 17 && Parallel.THREADS > 1;
         int strips = Math.max(1, (n + NR - 1) / NR);
+        if (parallel) {
+            // A whole number of strips per thread, and columns rather than rows split between the threads while
+            // strips stay >= 64 wide: each task packs its own B panel, so a row split packs the same panel twice.
+            int t = Parallel.THREADS;
+            strips = Math.max(strips, Math.min((strips + t - 1) / t * t, n / 64));
+        }
         int width = Math.min(NR, ((n + strips - 1) / strips + 15) & ~15); // equal strips, multiples of 16
         strips = (n + width - 1) / width;
-        // Few strips: also split the rows, so both cores get work on small planes.
-        int rowGroups = Math.max(1, Math.min(blocks, (2 * Parallel.THREADS + strips - 1) / strips));
-        long work = (long) m * n * k;
+        // Too few strips for the threads: also split the rows, so both cores get work on small planes.
+        int rowGroups = parallel && strips < Parallel.THREADS
+                ? Math.max(1, Math.min(blocks, (2 * Parallel.THREADS + strips - 1) / strips)) : 1;
         int tasks = strips * rowGroups;
         int fw = width;
         int rg = rowGroups;
@@ -150,10 +214,10 @@ public final class Sgemm {
                 int nr = Math.min(fw, n - j0);
                 int b0 = (int) ((long) blocks * g / rg);
                 int b1 = (int) ((long) blocks * (g + 1) / rg);
-                strip(m, k, kp, ap, b, beta, c, cOff, ldc, rowBias, biasOff, j0, nr, b0, b1, s);
+                strip(m, k, kp, ap, b, beta, c, cOff, ldc, rowBias, biasOff, ep, j0, nr, b0, b1, s);
             }
         };
-        if (work < 1 << 17 || tasks < 2) {
+        if (!parallel || tasks < 2) {
             body.run(0, tasks);
         } else {
             Parallel.forRange(tasks, body);
@@ -176,9 +240,10 @@ public final class Sgemm {
         return ap;
     }
 
-    /** Columns [j0, j0 + nr) of row blocks [b0, b1) of C, k in panels of KC. */
+    /** Columns [j0, j0 + nr) of row blocks [b0, b1) of C, k in panels of KC; the epilogue on each finished row. */
     private static void strip(int m, int k, int kp, float[] ap, PanelSource b, float beta, float[] c, int cOff,
-                              int ldc, float[] rowBias, int biasOff, int j0, int nr, int b0, int b1, Scratch s) {
+                              int ldc, float[] rowBias, int biasOff, Epilogue ep, int j0, int nr, int b0, int b1,
+                              Scratch s) {
         float[][] panel = s.panel;
         float[][] tile = s.tile;
         for (int p0 = 0; p0 < kp; p0 += KC) {
@@ -191,6 +256,7 @@ public final class Sgemm {
                 }
             }
             boolean first = p0 == 0;
+            boolean last = p0 + KC >= kp;
             for (int blk = b0; blk < b1; blk++) {
                 int i0 = blk * MR;
                 int rows = Math.min(MR, m - i0);
@@ -213,6 +279,9 @@ public final class Sgemm {
                         }
                     } else {
                         System.arraycopy(tr, 0, c, cr, nr);
+                    }
+                    if (last && !ep.isNone()) {
+                        ep.apply(c, cr, cr + nr, biasOff + i0 + r); // rows of C are channels: biasOff + i indexes both
                     }
                 }
             }

@@ -56,7 +56,7 @@ public final class Softmax {
     }
 
     private static float[] run(float[] x, int outer, int len, int inner, boolean log) {
-        float[] y = new float[x.length];
+        float[] y = Buffers.floats(x.length);
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * len * inner + i;

@@ -1,5 +1,6 @@
 package qsh.core.exec.ops;
 
+import qsh.core.exec.kernels.Buffers;
 import java.util.Arrays;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
@@ -65,7 +66,7 @@ final class Broadcast {
         float[] x = a.data();
         float[] y = b.data();
         if (Arrays.equals(a.shape(), b.shape())) {
-            float[] o = new float[x.length];
+            float[] o = Buffers.floats(x.length);
             for (int i = 0; i < o.length; i++) {
                 o[i] = op.apply(x[i], y[i]);
             }
@@ -74,7 +75,7 @@ final class Broadcast {
         int[] shape = shape(a.shape(), b.shape());
         if (y.length == 1 && Arrays.equals(shape, a.shape())) {
             float v = y[0];
-            float[] o = new float[x.length];
+            float[] o = Buffers.floats(x.length);
             for (int i = 0; i < o.length; i++) {
                 o[i] = op.apply(x[i], v);
             }
@@ -82,7 +83,7 @@ final class Broadcast {
         }
         int[] ma = indexMap(a.shape(), shape);
         int[] mb = indexMap(b.shape(), shape);
-        float[] o = new float[ma.length];
+        float[] o = Buffers.floats(ma.length);
         for (int i = 0; i < o.length; i++) {
             o[i] = op.apply(x[ma[i]], y[mb[i]]);
         }

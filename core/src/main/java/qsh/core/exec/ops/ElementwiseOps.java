@@ -1,5 +1,6 @@
 package qsh.core.exec.ops;
 
+import qsh.core.exec.kernels.Buffers;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import qsh.core.graph.Node;
@@ -113,7 +114,7 @@ final class ElementwiseOps {
     private static Object[] map(Object o, DoubleUnaryOperator f) {
         Tensor x = asFloat(o);
         float[] d = x.data();
-        float[] out = new float[d.length];
+        float[] out = Buffers.floats(d.length);
         for (int i = 0; i < d.length; i++) {
             out[i] = (float) f.applyAsDouble(d[i]);
         }

@@ -172,11 +172,11 @@ final class NeuralOps {
         return new Object[] {o};
     }
 
-    private static int[] spatial(int[] s) {
+    static int[] spatial(int[] s) {
         return java.util.Arrays.copyOfRange(s, 2, s.length);
     }
 
-    private static int[] orOnes(int[] v, int n) {
+    static int[] orOnes(int[] v, int n) {
         if (v != null) {
             return v;
         }

@@ -1,5 +1,6 @@
 package qsh.core.exec.ops;
 
+import qsh.core.exec.kernels.Buffers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -210,7 +211,7 @@ final class ShapeOps {
     static Object pick(Object src, int[] map, int[] outShape) {
         if (src instanceof Tensor) {
             float[] d = ((Tensor) src).data();
-            float[] o = new float[map.length];
+            float[] o = Buffers.floats(map.length);
             for (int i = 0; i < o.length; i++) {
                 o[i] = d[map[i]];
             }
@@ -327,7 +328,7 @@ final class ShapeOps {
             inner *= out[i];
         }
         int total = (int) Tensor.checkedSize(out);
-        float[] f = allLong ? null : new float[total];
+        float[] f = allLong ? null : Buffers.floats(total);
         long[] l = allLong ? new long[total] : null;
         int rowOut = out[ax] * inner;
         int colOff = 0;

@@ -2,6 +2,7 @@ package qsh.core.exec.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,6 +41,102 @@ class ConvTest {
         Reference.assertClose(Reference.conv2d(x, wt, null, s, p, d, group), Conv.conv(x, wt, null, s, p, d, group),
                 1e-5, atol);
         assertArrayEquals(xCopy, x.data(), "input untouched");
+    }
+
+    /**
+     * Random geometries (strides up to 3, dilations, asymmetric pads, groups, kernels wider than the stride and
+     * narrower) against the double reference: exercises the phase-split slice layout's garbage columns and tails.
+     */
+    @Test
+    void randomGeometriesMatchDoubleReference() {
+        Random rnd = new Random(11);
+        for (int t = 0; t < 200; t++) {
+            int group = rnd.nextInt(4) == 0 ? 2 : 1;
+            int c = group * (1 + rnd.nextInt(3));
+            int m = group * (1 + rnd.nextInt(3));
+            int kh = 1 + rnd.nextInt(4);
+            int kw = 1 + rnd.nextInt(4);
+            int[] s = {1 + rnd.nextInt(3), 1 + rnd.nextInt(3)};
+            int[] d = {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)};
+            int[] p = {rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3)};
+            int h = (kh - 1) * d[0] + 1 + rnd.nextInt(9);
+            int w = (kw - 1) * d[1] + 1 + rnd.nextInt(9);
+            Tensor x = Reference.random(rnd, 1 + rnd.nextInt(2), c, h, w);
+            Tensor wt = Reference.random(rnd, m, c / group, kh, kw);
+            Tensor b = rnd.nextBoolean() ? Reference.random(rnd, m) : null;
+            Tensor want = Reference.conv2d(x, wt, b, s, p, d, group);
+            Reference.assertClose(want, Conv.conv(x, wt, b, s, p, d, group), 1e-5, 1e-6 * c * kh * kw);
+        }
+    }
+
+    /** The two depthwise kernels (rows for very wide outputs, planes otherwise) agree, and match the reference. */
+    @Test
+    void depthwiseKernelsAgree() {
+        Random rnd = new Random(17);
+        for (int t = 0; t < 100; t++) {
+            int c = 1 + rnd.nextInt(4);
+            int mult = 1 + rnd.nextInt(2);
+            int kh = 1 + rnd.nextInt(5);
+            int kw = 1 + rnd.nextInt(5);
+            int sh = 1 + rnd.nextInt(3);
+            int sw = 1 + rnd.nextInt(3);
+            int dh = 1 + rnd.nextInt(2);
+            int dw = 1 + rnd.nextInt(2);
+            int[] p = {rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3)};
+            int h = (kh - 1) * dh + 1 + rnd.nextInt(12);
+            int w = (kw - 1) * dw + 1 + rnd.nextInt(12);
+            int n = 1 + rnd.nextInt(2);
+            Tensor x = Reference.random(rnd, n, c, h, w);
+            Tensor wt = Reference.random(rnd, c * mult, 1, kh, kw);
+            Tensor b = Reference.random(rnd, c * mult);
+            int[] o = ConvGeometry.outputSize(new int[] {h, w}, new int[] {kh, kw}, new int[] {sh, sw}, p,
+                    new int[] {dh, dw}, false);
+            float[] rows = new float[n * c * mult * o[0] * o[1]];
+            float[] planes = new float[rows.length];
+            Depthwise.run(x.data(), wt.data(), b.data(), Epilogue.NONE, rows, n, c, h, w, mult, kh, kw, o[0], o[1], sh, sw,
+                    p[0], p[1], dh, dw);
+            DepthwisePlanes.run(x.data(), wt.data(), b.data(), Epilogue.NONE, planes, n, c, h, w, mult, kh, kw, o[0], o[1],
+                    sh, sw, p[0], p[1], dh, dw);
+            for (int i = 0; i < rows.length; i++) {
+                assertTrue(rows[i] == planes[i], "case " + t + " element " + i + ": " + rows[i] + " vs " + planes[i]);
+            }
+            Tensor want = Reference.conv2d(x, wt, b, new int[] {sh, sw}, p, new int[] {dh, dw}, c);
+            Reference.assertClose(want, Tensor.of(want.shape(), planes), 1e-5, 1e-6 * kh * kw);
+        }
+    }
+
+    /** A prepared Conv with an epilogue equals the Conv followed by the same ops, bit for bit. */
+    @ParameterizedTest(name = "group {0}")
+    @CsvSource({"1", "4"})
+    void epilogueEqualsSeparateOps(int group) {
+        Random rnd = new Random(3);
+        Tensor x = Reference.random(rnd, 1, 4, 9, 11);
+        Tensor wt = Reference.random(rnd, 8, 4 / group, 3, 3);
+        Tensor b = Reference.random(rnd, 8);
+        int[] one = {1, 1};
+        int[] pads = {1, 1, 1, 1};
+        Tensor plain = Conv.conv(x, wt, b, one, pads, one, group);
+        for (Activation act : new Activation[] {Activation.RELU_ACT, Activation.clip(-0.5f, 0.5f),
+            Activation.hardSigmoid(0.2f, 0.5f), Activation.hardSwishChain(3f, 0f, 6f, 6f)}) {
+            float[] mul = Reference.random(rnd, 8).data();
+            float[] add = Reference.random(rnd, 8).data();
+            float[] want = plain.data().clone();
+            int plane = want.length / 8;
+            for (int c = 0; c < 8; c++) {
+                for (int i = c * plane; i < (c + 1) * plane; i++) {
+                    want[i] = want[i] * mul[c] + add[c];
+                    want[i] = want[i] + add[7 - c];
+                }
+                act.apply(want, c * plane, (c + 1) * plane);
+            }
+            float[] add2 = new float[8];
+            for (int c = 0; c < 8; c++) {
+                add2[c] = add[7 - c];
+            }
+            Epilogue ep = new Epilogue.Builder().affine(mul, add).add(add2).then(act);
+            Tensor got = Conv.run(Conv.prepare(wt, b, group, ep), x, one, pads, one);
+            assertArrayEquals(want, got.data(), act.toString());
+        }
     }
 
     @Test

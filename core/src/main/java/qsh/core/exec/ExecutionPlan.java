@@ -1,0 +1,191 @@
+package qsh.core.exec;
+
+import java.lang.ref.SoftReference;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import qsh.core.exec.kernels.Buffers;
+import qsh.core.exec.ops.OpKernel;
+import qsh.core.exec.ops.Ops;
+import qsh.core.graph.Graph;
+import qsh.core.graph.Node;
+import qsh.core.graph.ShapeInference;
+import qsh.core.graph.ValueInfo;
+
+/**
+ * What the executor works out once per graph instead of on every run: each value's slot in an array (no name
+ * look-ups while running), each step's kernel with its weights prepared (convolution weights packed; in the
+ * fused variant the per-channel ops and activations after a convolution moved into its epilogue, see {@link Fusion}),
+ * and after which step each value is dead. Plans are cached per Graph instance (graphs are immutable) and held
+ * weakly, so a plan lives as long as its graph. The graph and its weights are never modified.
+ *
+ * <p>The plan also keeps the pool of buffers its runs recycle (softly, so memory pressure can reclaim it).
+ */
+final class ExecutionPlan {
+    /** One step: a node (or fused chain, named by its first node) reading and writing slots. */
+    static final class Step {
+        final Node node;
+        final OpKernel kernel;
+        final int[] in;
+        final int[] out;
+        /** Slots read for the last time by this step (or written and never read), freed after it. */
+        int[] release = new int[0];
+
+        Step(Node node, OpKernel kernel, int[] in, int[] out) {
+            this.node = node;
+            this.kernel = kernel;
+            this.in = in;
+            this.out = out;
+        }
+    }
+
+    private static final Map<Graph, ExecutionPlan[]> CACHE = new WeakHashMap<>();
+
+    final Map<String, Integer> slots = new HashMap<>();
+    final List<String> names = new ArrayList<>();
+    final Object[] template;
+    final List<Step> steps = new ArrayList<>();
+    /** Values a fused step computes without materializing them (empty for the unfused plan). */
+    final Set<String> eliminated = new HashSet<>();
+    final boolean[] isWeight;
+    private final AtomicReference<SoftReference<Buffers.Pool>> pool = new AtomicReference<>();
+    private final Map<String, String> shapeChecks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The cached plan of {@code g}: fused (for runs nobody observes) or node by node. */
+    static ExecutionPlan of(Graph g, boolean fused) {
+        int k = fused ? 1 : 0;
+        synchronized (CACHE) {
+            ExecutionPlan[] p = CACHE.get(g);
+            if (p != null && p[k] != null) {
+                return p[k];
+            }
+        }
+        ExecutionPlan plan = new ExecutionPlan(g, fused); // built outside the lock: it packs weights
+        synchronized (CACHE) {
+            ExecutionPlan[] p = CACHE.computeIfAbsent(g, x -> new ExecutionPlan[2]);
+            if (p[k] == null) {
+                p[k] = plan;
+            }
+            return p[k];
+        }
+    }
+
+    private ExecutionPlan(Graph g, boolean fused) {
+        g.weights().keySet().forEach(this::slot);
+        g.inputs().forEach(v -> slot(v.name()));
+        Set<String> graphOutputs = new LinkedHashSet<>();
+        g.outputs().forEach(o -> graphOutputs.add(o.name()));
+        Fusion fusion = new Fusion(g, graphOutputs);
+        Set<Node> absorbed = new HashSet<>();
+        for (Node n : g.nodes()) {
+            if (absorbed.contains(n)) {
+                continue;
+            }
+            Fusion.Match m = fusion.match(n, fused);
+            if (m == null) {
+                steps.add(new Step(n, Ops.get(n.domain(), n.opType()), slotsOf(n.inputs()), slotsOf(n.outputs())));
+                continue;
+            }
+            absorbed.addAll(m.nodes());
+            eliminated.addAll(m.eliminated());
+            Node last = m.nodes().get(m.nodes().size() - 1);
+            steps.add(new Step(n, m.kernel(), slotsOf(List.of(m.input())), slotsOf(last.outputs())));
+        }
+        graphOutputs.forEach(this::slot);
+        template = new Object[names.size()];
+        isWeight = new boolean[names.size()];
+        g.weights().forEach((name, w) -> {
+            template[slots.get(name)] = w;
+            isWeight[slots.get(name)] = true;
+        });
+        computeReleases(g, graphOutputs);
+    }
+
+    private int slot(String name) {
+        return slots.computeIfAbsent(name, k -> {
+            names.add(k);
+            return names.size() - 1;
+        });
+    }
+
+    private int[] slotsOf(List<String> values) {
+        int[] s = new int[values.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = values.get(i).isEmpty() ? -1 : slot(values.get(i));
+        }
+        return s;
+    }
+
+    /** Frees each value after its last reader (or its producer, when nothing reads it); never weights or outputs. */
+    private void computeReleases(Graph g, Set<String> graphOutputs) {
+        int[] last = new int[names.size()];
+        java.util.Arrays.fill(last, -1);
+        for (int i = 0; i < steps.size(); i++) {
+            for (int s : steps.get(i).out) {
+                if (s >= 0) {
+                    last[s] = Math.max(last[s], i);
+                }
+            }
+            for (int s : steps.get(i).in) {
+                if (s >= 0) {
+                    last[s] = i;
+                }
+            }
+        }
+        for (ValueInfo v : g.inputs()) {
+            Integer s = slots.get(v.name());
+            if (last[s] < 0) {
+                last[s] = Integer.MAX_VALUE; // read by nobody: nothing to free
+            }
+        }
+        List<List<Integer>> rel = new ArrayList<>();
+        steps.forEach(st -> rel.add(new ArrayList<>()));
+        for (int s = 0; s < names.size(); s++) {
+            if (isWeight[s] || graphOutputs.contains(names.get(s)) || last[s] < 0 || last[s] == Integer.MAX_VALUE) {
+                continue;
+            }
+            rel.get(last[s]).add(s);
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            steps.get(i).release = rel.get(i).stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    /**
+     * The first static shape problem of {@code g} (this plan's graph) with inputs of these shapes, or null: shape
+     * inference runs once per distinct input shapes, so a run that cannot fit is refused before any node runs.
+     */
+    String shapeProblem(Graph g, Map<String, int[]> inputShapes) {
+        StringBuilder key = new StringBuilder();
+        inputShapes.forEach((k, v) -> key.append(k).append(java.util.Arrays.toString(v)).append(';'));
+        String k = key.toString();
+        String p = shapeChecks.get(k);
+        if (p == null) {
+            List<String> problems = ShapeInference.infer(g, inputShapes).problems();
+            p = problems.isEmpty() ? "" : problems.get(0);
+            if (shapeChecks.size() > 64) {
+                shapeChecks.clear(); // many distinct shapes: keep the cache small
+            }
+            shapeChecks.put(k, p);
+        }
+        return p.isEmpty() ? null : p;
+    }
+
+    /** Takes this plan's buffer pool for one run (a concurrent run gets a fresh one). */
+    Buffers.Pool takePool() {
+        SoftReference<Buffers.Pool> r = pool.getAndSet(null);
+        Buffers.Pool p = r == null ? null : r.get();
+        return p == null ? new Buffers.Pool() : p;
+    }
+
+    /** Returns the pool after a run. */
+    void returnPool(Buffers.Pool p) {
+        pool.set(new SoftReference<>(p));
+    }
+}

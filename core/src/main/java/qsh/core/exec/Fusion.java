@@ -1,0 +1,294 @@
+package qsh.core.exec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import qsh.core.exec.kernels.Activation;
+import qsh.core.exec.kernels.Epilogue;
+import qsh.core.exec.ops.FusedOps;
+import qsh.core.exec.ops.OpKernel;
+import qsh.core.graph.Graph;
+import qsh.core.graph.Node;
+import qsh.core.tensor.Tensor;
+
+/**
+ * Finds the node chains an execution plan runs as one step, for execution only (the Graph is not changed):
+ * Conv, then per-channel ops (inference BatchNormalization, Add/Mul of a per-channel constant), then an
+ * activation (Relu, Clip, HardSigmoid, or the exported hard-swish chain x * Clip(x + 3, 0, 6) / 6), all applied
+ * by the convolution's {@link Epilogue} to each output row while it is in cache; and, after any other producer, a
+ * BatchNormalization chain with its activation as one per-channel pass. Every value inside a chain has exactly
+ * one reader (the hard-swish input: the chain's two) and is not a graph output, so nothing outside can see it
+ * disappear. The epilogue evaluates each op as its kernel does, so fused results are bit-identical; weights are
+ * not folded (that would change rounding, and with it a quantization simulation's grid decisions).
+ */
+final class Fusion {
+    /** One step: the chain's nodes in order, its data input and output, and the kernel that computes it. */
+    record Match(List<Node> nodes, String input, String output, OpKernel kernel) {
+        /** The values the chain computes without materializing them. */
+        List<String> eliminated() {
+            List<String> e = new ArrayList<>();
+            for (Node n : nodes) {
+                if (!n.output(0).equals(output)) {
+                    e.add(n.output(0));
+                }
+            }
+            return e;
+        }
+    }
+
+    private record Act(Activation act, List<Node> nodes, String output) {}
+
+    private final Graph g;
+    private final Set<String> graphOutputs;
+
+    Fusion(Graph g, Set<String> graphOutputs) {
+        this.g = g;
+        this.graphOutputs = graphOutputs;
+    }
+
+    /**
+     * The step starting at {@code n}: with {@code fuse}, the longest chain above; without, a Conv with weights
+     * packed once and nothing fused. Null when {@code n} runs by its plain op kernel.
+     */
+    Match match(Node n, boolean fuse) {
+        if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) {
+            return null;
+        }
+        if (n.opType().equals("Conv")) {
+            return conv(n, fuse);
+        }
+        if (fuse && n.opType().equals("BatchNormalization")) {
+            return batchNorm(n);
+        }
+        return null;
+    }
+
+    private Match conv(Node n, boolean fuse) {
+        Tensor w = floatWeight(n.input(1));
+        Tensor b = n.input(2).isEmpty() ? null : floatWeight(n.input(2));
+        if (w == null || (!n.input(2).isEmpty() && b == null) || n.outputs().size() != 1 || w.rank() < 3) {
+            return null;
+        }
+        if (!fuse) {
+            return new Match(List.of(n), n.input(0), n.output(0), FusedOps.conv(n, w, b, Epilogue.NONE));
+        }
+        List<Node> chain = new ArrayList<>(List.of(n));
+        Epilogue.Builder stages = new Epilogue.Builder();
+        String v = channelChain(n.output(0), w.dim(0), w.rank(), stages, chain);
+        Act act = activation(v, w.rank());
+        if (act != null) {
+            chain.addAll(act.nodes());
+            v = act.output();
+        }
+        return new Match(chain, n.input(0), v, FusedOps.conv(n, w, b,
+                stages.then(act == null ? Activation.NONE : act.act())));
+    }
+
+    /** A BatchNormalization (and following per-channel ops and activation) as one pass over its input. */
+    private Match batchNorm(Node n) {
+        Tensor scale = floatWeight(n.input(1));
+        if (scale == null) {
+            return null;
+        }
+        int c = scale.size();
+        Epilogue.Builder stages = new Epilogue.Builder();
+        // the input's rank is unknown here, so only BatchNormalization (always axis 1) and scalar constants fuse
+        if (!absorb(n, n.input(0), c, -1, stages)) {
+            return null;
+        }
+        List<Node> chain = new ArrayList<>(List.of(n));
+        String v = channelChain(n.output(0), c, -1, stages, chain);
+        Act act = activation(v, -1);
+        if (act != null) {
+            chain.addAll(act.nodes());
+            v = act.output();
+        }
+        return new Match(chain, n.input(0), v, FusedOps.channelwise(c, stages.then(act == null ? Activation.NONE
+                : act.act())));
+    }
+
+    /**
+     * Follows single readers of {@code v} while they are per-channel ops on it, adding them as stages; returns
+     * the last value. rank: the data's rank, -1 when unknown.
+     */
+    private String channelChain(String v, int channels, int rank, Epilogue.Builder stages, List<Node> chain) {
+        while (true) {
+            Node c = single(v);
+            if (c == null || !absorb(c, v, channels, rank, stages)) {
+                return v;
+            }
+            chain.add(c);
+            v = c.output(0);
+        }
+    }
+
+    /**
+     * If {@code c} is a per-channel op on {@code v}, adds it as a stage and returns true. BatchNormalization's
+     * mul = γ / sqrt(σ² + ε) and add = β - μ · mul are computed exactly as its kernel computes them.
+     */
+    private boolean absorb(Node c, String v, int channels, int rank, Epilogue.Builder stages) {
+        if (!isDefault(c) || c.outputs().isEmpty()) {
+            return false;
+        }
+        if (c.opType().equals("BatchNormalization") && c.input(0).equals(v) && onlyFirstOutput(c)
+                && c.attrInt("training_mode", 0) == 0) {
+            float[][] p = new float[4][];
+            for (int i = 0; i < 4; i++) {
+                Tensor t = floatWeight(c.input(i + 1));
+                if (t == null || t.size() != channels) {
+                    return false;
+                }
+                p[i] = t.data();
+            }
+            float eps = c.attrFloat("epsilon", 1e-5f);
+            float[] mul = new float[channels];
+            float[] add = new float[channels];
+            for (int ch = 0; ch < channels; ch++) {
+                double f = p[0][ch] / Math.sqrt((double) p[3][ch] + eps);
+                mul[ch] = (float) f;
+                add[ch] = (float) (p[1][ch] - p[2][ch] * f);
+            }
+            stages.affine(mul, add);
+            return true;
+        }
+        if ((c.opType().equals("Add") || c.opType().equals("Mul")) && c.inputs().size() == 2
+                && c.outputs().size() == 1) {
+            String other = c.input(0).equals(v) ? c.input(1) : c.input(1).equals(v) ? c.input(0) : null;
+            float[] k = other == null ? null : perChannel(floatWeight(other), channels, rank);
+            if (k == null) {
+                return false;
+            }
+            if (c.opType().equals("Add")) {
+                stages.add(k);
+            } else {
+                stages.mul(k);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** The activation reading {@code v} (as v's only reader, or the hard-swish chain's two), or null. */
+    private Act activation(String v, int rank) {
+        Node c = single(v);
+        if (c != null && c.input(0).equals(v) && c.outputs().size() == 1 && isDefault(c)) {
+            switch (c.opType()) {
+                case "Relu":
+                    return new Act(Activation.RELU_ACT, List.of(c), c.output(0));
+                case "HardSigmoid":
+                    return new Act(Activation.hardSigmoid(c.attrFloat("alpha", 0.2f), c.attrFloat("beta", 0.5f)),
+                            List.of(c), c.output(0));
+                case "Clip":
+                    float[] lohi = clipBounds(c);
+                    return lohi == null ? null : new Act(Activation.clip(lohi[0], lohi[1]), List.of(c), c.output(0));
+                default:
+                    return null;
+            }
+        }
+        return hardSwish(v, rank);
+    }
+
+    /** Div(Mul(v, Clip(Add(v, k), lo, hi)), d) with scalar constants, v read by exactly the Add and the Mul. */
+    private Act hardSwish(String v, int rank) {
+        List<Node> readers = g.consumers(v);
+        if (graphOutputs.contains(v) || readers.size() != 2) {
+            return null;
+        }
+        Node add = readers.get(0).opType().equals("Add") ? readers.get(0) : readers.get(1);
+        Node mul = add == readers.get(0) ? readers.get(1) : readers.get(0);
+        if (!add.opType().equals("Add") || !mul.opType().equals("Mul") || !isDefault(add) || !isDefault(mul)
+                || add.inputs().size() != 2 || mul.inputs().size() != 2) {
+            return null;
+        }
+        Float k = scalar(add.input(0).equals(v) ? add.input(1) : add.input(1).equals(v) ? add.input(0) : null, rank);
+        Node clip = single(add.output(0));
+        if (k == null || clip == null || !clip.opType().equals("Clip") || !isDefault(clip)
+                || !clip.input(0).equals(add.output(0))) {
+            return null;
+        }
+        float[] lohi = clipBounds(clip);
+        boolean mulReads = mul.input(0).equals(v) && mul.input(1).equals(clip.output(0))
+                || mul.input(1).equals(v) && mul.input(0).equals(clip.output(0));
+        if (lohi == null || single(clip.output(0)) != mul || !mulReads) {
+            return null;
+        }
+        Node div = single(mul.output(0));
+        if (div == null || !div.opType().equals("Div") || !isDefault(div) || !div.input(0).equals(mul.output(0))) {
+            return null;
+        }
+        Float d = scalar(div.input(1), rank);
+        if (d == null) {
+            return null;
+        }
+        return new Act(Activation.hardSwishChain(k, lohi[0], lohi[1], d), List.of(add, clip, mul, div), div.output(0));
+    }
+
+    /** Clip's constant bounds (attributes before opset 11, inputs after), or null when they are not constants. */
+    private float[] clipBounds(Node c) {
+        if (g.opset() < 11) {
+            return new float[] {c.attrFloat("min", Float.NEGATIVE_INFINITY), c.attrFloat("max", Float.POSITIVE_INFINITY)};
+        }
+        Float lo = c.input(1).isEmpty() ? Float.valueOf(Float.NEGATIVE_INFINITY) : scalar(c.input(1), -1);
+        Float hi = c.input(2).isEmpty() ? Float.valueOf(Float.POSITIVE_INFINITY) : scalar(c.input(2), -1);
+        return lo == null || hi == null ? null : new float[] {lo, hi};
+    }
+
+    /** A one-element float weight whose rank cannot widen the data's (rank -1: unknown, so at most 1). */
+    private Float scalar(String name, int rank) {
+        Tensor t = name == null ? null : floatWeight(name);
+        if (t == null || t.size() != 1 || t.rank() > Math.max(rank, 1)) {
+            return null;
+        }
+        return t.get(0);
+    }
+
+    /** t's values per channel (axis 1 of data of the given rank) if t broadcasts that way, else null. */
+    private static float[] perChannel(Tensor t, int channels, int rank) {
+        if (t == null) {
+            return null;
+        }
+        int[] s = t.shape();
+        if (t.size() == 1 && s.length <= Math.max(rank, 1)) {
+            float[] k = new float[channels];
+            java.util.Arrays.fill(k, t.get(0));
+            return k;
+        }
+        // [C, 1, ..., 1] aligned to axis 1: rank - 1 axes, or [1, C, 1, ..., 1] with all rank axes
+        if (rank < 2 || t.size() != channels || s.length < rank - 1 || s.length > rank) {
+            return null;
+        }
+        int axis = s.length - (rank - 1);
+        for (int i = 0; i < s.length; i++) {
+            if (i != axis && s[i] != 1) {
+                return null;
+            }
+        }
+        return t.data();
+    }
+
+    private Node single(String v) {
+        if (graphOutputs.contains(v)) {
+            return null;
+        }
+        List<Node> c = g.consumers(v);
+        return c.size() == 1 ? c.get(0) : null;
+    }
+
+    private static boolean onlyFirstOutput(Node n) {
+        for (int i = 1; i < n.outputs().size(); i++) {
+            if (!n.output(i).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDefault(Node n) {
+        return n.domain().isEmpty() || n.domain().equals("ai.onnx");
+    }
+
+    private Tensor floatWeight(String name) {
+        Object w = name == null || name.isEmpty() ? null : g.weights().get(name);
+        return w instanceof Tensor ? (Tensor) w : null;
+    }
+}

@@ -1,0 +1,102 @@
+package qsh.core.exec.kernels;
+
+import java.util.Arrays;
+
+/**
+ * One group's convolution input copied into a zero-padded, stride-phase-split layout in which every im2col
+ * row is a contiguous slice, as a GEMM panel source.
+ *
+ * <p>With padded sizes Hp x Wp and strides (sh, sw), phase (py, px) holds padded rows py, py + sh, ... and
+ * columns px, px + sw, ..., in planes of Hq x Wq = ceil(Hp / sh) x ceil(Wp / sw). Kernel tap (ky, kx) at output
+ * (oy, ox) reads padded position (oy sh + ky dh, ox sw + kx dw), which is phase ((ky dh) mod sh, (kx dw) mod sw)
+ * at (oy + floor(ky dh / sh), ox + floor(kx dw / sw)). So, with output columns laid out Wq apart, im2col row
+ * (ci, ky, kx) is the slice of oh * Wq elements starting at that tap's offset; the Wq - ow extra columns of each
+ * output row read whatever follows and are discarded by the caller. Only the phases some tap uses are built.
+ */
+final class SlicedInput implements Sgemm.PanelSource {
+    /** Row width of the layout, and so of the GEMM's output rows (ow plus garbage columns). */
+    final int wq;
+    private final float[] xq;
+    private final int[] rowStart;
+
+    SlicedInput(float[] x, int xOff, int cg, int h, int w, int kh, int kw, int sh, int sw, int pt, int pl, int pb,
+                int pr, int dh, int dw, int oh) {
+        int hp = h + pt + pb;
+        int wp = w + pl + pr;
+        wq = (wp + sw - 1) / sw;
+        int hq = (hp + sh - 1) / sh;
+        int[] phaseIndex = new int[sh * sw];
+        Arrays.fill(phaseIndex, -1);
+        int phases = 0;
+        for (int ky = 0; ky < kh; ky++) {
+            for (int kx = 0; kx < kw; kx++) {
+                int ph = (ky * dh % sh) * sw + kx * dw % sw;
+                if (phaseIndex[ph] < 0) {
+                    phaseIndex[ph] = phases++;
+                }
+            }
+        }
+        int planeSize = Math.multiplyExact(hq, wq);
+        // the last slice of the last plane runs past its end by at most floor((kw - 1) dw / sw) garbage columns
+        int slack = (kw - 1) * dw / sw + 1;
+        int body = Math.multiplyExact(Math.multiplyExact(cg, phases), planeSize);
+        xq = Buffers.floats(Math.addExact(body, slack));
+        Arrays.fill(xq, body, xq.length, 0f);
+        for (int ph = 0; ph < phaseIndex.length; ph++) {
+            if (phaseIndex[ph] < 0) {
+                continue;
+            }
+            int py = ph / sw;
+            int px = ph % sw;
+            // columns j of this phase read input column px + j sw - pl, valid for j in [lo, hi)
+            int lo = Math.max(0, Math.floorDiv(pl - px + sw - 1, sw));
+            int hi = Math.min(wq, Math.floorDiv(w - 1 + pl - px, sw) + 1);
+            lo = Math.min(lo, hi);
+            for (int ci = 0; ci < cg; ci++) {
+                int base = (ci * phases + phaseIndex[ph]) * planeSize;
+                int xc = xOff + ci * h * w;
+                for (int i = 0; i < hq; i++) {
+                    int iy = py + i * sh - pt;
+                    int d = base + i * wq;
+                    if (iy < 0 || iy >= h) {
+                        Arrays.fill(xq, d, d + wq, 0f);
+                        continue;
+                    }
+                    int xr = xc + iy * w + px - pl; // input index of column j is xr + j sw
+                    Arrays.fill(xq, d, d + lo, 0f);
+                    if (sw == 1) {
+                        System.arraycopy(x, xr + lo, xq, d + lo, hi - lo);
+                    } else {
+                        for (int j = lo; j < hi; j++) {
+                            xq[d + j] = x[xr + j * sw];
+                        }
+                    }
+                    Arrays.fill(xq, d + hi, d + wq, 0f);
+                }
+            }
+        }
+        rowStart = new int[cg * kh * kw];
+        for (int ci = 0; ci < cg; ci++) {
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    int ph = (ky * dh % sh) * sw + kx * dw % sw;
+                    rowStart[(ci * kh + ky) * kw + kx] = (ci * phases + phaseIndex[ph]) * planeSize
+                            + (ky * dh / sh) * wq + kx * dw / sw;
+                }
+            }
+        }
+        if (oh > hq) {
+            throw new IllegalStateException("output height " + oh + " exceeds the phase plane height " + hq);
+        }
+    }
+
+    @Override
+    public void row(int p, int j0, int len, float[] dst) {
+        System.arraycopy(xq, rowStart[p] + j0, dst, 0, len);
+    }
+
+    /** Returns the layout's buffer to the pool. */
+    void release() {
+        Buffers.recycle(xq);
+    }
+}

@@ -1,0 +1,62 @@
+package qsh.core.exec.ops;
+
+import qsh.core.exec.kernels.Buffers;
+import qsh.core.exec.kernels.Conv;
+import qsh.core.exec.kernels.ConvGeometry;
+import qsh.core.exec.kernels.Epilogue;
+import qsh.core.graph.Node;
+import qsh.core.tensor.Tensor;
+
+/**
+ * Kernels an execution plan builds once per graph: a Conv whose weights are packed ahead of time, with an
+ * {@link Epilogue} for the per-channel ops and activation that follow it, and a per-channel step (a
+ * BatchNormalization chain and its activation) for other producers. The weights are baked in, so these kernels
+ * read only the data input.
+ */
+public final class FusedOps {
+    private FusedOps() {}
+
+    /**
+     * Conv node {@code n} with weights {@code w}, bias (nullable) and epilogue {@code ep} prepared once; the
+     * kernel reads input 0 only and resolves auto_pad per call (it depends on the input's spatial size).
+     */
+    public static OpKernel conv(Node n, Tensor w, Tensor bias, Epilogue ep) {
+        int sp = w.rank() - 2;
+        int[] kernel = n.hasAttr("kernel_shape") ? n.attrInts("kernel_shape") : NeuralOps.spatial(w.shape());
+        int[] strides = NeuralOps.orOnes(n.attrInts("strides"), sp);
+        int[] dil = NeuralOps.orOnes(n.attrInts("dilations"), sp);
+        String autoPad = n.attrString("auto_pad", "NOTSET");
+        int[] explicitPads = n.attrInts("pads");
+        Conv.Prepared p = Conv.prepare(w, bias, (int) n.attrInt("group", 1), ep);
+        return (node, in, op) -> {
+            Tensor x = ElementwiseOps.asFloat(in[0]);
+            if (x.rank() != w.rank()) {
+                throw new IllegalArgumentException("Conv W " + w.shapeString() + " must have the rank of X " + x.shapeString());
+            }
+            int[] pads = ConvGeometry.resolvePads(autoPad, NeuralOps.spatial(x.shape()), kernel, strides, dil, explicitPads);
+            return new Object[] {Conv.run(p, x, strides, pads, dil)};
+        };
+    }
+
+    /** y = ep(x) per channel (axis 1) of the input, for an epilogue with {@code channels} channels. */
+    public static OpKernel channelwise(int channels, Epilogue ep) {
+        return (node, in, op) -> {
+            Tensor x = ElementwiseOps.asFloat(in[0]);
+            if (x.rank() < 2 || x.dim(1) != channels) {
+                throw new IllegalArgumentException("per-channel parameters of " + channels + " channels do not fit "
+                        + x.shapeString());
+            }
+            int n = x.dim(0);
+            int inner = n == 0 || channels == 0 ? 0 : x.size() / (n * channels);
+            float[] y = Buffers.floats(x.size());
+            System.arraycopy(x.data(), 0, y, 0, y.length);
+            for (int b = 0; b < n; b++) {
+                for (int ch = 0; ch < channels; ch++) {
+                    int base = (b * channels + ch) * inner;
+                    ep.apply(y, base, base + inner, ch);
+                }
+            }
+            return new Object[] {Tensor.of(x.shape(), y)};
+        };
+    }
+}

@@ -1,0 +1,156 @@
+package qsh.core.exec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import qsh.core.exec.ops.Ops;
+import qsh.core.graph.Graph;
+import qsh.core.graph.Node;
+import qsh.core.onnx.OnnxReader;
+import qsh.core.tensor.Tensor;
+import qsh.core.testing.ModelBuilder;
+
+/**
+ * The executor's plans: observed runs produce every value exactly as its op kernel computes it alone (so
+ * calibration sees the same numbers as a node-by-node interpreter), fused runs give the same outputs bit for
+ * bit, kept values inside fused chains still exist, and recycled buffers never touch returned outputs.
+ */
+class ExecutionPlanTest {
+    private static Graph model(String which) throws Exception {
+        return which.equals("demo") ? OnnxReader.read(ModelBuilder.DEMO) : ModelBuilder.resource(which);
+    }
+
+    private static int[] inputShape(String which) {
+        return switch (which) {
+            case "demo" -> new int[] {1, 1, 28, 28};
+            case ModelBuilder.CLASSIFIER -> new int[] {1, 3, 48, 192};
+            default -> new int[] {1, 3, 96, 128};
+        };
+    }
+
+    /** Every node run alone through its op kernel, in order: the reference for observed runs. */
+    private static Map<String, Object> nodeByNode(Graph g, Map<String, Tensor> inputs) {
+        Map<String, Object> v = new HashMap<>(g.weights());
+        v.putAll(inputs);
+        for (Node n : g.nodes()) {
+            Object[] args = n.inputs().stream().map(i -> i.isEmpty() ? null : v.get(i)).toArray();
+            Object[] outs = Ops.get(n.domain(), n.opType()).run(n, args, g.opset());
+            for (int j = 0; j < outs.length && j < n.outputs().size(); j++) {
+                v.put(n.output(j), outs[j]);
+            }
+        }
+        return v;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"demo", ModelBuilder.CLASSIFIER, ModelBuilder.DETECTOR})
+    void observedAndFusedRunsMatchNodeByNodeBitForBit(String which) throws Exception {
+        Graph g = model(which);
+        Map<String, Tensor> in = Map.of(g.inputs().get(0).name(), ModelBuilder.random(3, -1, 1, inputShape(which)));
+        Map<String, Object> ref = nodeByNode(g, in);
+        Map<String, Object> seen = new LinkedHashMap<>();
+        Executor.run(g, in, (name, node, value) -> seen.put(name, value));
+        int produced = 0;
+        for (Node n : g.nodes()) {
+            for (String o : n.outputs()) {
+                if (o.isEmpty()) {
+                    continue;
+                }
+                assertTrue(seen.containsKey(o), "observer missed " + o);
+                if (ref.get(o) instanceof Tensor t) {
+                    assertArrayEquals(t.data(), ((Tensor) seen.get(o)).data(), o);
+                }
+                produced++;
+            }
+        }
+        assertEquals(produced, seen.size());
+        for (int run = 0; run < 2; run++) { // the second run reuses the first run's buffers
+            Map<String, Object> fused = Executor.run(g, in, null);
+            for (Map.Entry<String, Object> e : fused.entrySet()) {
+                assertArrayEquals(((Tensor) ref.get(e.getKey())).data(), ((Tensor) e.getValue()).data(), e.getKey());
+            }
+        }
+    }
+
+    @Test
+    void fusedChainsAreFoundInTheRealModels() throws Exception {
+        ExecutionPlan cls = ExecutionPlan.of(model(ModelBuilder.CLASSIFIER), true);
+        ExecutionPlan det = ExecutionPlan.of(model(ModelBuilder.DETECTOR), true);
+        // every BatchNormalization is folded into a Conv or fused with what follows it
+        for (ExecutionPlan p : List.of(cls, det)) {
+            assertTrue(p.steps.stream().noneMatch(s -> s.node.opType().equals("BatchNormalization") && s.in.length == 5));
+        }
+        assertEquals(258, model(ModelBuilder.CLASSIFIER).nodes().size());
+        assertTrue(cls.steps.size() < 258 - 35 - 18 * 4, "classifier steps: " + cls.steps.size());
+    }
+
+    @Test
+    void keptValueInsideAFusedChainIsProducedAndOutputsSurviveLaterRuns() throws Exception {
+        Graph g = model("demo");
+        ExecutionPlan fused = ExecutionPlan.of(g, true);
+        String inside = fused.eliminated.iterator().next();
+        String in = g.inputs().get(0).name();
+        Tensor x1 = ModelBuilder.random(1, 0, 1, 1, 1, 28, 28);
+        Tensor x2 = ModelBuilder.random(2, 0, 1, 1, 1, 28, 28);
+        Map<String, Object> seen = new HashMap<>();
+        Executor.run(g, Map.of(in, x1), (name, node, value) -> seen.put(name, value));
+        Map<String, Object> kept = Executor.run(g, Map.of(in, x1), null, Set.of(inside));
+        assertNotNull(kept.get(inside));
+        assertArrayEquals(((Tensor) seen.get(inside)).data(), ((Tensor) kept.get(inside)).data());
+
+        Tensor first = (Tensor) Executor.run(g, Map.of(in, x1), null).values().iterator().next();
+        float[] copy = first.data().clone();
+        for (int i = 0; i < 3; i++) {
+            Executor.run(g, Map.of(in, x2), null);
+        }
+        assertArrayEquals(copy, first.data(), "a returned output must not be recycled");
+    }
+
+    @Test
+    void chainValueThatIsAGraphOutputIsNotFused() {
+        // x -> Conv -> BN -> Relu, with the BN output also declared as a graph output
+        ModelBuilder b = new ModelBuilder(13).input("x", 1, 2, 5, 5)
+                .init("w", ModelBuilder.random(1, -1, 1, 3, 2, 3, 3))
+                .init("s", ModelBuilder.random(2, 0.5, 1.5, 3)).init("bb", ModelBuilder.random(3, -1, 1, 3))
+                .init("m", ModelBuilder.random(4, -1, 1, 3)).init("v", ModelBuilder.random(5, 0.5, 1.5, 3))
+                .node("Conv", List.of("x", "w"), "c", ModelBuilder.ints("pads", 1, 1, 1, 1))
+                .node("BatchNormalization", List.of("c", "s", "bb", "m", "v"), "bn")
+                .node("Relu", List.of("bn"), "y").output("y").output("bn");
+        Graph g = b.build();
+        ExecutionPlan p = ExecutionPlan.of(g, true);
+        assertTrue(p.eliminated.contains("c"));
+        assertTrue(!p.eliminated.contains("bn"));
+        Map<String, Tensor> in = Map.of("x", ModelBuilder.random(6, -1, 1, 1, 2, 5, 5));
+        Map<String, Object> ref = nodeByNode(g, in);
+        Map<String, Object> out = Executor.run(g, in, null);
+        for (String k : List.of("y", "bn")) {
+            assertArrayEquals(((Tensor) ref.get(k)).data(), ((Tensor) out.get(k)).data(), k);
+        }
+    }
+
+    @Test
+    void inputsThatCannotFitAreRefusedBeforeAnyNodeRuns() {
+        // x [1, 2, H, W] -> Conv 3x3 -> Relu -> Reshape to [1, 48]: only H = W = 6 fits
+        Graph g = new ModelBuilder(13).input("x", 1, 2, -1, -1)
+                .init("w", ModelBuilder.random(1, -1, 1, 3, 2, 3, 3)).init("s", new long[] {2}, 1, 48)
+                .node("Conv", List.of("x", "w"), "c").node("Relu", List.of("c"), "r")
+                .node("Reshape", List.of("r", "s"), "y").output("y").build();
+        assertEquals(1, Executor.run(g, Map.of("x", ModelBuilder.random(2, 0, 1, 1, 2, 6, 6)), null).size());
+        int[] produced = {0};
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Executor.run(g, Map.of("x", ModelBuilder.random(2, 0, 1, 1, 2, 7, 6)), (n, node, v) -> produced[0]++));
+        assertEquals("inputs of shape x [1, 2, 7, 6] do not fit the model: node 'Reshape_3' (Reshape): cannot reshape"
+                + " [1, 3, 5, 4] to [1, 48]", e.getMessage());
+        assertEquals(0, produced[0]);
+    }
+}
