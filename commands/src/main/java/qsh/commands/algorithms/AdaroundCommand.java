@@ -43,9 +43,7 @@ public final class AdaroundCommand implements Command {
         args.atMost(1);
         if (args.get("config").isPresent()) { // the spec's YAML: encodings computed here, then rounding on the dataset
             ModelState m = session.requireModel();
-            String list = args.positional().isEmpty() ? null : args.positional(0, "an input list");
-            AlgorithmConfig config = AlgorithmConfig.read(session.resolve(args.get("config").get()), args.get("config").get());
-            ConfigRun.Rounded o = ConfigRun.adaround(session, m, config, list == null ? null : session.resolve(list));
+            ConfigRun.Rounded o = ConfigRun.adaround(session, m, ConfigRun.config(args, session), ConfigRun.optionalList(args, session));
             session.transform(o.model(), "adaround");
             return report(m.source(), o.model().plan().label(), o.result(), o.options(), o.samples(), session, o.notes());
         }

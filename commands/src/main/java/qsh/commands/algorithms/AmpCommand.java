@@ -66,9 +66,7 @@ public final class AmpCommand implements Command {
         args.atMost(1);
         if (args.get("config").isPresent()) {
             ModelState m = session.requireModel();
-            String list = args.positional().isEmpty() ? null : args.positional(0, "an input list");
-            AlgorithmConfig config = AlgorithmConfig.read(session.resolve(args.get("config").get()), args.get("config").get());
-            ConfigRun.Outcome o = ConfigRun.amp(session, m, config, list == null ? null : session.resolve(list));
+            ConfigRun.Outcome o = ConfigRun.amp(session, m, ConfigRun.config(args, session), ConfigRun.optionalList(args, session));
             session.model(o.model());
             return report(o.amp(), o.candidates(), "metric", v -> String.format("%.4g", v), o.allowedDrop(), args, session, o.notes());
         }

@@ -63,9 +63,8 @@ public final class AutoQuantCommand implements Command {
         ModelState m = session.requireModel();
         AutoQuantPipeline.Outcome o;
         if (args.get("config").isPresent()) {
-            AlgorithmConfig config = AlgorithmConfig.read(session.resolve(args.get("config").get()), args.get("config").get());
-            String list = args.positional().isEmpty() ? null : args.positional(0, "an input list");
-            o = withConfig(session, m, config, list == null ? null : session.resolve(list), QuantOptions.config(args, session));
+            o = withConfig(session, m, ConfigRun.config(args, session), ConfigRun.optionalList(args, session),
+                    QuantOptions.config(args, session));
         } else {
             String file = args.positional(0, "an input list (calibration data), or --config FILE.yaml");
             if (args.get("eval").isEmpty()) {
@@ -109,7 +108,7 @@ public final class AutoQuantCommand implements Command {
         cfg = ConfigRun.adaroundConfig(cfg, a.adaroundArgs(), notes);
         QuantConfig base = cfg;
         List<Candidate> cands = new ArrayList<>(a.ampCandidates());
-        cands.sort(Comparator.comparingDouble((Candidate c) -> -ConfigRun.bits(c)));
+        cands.sort(Comparator.comparingDouble((Candidate c) -> -c.bitFactor()));
         AutoQuantPipeline.Outcome o = session.js().withScripts(js -> {
             AlgorithmConfig.Dataset ds = config.dataset(a.dataset());
             AlgorithmConfig.Dataset evalDs = config.dataset(a.evalDataset());

@@ -46,6 +46,17 @@ final class ConfigRun {
     /** AdaRound's outcome. */
     record Rounded(ModelState model, AdaRound.Result result, AdaRound.Options options, int samples, List<String> notes) {}
 
+    /** The {@code --config FILE.yaml} of a command, read and checked. */
+    static AlgorithmConfig config(qsh.commands.spi.Args args, Session session) {
+        String f = args.get("config").orElseThrow();
+        return AlgorithmConfig.read(session.resolve(f), f);
+    }
+
+    /** The command's optional INPUT_LIST operand (with --config), resolved, or null. */
+    static Path optionalList(qsh.commands.spi.Args args, Session session) {
+        return args.positional().isEmpty() ? null : session.resolve(args.positional(0, "an input list"));
+    }
+
     /** The configuration calibration starts from: the session's last one, or the defaults with the session's encoder. */
     static QuantConfig base(Session session, ModelState m) {
         return m.quantized() ? m.plan().config() : QuantConfig.DEFAULTS.withOptions(session.settings().encoderOptions());
@@ -73,7 +84,7 @@ final class ConfigRun {
             }
         }
         List<Candidate> cands = new ArrayList<>(a.candidates());
-        cands.sort(Comparator.comparingDouble((Candidate c) -> -bits(c))); // highest first: the all-highest baseline
+        cands.sort(Comparator.comparingDouble((Candidate c) -> -c.bitFactor())); // highest first: the all-highest baseline
         final QuantConfig base = cfg;
         return session.js().withScripts(js -> {
             AlgorithmConfig.Dataset ds = config.dataset(a.dataset());
@@ -81,6 +92,7 @@ final class ConfigRun {
             ConfigData.requireLabels(data, ds, "amp (eval_callback_for_phase2)");
             ToDoubleFunction<Graph> phase2 = ConfigData.evaluator(js, a.phase2Eval(), data);
             ToDoubleFunction<Graph> phase1 = a.phase1Eval() == null ? null : js.modelMetric(a.phase1Eval().file(), a.phase1Eval().function());
+            List<Map<String, Tensor>> all = ConfigData.samples(data, data.size());
             List<Map<String, Tensor>> calib;
             String source;
             if (a.forwardPass() != null) {
@@ -90,10 +102,10 @@ final class ConfigRun {
                 calib = CalibrateCommand.samples(list, g, Integer.MAX_VALUE);
                 source = list.getFileName().toString();
             } else {
-                calib = ConfigData.samples(data, data.size());
+                calib = all;
                 source = "dataset " + ds.name();
             }
-            notes.add("  calibrated on " + calib.size() + " samples (" + source + "); phase 2 scores " + ConfigData.samples(data, data.size()).size()
+            notes.add("  calibrated on " + calib.size() + " samples (" + source + "); phase 2 scores " + all.size()
                     + " samples of dataset '" + ds.name() + "' with " + a.phase2Eval().text()
                     + (a.phase1Eval() == null ? "" : "; phase 1 with " + a.phase1Eval().text()));
             CalibrationStatistics stats;
@@ -141,10 +153,6 @@ final class ConfigRun {
                                       AlgorithmConfig.Dataset ds, Map<String, java.util.Set<Integer>> supported) {
         return cands + "|" + cfg.label() + "|" + eval.text() + "|" + AmpCache.contents(eval.file()) + "|" + ds.loader().text()
                 + "|" + AmpCache.contents(ds.loader().file()) + "|" + ds.kwargs() + "|" + supported;
-    }
-
-    static double bits(Candidate c) {
-        return c.actBw() * (c.actFloat() ? Math.sqrt(1.5) : 1) * c.paramBw() * (c.paramFloat() ? Math.sqrt(1.5) : 1);
     }
 
     /** Overrides for AdaRound's optional arguments: param_bw_override_list and ignore_quant_ops_list. */

@@ -75,7 +75,8 @@ public final class MixedPrecisionSearch {
                     : "a" + (actFloat ? "fp" : "") + actBw + "w" + (paramFloat ? "fp" : "") + paramBw;
         }
 
-        double bitFactor() {
+        /** act bits × param bits, float widths weighted × √1.5 (the BitOps factor). */
+        public double bitFactor() {
             return actBw * (actFloat ? Math.sqrt(1.5) : 1) * paramBw * (paramFloat ? Math.sqrt(1.5) : 1);
         }
 

@@ -194,23 +194,7 @@ final class ShapeOpRules {
         for (int k = 0; k < starts.length; k++) {
             int ax = axes == null ? k : axis((int) axes[k], s.length);
             long step = steps == null ? 1 : steps[k];
-            if (step == 0) {
-                throw new IllegalArgumentException("Slice step 0");
-            }
-            long d = s[ax];
-            long b = starts[k] < 0 ? starts[k] + d : starts[k];
-            long e = ends[k] < 0 ? ends[k] + d : ends[k];
-            long len;
-            if (step > 0) {
-                b = Math.max(0, Math.min(d, b));
-                e = Math.max(0, Math.min(d, e));
-                len = Math.max(0, (e - b + step - 1) / step);
-            } else {
-                b = Math.max(-1, Math.min(d - 1, b));
-                e = Math.max(-1, Math.min(d - 1, e));
-                len = Math.max(0, (b - e + (-step) - 1) / (-step));
-            }
-            out[ax] = (int) len;
+            out[ax] = (int) qsh.core.exec.ops.SliceRange.of(s[ax], starts[k], ends[k], step).length();
         }
         return out;
     }

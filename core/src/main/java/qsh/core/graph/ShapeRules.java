@@ -145,20 +145,9 @@ final class ShapeRules {
         }
     }
 
-    /** Multidirectional (NumPy) broadcasting. */
+    /** Multidirectional (NumPy) broadcasting: the executor's rule. */
     static int[] broadcast(int[] a, int[] b) {
-        int r = Math.max(a.length, b.length);
-        int[] out = new int[r];
-        for (int i = 0; i < r; i++) {
-            int da = i - (r - a.length) >= 0 ? a[i - (r - a.length)] : 1;
-            int db = i - (r - b.length) >= 0 ? b[i - (r - b.length)] : 1;
-            if (da != db && da != 1 && db != 1) {
-                throw new IllegalArgumentException("shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
-                        + " do not broadcast");
-            }
-            out[i] = da == 1 ? db : da;
-        }
-        return out;
+        return qsh.core.exec.ops.Broadcast.shape(a, b);
     }
 
     private static int[] conv(Node n, int[] x, int[] w) {

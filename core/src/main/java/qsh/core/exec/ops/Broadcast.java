@@ -6,7 +6,7 @@ import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
 /** NumPy multidirectional broadcasting for the element-wise ops (ONNX "Broadcasting in ONNX"). */
-final class Broadcast {
+public final class Broadcast {
     private Broadcast() {}
 
     interface FloatOp {
@@ -18,7 +18,7 @@ final class Broadcast {
     }
 
     /** The broadcast shape of {@code a} and {@code b}, or an error naming both shapes. */
-    static int[] shape(int[] a, int[] b) {
+    public static int[] shape(int[] a, int[] b) {
         int r = Math.max(a.length, b.length);
         int[] out = new int[r];
         for (int i = 0; i < r; i++) {

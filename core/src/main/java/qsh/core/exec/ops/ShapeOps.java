@@ -277,24 +277,10 @@ final class ShapeOps {
         for (int k = 0; k < starts.length; k++) {
             int ax = axes == null ? k : (int) (axes[k] < 0 ? axes[k] + s.length : axes[k]);
             long step = steps == null ? 1 : steps[k];
-            if (step == 0) {
-                throw new IllegalArgumentException("Slice step 0");
-            }
-            long d = s[ax];
-            long b = starts[k] < 0 ? starts[k] + d : starts[k];
-            long e = ends[k] < 0 ? ends[k] + d : ends[k];
-            long len;
-            if (step > 0) {
-                b = Math.max(0, Math.min(d, b));
-                e = Math.max(0, Math.min(d, e));
-                len = Math.max(0, (e - b + step - 1) / step);
-            } else {
-                b = Math.max(-1, Math.min(d - 1, b));
-                e = Math.max(-1, Math.min(d - 1, e));
-                len = Math.max(0, (b - e + (-step) - 1) / (-step));
-            }
+            SliceRange r = SliceRange.of(s[ax], starts[k], ends[k], step);
+            long len = r.length();
             out[ax] = (int) len;
-            offset += (int) (len > 0 ? b : 0) * st[ax];
+            offset += (int) (len > 0 ? r.begin() : 0) * st[ax];
             vst[ax] = (int) (st[ax] * step);
         }
         return pick(o, stridedMap(out, offset, vst), out);
