@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import qsh.core.exec.kernels.Buffers;
 import qsh.core.exec.ops.OpKernel;
 import qsh.core.exec.ops.Ops;
@@ -34,11 +34,14 @@ final class ExecutionPlan {
         final OpKernel kernel;
         final int[] in;
         final int[] out;
+        /** The op types the step runs, as "Conv+BatchNormalization+Relu" for a fused chain. */
+        final String label;
         /** Slots read for the last time by this step (or written and never read), freed after it. */
         int[] release = new int[0];
 
-        Step(Node node, OpKernel kernel, int[] in, int[] out) {
+        Step(Node node, OpKernel kernel, int[] in, int[] out, String label) {
             this.node = node;
+            this.label = label;
             this.kernel = kernel;
             this.in = in;
             this.out = out;
@@ -54,7 +57,9 @@ final class ExecutionPlan {
     /** Values a fused step computes without materializing them (empty for the unfused plan). */
     final Set<String> eliminated = new HashSet<>();
     final boolean[] isWeight;
-    private final AtomicReference<SoftReference<Buffers.Pool>> pool = new AtomicReference<>();
+    /** Idle buffer pools, one per concurrent run seen (at most {@link #MAX_POOLS} kept). */
+    private final ConcurrentLinkedDeque<SoftReference<Buffers.Pool>> pools = new ConcurrentLinkedDeque<>();
+    private static final int MAX_POOLS = 4;
     private final Map<String, String> shapeChecks = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The cached plan of {@code g}: fused (for runs nobody observes) or node by node. */
@@ -89,13 +94,15 @@ final class ExecutionPlan {
             }
             Fusion.Match m = fusion.match(n, fused);
             if (m == null) {
-                steps.add(new Step(n, Ops.get(n.domain(), n.opType()), slotsOf(n.inputs()), slotsOf(n.outputs())));
+                steps.add(new Step(n, Ops.get(n.domain(), n.opType()), slotsOf(n.inputs()), slotsOf(n.outputs()),
+                        n.opType()));
                 continue;
             }
             absorbed.addAll(m.nodes());
             eliminated.addAll(m.eliminated());
             Node last = m.nodes().get(m.nodes().size() - 1);
-            steps.add(new Step(n, m.kernel(), slotsOf(List.of(m.input())), slotsOf(last.outputs())));
+            steps.add(new Step(n, m.kernel(), slotsOf(List.of(m.input())), slotsOf(last.outputs()),
+                    String.join("+", m.nodes().stream().map(Node::opType).toList())));
         }
         graphOutputs.forEach(this::slot);
         template = new Object[names.size()];
@@ -177,15 +184,61 @@ final class ExecutionPlan {
         return p.isEmpty() ? null : p;
     }
 
-    /** Takes this plan's buffer pool for one run (a concurrent run gets a fresh one). */
+    /**
+     * Takes one of this plan's idle buffer pools for a run, or a new one: concurrent runs (an evaluation on
+     * both cores) each get their own, and each finds its buffers again in the next run.
+     */
     Buffers.Pool takePool() {
-        SoftReference<Buffers.Pool> r = pool.getAndSet(null);
-        Buffers.Pool p = r == null ? null : r.get();
-        return p == null ? new Buffers.Pool() : p;
+        SoftReference<Buffers.Pool> r;
+        while ((r = pools.pollFirst()) != null) {
+            Buffers.Pool p = r.get();
+            if (p != null) {
+                return p;
+            }
+        }
+        return new Buffers.Pool();
     }
 
-    /** Returns the pool after a run. */
+    /** Returns a pool after a run. */
     void returnPool(Buffers.Pool p) {
-        pool.set(new SoftReference<>(p));
+        if (pools.size() < MAX_POOLS) {
+            pools.addFirst(new SoftReference<>(p));
+        }
+    }
+
+    /** Gives arrays of a finished run's results back to the idle pool that lent them (others are ignored). */
+    void reclaim(List<float[]> arrays) {
+        List<Buffers.Pool> idle = new ArrayList<>();
+        SoftReference<Buffers.Pool> r;
+        while ((r = pools.pollFirst()) != null) {
+            Buffers.Pool p = r.get();
+            if (p != null) {
+                idle.add(p);
+            }
+        }
+        for (float[] a : arrays) {
+            for (Buffers.Pool p : idle) {
+                if (p.reclaim(a)) {
+                    break;
+                }
+            }
+        }
+        idle.forEach(this::returnPool);
+    }
+
+    /** The plans already built for {@code g} (none are built here). */
+    static List<ExecutionPlan> cached(Graph g) {
+        synchronized (CACHE) {
+            ExecutionPlan[] p = CACHE.get(g);
+            List<ExecutionPlan> out = new ArrayList<>();
+            if (p != null) {
+                for (ExecutionPlan x : p) {
+                    if (x != null) {
+                        out.add(x);
+                    }
+                }
+            }
+            return out;
+        }
     }
 }

@@ -28,6 +28,13 @@ public final class Executor {
         void produced(String name, Node node, Object value);
     }
 
+    /** Times the steps of a run: a step is one node, or a fused chain named by its first node. */
+    @FunctionalInterface
+    public interface StepClock {
+        /** The step starting at {@code first}, running the op types {@code ops} ("Conv+Relu"), took {@code nanos}. */
+        void step(Node first, String ops, long nanos);
+    }
+
     /** An op qsh cannot run, or a node that failed: the message names the node and op. */
     public static final class ExecutionException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
@@ -59,6 +66,15 @@ public final class Executor {
      * value the graph defines is produced, and no observed buffer is reused.
      */
     public static Map<String, Object> run(Graph g, Map<String, ?> inputs, Observer observer, Set<String> keep) {
+        return run(g, inputs, observer, keep, null);
+    }
+
+    /**
+     * Runs {@code g} as {@link #run(Graph, Map, Observer, Set)} does, telling {@code clock} (when not null) how
+     * long each step took; the timing itself adds two clock reads per step.
+     */
+    public static Map<String, Object> run(Graph g, Map<String, ?> inputs, Observer observer, Set<String> keep,
+                                          StepClock clock) {
         for (String k : inputs.keySet()) {
             if (!g.isInput(k)) {
                 throw new IllegalArgumentException("'" + k + "' is not an input of the model (inputs: "
@@ -101,7 +117,7 @@ public final class Executor {
         Buffers.Pool pool = observer == null ? plan.takePool() : null;
         Buffers.Pool previous = Buffers.enter(pool);
         try {
-            runSteps(plan, g.opset(), live, observer, kept, pool);
+            runSteps(plan, g.opset(), live, observer, kept, pool, clock);
         } finally {
             Buffers.exit(previous);
             if (pool != null) {
@@ -127,7 +143,7 @@ public final class Executor {
      * array (Reshape and Identity outputs share their input's), unless an observer may hold them or they are kept.
      */
     private static void runSteps(ExecutionPlan plan, long opset, Object[] live, Observer observer, boolean[] kept,
-                                 Buffers.Pool pool) {
+                                 Buffers.Pool pool, StepClock clock) {
         Map<float[], int[]> sharers = new IdentityHashMap<>();
         for (ExecutionPlan.Step st : plan.steps) {
             if (Thread.currentThread().isInterrupted()) {
@@ -144,8 +160,12 @@ public final class Executor {
                 args[j] = st.in[j] < 0 ? null : live[st.in[j]];
             }
             Object[] outs;
+            long t0 = clock == null ? 0 : System.nanoTime();
             try {
                 outs = k.run(n, args, opset);
+                if (clock != null) {
+                    clock.step(n, st.label, System.nanoTime() - t0);
+                }
             } catch (ExecutionException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -177,6 +197,24 @@ public final class Executor {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Gives the buffers of a run's results back to {@code g}'s executor, for a caller that has read them and
+     * will not touch them again (an evaluation loop, a benchmark): the next run reuses them instead of
+     * allocating (fresh multi-megabyte arrays cost page faults that took longer than the ops filling them).
+     * Arrays the executor did not lend out (inputs passed through, weights) are left alone.
+     */
+    public static void recycle(Graph g, Map<String, ?> results) {
+        List<float[]> arrays = new java.util.ArrayList<>();
+        for (Object v : results.values()) {
+            if (v instanceof Tensor t) {
+                arrays.add(t.data());
+            }
+        }
+        for (ExecutionPlan plan : ExecutionPlan.cached(g)) {
+            plan.reclaim(arrays);
         }
     }
 

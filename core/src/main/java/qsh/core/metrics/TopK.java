@@ -55,10 +55,11 @@ public final class TopK {
                 int i;
                 while ((i = next.getAndIncrement()) < n && failure[0] == null && !caller.isInterrupted()) {
                     try {
-                        Object out = Executor.run(g, inputs.apply(i), null).values().iterator().next();
-                        float[] logits = ((Tensor) out).data();
+                        Map<String, Object> result = Executor.run(g, inputs.apply(i), null);
+                        float[] logits = ((Tensor) result.values().iterator().next()).data();
                         pred[i] = rankOf(logits, -1);
                         in5[i] = rankOf(logits, labels[i]) < 5;
+                        Executor.recycle(g, result); // the logits are read: their buffer serves the next run
                     } catch (RuntimeException e) {
                         synchronized (failure) {
                             failure[0] = failure[0] == null ? e : failure[0];

@@ -29,6 +29,8 @@ public final class Buffers {
     public static final class Pool {
         private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
         private final Set<float[]> issued = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** Arrays the last run handed to its caller (outputs, kept values), which the caller may give back. */
+        private final Set<float[]> lent = Collections.newSetFromMap(new IdentityHashMap<>());
 
         /** An array of length n with unspecified contents. */
         float[] take(int n) {
@@ -45,9 +47,23 @@ public final class Buffers {
             }
         }
 
-        /** Ends a run: arrays still out (outputs, observed values) now belong to the caller. */
+        /** Ends a run: arrays still out (outputs, kept values) now belong to the caller, until given back. */
         public void endRun() {
+            lent.clear();
+            lent.addAll(issued);
             issued.clear();
+        }
+
+        /**
+         * Takes back an array the last run handed to its caller, who no longer uses it; false (and nothing
+         * happens) for any other array.
+         */
+        public boolean reclaim(float[] a) {
+            if (a != null && lent.remove(a)) {
+                free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+                return true;
+            }
+            return false;
         }
     }
 

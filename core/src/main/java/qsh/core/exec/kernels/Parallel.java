@@ -1,24 +1,32 @@
 package qsh.core.exec.kernels;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits an index range over a shared two-thread pool (this machine has 2 cores).
+ * Splits an index range between the calling thread and helper threads (one per further core; this machine
+ * has 2).
  *
- * <p>The range is cut into a few chunks per thread that the calling thread and the helpers claim one at a time.
- * Why not a fixed half each: waking a parked pool thread took 50-100 µs here (more when another process
- * keeps the other core busy), longer than most of a small model's convolutions; with claiming, the caller works
- * through the chunks meanwhile and a helper that wakes late only takes what is left, so a call never waits for
- * a wake-up it no longer needs.
+ * <p>The range is cut into a few chunks per thread that the caller and the helpers claim one at a time, so a
+ * call never waits for a helper that has not started: the caller works through the chunks meanwhile and a
+ * late helper only takes what is left. Helpers spin for {@link #SPIN_NANOS} after their last chunk before
+ * parking, because a model run is a burst of parallel calls a few microseconds apart and waking a parked
+ * thread took 50-100 µs here (longer than most of a small model's convolutions); an idle shell has no calls,
+ * so the spinning ends a fraction of a millisecond after a run.
  */
 public final class Parallel {
-    /** Worker threads in the shared pool. */
-    public static final int THREADS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
-    private static final ForkJoinPool POOL = new ForkJoinPool(THREADS);
+    /**
+     * Threads a call uses: the caller and the helpers. One per core, at most 2 (the cores of the machines qsh
+     * is built on; beyond them the kernels' splits are untested); {@code -Dqsh.threads=N} sets it.
+     */
+    public static final int THREADS = Math.max(1, Integer.getInteger("qsh.threads",
+            Math.min(2, Runtime.getRuntime().availableProcessors())));
     /** Chunks per thread: enough for a late helper to take a share, few enough to keep per-chunk costs small. */
     private static final int CHUNKS_PER_THREAD = 4;
+    /** How long an idle helper keeps looking for the next call before parking. */
+    static final long SPIN_NANOS = 200_000;
+    private static final Helper[] HELPERS = startHelpers();
 
     /** A body run over the half-open range [from, to). */
     @FunctionalInterface
@@ -28,6 +36,15 @@ public final class Parallel {
     }
 
     private Parallel() {
+    }
+
+    private static Helper[] startHelpers() {
+        Helper[] h = new Helper[THREADS - 1];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = new Helper("qsh-parallel-" + (i + 1));
+            h[i].start();
+        }
+        return h;
     }
 
     /**
@@ -45,22 +62,70 @@ public final class Parallel {
         forRange(n, body);
     }
 
-    /** Runs body over [0, n) in chunks claimed by the caller and the pool; sequential when n &lt; 2 or inside a worker. */
+    /**
+     * Runs body over [0, n) in chunks claimed by the caller and the helpers; sequential when n &lt; 2 or inside a
+     * helper (a nested call).
+     */
     public static void forRange(int n, IntRangeBody body) {
         if (n <= 0) {
             return;
         }
-        // Nested calls from a pool worker stay sequential: waiting on the same pool from inside it wastes a core.
-        if (n < 2 || THREADS < 2 || ForkJoinTask.inForkJoinPool()) {
+        if (n < 2 || HELPERS.length == 0 || Thread.currentThread() instanceof Helper) {
             body.run(0, n);
             return;
         }
         Claims c = new Claims(n, Math.min(n, CHUNKS_PER_THREAD * THREADS), body);
-        for (int t = 1; t < THREADS; t++) {
-            POOL.execute(c::work);
+        for (Helper h : HELPERS) {
+            h.offer(c);
         }
         c.work();
         c.awaitAll();
+    }
+
+    /** A helper thread: runs the calls offered to it, spins a while for the next one, then parks. */
+    private static final class Helper extends Thread {
+        private final AtomicReference<Claims> job = new AtomicReference<>();
+        private volatile boolean parked;
+
+        Helper(String name) {
+            super(name);
+            setDaemon(true);
+        }
+
+        /**
+         * Offers a call, replacing one not yet taken: that one's caller claims every chunk nobody took (a finished
+         * call's pending offer has none left; another thread's concurrent call runs on without this helper).
+         */
+        void offer(Claims c) {
+            job.set(c);
+            if (parked) {
+                LockSupport.unpark(this);
+            }
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Claims c = job.getAndSet(null);
+                if (c != null) {
+                    c.work();
+                    continue;
+                }
+                long until = System.nanoTime() + SPIN_NANOS;
+                while (job.get() == null && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                if (job.get() == null) {
+                    parked = true;
+                    // a call offered between the check above and parked = true is seen here; one offered
+                    // after it sees parked and unparks
+                    if (job.get() == null) {
+                        LockSupport.park(this);
+                    }
+                    parked = false;
+                }
+            }
+        }
     }
 
     /** The shared state of one call: the next chunk to claim and how many are finished. */

@@ -52,14 +52,20 @@ public final class Resize {
             throw new IllegalArgumentException("unknown Resize mode '" + mode + "' (use nearest, linear or cubic)");
         }
         String ct = coordinateTransformationMode == null ? "half_pixel" : coordinateTransformationMode;
+        String nm = nearestMode == null ? "round_prefer_floor" : nearestMode;
+        if (m.equals("nearest") && x.rank() >= 2) {
+            Tensor planar = nearestPlanes(x, outShape, scales, ct, nm);
+            if (planar != null) {
+                return planar;
+            }
+        }
         Tensor cur = x;
         for (int d = 0; d < x.rank(); d++) {
             double scale = scales != null ? scales[d] : (double) outShape[d] / x.dim(d);
             if (outShape[d] == x.dim(d) && scale == 1.0) {
                 continue;
             }
-            cur = alongAxis(cur, d, outShape[d], scale, scales != null, m, ct, nearestMode == null ? "round_prefer_floor" : nearestMode,
-                    cubicCoeffA, excludeOutside);
+            cur = alongAxis(cur, d, outShape[d], scale, scales != null, m, ct, nm, cubicCoeffA, excludeOutside);
         }
         return cur == x ? x.copy() : cur;
     }
@@ -109,6 +115,78 @@ public final class Resize {
             return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
         }
         return 0;
+    }
+
+    /** Source index of every output index along one axis, for nearest mode. */
+    private static int[] nearestIndex(int in, int out, double scale, boolean fromScales, String ct, String nm) {
+        int[] idx = new int[out];
+        for (int o = 0; o < out; o++) {
+            // ONNX uses the unrounded resized length in * scale when scales are given
+            double v = sourceCoordinate(ct, o, in, fromScales ? in * scale : out, scale);
+            idx[o] = Math.max(0, Math.min(in - 1, nearest(nm, v)));
+        }
+        return idx;
+    }
+
+    /**
+     * Nearest resizing of the last two axes in one pass (null when a leading axis changes too): nearest mode picks
+     * one source element per axis, so the 2-D result is the same as resizing axis by axis, without the
+     * intermediate tensor. Each output row is gathered from its source row once; output rows with the same
+     * source row (an upsampled image repeats each row) are copies of the previous one.
+     */
+    private static Tensor nearestPlanes(Tensor x, int[] outShape, float[] scales, String ct, String nm) {
+        int r = x.rank();
+        for (int d = 0; d < r - 2; d++) {
+            if (outShape[d] != x.dim(d) || (scales != null && scales[d] != 1f)) {
+                return null;
+            }
+        }
+        int h = x.dim(r - 2);
+        int w = x.dim(r - 1);
+        int oh = outShape[r - 2];
+        int ow = outShape[r - 1];
+        if ((oh == 0) != (h == 0) || (ow == 0) != (w == 0)) {
+            return null;
+        }
+        double sH = scales != null ? scales[r - 2] : (double) oh / h;
+        double sW = scales != null ? scales[r - 1] : (double) ow / w;
+        int[] iy = oh == h && sH == 1.0 ? identity(h) : nearestIndex(h, oh, sH, scales != null, ct, nm);
+        int[] ix = ow == w && sW == 1.0 ? identity(w) : nearestIndex(w, ow, sW, scales != null, ct, nm);
+        boolean copyRows = ow == w && Arrays.equals(ix, identity(w));
+        int planes = Math.toIntExact(x.size() / Math.max(1L, (long) h * w));
+        int[] os = outShape.clone();
+        float[] y = Buffers.floats(Math.toIntExact(Tensor.checkedSize(os)));
+        float[] xd = x.data();
+        Parallel.forRange(planes, (long) y.length, 1 << 16, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int xb = p * h * w;
+                int yb = p * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    int yr = yb + oy * ow;
+                    if (oy > 0 && iy[oy] == iy[oy - 1]) {
+                        System.arraycopy(y, yr - ow, y, yr, ow);
+                        continue;
+                    }
+                    int xr = xb + iy[oy] * w;
+                    if (copyRows) {
+                        System.arraycopy(xd, xr, y, yr, ow);
+                    } else {
+                        for (int o = 0; o < ow; o++) {
+                            y[yr + o] = xd[xr + ix[o]];
+                        }
+                    }
+                }
+            }
+        });
+        return Tensor.of(os, y);
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
     }
 
     private static Tensor alongAxis(Tensor x, int axis, int out, double scale, boolean fromScales, String mode,

@@ -31,10 +31,60 @@ public final class Sgemm {
         void row(int p, int j0, int len, float[] dst);
     }
 
-    /** Per-thread scratch: packed B rows and the C tile. */
+    /**
+     * A panel source whose rows are stored contiguously: row p is array()[rowOffset(p) + j]. The Vector API
+     * kernel reads such rows in place instead of packing them.
+     */
+    interface DirectSource extends PanelSource {
+        /** The array holding every row. */
+        float[] array();
+
+        /** Where row p starts in {@link #array()}. */
+        int rowOffset(int p);
+    }
+
+    /** Per-thread scratch: packed B rows and the C tile; the Vector API kernel's row table. */
     private static final class Scratch {
         final float[][] panel = new float[KC][NR];
         final float[][] tile = new float[MR][NR];
+        float[][] rows = new float[KC][];
+        int[] offs = new int[KC];
+
+        void rows(int k) {
+            if (rows.length < k) {
+                rows = new float[k][];
+                offs = new int[k];
+            }
+        }
+    }
+
+    /** Whether the Vector API kernel ({@link VectorGemm}) is in use: its module is present, and not disabled. */
+    private static final class Vector {
+        static final boolean ENABLED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && !"false".equals(System.getProperty("qsh.vector")) && VectorGemm.useful();
+
+        /** Tests set this to compare the two kernels. */
+        static volatile boolean suspended;
+
+        /** Whether it is enabled and already compiled. */
+        static boolean ready() {
+            return ENABLED && !suspended && VectorGemm.ready();
+        }
+    }
+
+    /** Whether products run on the Vector API kernel now (enabled, compiled, not suspended). */
+    static boolean vectorKernel() {
+        return Vector.ready();
+    }
+
+    /** Whether the Vector API kernel is enabled (its module present and vectors of 8 floats or more). */
+    static boolean vectorEnabled() {
+        return Vector.ENABLED;
+    }
+
+    /** Makes products use the packed kernel ({@code true}) or the Vector API kernel when ready; for tests. */
+    static void suspendVectorKernel(boolean suspend) {
+        Vector.suspended = suspend;
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -89,7 +139,22 @@ public final class Sgemm {
                 }
             };
         }
-        return (p, j0, len, dst) -> System.arraycopy(b, bOff + p * ldb + j0, dst, 0, len);
+        return new DirectSource() {
+            @Override
+            public void row(int p, int j0, int len, float[] dst) {
+                System.arraycopy(b, bOff + p * ldb + j0, dst, 0, len);
+            }
+
+            @Override
+            public float[] array() {
+                return b;
+            }
+
+            @Override
+            public int rowOffset(int p) {
+                return bOff + p * ldb;
+            }
+        };
     }
 
     /**
@@ -244,6 +309,10 @@ public final class Sgemm {
     private static void strip(int m, int k, int kp, float[] ap, PanelSource b, float beta, float[] c, int cOff,
                               int ldc, float[] rowBias, int biasOff, Epilogue ep, int j0, int nr, int b0, int b1,
                               Scratch s) {
+        if (beta == 0f && Vector.ready()) {
+            vectorStrip(m, k, kp, ap, b, c, cOff, ldc, rowBias, biasOff, ep, j0, nr, b0, b1, s);
+            return;
+        }
         float[][] panel = s.panel;
         float[][] tile = s.tile;
         for (int p0 = 0; p0 < kp; p0 += KC) {
@@ -283,6 +352,59 @@ public final class Sgemm {
                     if (last && !ep.isNone()) {
                         ep.apply(c, cr, cr + nr, biasOff + i0 + r); // rows of C are channels: biasOff + i indexes both
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #strip} by the Vector API kernel. A direct source's rows are read in place over the whole depth,
+     * one register tile of columns at a time for all row blocks (the tile's rows of B stay in L2 between
+     * blocks); other sources are packed KC rows at a time as for the packed kernel.
+     */
+    private static void vectorStrip(int m, int k, int kp, float[] ap, PanelSource b, float[] c, int cOff, int ldc,
+                                    float[] rowBias, int biasOff, Epilogue ep, int j0, int nr, int b0, int b1,
+                                    Scratch s) {
+        if (b instanceof DirectSource d) {
+            s.rows(k);
+            float[] arr = d.array();
+            for (int p = 0; p < k; p++) {
+                s.rows[p] = arr;
+                s.offs[p] = d.rowOffset(p) + j0;
+            }
+            for (int jj = 0; jj < nr; jj += VectorGemm.NR) {
+                int w = Math.min(VectorGemm.NR, nr - jj);
+                for (int blk = b0; blk < b1; blk++) {
+                    int i0 = blk * MR;
+                    VectorGemm.block(ap, blk * kp * MR, k, s.rows, s.offs, w, c, cOff + i0 * ldc + j0 + jj, ldc,
+                            Math.min(MR, m - i0), rowBias, biasOff + i0, false);
+                }
+                for (int p = 0; p < k; p++) {
+                    s.offs[p] += w; // the next tile's columns
+                }
+            }
+        } else {
+            s.rows(KC);
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kc = Math.min(KC, k - p0);
+                for (int p = 0; p < kc; p++) {
+                    b.row(p0 + p, j0, nr, s.panel[p]);
+                    s.rows[p] = s.panel[p];
+                    s.offs[p] = 0;
+                }
+                for (int blk = b0; blk < b1; blk++) {
+                    int i0 = blk * MR;
+                    VectorGemm.block(ap, (blk * kp + p0) * MR, kc, s.rows, s.offs, nr, c, cOff + i0 * ldc + j0, ldc,
+                            Math.min(MR, m - i0), rowBias, biasOff + i0, p0 > 0);
+                }
+            }
+        }
+        if (!ep.isNone()) {
+            for (int blk = b0; blk < b1; blk++) {
+                int i0 = blk * MR;
+                for (int r = 0; r < Math.min(MR, m - i0); r++) {
+                    int cr = cOff + (i0 + r) * ldc + j0;
+                    ep.apply(c, cr, cr + nr, biasOff + i0 + r);
                 }
             }
         }

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * (ci, ky, kx) is the slice of oh * Wq elements starting at that tap's offset; the Wq - ow extra columns of each
  * output row read whatever follows and are discarded by the caller. Only the phases some tap uses are built.
  */
-final class SlicedInput implements Sgemm.PanelSource {
+final class SlicedInput implements Sgemm.DirectSource {
     /** Row width of the layout, and so of the GEMM's output rows (ow plus garbage columns). */
     final int wq;
     private final float[] xq;
@@ -93,6 +93,16 @@ final class SlicedInput implements Sgemm.PanelSource {
     @Override
     public void row(int p, int j0, int len, float[] dst) {
         System.arraycopy(xq, rowStart[p] + j0, dst, 0, len);
+    }
+
+    @Override
+    public float[] array() {
+        return xq;
+    }
+
+    @Override
+    public int rowOffset(int p) {
+        return rowStart[p];
     }
 
     /** Returns the layout's buffer to the pool. */

@@ -1,6 +1,7 @@
 package qsh.core.exec.ops;
 
 import qsh.core.exec.kernels.Buffers;
+import qsh.core.exec.kernels.Parallel;
 import java.util.Arrays;
 import qsh.core.tensor.Tensor;
 
@@ -14,6 +15,11 @@ final class FloatLoops {
     static final int SUB = 1;
     static final int MUL = 2;
     static final int DIV = 3;
+    /**
+     * Elements below which an element-wise op stays on one thread: these ops move memory at a few GB/s per core,
+     * so 64K elements take about 30 µs, a few times what handing half to the other core costs.
+     */
+    static final int PARALLEL_MIN = 1 << 16;
 
     private FloatLoops() {}
 
@@ -25,7 +31,7 @@ final class FloatLoops {
         int[] bs = b.shape();
         if (Arrays.equals(as, bs)) {
             float[] o = Buffers.floats(x.length);
-            run(op, x, 0, y, 0, o, 0, o.length);
+            Parallel.forRange(o.length, o.length, PARALLEL_MIN, (i0, i1) -> run(op, x, i0, y, i0, o, i0, i1 - i0));
             return Tensor.of(as, o);
         }
         int[] shape = Broadcast.shape(as, bs);
@@ -63,18 +69,22 @@ final class FloatLoops {
         int aInner = mode == 2 ? 1 : inner;
         int bInner = mode == 1 ? 1 : inner;
         float[] o = Buffers.floats(Math.toIntExact(Tensor.checkedSize(shape)));
-        for (int i = 0; i < ma.length; i++) {
-            int xo = ma[i] * aInner;
-            int yo = mb[i] * bInner;
-            int oo = i * inner;
-            if (mode == 0) {
-                run(op, x, xo, y, yo, o, oo, inner);
-            } else if (mode == 1) {
-                runScalarB(op, x, xo, y[yo], o, oo, inner);
-            } else {
-                runScalarA(op, x[xo], y, yo, o, oo, inner);
+        int fMode = mode;
+        int fInner = inner;
+        Parallel.forRange(ma.length, o.length, PARALLEL_MIN, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                int xo = ma[i] * aInner;
+                int yo = mb[i] * bInner;
+                int oo = i * fInner;
+                if (fMode == 0) {
+                    run(op, x, xo, y, yo, o, oo, fInner);
+                } else if (fMode == 1) {
+                    runScalarB(op, x, xo, y[yo], o, oo, fInner);
+                } else {
+                    runScalarA(op, x[xo], y, yo, o, oo, fInner);
+                }
             }
-        }
+        });
         return Tensor.of(shape, o);
     }
 
@@ -140,9 +150,11 @@ final class FloatLoops {
     static Tensor relu(Tensor t) {
         float[] d = t.data();
         float[] o = Buffers.floats(d.length);
-        for (int i = 0; i < d.length; i++) {
-            o[i] = Math.max(d[i], 0f);
-        }
+        Parallel.forRange(d.length, d.length, PARALLEL_MIN, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                o[i] = Math.max(d[i], 0f);
+            }
+        });
         return Tensor.of(t.shape(), o);
     }
 
@@ -150,9 +162,11 @@ final class FloatLoops {
     static Tensor clip(Tensor t, float lo, float hi) {
         float[] d = t.data();
         float[] o = Buffers.floats(d.length);
-        for (int i = 0; i < d.length; i++) {
-            o[i] = Math.min(hi, Math.max(lo, d[i]));
-        }
+        Parallel.forRange(d.length, d.length, PARALLEL_MIN, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                o[i] = Math.min(hi, Math.max(lo, d[i]));
+            }
+        });
         return Tensor.of(t.shape(), o);
     }
 }

@@ -1,0 +1,109 @@
+package qsh.core.exec.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import qsh.core.tensor.Tensor;
+
+/**
+ * The Vector API kernel gives the packed kernel's results bit for bit (same fused multiply-adds in the same
+ * order from the same start): products from a stored matrix (read in place) and from a transposed one (packed),
+ * with row bias, an epilogue, depths beyond one panel, row counts off the 4-row block and column tails; and
+ * convolutions through the sliced input.
+ */
+class VectorGemmTest {
+    @BeforeAll
+    static void waitForCompiledKernel() throws InterruptedException {
+        // surefire runs with --add-modules jdk.incubator.vector; only a CPU without 8-float vectors skips this
+        Assumptions.assumeTrue(Sgemm.vectorEnabled(), "Vector API kernel not enabled on this JVM/CPU");
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (!VectorGemm.ready() && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertTrue(VectorGemm.ready(), "the kernel's warm-up did not finish in 60 s");
+    }
+
+    @AfterEach
+    void resume() {
+        Sgemm.suspendVectorKernel(false);
+    }
+
+    static Stream<Arguments> shapes() {
+        Random rnd = new Random(7);
+        Stream.Builder<Arguments> s = Stream.builder();
+        int[][] fixed = {{1, 1, 1}, {4, 32, 8}, {5, 49, 3}, {24, 6560, 864}, {7, 300, 600}, {13, 17, 257}, {3, 1030, 40}};
+        int i = 0;
+        for (int[] f : fixed) {
+            s.add(Arguments.of(f[0], f[1], f[2], i % 2 == 1, i++));
+        }
+        for (int r = 0; r < 16; r++) {
+            s.add(Arguments.of(1 + rnd.nextInt(40), 1 + rnd.nextInt(1500), 1 + rnd.nextInt(700), rnd.nextBoolean(), i++));
+        }
+        return s.build();
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2} transB={3}")
+    @MethodSource("shapes")
+    void sameBitsAsThePackedKernel(int m, int n, int k, boolean transB, int seed) {
+        Random rnd = new Random(seed);
+        float[] a = fill(rnd, m * k);
+        int ldb = (transB ? k : n) + seed % 3;
+        int bOff = seed % 5;
+        float[] b = fill(rnd, bOff + (transB ? n : k) * ldb);
+        float[] bias = fill(rnd, m + 2);
+        Epilogue ep = seed % 2 == 0 ? Epilogue.NONE
+                : new Epilogue.Builder().affine(fill(rnd, m + 2), fill(rnd, m + 2)).then(Activation.clip(-1f, 6f));
+        Sgemm.PackedA pa = Sgemm.pack(m, k, 1f, a, 0, k, false);
+        float[] vec = new float[m * n];
+        Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, vec, 0, n, bias, 2, ep);
+        Sgemm.suspendVectorKernel(true);
+        float[] packed = new float[m * n];
+        Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, packed, 0, n, bias, 2, ep);
+        for (int i = 0; i < vec.length; i++) {
+            assertEquals(Float.floatToIntBits(packed[i]), Float.floatToIntBits(vec[i]),
+                    "element " + i + ": packed " + packed[i] + ", vector " + vec[i]);
+        }
+    }
+
+    static Stream<Arguments> convs() {
+        return Stream.of( // C, H, W, M, kernel, stride, pad, group
+                Arguments.of(96, 20, 20, 24, 3, 1, 1, 1),
+                Arguments.of(3, 33, 31, 8, 3, 2, 1, 1),
+                Arguments.of(16, 12, 40, 40, 1, 1, 0, 1),
+                Arguments.of(12, 9, 11, 6, 5, 2, 2, 2),
+                Arguments.of(8, 7, 70, 20, 3, 1, 0, 1));
+    }
+
+    @ParameterizedTest(name = "C{0} {1}x{2} -> M{3} k{4} s{5} p{6} g{7}")
+    @MethodSource("convs")
+    void convolutionsSameBitsAsThePackedKernel(int c, int h, int w, int m, int ks, int stride, int pad, int group) {
+        Random rnd = new Random(c * 31 + m);
+        Tensor x = Tensor.of(new int[] {1, c, h, w}, fill(rnd, c * h * w));
+        Tensor wt = Tensor.of(new int[] {m, c / group, ks, ks}, fill(rnd, m * (c / group) * ks * ks));
+        Tensor bias = Tensor.of(new int[] {m}, fill(rnd, m));
+        int[] strides = {stride, stride};
+        int[] pads = {pad, pad, pad, pad};
+        Tensor vec = Conv.conv(x, wt, bias, strides, pads, null, group);
+        Sgemm.suspendVectorKernel(true);
+        Tensor packed = Conv.conv(x, wt, bias, strides, pads, null, group);
+        for (int i = 0; i < vec.size(); i++) {
+            assertEquals(Float.floatToIntBits(packed.data()[i]), Float.floatToIntBits(vec.data()[i]), "element " + i);
+        }
+    }
+
+    private static float[] fill(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) rnd.nextGaussian();
+        }
+        return a;
+    }
+}
