@@ -98,54 +98,59 @@ public final class ConvTranspose {
         if (oh <= 0 || ow <= 0) {
             throw new IllegalArgumentException("ConvTranspose output " + oh + "x" + ow + " is empty; check pads");
         }
-        float[] y = Buffers.zeros(Math.toIntExact(Tensor.checkedSize(new int[] {n, m, oh, ow})));
+        // every plane is zeroed, receives its scatter-adds and then its bias in one task (same order of float
+        // operations as zero-fill, scatter, bias pass; each plane belongs to one group)
+        float[] y = Buffers.floats(Math.toIntExact(Tensor.checkedSize(new int[] {n, m, oh, ow})));
         int plane = h * wd;
         int rows = mg * kh * kw;
         float[] col = Buffers.floats(Math.toIntExact((long) rows * plane));
         float[] xd = x.data();
         float[] wdata = w.data();
+        float[] bd = bias == null ? null : bias.data();
+        // per kernel column kx, the input columns [ixLo, ixHi) whose output column lies inside [0, ow)
+        int[] ixLo = new int[kw];
+        int[] ixHi = new int[kw];
+        for (int kx = 0; kx < kw; kx++) {
+            int off = kx * dw - pl;
+            ixLo[kx] = Math.min(wd, off >= 0 ? 0 : (-off + sw - 1) / sw);
+            ixHi[kx] = Math.max(ixLo[kx], Math.min(wd, ow - 1 - off < 0 ? 0 : (ow - 1 - off) / sw + 1));
+        }
         for (int b = 0; b < n; b++) {
             for (int g = 0; g < group; g++) {
                 // col[(oc,ky,kx)][i] = sum_ci W[ci][oc,ky,kx] * X[ci][i]
                 Sgemm.multiply(rows, plane, cg, 1f, wdata, g * cg * rows, rows, true, xd, (b * c + g * cg) * plane,
                         plane, false, 0f, col, 0, plane);
                 int yBase = (b * m + g * mg) * oh * ow;
-                Parallel.forRange(mg, (o0, o1) -> {
+                int ocBase = g * mg;
+                Parallel.forRange(mg, (long) mg * oh * ow + (long) rows * plane, 1 << 15, (o0, o1) -> {
                     for (int oc = o0; oc < o1; oc++) {
                         int yc = yBase + oc * oh * ow;
+                        Arrays.fill(y, yc, yc + oh * ow, 0f);
                         for (int ky = 0; ky < kh; ky++) {
                             for (int kx = 0; kx < kw; kx++) {
                                 int cr = ((oc * kh + ky) * kw + kx) * plane;
+                                int off = kx * dw - pl;
                                 for (int iy = 0; iy < h; iy++) {
                                     int oy = iy * sh - pt + ky * dh;
                                     if (oy < 0 || oy >= oh) {
                                         continue;
                                     }
-                                    int yr = yc + oy * ow;
+                                    int yr = yc + oy * ow + off;
                                     int cc = cr + iy * wd;
-                                    for (int ix = 0; ix < wd; ix++) {
-                                        int ox = ix * sw - pl + kx * dw;
-                                        if (ox >= 0 && ox < ow) {
-                                            y[yr + ox] += col[cc + ix];
-                                        }
+                                    for (int ix = ixLo[kx]; ix < ixHi[kx]; ix++) {
+                                        y[yr + ix * sw] += col[cc + ix];
                                     }
                                 }
                             }
                         }
+                        if (bd != null) {
+                            float v = bd[ocBase + oc];
+                            for (int i = yc; i < yc + oh * ow; i++) {
+                                y[i] += v;
+                            }
+                        }
                     }
                 });
-            }
-        }
-        if (bias != null) {
-            int op = oh * ow;
-            for (int b = 0; b < n; b++) {
-                for (int oc = 0; oc < m; oc++) {
-                    float v = bias.get(oc);
-                    int base = (b * m + oc) * op;
-                    for (int i = 0; i < op; i++) {
-                        y[base + i] += v;
-                    }
-                }
             }
         }
         Buffers.recycle(col);

@@ -11,6 +11,9 @@ import java.util.Arrays;
  * wide its row loops are too short to vectorize. Measured on the detector's depthwise shapes: 1.2x (160x160) to
  * 2.9x (480 channels of 10x10, 5x5 kernel) faster, 4x on the classifier's 88 x 3x96 planes.
  *
+ * <p>With the Vector API ({@link VectorKernels#depthwise}) the taps are read from the plane in place and the
+ * block's sums stay in registers.
+ *
  * <p>Taps are summed ky-major, then kx, starting from zero, and the bias is added last, as in {@link Depthwise};
  * taps over padding add w * 0, so results equal its results except possibly for the sign of a zero.
  */
@@ -67,6 +70,7 @@ final class DepthwisePlanes {
         int blockRows = Math.max(1, Math.min(oh, BLOCK / wq));
         int fPhases = phases;
         int m = c * mult;
+        boolean vector = VectorSupport.ready();
         Parallel.forRange(n * c, (long) n * m * oh * ow * kh * kw, 1 << 16, (p0, p1) -> {
             Scratch s = SCRATCH.get();
             if (s.plane.length < layout) {
@@ -86,18 +90,23 @@ final class DepthwisePlanes {
                     for (int oy0 = 0; oy0 < oh; oy0 += blockRows) {
                         int rows = Math.min(blockRows, oh - oy0);
                         int len = rows * wq;
-                        Arrays.fill(acc, 0, len, 0f);
-                        for (int t = 0; t < kh * kw; t++) {
-                            System.arraycopy(xq, tapOff[t] + oy0 * wq, tap, 0, len);
-                            float wv = w[wc + t];
-                            for (int j = 0; j < len; j++) {
-                                acc[j] += wv * tap[j];
+                        if (vector) {
+                            VectorKernels.depthwise(xq, tapOff, oy0 * wq, w, wc, kh * kw, len, bias != null,
+                                    bias == null ? 0f : bias[oc], acc);
+                        } else {
+                            Arrays.fill(acc, 0, len, 0f);
+                            for (int t = 0; t < kh * kw; t++) {
+                                System.arraycopy(xq, tapOff[t] + oy0 * wq, tap, 0, len);
+                                float wv = w[wc + t];
+                                for (int j = 0; j < len; j++) {
+                                    acc[j] += wv * tap[j];
+                                }
                             }
-                        }
-                        if (bias != null) {
-                            float bv = bias[oc];
-                            for (int j = 0; j < len; j++) {
-                                acc[j] += bv;
+                            if (bias != null) {
+                                float bv = bias[oc];
+                                for (int j = 0; j < len; j++) {
+                                    acc[j] += bv;
+                                }
                             }
                         }
                         for (int r = 0; r < rows; r++) {

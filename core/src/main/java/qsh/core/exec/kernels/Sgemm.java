@@ -58,35 +58,6 @@ public final class Sgemm {
         }
     }
 
-    /** Whether the Vector API kernel ({@link VectorGemm}) is in use: its module is present, and not disabled. */
-    private static final class Vector {
-        static final boolean ENABLED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                && !"false".equals(System.getProperty("qsh.vector")) && VectorGemm.useful();
-
-        /** Tests set this to compare the two kernels. */
-        static volatile boolean suspended;
-
-        /** Whether it is enabled and already compiled. */
-        static boolean ready() {
-            return ENABLED && !suspended && VectorGemm.ready();
-        }
-    }
-
-    /** Whether products run on the Vector API kernel now (enabled, compiled, not suspended). */
-    static boolean vectorKernel() {
-        return Vector.ready();
-    }
-
-    /** Whether the Vector API kernel is enabled (its module present and vectors of 8 floats or more). */
-    static boolean vectorEnabled() {
-        return Vector.ENABLED;
-    }
-
-    /** Makes products use the packed kernel ({@code true}) or the Vector API kernel when ready; for tests. */
-    static void suspendVectorKernel(boolean suspend) {
-        Vector.suspended = suspend;
-    }
-
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private static final class Fma {
@@ -309,7 +280,7 @@ public final class Sgemm {
     private static void strip(int m, int k, int kp, float[] ap, PanelSource b, float beta, float[] c, int cOff,
                               int ldc, float[] rowBias, int biasOff, Epilogue ep, int j0, int nr, int b0, int b1,
                               Scratch s) {
-        if (beta == 0f && Vector.ready()) {
+        if (beta == 0f && VectorSupport.ready()) {
             vectorStrip(m, k, kp, ap, b, c, cOff, ldc, rowBias, biasOff, ep, j0, nr, b0, b1, s);
             return;
         }
@@ -372,11 +343,11 @@ public final class Sgemm {
                 s.rows[p] = arr;
                 s.offs[p] = d.rowOffset(p) + j0;
             }
-            for (int jj = 0; jj < nr; jj += VectorGemm.NR) {
-                int w = Math.min(VectorGemm.NR, nr - jj);
+            for (int jj = 0; jj < nr; jj += VectorKernels.NR) {
+                int w = Math.min(VectorKernels.NR, nr - jj);
                 for (int blk = b0; blk < b1; blk++) {
                     int i0 = blk * MR;
-                    VectorGemm.block(ap, blk * kp * MR, k, s.rows, s.offs, w, c, cOff + i0 * ldc + j0 + jj, ldc,
+                    VectorKernels.block(ap, blk * kp * MR, k, s.rows, s.offs, w, c, cOff + i0 * ldc + j0 + jj, ldc,
                             Math.min(MR, m - i0), rowBias, biasOff + i0, false);
                 }
                 for (int p = 0; p < k; p++) {
@@ -394,7 +365,7 @@ public final class Sgemm {
                 }
                 for (int blk = b0; blk < b1; blk++) {
                     int i0 = blk * MR;
-                    VectorGemm.block(ap, (blk * kp + p0) * MR, kc, s.rows, s.offs, nr, c, cOff + i0 * ldc + j0, ldc,
+                    VectorKernels.block(ap, (blk * kp + p0) * MR, kc, s.rows, s.offs, nr, c, cOff + i0 * ldc + j0, ldc,
                             Math.min(MR, m - i0), rowBias, biasOff + i0, p0 > 0);
                 }
             }

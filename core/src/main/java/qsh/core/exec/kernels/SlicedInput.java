@@ -42,39 +42,18 @@ final class SlicedInput implements Sgemm.DirectSource {
         int body = Math.multiplyExact(Math.multiplyExact(cg, phases), planeSize);
         xq = Buffers.floats(Math.addExact(body, slack));
         Arrays.fill(xq, body, xq.length, 0f);
-        for (int ph = 0; ph < phaseIndex.length; ph++) {
-            if (phaseIndex[ph] < 0) {
-                continue;
-            }
-            int py = ph / sw;
-            int px = ph % sw;
-            // columns j of this phase read input column px + j sw - pl, valid for j in [lo, hi)
-            int lo = Math.max(0, Math.floorDiv(pl - px + sw - 1, sw));
-            int hi = Math.min(wq, Math.floorDiv(w - 1 + pl - px, sw) + 1);
-            lo = Math.min(lo, hi);
-            for (int ci = 0; ci < cg; ci++) {
-                int base = (ci * phases + phaseIndex[ph]) * planeSize;
-                int xc = xOff + ci * h * w;
-                for (int i = 0; i < hq; i++) {
-                    int iy = py + i * sh - pt;
-                    int d = base + i * wq;
-                    if (iy < 0 || iy >= h) {
-                        Arrays.fill(xq, d, d + wq, 0f);
-                        continue;
-                    }
-                    int xr = xc + iy * w + px - pl; // input index of column j is xr + j sw
-                    Arrays.fill(xq, d, d + lo, 0f);
-                    if (sw == 1) {
-                        System.arraycopy(x, xr + lo, xq, d + lo, hi - lo);
-                    } else {
-                        for (int j = lo; j < hi; j++) {
-                            xq[d + j] = x[xr + j * sw];
-                        }
-                    }
-                    Arrays.fill(xq, d + hi, d + wq, 0f);
+        int fPhases = phases;
+        int fWq = wq;
+        float[] dst = xq;
+        // channels in parallel: copying a 96 x 82 x 82 layout took 0.3 ms on one core
+        Parallel.forRange(cg, (long) body, 1 << 16, (c0, c1) -> {
+            for (int ph = 0; ph < phaseIndex.length; ph++) {
+                if (phaseIndex[ph] >= 0) {
+                    fillPhase(x, xOff, c0, c1, h, w, sh, sw, pt, pl, hq, fWq, ph, phaseIndex[ph], fPhases, planeSize,
+                            dst);
                 }
             }
-        }
+        });
         rowStart = new int[cg * kh * kw];
         for (int ci = 0; ci < cg; ci++) {
             for (int ky = 0; ky < kh; ky++) {
@@ -87,6 +66,39 @@ final class SlicedInput implements Sgemm.DirectSource {
         }
         if (oh > hq) {
             throw new IllegalStateException("output height " + oh + " exceeds the phase plane height " + hq);
+        }
+    }
+
+    /** Writes phase ph (index phase in the layout) of channels [c0, c1). */
+    private static void fillPhase(float[] x, int xOff, int c0, int c1, int h, int w, int sh, int sw, int pt, int pl,
+                                  int hq, int wq, int ph, int phase, int phases, int planeSize, float[] xq) {
+        int py = ph / sw;
+        int px = ph % sw;
+        // columns j of this phase read input column px + j sw - pl, valid for j in [lo, hi)
+        int lo = Math.max(0, Math.floorDiv(pl - px + sw - 1, sw));
+        int hi = Math.min(wq, Math.floorDiv(w - 1 + pl - px, sw) + 1);
+        lo = Math.min(lo, hi);
+        for (int ci = c0; ci < c1; ci++) {
+            int base = (ci * phases + phase) * planeSize;
+            int xc = xOff + ci * h * w;
+            for (int i = 0; i < hq; i++) {
+                int iy = py + i * sh - pt;
+                int d = base + i * wq;
+                if (iy < 0 || iy >= h) {
+                    Arrays.fill(xq, d, d + wq, 0f);
+                    continue;
+                }
+                int xr = xc + iy * w + px - pl; // input index of column j is xr + j sw
+                Arrays.fill(xq, d, d + lo, 0f);
+                if (sw == 1) {
+                    System.arraycopy(x, xr + lo, xq, d + lo, hi - lo);
+                } else {
+                    for (int j = lo; j < hi; j++) {
+                        xq[d + j] = x[xr + j * sw];
+                    }
+                }
+                Arrays.fill(xq, d + hi, d + wq, 0f);
+            }
         }
     }
 

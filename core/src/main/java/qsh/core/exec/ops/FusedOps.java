@@ -4,6 +4,7 @@ import qsh.core.exec.kernels.Buffers;
 import qsh.core.exec.kernels.Conv;
 import qsh.core.exec.kernels.ConvGeometry;
 import qsh.core.exec.kernels.Epilogue;
+import qsh.core.exec.kernels.Parallel;
 import qsh.core.graph.Node;
 import qsh.core.tensor.Tensor;
 
@@ -49,13 +50,15 @@ public final class FusedOps {
             int n = x.dim(0);
             int inner = n == 0 || channels == 0 ? 0 : x.size() / (n * channels);
             float[] y = Buffers.floats(x.size());
-            System.arraycopy(x.data(), 0, y, 0, y.length);
-            for (int b = 0; b < n; b++) {
-                for (int ch = 0; ch < channels; ch++) {
-                    int base = (b * channels + ch) * inner;
-                    ep.apply(y, base, base + inner, ch);
+            float[] xd = x.data();
+            // plane by plane (copied, then the stages in place), both cores on large inputs
+            Parallel.forRange(n * channels, y.length, 1 << 16, (p0, p1) -> {
+                for (int p = p0; p < p1; p++) {
+                    int base = p * inner;
+                    System.arraycopy(xd, base, y, base, inner);
+                    ep.apply(y, base, base + inner, p % channels);
                 }
-            }
+            });
             return new Object[] {Tensor.of(x.shape(), y)};
         };
     }

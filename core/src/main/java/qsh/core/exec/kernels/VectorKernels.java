@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The GEMM micro-kernel written with the Vector API (JDK 17 incubator, {@code --add-modules
+ * Kernels written with the Vector API; first, the GEMM micro-kernel (JDK 17 incubator, {@code --add-modules
  * jdk.incubator.vector}): a 4-row x 2-vector tile of C stays in registers for the whole k loop, each step
  * loading two vectors of B and four scalars of packed A and issuing eight FMAs. The auto-vectorized kernel in
  * {@link Sgemm} has to keep its tile in memory (C2 only vectorizes array loops), so it loads and stores the
@@ -18,24 +18,29 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Only used once {@link #ready()}: before C2 compiles it, Vector API code runs boxed, thousands of times
  * slower (the first call of a large convolution took 3.7 s), so a background thread first runs it on small
- * problems until it is compiled (about 0.3 s of one core), and until then {@link Sgemm} uses its own kernel.
- * The class must only be touched when the module is present ({@link Sgemm} checks).
+ * problems until it is compiled (about 0.3 s of one core) and checks its speed, and until then {@link Sgemm}
+ * uses its own kernel.
+ * The class must only be touched when the module is present ({@link VectorSupport} checks).
  */
-final class VectorGemm {
+final class VectorKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Columns per register tile. */
     static final int NR = 2 * L;
     private static volatile boolean ready;
+    private static volatile boolean finished;
+    private static volatile double measured;
+    /** The speed (GMAC/s, one thread, on the warm-up's small problem) below which the kernel is not used. */
+    static final double MIN_GMACS = 8;
 
     static {
-        Thread t = new Thread(VectorGemm::warmUp, "qsh-vector-warmup");
+        Thread t = new Thread(VectorKernels::warmUp, "qsh-vector-warmup");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
     }
 
-    private VectorGemm() {
+    private VectorKernels() {
     }
 
     /** Whether the preferred vectors are wide enough to gain (8 floats or more). */
@@ -48,28 +53,55 @@ final class VectorGemm {
         return ready;
     }
 
-    /** Runs the kernel's paths (full tiles, half tile, scalar tail; from bias and from C) until it is compiled. */
+    /**
+     * Runs the kernel's paths (full tiles, half tile, scalar tail; from bias and from C) until it is compiled,
+     * then checks its speed: a compile that kept the vectors boxed (seen once in a test program, at 2.6 GMAC/s
+     * instead of 55) would be far slower than the packed kernel, so the kernel is only used when it reaches
+     * {@link #MIN_GMACS}; otherwise warm-up goes on a few more rounds, then gives up for this JVM.
+     */
     private static void warmUp() {
-        try {
-            int k = 24;
-            int n = 2 * NR + L + 3;
-            float[] ap = new float[4 * k];
-            float[] b = new float[k * n + n];
-            float[] c = new float[4 * n];
-            float[] bias = {1, 2, 3, 4};
-            float[][] rows = new float[k][];
-            int[] offs = new int[k];
-            for (int p = 0; p < k; p++) {
-                rows[p] = b;
-                offs[p] = p * n;
-                ap[4 * p] = p;
-            }
+        int k = 24;
+        int n = 2 * NR + L + 3;
+        float[] ap = new float[4 * k];
+        float[] b = new float[k * n + n];
+        float[] c = new float[4 * n];
+        float[] bias = {1, 2, 3, 4};
+        float[][] rows = new float[k][];
+        int[] offs = new int[k];
+        for (int p = 0; p < k; p++) {
+            rows[p] = b;
+            offs[p] = p * n;
+            ap[4 * p] = p;
+        }
+        int[] taps = {0, 1, 2, n, n + 1, n + 2, 2 * n, 2 * n + 1, 2 * n + 2};
+        float[] acc = new float[n];
+        for (int round = 0; round < 5 && !ready; round++) {
             for (int i = 0; i < 30_000; i++) {
                 block(ap, 0, k, rows, offs, n, c, 0, n, 4, bias, 0, i % 2 == 0);
+                depthwise(b, taps, i % 2, ap, 0, taps.length, n - 3, i % 2 == 0, 0.5f, acc);
             }
-        } finally {
-            ready = true;
+            long best = Long.MAX_VALUE;
+            for (int t = 0; t < 5; t++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 400; i++) {
+                    block(ap, 0, k, rows, offs, n, c, 0, n, 4, bias, 0, false);
+                }
+                best = Math.min(best, System.nanoTime() - t0);
+            }
+            measured = 400.0 * 4 * k * n / best;
+            ready = measured >= MIN_GMACS;
         }
+        finished = true;
+    }
+
+    /** Whether the warm-up has ended (with the kernel ready or given up). */
+    static boolean finished() {
+        return finished;
+    }
+
+    /** The speed the warm-up measured last, GMAC/s on one thread. */
+    static double measuredGmacs() {
+        return measured;
     }
 
     /**
@@ -91,15 +123,52 @@ final class VectorGemm {
             tile1(ap, ao, k, rows, offs, j, c, cOff, ldc, validRows, i0, i1, i2, i3, fromC);
             j += L;
         }
-        for (; j < n; j++) { // columns left over: the same sums one at a time
+        if (j < n) {
+            tail(ap, ao, k, rows, offs, j, n - j, c, cOff, ldc, validRows, i0, i1, i2, i3, fromC);
+        }
+    }
+
+    /** Per-thread copies of the last few columns: B rows zero-padded to one vector, and the C tile. */
+    private static final class Tail {
+        float[] b = new float[0];
+        final float[] c = new float[4 * L];
+        float[][] rows = new float[0][];
+        int[] offs = new int[0];
+    }
+
+    private static final ThreadLocal<Tail> TAIL = ThreadLocal.withInitial(Tail::new);
+
+    /**
+     * The last {@code cols} (&lt; L) columns: their B values copied into zero-padded rows of one vector, one
+     * register tile computed into a scratch C tile, the valid columns copied out. (One at a time, in scalar
+     * code, they took about as long as the rest of a 10 x 10 pointwise convolution.)
+     */
+    private static void tail(float[] ap, int ao, int k, float[][] rows, int[] offs, int j, int cols, float[] c, int cOff,
+                             int ldc, int validRows, float i0, float i1, float i2, float i3, boolean fromC) {
+        Tail t = TAIL.get();
+        if (t.rows.length < k) {
+            t.b = new float[k * L];
+            t.rows = new float[k][];
+            t.offs = new int[k];
+        }
+        float[] tb = t.b;
+        float[] tc = t.c;
+        float[][] tRows = t.rows;
+        int[] tOffs = t.offs;
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(rows[p], offs[p] + j, tb, p * L, cols);
+            java.util.Arrays.fill(tb, p * L + cols, (p + 1) * L, 0f);
+            tRows[p] = tb;
+            tOffs[p] = p * L;
+        }
+        if (fromC) {
             for (int r = 0; r < validRows; r++) {
-                int ci = cOff + r * ldc + j;
-                float acc = fromC ? c[ci] : (r == 0 ? i0 : r == 1 ? i1 : r == 2 ? i2 : i3);
-                for (int p = 0; p < k; p++) {
-                    acc = Math.fma(ap[ao + 4 * p + r], rows[p][offs[p] + j], acc);
-                }
-                c[ci] = acc;
+                System.arraycopy(c, cOff + r * ldc + j, tc, r * L, cols);
             }
+        }
+        tile1(ap, ao, k, tRows, tOffs, 0, tc, 0, L, validRows, i0, i1, i2, i3, fromC);
+        for (int r = 0; r < validRows; r++) {
+            System.arraycopy(tc, r * L, c, cOff + r * ldc + j, cols);
         }
     }
 
@@ -211,6 +280,34 @@ final class VectorGemm {
         }
         if (validRows > 3) {
             c3.intoArray(c, r0 + 3 * ldc);
+        }
+    }
+
+    /**
+     * One block of a depthwise convolution over a phase-split plane ({@link DepthwisePlanes}): acc[j] = sum over
+     * taps t in order of w[wc + t] * xq[tapOff[t] + shift + j], from zero, then + bias when {@code addBias}, for
+     * j &lt; len. Each step is a float multiply then a float add, as in the plain kernel (no fused multiply-add),
+     * so the results are the same bits; here the taps are read in place and the sum stays in a register.
+     */
+    static void depthwise(float[] xq, int[] tapOff, int shift, float[] w, int wc, int taps, int len, boolean addBias,
+                          float bias, float[] acc) {
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            FloatVector a = FloatVector.zero(S);
+            for (int t = 0; t < taps; t++) {
+                a = a.add(FloatVector.fromArray(S, xq, tapOff[t] + shift + j).mul(w[wc + t]));
+            }
+            if (addBias) {
+                a = a.add(bias);
+            }
+            a.intoArray(acc, j);
+        }
+        for (; j < len; j++) {
+            float a = 0f;
+            for (int t = 0; t < taps; t++) {
+                a += w[wc + t] * xq[tapOff[t] + shift + j];
+            }
+            acc[j] = addBias ? a + bias : a;
         }
     }
 }

@@ -16,24 +16,25 @@ import qsh.core.tensor.Tensor;
 /**
  * The Vector API kernel gives the packed kernel's results bit for bit (same fused multiply-adds in the same
  * order from the same start): products from a stored matrix (read in place) and from a transposed one (packed),
- * with row bias, an epilogue, depths beyond one panel, row counts off the 4-row block and column tails; and
- * convolutions through the sliced input.
+ * with row bias, an epilogue, depths beyond one panel, row counts off the 4-row block and column tails;
+ * convolutions through the sliced input; and depthwise convolutions (the depthwise kernel).
  */
-class VectorGemmTest {
+class VectorKernelsTest {
     @BeforeAll
     static void waitForCompiledKernel() throws InterruptedException {
         // surefire runs with --add-modules jdk.incubator.vector; only a CPU without 8-float vectors skips this
-        Assumptions.assumeTrue(Sgemm.vectorEnabled(), "Vector API kernel not enabled on this JVM/CPU");
+        Assumptions.assumeTrue(VectorSupport.ENABLED, "Vector API kernel not enabled on this JVM/CPU");
         long until = System.nanoTime() + 60_000_000_000L;
-        while (!VectorGemm.ready() && System.nanoTime() < until) {
+        while (!VectorKernels.finished() && System.nanoTime() < until) {
             Thread.sleep(10);
         }
-        assertTrue(VectorGemm.ready(), "the kernel's warm-up did not finish in 60 s");
+        assertTrue(VectorKernels.finished(), "the kernel's warm-up did not finish in 60 s");
+        assertTrue(VectorKernels.ready(), "the compiled kernel ran at " + VectorKernels.measuredGmacs() + " GMAC/s");
     }
 
     @AfterEach
     void resume() {
-        Sgemm.suspendVectorKernel(false);
+        VectorSupport.suspend(false);
     }
 
     static Stream<Arguments> shapes() {
@@ -64,7 +65,7 @@ class VectorGemmTest {
         Sgemm.PackedA pa = Sgemm.pack(m, k, 1f, a, 0, k, false);
         float[] vec = new float[m * n];
         Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, vec, 0, n, bias, 2, ep);
-        Sgemm.suspendVectorKernel(true);
+        VectorSupport.suspend(true);
         float[] packed = new float[m * n];
         Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, packed, 0, n, bias, 2, ep);
         for (int i = 0; i < vec.length; i++) {
@@ -79,7 +80,13 @@ class VectorGemmTest {
                 Arguments.of(3, 33, 31, 8, 3, 2, 1, 1),
                 Arguments.of(16, 12, 40, 40, 1, 1, 0, 1),
                 Arguments.of(12, 9, 11, 6, 5, 2, 2, 2),
-                Arguments.of(8, 7, 70, 20, 3, 1, 0, 1));
+                Arguments.of(8, 7, 70, 20, 3, 1, 0, 1),
+                // depthwise (group = C), through the phase-split planes
+                Arguments.of(32, 40, 40, 32, 3, 2, 1, 32),
+                Arguments.of(48, 20, 20, 48, 5, 2, 2, 48),
+                Arguments.of(30, 10, 10, 30, 5, 1, 2, 30),
+                Arguments.of(8, 3, 96, 16, 5, 1, 2, 8),
+                Arguments.of(5, 61, 47, 5, 3, 1, 1, 5));
     }
 
     @ParameterizedTest(name = "C{0} {1}x{2} -> M{3} k{4} s{5} p{6} g{7}")
@@ -92,7 +99,7 @@ class VectorGemmTest {
         int[] strides = {stride, stride};
         int[] pads = {pad, pad, pad, pad};
         Tensor vec = Conv.conv(x, wt, bias, strides, pads, null, group);
-        Sgemm.suspendVectorKernel(true);
+        VectorSupport.suspend(true);
         Tensor packed = Conv.conv(x, wt, bias, strides, pads, null, group);
         for (int i = 0; i < vec.size(); i++) {
             assertEquals(Float.floatToIntBits(packed.data()[i]), Float.floatToIntBits(vec.data()[i]), "element " + i);
