@@ -127,32 +127,8 @@ final class DepthwisePlanes {
         int planeSize = hq * wq;
         Arrays.fill(xq, phases * planeSize, layout, 0f);
         for (int ph = 0; ph < phaseIndex.length; ph++) {
-            if (phaseIndex[ph] < 0) {
-                continue;
-            }
-            int py = ph / sw;
-            int px = ph % sw;
-            int lo = Math.max(0, Math.floorDiv(pl - px + sw - 1, sw));
-            int hi = Math.min(wq, Math.floorDiv(w - 1 + pl - px, sw) + 1);
-            lo = Math.min(lo, hi);
-            int base = phaseIndex[ph] * planeSize;
-            for (int i = 0; i < hq; i++) {
-                int iy = py + i * sh - pt;
-                int d = base + i * wq;
-                if (iy < 0 || iy >= h) {
-                    Arrays.fill(xq, d, d + wq, 0f);
-                    continue;
-                }
-                int xr = xc + iy * w + px - pl;
-                Arrays.fill(xq, d, d + lo, 0f);
-                if (sw == 1) {
-                    System.arraycopy(x, xr + lo, xq, d + lo, hi - lo);
-                } else {
-                    for (int j = lo; j < hi; j++) {
-                        xq[d + j] = x[xr + j * sw];
-                    }
-                }
-                Arrays.fill(xq, d + hi, d + wq, 0f);
+            if (phaseIndex[ph] >= 0) { // one channel of the convolution layout
+                SlicedInput.fillPhase(x, xc, 0, 1, h, w, sh, sw, pt, pl, hq, wq, ph, phaseIndex[ph], phases, planeSize, xq);
             }
         }
     }

@@ -69,8 +69,8 @@ final class SlicedInput implements Sgemm.DirectSource {
         }
     }
 
-    /** Writes phase ph (index phase in the layout) of channels [c0, c1). */
-    private static void fillPhase(float[] x, int xOff, int c0, int c1, int h, int w, int sh, int sw, int pt, int pl,
+    /** Writes phase ph (index phase in the layout) of channels [c0, c1); {@link DepthwisePlanes} too, per channel. */
+    static void fillPhase(float[] x, int xOff, int c0, int c1, int h, int w, int sh, int sw, int pt, int pl,
                                   int hq, int wq, int ph, int phase, int phases, int planeSize, float[] xq) {
         int py = ph / sw;
         int px = ph % sw;
