@@ -45,13 +45,20 @@ final class SlicedInput implements Sgemm.DirectSource {
         int fPhases = phases;
         int fWq = wq;
         float[] dst = xq;
-        // channels in parallel: copying a 96 x 82 x 82 layout took 0.3 ms on one core
-        Parallel.forRange(cg, (long) body, 1 << 16, (c0, c1) -> {
-            for (int ph = 0; ph < phaseIndex.length; ph++) {
-                if (phaseIndex[ph] >= 0) {
-                    fillPhase(x, xOff, c0, c1, h, w, sh, sw, pt, pl, hq, fWq, ph, phaseIndex[ph], fPhases, planeSize,
-                            dst);
-                }
+        // (channel, phase) planes in parallel: copying a 96 x 82 x 82 layout took 0.3 ms on one core, and a
+        // 3-channel input has 4 phases per channel when strided
+        int[] phaseOf = new int[phases]; // phase index -> phase (py * sw + px)
+        for (int ph = 0; ph < phaseIndex.length; ph++) {
+            if (phaseIndex[ph] >= 0) {
+                phaseOf[phaseIndex[ph]] = ph;
+            }
+        }
+        Parallel.forRange(cg * phases, (long) body, 1 << 16, (u0, u1) -> {
+            for (int u = u0; u < u1; u++) {
+                int ci = u / fPhases;
+                int phase = u % fPhases;
+                fillPhase(x, xOff, ci, ci + 1, h, w, sh, sw, pt, pl, hq, fWq, phaseOf[phase], phase, fPhases, planeSize,
+                        dst);
             }
         });
         rowStart = new int[cg * kh * kw];
