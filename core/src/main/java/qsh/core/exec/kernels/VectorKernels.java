@@ -135,8 +135,44 @@ final class VectorKernels {
             tile1(ap, ao, k, rows, offs, j, c, cOff, ldc, validRows, i0, i1, i2, i3, fromC);
             j += L;
         }
-        if (j < n) {
+        if (j < n && (n - j) * validRows >= 12) {
             tail(ap, ao, k, rows, offs, j, n - j, c, cOff, ldc, validRows, i0, i1, i2, i3, fromC);
+            return;
+        }
+        for (; j < n; j++) { // a column or two (an SE block's 1 x 1 input): one at a time beats copying B
+            column(ap, ao, k, rows, offs, j, c, cOff, ldc, validRows, i0, i1, i2, i3, fromC);
+        }
+    }
+
+    /**
+     * One column of the 4-row block in scalar code: the four rows' sums run side by side (four independent
+     * chains of fused multiply-adds instead of one row's chain at a time, each waiting on the last).
+     */
+    private static void column(float[] ap, int ao, int k, float[][] rows, int[] offs, int j, float[] c, int cOff,
+                               int ldc, int validRows, float i0, float i1, float i2, float i3, boolean fromC) {
+        int r0 = cOff + j;
+        float a0 = fromC ? c[r0] : i0;
+        float a1 = fromC && validRows > 1 ? c[r0 + ldc] : i1;
+        float a2 = fromC && validRows > 2 ? c[r0 + 2 * ldc] : i2;
+        float a3 = fromC && validRows > 3 ? c[r0 + 3 * ldc] : i3;
+        int a = ao;
+        for (int p = 0; p < k; p++) {
+            float b = rows[p][offs[p] + j];
+            a0 = Math.fma(ap[a], b, a0);
+            a1 = Math.fma(ap[a + 1], b, a1);
+            a2 = Math.fma(ap[a + 2], b, a2);
+            a3 = Math.fma(ap[a + 3], b, a3);
+            a += 4;
+        }
+        c[r0] = a0;
+        if (validRows > 1) {
+            c[r0 + ldc] = a1;
+        }
+        if (validRows > 2) {
+            c[r0 + 2 * ldc] = a2;
+        }
+        if (validRows > 3) {
+            c[r0 + 3 * ldc] = a3;
         }
     }
 
@@ -153,7 +189,8 @@ final class VectorKernels {
     /**
      * The last {@code cols} (&lt; L) columns: their B values copied into zero-padded rows of one vector, one
      * register tile computed into a scratch C tile, the valid columns copied out. (One at a time, in scalar
-     * code, they took about as long as the rest of a 10 x 10 pointwise convolution.)
+     * code, 4 columns took about as long as the rest of a 10 x 10 pointwise convolution; below 12 elements
+     * the copying costs more than it saves.)
      */
     private static void tail(float[] ap, int ao, int k, float[][] rows, int[] offs, int j, int cols, float[] c, int cOff,
                              int ldc, int validRows, float i0, float i1, float i2, float i3, boolean fromC) {

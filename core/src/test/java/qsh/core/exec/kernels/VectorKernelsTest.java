@@ -40,7 +40,8 @@ class VectorKernelsTest {
     static Stream<Arguments> shapes() {
         Random rnd = new Random(7);
         Stream.Builder<Arguments> s = Stream.builder();
-        int[][] fixed = {{1, 1, 1}, {4, 32, 8}, {5, 49, 3}, {24, 6560, 864}, {7, 300, 600}, {13, 17, 257}, {3, 1030, 40}};
+        int[][] fixed = {{1, 1, 1}, {4, 32, 8}, {5, 49, 3}, {24, 6560, 864}, {7, 300, 600}, {13, 17, 257}, {3, 1030, 40},
+            {200, 1, 50}, {50, 1, 200}, {13, 2, 40}, {9, 19, 300}};
         int i = 0;
         for (int[] f : fixed) {
             s.add(Arguments.of(f[0], f[1], f[2], i % 2 == 1, i++));
