@@ -42,6 +42,7 @@ public final class CommandRegistry {
         r.add(new qsh.commands.model.GraphCommand());
         r.add(new qsh.commands.model.NodeCommand());
         r.add(new qsh.commands.model.InferCommand());
+        r.add(new qsh.commands.model.ProfileCommand());
         r.add(new qsh.commands.model.RangesCommand());
         r.add(new qsh.commands.model.SaveCommand());
         r.add(new qsh.commands.model.EvalCommand());

@@ -17,8 +17,6 @@ import qsh.commands.spi.Result;
 import qsh.core.calib.RawTensorFile;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
-import qsh.core.graph.ShapeInference;
-import qsh.core.graph.ValueInfo;
 import qsh.core.tensor.Tensor;
 import qsh.core.tensor.TensorStats;
 
@@ -30,12 +28,16 @@ import qsh.core.tensor.TensorStats;
 public final class InferCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("infer", "model",
             "run the model in float on raw inputs (NAME:=FILE.raw) or seeded random ones", "[NAME:=FILE.raw|FILE.raw ...]",
-            List.of(OptionSpec.flag("random", "feed seeded uniform [0,1) inputs"),
-                    OptionSpec.value("seed", "N", "seed for --random (default 1)"),
-                    OptionSpec.value("shape", "SHAPE", "--random input shape, e.g. 1x3x48x192 (default: unknown batch 1, other unknown dims 224)"),
-                    OptionSpec.value("out", "DIR", "write each output as DIR/NAME.raw (float32 little-endian)")),
+            withInputOptions(OptionSpec.value("out", "DIR", "write each output as DIR/NAME.raw (float32 little-endian)")),
             List.of("infer --random --seed 1", "infer --random --shape 1x3x48x192", "infer scripts/data/demo/img0.raw", "infer input:=img0.raw --out /tmp/out"),
             List.of("load", "graph", "show"), true);
+
+    /** The input options of {@link ModelInputs} followed by {@code more}. */
+    static List<OptionSpec> withInputOptions(OptionSpec... more) {
+        List<OptionSpec> all = new ArrayList<>(ModelInputs.OPTIONS);
+        all.addAll(List.of(more));
+        return all;
+    }
 
     @Override
     public CommandSpec spec() {
@@ -46,54 +48,7 @@ public final class InferCommand implements Command {
     public Result run(Args args, Session session) {
         ModelState m = session.requireModel();
         Graph g = m.graph();
-        Map<String, Tensor> inputs;
-        if (args.has("random")) {
-            args.atMost(0);
-            int[] shape = args.get("shape").map(qsh.commands.TensorExpressions::parseShape).orElse(null);
-            if (shape != null && g.inputs().size() != 1) {
-                throw new CommandException("--shape applies to single-input models; this one has " + g.inputs().size() + " inputs");
-            }
-            // Refuse shapes the model cannot take before allocating them: inference finds the first node that fails.
-            Map<String, int[]> shapes = ShapeProbe.inputShapes(g, shape);
-            shapes.values().forEach(Tensor::checkedSize);
-            List<String> problems = ShapeInference.infer(g, shapes).problems();
-            if (!problems.isEmpty()) {
-                throw new CommandException("input shape " + Format.shape(shapes.values().iterator().next())
-                        + " does not fit the model: " + problems.get(0));
-            }
-            inputs = ShapeProbe.randomInputs(g, args.getInt("seed", 1), shape);
-        } else {
-            if (args.positional().isEmpty()) {
-                throw new CommandException("infer needs inputs: infer NAME:=FILE.raw …, or infer --random");
-            }
-            inputs = new LinkedHashMap<>();
-            for (String w : args.positional()) {
-                int eq = w.indexOf(":=");
-                String name;
-                String file;
-                if (eq < 0) {
-                    if (g.inputs().size() != 1) {
-                        throw new CommandException("the model has " + g.inputs().size() + " inputs: name them, NAME:=FILE.raw");
-                    }
-                    name = g.inputs().get(0).name();
-                    file = w;
-                } else {
-                    name = w.substring(0, eq);
-                    file = w.substring(eq + 2);
-                }
-                ValueInfo vi = g.inputs().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(() ->
-                        new CommandException("'" + name + "' is not an input of the model (inputs: "
-                                + g.inputs().stream().map(ValueInfo::name).toList() + ")"));
-                if (!vi.isStatic()) {
-                    throw new CommandException("input '" + name + "' has a symbolic shape " + vi.shapeString() + "; raw files need a fixed shape");
-                }
-                int[] shape = new int[vi.dims().length];
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = Math.toIntExact(vi.dims()[i]);
-                }
-                inputs.put(name, RawTensorFile.read(session.resolve(file), name, shape));
-            }
-        }
+        Map<String, Tensor> inputs = ModelInputs.fromArgs(args, session, g, "infer");
         Map<String, int[]> shapes = new LinkedHashMap<>();
         Map<String, Tensor> acts = new LinkedHashMap<>();
         inputs.forEach((k, v) -> {

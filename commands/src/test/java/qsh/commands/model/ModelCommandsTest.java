@@ -62,6 +62,27 @@ class ModelCommandsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void profileTimesEveryStepOfTheFusedPlan() {
+        Interpreter in = new Interpreter();
+        in.execute("load " + cls);
+        Interpreter.Outcome o = in.execute("profile --random --shape 1x3x48x192 --runs 3 --top 2 --json");
+        Map<String, Object> d = (Map<String, Object>) o.result().data();
+        assertEquals(3, d.get("runs"));
+        assertTrue((double) d.get("median_ms") > 0 && (double) d.get("min_ms") <= (double) d.get("max_ms"));
+        List<Map<String, Object>> ops = (List<Map<String, Object>>) d.get("by_ops");
+        // the 18 hard-swish convolutions run as fused steps; every node is in exactly one step
+        assertTrue(ops.stream().anyMatch(x -> x.get("ops").equals("Conv+BatchNormalization+Add+Clip+Mul+Div")
+                && ((Number) x.get("steps")).longValue() == 18), ops.toString());
+        long nodes = ops.stream().mapToLong(x -> ((Number) x.get("steps")).longValue()
+                * ((String) x.get("ops")).split("\\+").length).sum();
+        assertEquals(258, nodes);
+        assertEquals(2, ((List<?>) d.get("slowest_steps")).size());
+        assertThrows(CommandException.class, () -> in.execute("profile --random --runs 0"));
+        assertThrows(CommandException.class, () -> in.execute("profile"));
+    }
+
+    @Test
     void saveThenLoadGivesTheSameModel() throws Exception {
         Interpreter in = new Interpreter();
         in.execute("load " + cls);

@@ -1,0 +1,83 @@
+package qsh.commands.model;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import qsh.commands.Format;
+import qsh.commands.Session;
+import qsh.commands.spi.Args;
+import qsh.commands.spi.CommandException;
+import qsh.commands.spi.OptionSpec;
+import qsh.core.calib.RawTensorFile;
+import qsh.core.graph.Graph;
+import qsh.core.graph.ShapeInference;
+import qsh.core.graph.ValueInfo;
+import qsh.core.tensor.Tensor;
+
+/**
+ * The inputs of a model-running command ({@code infer}, {@code profile}): raw files in the spec's input-list
+ * form ({@code NAME:=FILE.raw}, float32 little-endian; a bare path for a single-input model) or, with
+ * {@code --random}, seeded uniform [0,1) tensors of the declared (or {@code --shape}) shape, refused before
+ * allocation when the model cannot take that shape.
+ */
+final class ModelInputs {
+    /** The options these inputs read. */
+    static final List<OptionSpec> OPTIONS = List.of(
+            OptionSpec.flag("random", "feed seeded uniform [0,1) inputs"),
+            OptionSpec.value("seed", "N", "seed for --random (default 1)"),
+            OptionSpec.value("shape", "SHAPE", "--random input shape, e.g. 1x3x48x192 (default: unknown batch 1, other unknown dims 224)"));
+
+    private ModelInputs() {
+    }
+
+    /** The inputs {@code args} name for {@code g}; {@code command} names the command in messages. */
+    static Map<String, Tensor> fromArgs(Args args, Session session, Graph g, String command) {
+        if (args.has("random")) {
+            args.atMost(0);
+            int[] shape = args.get("shape").map(qsh.commands.TensorExpressions::parseShape).orElse(null);
+            if (shape != null && g.inputs().size() != 1) {
+                throw new CommandException("--shape applies to single-input models; this one has " + g.inputs().size() + " inputs");
+            }
+            // Refuse shapes the model cannot take before allocating them: inference finds the first node that fails.
+            Map<String, int[]> shapes = ShapeProbe.inputShapes(g, shape);
+            shapes.values().forEach(Tensor::checkedSize);
+            List<String> problems = ShapeInference.infer(g, shapes).problems();
+            if (!problems.isEmpty()) {
+                throw new CommandException("input shape " + Format.shape(shapes.values().iterator().next())
+                        + " does not fit the model: " + problems.get(0));
+            }
+            return ShapeProbe.randomInputs(g, args.getInt("seed", 1), shape);
+        }
+        if (args.positional().isEmpty()) {
+            throw new CommandException(command + " needs inputs: " + command + " NAME:=FILE.raw …, or " + command + " --random");
+        }
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        for (String w : args.positional()) {
+            int eq = w.indexOf(":=");
+            String name;
+            String file;
+            if (eq < 0) {
+                if (g.inputs().size() != 1) {
+                    throw new CommandException("the model has " + g.inputs().size() + " inputs: name them, NAME:=FILE.raw");
+                }
+                name = g.inputs().get(0).name();
+                file = w;
+            } else {
+                name = w.substring(0, eq);
+                file = w.substring(eq + 2);
+            }
+            ValueInfo vi = g.inputs().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(() ->
+                    new CommandException("'" + name + "' is not an input of the model (inputs: "
+                            + g.inputs().stream().map(ValueInfo::name).toList() + ")"));
+            if (!vi.isStatic()) {
+                throw new CommandException("input '" + name + "' has a symbolic shape " + vi.shapeString() + "; raw files need a fixed shape");
+            }
+            int[] shape = new int[vi.dims().length];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = Math.toIntExact(vi.dims()[i]);
+            }
+            inputs.put(name, RawTensorFile.read(session.resolve(file), name, shape));
+        }
+        return inputs;
+    }
+}
