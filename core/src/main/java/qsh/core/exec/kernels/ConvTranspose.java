@@ -115,6 +115,10 @@ public final class ConvTranspose {
             ixLo[kx] = Math.min(wd, off >= 0 ? 0 : (-off + sw - 1) / sw);
             ixHi[kx] = Math.max(ixLo[kx], Math.min(wd, ow - 1 - off < 0 ? 0 : (ow - 1 - off) / sw + 1));
         }
+        // kernel == stride, no dilation, padding or output padding (the detector's 2 x 2 / 2 upsampling): every
+        // output element has exactly one contribution, so each output row is written once, interleaved
+        boolean tiles = kh == sh && kw == sw && dh == 1 && dw == 1 && pt == 0 && pl == 0 && pb == 0 && pr == 0
+                && oh == sh * h && ow == sw * wd;
         for (int b = 0; b < n; b++) {
             for (int g = 0; g < group; g++) {
                 // col[(oc,ky,kx)][i] = sum_ci W[ci][oc,ky,kx] * X[ci][i]
@@ -125,6 +129,10 @@ public final class ConvTranspose {
                 Parallel.forRange(mg, (long) mg * oh * ow + (long) rows * plane, 1 << 15, (o0, o1) -> {
                     for (int oc = o0; oc < o1; oc++) {
                         int yc = yBase + oc * oh * ow;
+                        if (tiles) {
+                            tile(col, oc, kh, kw, h, wd, y, yc, ow, bd == null ? null : bd[ocBase + oc]);
+                            continue;
+                        }
                         Arrays.fill(y, yc, yc + oh * ow, 0f);
                         for (int ky = 0; ky < kh; ky++) {
                             for (int kx = 0; kx < kw; kx++) {
@@ -155,6 +163,32 @@ public final class ConvTranspose {
         }
         Buffers.recycle(col);
         return Tensor.of(new int[] {n, m, oh, ow}, y);
+    }
+
+    /**
+     * Output plane yc of channel oc for non-overlapping tiles: y[iy kh + ky][ix kw + kx] = (0 + col[(oc,ky,kx)][iy][ix])
+     * + bias, the float operations of the general path (zero-fill, its one scatter-add, the bias add).
+     */
+    private static void tile(float[] col, int oc, int kh, int kw, int h, int wd, float[] y, int yc, int ow, Float bias) {
+        int plane = h * wd;
+        for (int iy = 0; iy < h; iy++) {
+            for (int ky = 0; ky < kh; ky++) {
+                int yr = yc + (iy * kh + ky) * ow;
+                for (int kx = 0; kx < kw; kx++) {
+                    int cr = ((oc * kh + ky) * kw + kx) * plane + iy * wd;
+                    if (bias == null) {
+                        for (int ix = 0; ix < wd; ix++) {
+                            y[yr + ix * kw + kx] = 0f + col[cr + ix];
+                        }
+                    } else {
+                        float b = bias;
+                        for (int ix = 0; ix < wd; ix++) {
+                            y[yr + ix * kw + kx] = (0f + col[cr + ix]) + b;
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static int at0(int[] values, int d) {

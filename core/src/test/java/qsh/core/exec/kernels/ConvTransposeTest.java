@@ -51,6 +51,9 @@ class ConvTransposeTest {
         "1, 4, 6, 6, 2, 2, 2, 0, 1, 2, 0",
         "1, 6, 4, 5, 1, 4, 2, 1, 1, 6, 0",
         "1, 3, 5, 5, 2, 3, 3, 2, 2, 1, 2",
+        // kernel == stride: the non-overlapping tile path (the detector's 2 x 2 / 2 upsampling)
+        "2, 24, 8, 7, 24, 2, 2, 0, 1, 1, 0",
+        "1, 4, 3, 5, 1, 3, 3, 0, 1, 1, 0",
     })
     void matchesScatterReference(int n, int c, int h, int w, int mg, int k, int s, int p, int d, int group, int op) {
         Random rnd = new Random(n + c * 3 + h * 5 + k);
