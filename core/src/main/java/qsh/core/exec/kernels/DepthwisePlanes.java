@@ -21,6 +21,11 @@ import java.util.Arrays;
 final class DepthwisePlanes {
     /** Floats per block of output rows (block rows x layout row width): the accumulators stay in L1. */
     private static final int BLOCK = 2048;
+    /**
+     * Zeros after the layout and room after the accumulators: the vector kernel computes a block's last,
+     * partial vector whole (the lanes past the block read these zeros and are dropped).
+     */
+    private static final int PAD = 64;
 
     private DepthwisePlanes() {
     }
@@ -28,7 +33,7 @@ final class DepthwisePlanes {
     /** Per-thread buffers, grown as needed. */
     private static final class Scratch {
         float[] plane = new float[0];
-        final float[] acc = new float[BLOCK];
+        final float[] acc = new float[BLOCK + PAD];
         final float[] tap = new float[BLOCK];
     }
 
@@ -76,8 +81,8 @@ final class DepthwisePlanes {
         boolean vector = VectorSupport.ready();
         Parallel.forRange(n * c, (long) n * m * oh * ow * kh * kw, 1 << 16, (p0, p1) -> {
             Scratch s = SCRATCH.get();
-            if (s.plane.length < layout) {
-                s.plane = new float[layout];
+            if (s.plane.length < layout + PAD) {
+                s.plane = new float[layout + PAD];
             }
             float[] xq = s.plane;
             float[] acc = s.acc;
@@ -135,7 +140,7 @@ final class DepthwisePlanes {
     private static void fill(float[] x, int xc, int h, int w, int sh, int pt, int pl, int hq, int wq,
                              int[] phaseIndex, int phases, float[] xq, int layout) {
         int planeSize = hq * wq;
-        Arrays.fill(xq, phases * planeSize, layout, 0f);
+        Arrays.fill(xq, phases * planeSize, layout + PAD, 0f);
         for (int ph = 0; ph < phaseIndex.length; ph++) {
             if (phaseIndex[ph] >= 0) { // one channel of the convolution layout
                 SlicedInput.fillPhase(x, xc, 0, 1, h, w, sh, 1, pt, pl, hq, wq, ph, phaseIndex[ph], phases, planeSize, xq);

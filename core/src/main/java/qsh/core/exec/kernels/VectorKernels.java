@@ -85,7 +85,7 @@ final class VectorKernels {
             srows[p] = sb;
             soffs[p] = p * sn;
         }
-        float[] acc = new float[n];
+        float[] acc = new float[n + L];
         for (int round = 0; round < 5 && !ready; round++) {
             for (int i = 0; i < 30_000; i++) {
                 block(ap, 0, k, rows, offs, n, c, 0, n, 4, bias, 0, i % 2 == 0);
@@ -335,13 +335,17 @@ final class VectorKernels {
     /**
      * One block of a depthwise convolution over a phase-split plane ({@link DepthwisePlanes}): acc[j] = sum over
      * taps t in order of w[wc + t] * xq[tapOff[t] + shift + j], from zero, then + bias when {@code addBias}, for
-     * j &lt; len. Each step is a float multiply then a float add, as in the plain kernel (no fused multiply-add),
+     * j &lt; len (lanes up to the next multiple of the vector length are computed too: xq and acc must have a
+     * vector's room past them). Each step is a float multiply then a float add, as in the plain kernel (no fused multiply-add),
      * so the results are the same bits; here the taps are read in place and the sum stays in a register.
      */
     static void depthwise(float[] xq, int[] tapOff, int shift, float[] w, int wc, int taps, int len, boolean addBias,
                           float bias, float[] acc) {
         int j = 0;
-        for (; j + L <= len; j += L) {
+        // whole vectors up to len rounded up: the caller's arrays have room for a vector past len (up to 64
+        // floats), and the extra lanes' results are not used
+        int end = len + L - 1;
+        for (; j + L <= end; j += L) {
             FloatVector a = FloatVector.zero(S);
             for (int t = 0; t < taps; t++) {
                 a = a.add(FloatVector.fromArray(S, xq, tapOff[t] + shift + j).mul(w[wc + t]));
@@ -350,13 +354,6 @@ final class VectorKernels {
                 a = a.add(bias);
             }
             a.intoArray(acc, j);
-        }
-        for (; j < len; j++) {
-            float a = 0f;
-            for (int t = 0; t < taps; t++) {
-                a += w[wc + t] * xq[tapOff[t] + shift + j];
-            }
-            acc[j] = addBias ? a + bias : a;
         }
     }
 }
