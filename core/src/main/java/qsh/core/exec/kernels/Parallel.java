@@ -24,6 +24,25 @@ public final class Parallel {
             Math.min(2, Runtime.getRuntime().availableProcessors())));
     /** Chunks per thread: enough for a late helper to take a share, few enough to keep per-chunk costs small. */
     private static final int CHUNKS_PER_THREAD = 4;
+    /**
+     * Multiplies every kernel's minimum parallel work ({@code -Dqsh.parallel.scale=N}, or {@link #scale}). The
+     * default 4 was measured by alternating settings within one JVM on the benchmark models (median of 15
+     * rounds): classifier 1.38 ms at 1, 1.19 at 4, 1.16 on one thread; detector 14.6, 14.4 and 19.6 ms. Below
+     * a few hundred thousand multiply-adds a split costs more (hand-over, waiting for the last chunk, the other
+     * core's cache) than it saves.
+     */
+    private static volatile long SCALE = Math.max(1, Long.getLong("qsh.parallel.scale", 4));
+
+    /** Sets the factor on every kernel's minimum parallel work (benchmarks compare settings in one JVM). */
+    public static void scale(long factor) {
+        SCALE = Math.max(1, factor);
+    }
+
+    /** Whether a call of this much work (kernel's own unit) goes to both cores, given its minimum. */
+    static boolean worthIt(long work, long minWork) {
+        return THREADS > 1 && work >= minWork * SCALE;
+    }
+
     /** How long an idle helper keeps looking for the next call before parking. */
     static final long SPIN_NANOS = 200_000;
     private static final Helper[] HELPERS = startHelpers();
@@ -53,7 +72,7 @@ public final class Parallel {
      * thread costs more than it saves, and much more when the machine is loaded.
      */
     public static void forRange(int n, long work, long minWork, IntRangeBody body) {
-        if (work < minWork) {
+        if (work < minWork * SCALE) {
             if (n > 0) {
                 body.run(0, n);
             }

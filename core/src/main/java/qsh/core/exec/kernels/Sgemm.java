@@ -225,7 +225,7 @@ public final class Sgemm {
                                        int cOff, int ldc, float[] rowBias, int biasOff, Epilogue ep) {
         int blocks = (m + MR - 1) / MR;
         long work = (long) m * n * k;
-        boolean parallel = work >= 1 << 17 && Parallel.THREADS > 1;
+        boolean parallel = Parallel.worthIt(work, 1 << 17);
         int strips = Math.max(1, (n + NR - 1) / NR);
         if (parallel) {
             // A whole number of strips per thread, and columns rather than rows split between the threads while
