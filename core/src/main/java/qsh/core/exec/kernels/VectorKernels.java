@@ -4,7 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Kernels written with the Vector API; first, the GEMM micro-kernel (JDK 17 incubator, {@code --add-modules
+ * Kernels written with the Vector API (with {@link VectorTile8}, the 8-row tile for pairs of row blocks); first,
+ * the GEMM micro-kernel (JDK 17 incubator, {@code --add-modules
  * jdk.incubator.vector}): a 4-row x 2-vector tile of C stays in registers for the whole k loop, each step
  * loading two vectors of B and four scalars of packed A and issuing eight FMAs. The auto-vectorized kernel in
  * {@link Sgemm} has to keep its tile in memory (C2 only vectorizes array loops), so it loads and stores the
@@ -66,6 +67,9 @@ final class VectorKernels {
         float[] b = new float[k * n + n];
         float[] c = new float[4 * n];
         float[] bias = {1, 2, 3, 4};
+        float[] ap8 = new float[8 * k];
+        float[] c8 = new float[8 * n];
+        float[] bias8 = {1, 2, 3, 4, 5, 6, 7, 8};
         float[][] rows = new float[k][];
         int[] offs = new int[k];
         for (int p = 0; p < k; p++) {
@@ -89,6 +93,7 @@ final class VectorKernels {
         for (int round = 0; round < 5 && !ready; round++) {
             for (int i = 0; i < 30_000; i++) {
                 block(ap, 0, k, rows, offs, n, c, 0, n, 4, bias, 0, i % 2 == 0);
+                VectorTile8.block8(ap8, 0, 4 * k, k, rows, offs, n, c8, 0, n, 3, bias8, 0, i % 2 == 0);
                 depthwise(b, taps, i % 2, ap, 0, taps.length, n - 3, i % 2 == 0, 0.5f, acc);
             }
             // speed on a problem without tails (k = 128, four full tiles): about 50 GMAC/s compiled, 2 boxed
@@ -123,11 +128,17 @@ final class VectorKernels {
      */
     static void block(float[] ap, int ao, int k, float[][] rows, int[] offs, int n, float[] c, int cOff, int ldc,
                       int validRows, float[] rowBias, int biasOff, boolean fromC) {
+        block(ap, ao, k, rows, offs, 0, n, c, cOff, ldc, validRows, rowBias, biasOff, fromC);
+    }
+
+    /** {@link #block} for columns [from, n) only. */
+    static void block(float[] ap, int ao, int k, float[][] rows, int[] offs, int from, int n, float[] c, int cOff,
+                      int ldc, int validRows, float[] rowBias, int biasOff, boolean fromC) {
         float i0 = init(rowBias, biasOff, 0, validRows);
         float i1 = init(rowBias, biasOff, 1, validRows);
         float i2 = init(rowBias, biasOff, 2, validRows);
         float i3 = init(rowBias, biasOff, 3, validRows);
-        int j = 0;
+        int j = from;
         for (; j + NR <= n; j += NR) {
             tile(ap, ao, k, rows, offs, j, c, cOff, ldc, validRows, i0, i1, i2, i3, fromC);
         }

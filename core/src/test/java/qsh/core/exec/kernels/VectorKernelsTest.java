@@ -66,6 +66,13 @@ class VectorKernelsTest {
         Sgemm.PackedA pa = Sgemm.pack(m, k, 1f, a, 0, k, false);
         float[] vec = new float[m * n];
         Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, vec, 0, n, bias, 2, ep);
+        float[] four = new float[m * n];
+        Sgemm.eightRowTile(false);
+        Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, four, 0, n, bias, 2, ep);
+        Sgemm.eightRowTile(true);
+        for (int i = 0; i < vec.length; i++) {
+            assertEquals(Float.floatToIntBits(four[i]), Float.floatToIntBits(vec[i]), "element " + i + ": 4-row vs 8-row tile");
+        }
         VectorSupport.suspend(true);
         float[] packed = new float[m * n];
         Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, packed, 0, n, bias, 2, ep);
