@@ -31,7 +31,7 @@ public final class ProfileCommand implements Command {
             InferCommand.withInputOptions(
                     OptionSpec.value("runs", "N", "timed runs (default 20, after 1.5 s of warm-up runs)"),
                     OptionSpec.value("top", "N", "slowest steps to list (default 10)")),
-            List.of("profile --random", "profile --random --shape 1x3x320x320 --runs 50", "profile scripts/data/demo/img0.raw --top 5"),
+            List.of("profile --random", "profile --random --runs 50 --top 3", "profile scripts/data/demo/img0.raw --top 5"),
             List.of("infer", "graph"), true);
 
     @Override
