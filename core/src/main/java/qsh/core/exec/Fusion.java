@@ -15,17 +15,15 @@ import qsh.core.tensor.Tensor;
  * Finds the node chains an execution plan runs as one step, for execution only (the Graph is not changed):
  * Conv, then per-channel ops (inference BatchNormalization, Add/Mul of a per-channel constant), then an
  * activation (Relu, Clip, HardSigmoid, or the exported hard-swish chain x * Clip(x + 3, 0, 6) / 6), all applied
- * by the convolution's {@link Epilogue} to each output row while it is in cache (after a 1 x 1 convolution, also
- * the Add of a residual connection, whose other operand is computed earlier, then an activation); and, after any
- * other producer, a
+ * by the convolution's {@link Epilogue} to each output row while it is in cache; and, after any other producer, a
  * BatchNormalization chain with its activation as one per-channel pass. Every value inside a chain has exactly
  * one reader (the hard-swish input: the chain's two) and is not a graph output, so nothing outside can see it
  * disappear. The epilogue evaluates each op as its kernel does, so fused results are bit-identical; weights are
  * not folded (that would change rounding, and with it a quantization simulation's grid decisions).
  */
 final class Fusion {
-    /** One step: the chain's nodes in order, the values it reads, its output, and the kernel that computes it. */
-    record Match(List<Node> nodes, List<String> inputs, String output, OpKernel kernel) {
+    /** One step: the chain's nodes in order, its data input and output, and the kernel that computes it. */
+    record Match(List<Node> nodes, String input, String output, OpKernel kernel) {
         /** The values the chain computes without materializing them. */
         List<String> eliminated() {
             List<String> e = new ArrayList<>();
@@ -43,15 +41,9 @@ final class Fusion {
     private final Graph g;
     private final Set<String> graphOutputs;
 
-    /** Each node's position in the graph's topological order. */
-    private final java.util.Map<Node, Integer> order = new java.util.IdentityHashMap<>();
-
     Fusion(Graph g, Set<String> graphOutputs) {
         this.g = g;
         this.graphOutputs = graphOutputs;
-        for (Node n : g.nodes()) {
-            order.put(n, order.size());
-        }
     }
 
     /**
@@ -78,32 +70,17 @@ final class Fusion {
             return null;
         }
         if (!fuse) {
-            return new Match(List.of(n), List.of(n.input(0)), n.output(0), FusedOps.conv(n, w, b, Epilogue.NONE));
+            return new Match(List.of(n), n.input(0), n.output(0), FusedOps.conv(n, w, b, Epilogue.NONE));
         }
         List<Node> chain = new ArrayList<>(List.of(n));
         Epilogue.Builder stages = new Epilogue.Builder();
         String v = channelChain(n.output(0), w.dim(0), w.rank(), stages, chain);
-        Node add = pointwise(n, w) ? residualAdd(v, n) : null;
-        if (add != null) {
-            chain.add(add);
-            boolean otherFirst = add.input(1).equals(v);
-            String other = otherFirst ? add.input(0) : add.input(1);
-            stages.addTensor(otherFirst);
-            v = add.output(0);
-            Act act = activation(v, w.rank());
-            if (act != null) {
-                chain.addAll(act.nodes());
-                v = act.output();
-            }
-            return new Match(chain, List.of(n.input(0), other), v, FusedOps.convAdd(n, w, b,
-                    stages.then(act == null ? Activation.NONE : act.act()), add, otherFirst));
-        }
         Act act = activation(v, w.rank());
         if (act != null) {
             chain.addAll(act.nodes());
             v = act.output();
         }
-        return new Match(chain, List.of(n.input(0)), v, FusedOps.conv(n, w, b,
+        return new Match(chain, n.input(0), v, FusedOps.conv(n, w, b,
                 stages.then(act == null ? Activation.NONE : act.act())));
     }
 
@@ -126,7 +103,7 @@ final class Fusion {
             chain.addAll(act.nodes());
             v = act.output();
         }
-        return new Match(chain, List.of(n.input(0)), v, FusedOps.channelwise(c, stages.then(act == null ? Activation.NONE
+        return new Match(chain, n.input(0), v, FusedOps.channelwise(c, stages.then(act == null ? Activation.NONE
                 : act.act())));
     }
 
@@ -189,58 +166,6 @@ final class Fusion {
             return true;
         }
         return false;
-    }
-
-    /**
-     * Whether Conv {@code n} is 1 x 1, stride 1, unpadded and ungrouped (2-D): its GEMM writes the output in place
-     * and applies the epilogue there, at the output's indices, as a tensor stage needs.
-     */
-    private static boolean pointwise(Node n, Tensor w) {
-        if (w.rank() != 4 || w.dim(2) != 1 || w.dim(3) != 1 || n.attrInt("group", 1) != 1) {
-            return false;
-        }
-        String autoPad = n.attrString("auto_pad", "NOTSET");
-        if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
-            return false;
-        }
-        for (String a : List.of("strides", "dilations")) {
-            if (n.hasAttr(a)) {
-                for (int v : n.attrInts(a)) {
-                    if (v != 1) {
-                        return false;
-                    }
-                }
-            }
-        }
-        if (n.hasAttr("pads")) {
-            for (int v : n.attrInts("pads")) {
-                if (v != 0) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The Add that is {@code v}'s only reader and adds another value computed before {@code conv} runs (a graph
-     * input, or a node earlier in topological order), or null. A weight operand is a per-channel stage instead.
-     */
-    private Node residualAdd(String v, Node conv) {
-        Node a = single(v);
-        if (a == null || !a.opType().equals("Add") || !isDefault(a) || a.inputs().size() != 2 || a.outputs().size() != 1) {
-            return null;
-        }
-        String other = a.input(0).equals(v) ? a.input(1) : a.input(1).equals(v) ? a.input(0) : null;
-        if (other == null || other.equals(v) || other.isEmpty() || g.weights().containsKey(other)) {
-            return null;
-        }
-        if (g.isInput(other)) {
-            return a;
-        }
-        Node producer = g.producer(other);
-        Integer at = producer == null ? null : order.get(producer);
-        return at != null && at < order.get(conv) ? a : null;
     }
 
     /** The activation reading {@code v} (as v's only reader, or the hard-swish chain's two), or null. */

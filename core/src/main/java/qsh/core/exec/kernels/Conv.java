@@ -85,14 +85,6 @@ public final class Conv {
 
     /** Y = ep(conv(x, W) + bias) with prepared weights; pads are (begin..., end...), strides/dilations null = ones. */
     public static Tensor run(Prepared p, Tensor x, int[] strides, int[] pads, int[] dilations) {
-        return run(p, x, strides, pads, dilations, p.ep);
-    }
-
-    /**
-     * {@link #run(Prepared, Tensor, int[], int[], int[])} with epilogue {@code ep} instead of the prepared one (a
-     * run-bound tensor stage: 1 x 1 stride-1 convolutions without padding apply it on the output at its indices).
-     */
-    public static Tensor run(Prepared p, Tensor x, int[] strides, int[] pads, int[] dilations, Epilogue ep) {
         int r = x.rank() - 2;
         if (r != 1 && r != 2) {
             throw new IllegalArgumentException("Conv supports 1-D and 2-D spatial inputs, got X "
@@ -103,17 +95,16 @@ public final class Conv {
         }
         if (r == 1) {
             int[] q = pads == null ? new int[2] : pads;
-            Tensor y = conv2d(p, ep, x.reshape(x.dim(0), x.dim(1), 1, x.dim(2)), 1, ConvGeometry.at(strides, 0), 0, q[0],
-                    0, q[1], 1, ConvGeometry.at(dilations, 0));
+            Tensor y = conv2d(p, x.reshape(x.dim(0), x.dim(1), 1, x.dim(2)), 1, ConvGeometry.at(strides, 0), 0, q[0], 0,
+                    q[1], 1, ConvGeometry.at(dilations, 0));
             return y.reshape(y.dim(0), y.dim(1), y.dim(3));
         }
         int[] q = pads == null ? new int[4] : pads;
-        return conv2d(p, ep, x, ConvGeometry.at(strides, 0), ConvGeometry.at(strides, 1), q[0], q[1], q[2], q[3],
+        return conv2d(p, x, ConvGeometry.at(strides, 0), ConvGeometry.at(strides, 1), q[0], q[1], q[2], q[3],
                 ConvGeometry.at(dilations, 0), ConvGeometry.at(dilations, 1));
     }
 
-    private static Tensor conv2d(Prepared pw, Epilogue ep, Tensor x, int sh, int sw, int pt, int pl, int pb, int pr,
-                                 int dh, int dw) {
+    private static Tensor conv2d(Prepared pw, Tensor x, int sh, int sw, int pt, int pl, int pb, int pr, int dh, int dw) {
         int n = x.dim(0);
         int c = x.dim(1);
         int h = x.dim(2);
@@ -138,9 +129,9 @@ public final class Conv {
         float[] xd = x.data();
         if (pw.isDepthwise()) {
             if (DepthwisePlanes.suits(ow, sw, kw, dw)) {
-                DepthwisePlanes.run(xd, pw.w, pw.bias, ep, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
+                DepthwisePlanes.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
             } else {
-                Depthwise.run(xd, pw.w, pw.bias, ep, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
+                Depthwise.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
             }
             return Tensor.of(shape, y);
         }
@@ -154,7 +145,7 @@ public final class Conv {
                 int yOff = (b * m + g * mg) * plane;
                 if (direct) {
                     Sgemm.multiply(pw.packed[g], plane, Sgemm.matrix(xd, xOff, plane, false), 0f, y, yOff, plane,
-                            pw.bias, g * mg, ep);
+                            pw.bias, g * mg, pw.ep);
                     continue;
                 }
                 SlicedInput s = new SlicedInput(xd, xOff, cg, h, wd, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, oh);
@@ -162,7 +153,7 @@ public final class Conv {
                 // Output rows as wide as the layout's rows: straight into Y when they coincide, else compacted.
                 float[] cbuf = s.wq == ow ? y : Buffers.floats(Math.multiplyExact(mg, cols));
                 int cOff = s.wq == ow ? yOff : 0;
-                Sgemm.multiply(pw.packed[g], cols, s, 0f, cbuf, cOff, cols, pw.bias, g * mg, ep);
+                Sgemm.multiply(pw.packed[g], cols, s, 0f, cbuf, cOff, cols, pw.bias, g * mg, pw.ep);
                 if (cbuf != y) {
                     for (int oc = 0; oc < mg; oc++) {
                         for (int oy = 0; oy < oh; oy++) {

@@ -14,10 +14,9 @@ public final class Epilogue {
     private static final int AFFINE = 0;
     private static final int ADD = 1;
     private static final int MUL = 2;
-    private static final int TENSOR = 3;
 
     /** Nothing to apply. */
-    public static final Epilogue NONE = new Epilogue(List.of(), Activation.NONE, false);
+    public static final Epilogue NONE = new Epilogue(List.of(), Activation.NONE);
 
     private record Stage(int kind, float[] mul, float[] add) {}
 
@@ -26,23 +25,12 @@ public final class Epilogue {
     private final float[][] muls;
     private final float[][] adds;
     private final Activation act;
-    /** The tensor a TENSOR stage adds (same layout as the output), bound per run; null until bound. */
-    private final float[] tensor;
-    /** Whether the tensor is the Add's first operand (tensor + y rather than y + tensor). */
-    private final boolean tensorFirst;
 
-    private Epilogue(List<Stage> stages, Activation act, boolean tensorFirst) {
-        this(stages.stream().mapToInt(Stage::kind).toArray(), stages.stream().map(Stage::mul).toArray(float[][]::new),
-                stages.stream().map(Stage::add).toArray(float[][]::new), act, null, tensorFirst);
-    }
-
-    private Epilogue(int[] kinds, float[][] muls, float[][] adds, Activation act, float[] tensor, boolean tensorFirst) {
-        this.kinds = kinds;
-        this.muls = muls;
-        this.adds = adds;
+    private Epilogue(List<Stage> stages, Activation act) {
+        this.kinds = stages.stream().mapToInt(Stage::kind).toArray();
+        this.muls = stages.stream().map(Stage::mul).toArray(float[][]::new);
+        this.adds = stages.stream().map(Stage::add).toArray(float[][]::new);
         this.act = act;
-        this.tensor = tensor;
-        this.tensorFirst = tensorFirst;
     }
 
     /** A builder of stages. */
@@ -67,19 +55,6 @@ public final class Epilogue {
             return this;
         }
 
-        /**
-         * y = x + t (or t + x when {@code tensorFirst}, the Add's operand order) for a tensor t of the output's
-         * shape and layout, bound per run ({@link #bind}); the last stage. Only valid where the producing kernel
-         * applies the epilogue to the output array itself, at the output's indices.
-         */
-        public Builder addTensor(boolean tensorFirst) {
-            stages.add(new Stage(TENSOR, null, null));
-            this.tensorFirst = tensorFirst;
-            return this;
-        }
-
-        private boolean tensorFirst;
-
         /** Whether no stage was added. */
         public boolean isEmpty() {
             return stages.isEmpty();
@@ -87,31 +62,8 @@ public final class Epilogue {
 
         /** The epilogue: these stages, then {@code act}. */
         public Epilogue then(Activation act) {
-            return stages.isEmpty() && act.isNone() ? NONE : new Epilogue(stages, act, tensorFirst);
+            return stages.isEmpty() && act.isNone() ? NONE : new Epilogue(stages, act);
         }
-    }
-
-    /** This epilogue with its tensor stage adding {@code t} (the output's shape and layout) in this run. */
-    public Epilogue bind(float[] t) {
-        return new Epilogue(kinds, muls, adds, act, t, tensorFirst);
-    }
-
-    /** The stages before the tensor stage, without the activation (a run whose tensor cannot be bound). */
-    public Epilogue beforeTensor() {
-        int n = 0;
-        while (n < kinds.length && kinds[n] != TENSOR) {
-            n++;
-        }
-        if (n == 0) {
-            return NONE;
-        }
-        return new Epilogue(java.util.Arrays.copyOf(kinds, n), java.util.Arrays.copyOf(muls, n),
-                java.util.Arrays.copyOf(adds, n), Activation.NONE, null, false);
-    }
-
-    /** The activation applied after the stages. */
-    public Activation activation() {
-        return act;
     }
 
     /** Whether this epilogue does nothing. */
@@ -125,7 +77,6 @@ public final class Epilogue {
             switch (kinds[k]) {
                 case AFFINE -> affine(y, from, to, muls[k][c], adds[k][c]);
                 case ADD -> add(y, from, to, adds[k][c]);
-                case TENSOR -> addTensor(y, from, to);
                 default -> mul(y, from, to, muls[k][c]);
             }
         }
@@ -135,22 +86,6 @@ public final class Epilogue {
     private static void affine(float[] y, int from, int to, float m, float a) {
         for (int i = from; i < to; i++) {
             y[i] = y[i] * m + a;
-        }
-    }
-
-    private void addTensor(float[] y, int from, int to) {
-        if (tensor == null) {
-            throw new IllegalStateException("epilogue tensor stage used without a bound tensor");
-        }
-        float[] t = tensor;
-        if (tensorFirst) {
-            for (int i = from; i < to; i++) {
-                y[i] = t[i] + y[i];
-            }
-        } else {
-            for (int i = from; i < to; i++) {
-                y[i] = y[i] + t[i];
-            }
         }
     }
 

@@ -39,37 +39,6 @@ public final class FusedOps {
         };
     }
 
-    /**
-     * A 1 x 1, stride-1, unpadded, ungrouped Conv node {@code n} whose chain ends in an Add of another value
-     * (a residual connection; the epilogue's tensor stage) and maybe an activation. Reads input 0 (the Conv's
-     * data) and input 1 (the Add's other operand). When that operand has the output's shape the Add happens in
-     * the epilogue, on each output row while it is in cache; otherwise (it broadcasts) the convolution runs with
-     * the stages before the Add, then the Add op kernel on the Add node's operands in their order, then the
-     * activation: the same float operations either way.
-     */
-    public static OpKernel convAdd(Node n, Tensor w, Tensor bias, Epilogue ep, Node add, boolean otherFirst) {
-        OpKernel conv = conv(n, w, bias, ep.beforeTensor());
-        int m = w.dim(0);
-        Conv.Prepared p = Conv.prepare(w, bias, 1, ep);
-        OpKernel addKernel = Ops.get("", "Add");
-        return (node, in, op) -> {
-            Tensor x = ElementwiseOps.asFloat(in[0]);
-            Tensor other = ElementwiseOps.asFloat(in[1]);
-            int[] out = x.shape().clone();
-            if (out.length == 4) {
-                out[1] = m;
-            }
-            if (x.rank() == 4 && java.util.Arrays.equals(other.shape(), out)) {
-                return new Object[] {Conv.run(p, x, null, null, null, ep.bind(other.data()))};
-            }
-            Tensor y = (Tensor) conv.run(node, new Object[] {x}, op)[0];
-            Tensor sum = (Tensor) addKernel.run(add, otherFirst ? new Object[] {other, y} : new Object[] {y, other}, op)[0];
-            Buffers.recycle(y.data());
-            ep.activation().apply(sum.data(), 0, sum.size());
-            return new Object[] {sum};
-        };
-    }
-
     /** y = ep(x) per channel (axis 1) of the input, for an epilogue with {@code channels} channels. */
     public static OpKernel channelwise(int channels, Epilogue ep) {
         return (node, in, op) -> {
