@@ -16,8 +16,9 @@ final class FloatLoops {
     static final int MUL = 2;
     static final int DIV = 3;
     /**
-     * Elements below which an element-wise op stays on one thread: these ops move memory at a few GB/s per core,
-     * so 64K elements take about 30 µs, a few times what handing half to the other core costs.
+     * Elements below which an element-wise op stays on one thread, before {@link Parallel}'s scale (4 by
+     * default, so 256K elements: these ops move memory at a few GB/s per core, and below that the hand-over and
+     * the other core's cache cost about what they save).
      */
     static final int PARALLEL_MIN = 1 << 16;
 
