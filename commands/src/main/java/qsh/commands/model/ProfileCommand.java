@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import qsh.commands.Format;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
 import qsh.commands.spi.Args;
@@ -15,6 +16,8 @@ import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
+import qsh.core.graph.Node;
+import qsh.core.graph.ShapeInference;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -103,13 +106,23 @@ public final class ProfileCommand implements Command {
         if (top > 0) {
             lines.add("  slowest steps (first node of the step):");
         }
+        // each step's first node: its data input's and output's shapes, for these inputs
+        Map<String, int[]> inputShapes = new LinkedHashMap<>();
+        inputs.forEach((k, v) -> inputShapes.put(k, v.shape()));
+        ShapeInference.Result shapes = ShapeInference.infer(g, inputShapes);
         bySteps.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(top).forEach(e -> {
             double ms = e.getValue()[0] / 1e6 / runs;
-            lines.add(String.format("  %6.3f  %s  %s", ms, e.getKey(), stepOps.get(e.getKey())));
+            Node n = g.node(e.getKey());
+            int[] in = n.inputs().isEmpty() ? null : shapes.shape(n.input(0));
+            int[] out = shapes.shape(n.output(0));
+            lines.add(String.format("  %6.3f  %s  %s  %s -> %s", ms, e.getKey(), stepOps.get(e.getKey()),
+                    in == null ? "?" : Format.shape(in), out == null ? "?" : Format.shape(out)));
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("node", e.getKey());
             d.put("ops", stepOps.get(e.getKey()));
             d.put("ms_per_run", ms);
+            d.put("input_shape", in);
+            d.put("output_shape", out);
             stepData.add(d);
         });
         Map<String, Object> result = new LinkedHashMap<>();

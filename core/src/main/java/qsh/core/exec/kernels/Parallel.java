@@ -72,7 +72,7 @@ public final class Parallel {
      * thread costs more than it saves, and much more when the machine is loaded.
      */
     public static void forRange(int n, long work, long minWork, IntRangeBody body) {
-        if (work < minWork * SCALE) {
+        if (!worthIt(work, minWork)) {
             if (n > 0) {
                 body.run(0, n);
             }

@@ -13,6 +13,17 @@ final class SgemmRows {
     private SgemmRows() {
     }
 
+    /** The transpose (cols x rows, row-major) of the rows x cols matrix stored at off with leading dimension ld. */
+    private static float[] transposed(float[] x, int off, int ld, int rows, int cols) {
+        float[] t = new float[Math.multiplyExact(rows, cols)];
+        for (int r = 0; r < rows; r++) {
+            for (int q = 0; q < cols; q++) {
+                t[q * rows + r] = x[off + r * ld + q];
+            }
+        }
+        return t;
+    }
+
     /** C = alpha * op(A) * op(B) + beta * C, row by row. */
     static void multiply(int m, int n, int k, float alpha,
                                 float[] a, int aOff, int lda, boolean transA,
@@ -21,25 +32,13 @@ final class SgemmRows {
         if (m == 0 || n == 0) {
             return;
         }
-        if (transA) { // pack A^T (stored k x m) to row-major m x k
-            float[] p = new float[m * k];
-            for (int i = 0; i < m; i++) {
-                for (int q = 0; q < k; q++) {
-                    p[i * k + q] = a[aOff + q * lda + i];
-                }
-            }
-            a = p;
+        if (transA) { // A^T is stored k x m: make A row-major m x k
+            a = transposed(a, aOff, lda, k, m);
             aOff = 0;
             lda = k;
         }
-        if (transB) { // pack B^T (stored n x k) to row-major k x n
-            float[] p = new float[k * n];
-            for (int j = 0; j < n; j++) {
-                for (int q = 0; q < k; q++) {
-                    p[q * n + j] = b[bOff + j * ldb + q];
-                }
-            }
-            b = p;
+        if (transB) { // B^T is stored n x k: make B row-major k x n
+            b = transposed(b, bOff, ldb, n, k);
             bOff = 0;
             ldb = n;
         }
