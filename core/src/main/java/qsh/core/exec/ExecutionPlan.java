@@ -189,6 +189,12 @@ final class ExecutionPlan {
      * both cores) each get their own, and each finds its buffers again in the next run.
      */
     Buffers.Pool takePool() {
+        Buffers.Pool p = pollIdle();
+        return p == null ? new Buffers.Pool() : p;
+    }
+
+    /** An idle pool the garbage collector has not reclaimed, taken out of the list; null when none is left. */
+    private Buffers.Pool pollIdle() {
         SoftReference<Buffers.Pool> r;
         while ((r = pools.pollFirst()) != null) {
             Buffers.Pool p = r.get();
@@ -196,7 +202,7 @@ final class ExecutionPlan {
                 return p;
             }
         }
-        return new Buffers.Pool();
+        return null;
     }
 
     /** Returns a pool after a run. */
@@ -209,12 +215,8 @@ final class ExecutionPlan {
     /** Gives arrays of a finished run's results back to the idle pool that lent them (others are ignored). */
     void reclaim(List<float[]> arrays) {
         List<Buffers.Pool> idle = new ArrayList<>();
-        SoftReference<Buffers.Pool> r;
-        while ((r = pools.pollFirst()) != null) {
-            Buffers.Pool p = r.get();
-            if (p != null) {
-                idle.add(p);
-            }
+        for (Buffers.Pool p = pollIdle(); p != null; p = pollIdle()) {
+            idle.add(p);
         }
         for (float[] a : arrays) {
             for (Buffers.Pool p : idle) {
