@@ -34,6 +34,7 @@ public final class QairtQuantizerCommand implements Command {
             QuantOptions.concat(List.of(
                     OptionSpec.value("input_network", "M.onnx", "the float model (or demo)"),
                     OptionSpec.value("input_list", "L.txt", "calibration inputs, one line per inference"),
+                    ModelLoader.INPUT_DIM,
                     OptionSpec.flag("enable_float_fallback", "no calibration data: quantize only tensors with overrides"),
                     OptionSpec.value("output_path", "OUT.onnx", "where to write the QDQ model (and OUT.encodings)"),
                     OptionSpec.value("quantization_overrides", "F.json", "AIMET encodings JSON to apply"),
@@ -79,13 +80,16 @@ public final class QairtQuantizerCommand implements Command {
         }
         QuantConfig cfg = QuantOptions.config(args, session, true);
         Graph g;
+        List<String> lines = new ArrayList<>();
         try {
-            g = ModelLoader.load(network.equals("demo") ? "demo" : session.resolve(network).toString());
+            var bound = ModelLoader.loadBound(network.equals("demo") ? "demo" : session.resolve(network).toString(),
+                    args.getAll("input_dim"));
+            g = bound.graph();
+            bound.notes().forEach(n -> lines.add("note: " + n));
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
         }
         QuantOverrides ov = QuantOverrides.EMPTY;
-        List<String> lines = new ArrayList<>();
         String algorithms = args.get("algorithms").orElse("");
         if (algorithms.contains("cle")) { // spec: --algorithms cle (before quantization)
             qsh.core.equalize.CleAlgorithm.Result cle = qsh.core.equalize.CleAlgorithm.run(g);
@@ -108,14 +112,19 @@ public final class QairtQuantizerCommand implements Command {
         ModelQuantizer.Outcome out;
         try {
             if (fallback) {
-                out = ModelQuantizer.floatFallback(g, ShapeProbe.randomInputs(g, 1, null), cfg, ov);
+                out = ModelQuantizer.floatFallback(g, QuantOptions.converter(args, true), ShapeProbe.randomInputs(g, 1, null), cfg, ov);
             } else {
                 Path list = session.resolve(args.get("input_list").get());
                 CalibrationInputs inputs = new CalibrationInputs(InputList.read(list), CalibrateCommand.inputShapes(g));
-                out = ModelQuantizer.calibrate(g, inputs, cfg, ov, session.progress("calibrate", inputs.size()));
+                out = ModelQuantizer.calibrate(g, QuantOptions.converter(args, true), inputs, cfg, ov,
+                        session.progress("calibrate", inputs.size()));
             }
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
+        }
+        g = out.graph(); // the converter's view (batch norms folded): what the plan, AdaRound, bias correction and export use
+        if (!out.folds().isEmpty()) {
+            lines.add("folded " + out.folds().size() + " batch norms into the layers before them (--disable_batchnorm_folding keeps them)");
         }
         ModelState m = ModelState.loaded(g, network).withOverrides(ov).withPlan(out.plan(), out.simulated());
         if (algorithm != null && fallback) {

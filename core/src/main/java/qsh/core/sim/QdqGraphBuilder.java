@@ -128,7 +128,7 @@ public final class QdqGraphBuilder {
         for (Map.Entry<String, TensorPrecision> e : plan.params().entrySet()) {
             emitParam(e.getKey(), e.getValue());
         }
-        return new Graph(meta(), wrap(nodes), weights, types, "QDQ model");
+        return new Graph(meta(), wrap(nodes), weights, types, "QDQ model").declaringInputsOf(g);
     }
 
     private static List<Node> wrap(List<NodeProto> protos) {

@@ -36,17 +36,18 @@ import qsh.core.tensor.Tensor;
  *   <li>Convert ops wherever a tensor's precision differs from the precision its consumer runs in
  *       (int ↔ float, or integer bitwidths that differ, or FP16 ↔ FP32).</li>
  * </ul>
- * A Conv/Gemm/MatMul output that feeds only a BatchNormalization or Relu/Clip (and a BatchNormalization or Add
- * output that feeds only a Relu/Clip) is fused into it, as QNN's converter folds batch norms and activations
- * into the convolution: it gets no encoding of its own. Errors (bad per-channel count, unsupported bitwidth)
+ * A Conv/ConvTranspose/Gemm/MatMul output that feeds only a Relu/Clip (and a BatchNormalization or Add output
+ * that feeds only a Relu/Clip) is fused into it, as QNN's converter fuses activations into the op before them: it
+ * gets no encoding of its own. Batch norms are folded into their layer before planning ({@link ModelQuantizer});
+ * one that is still here (--disable_batchnorm_folding, or not foldable) is its own op, with its input quantized. Errors (bad per-channel count, unsupported bitwidth)
  * are one-line {@link IllegalArgumentException}s naming the tensor.
  */
 public final class QuantizationPlanner {
     private static final Set<String> ACTIVATIONS = Set.of("Relu", "Clip");
     private static final Map<String, Set<String>> FUSES_INTO = Map.of(
-            "Conv", Set.of("BatchNormalization", "Relu", "Clip"),
-            "ConvTranspose", Set.of("BatchNormalization", "Relu", "Clip"),
-            "Gemm", Set.of("BatchNormalization", "Relu", "Clip"),
+            "Conv", ACTIVATIONS,
+            "ConvTranspose", ACTIVATIONS,
+            "Gemm", ACTIVATIONS,
             "MatMul", Set.of("Relu", "Clip"),
             "BatchNormalization", ACTIVATIONS,
             "Add", ACTIVATIONS);
