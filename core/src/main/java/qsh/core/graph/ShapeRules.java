@@ -21,7 +21,7 @@ final class ShapeRules {
     private static final Set<String> SAME_AS_INPUT = Set.of("Relu", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Neg",
             "Abs", "Floor", "Ceil", "Reciprocal", "Erf", "HardSwish", "LeakyRelu", "HardSigmoid", "Elu", "Clip",
             "Identity", "Cast", "Softmax", "LogSoftmax", "QuantizeLinear", "DequantizeLinear", "BatchNormalization",
-            "Dropout");
+            "Dropout", "LRN", "InstanceNormalization", "PRelu", "Softplus", "Selu", "Sign", "Shrink");
     /** Ops whose output is the multidirectional broadcast of all inputs. */
     private static final Set<String> BROADCAST = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum");
 
@@ -52,6 +52,9 @@ final class ShapeRules {
             }
             r[0] = s;
             return r;
+        }
+        if (SplitTileReduceRules.OPS.contains(op)) {
+            return SplitTileReduceRules.outputs(n, in, vals, opset, r);
         }
         r[0] = single(n, op, in, vals, opset);
         if (op.equals("MaxPool") && outs > 1) {
