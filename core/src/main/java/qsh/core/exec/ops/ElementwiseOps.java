@@ -53,10 +53,10 @@ final class ElementwiseOps {
             return map(in[0], x -> x >= 0 ? x : alpha * (Math.exp(x) - 1));
         });
         m.put("Clip", (n, in, op) -> {
-            // opset < 11: min/max attributes; opset >= 11: optional inputs 1 and 2.
-            float lo = op < 11 ? n.attrFloat("min", Float.NEGATIVE_INFINITY)
+            // Clip-1/6: min/max attributes; Clip-11: optional inputs 1 and 2 (whichever form the node has)
+            float lo = n.hasAttr("min") ? n.attrFloat("min", 0f)
                     : in.length > 1 && in[1] != null ? scalar(in[1]) : Float.NEGATIVE_INFINITY;
-            float hi = op < 11 ? n.attrFloat("max", Float.POSITIVE_INFINITY)
+            float hi = n.hasAttr("max") ? n.attrFloat("max", 0f)
                     : in.length > 2 && in[2] != null ? scalar(in[2]) : Float.POSITIVE_INFINITY;
             return new Object[] {FloatLoops.clip(asFloat(in[0]), lo, hi)};
         });
@@ -137,6 +137,10 @@ final class ElementwiseOps {
     private static void binary(Map<String, OpKernel> m, String name, int code, Broadcast.FloatOp f,
                                Broadcast.LongOp l) {
         m.put(name, (n, in, op) -> {
+            if (n.hasAttr("axis")) { // the pre-opset-7 form: broadcast=1 with B aligned at axis
+                in = in.clone();
+                in[1] = ShapeOps.reshape(in[1], Broadcast.legacyOperandShape(n, ShapeOps.shape(in[0]).length, ShapeOps.shape(in[1])));
+            }
             if (in[0] instanceof LongTensor && in[1] instanceof LongTensor) {
                 return new Object[] {Broadcast.apply((LongTensor) in[0], (LongTensor) in[1], l)};
             }
