@@ -22,29 +22,30 @@ public final class QuantizeCommand implements Command {
             "TENSOR", EncodeCommand.concat(Operands.ENCODING_OPTIONS,
                     OptionSpec.value("as", "NAME", "name of the result (default: TENSOR_q)")),
             List.of("quantize x --bw 8", "quantize w --mode symmetric --per-channel 0 --as wq"),
-            List.of("dequantize", "encode", "pack"), true).withRefused(batchFlags());
+            List.of("dequantize", "encode", "pack"), true);
+
+    private final CommandSpec spec;
 
     /**
-     * The batch quantizer's flags, typed after the REPL's tensor {@code quantize} (as {@code ./qsh quantize --input_network …}
-     * would be): each answers with a pointer to {@code qairt-quantizer} instead of "unknown option".
+     * The tensor {@code quantize}; {@code batchOptions} are the model quantizer's ({@code qairt-quantizer}) options:
+     * typed here (as {@code ./qsh quantize --input_network …} would be), each answers with a pointer to it instead
+     * of "unknown option".
      */
-    static java.util.Map<String, String> batchFlags() {
+    public QuantizeCommand(List<OptionSpec> batchOptions) {
         String why = "a flag of the model quantizer: this 'quantize' quantizes one tensor; for a model type"
                 + " 'qairt-quantizer --input_network M.onnx …' (the batch form './qsh quantize …' runs it from a terminal)";
-        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
-        for (String f : List.of("input_network", "input_dlc", "input_list", "output_path", "output_dlc",
-                "enable_float_fallback", "float_fallback", "quantization_overrides", "ignore_quantization_overrides",
-                "ignore_encodings", "act_bw", "weight_bw", "bias_bw", "float_bw", "float_bias_bw", "act_quantizer",
-                "param_quantizer", "use_per_channel_quantization", "algorithms", "apply_algorithms", "config",
-                "use_aimet_quantizer", "pack_4_bit_weights", "encodings_version")) {
-            m.put(f, why);
+        java.util.Map<String, String> refused = new java.util.LinkedHashMap<>();
+        for (OptionSpec o : batchOptions) {
+            if (SPEC.option(o.name()).isEmpty()) {
+                refused.put(o.name(), why);
+            }
         }
-        return m;
+        this.spec = SPEC.withRefused(refused);
     }
 
     @Override
     public CommandSpec spec() {
-        return SPEC;
+        return spec;
     }
 
     @Override
