@@ -171,6 +171,8 @@ class QairtQuantizerSpecFlagsTest {
         lines(batch, "qairt-quantizer --input_network demo --input_list " + list + " --output_path " + dir.resolve("o.onnx"));
         assertTrue(plan(batch).precision(conv).isInt());
         assertTrue(Files.readString(dir.resolve("o.encodings")).contains(conv));
+        assertEquals(List.of("logits", "/features/features.0/Conv_output_0", conv), // the exported model's outputs
+                qsh.core.onnx.OnnxReader.read(dir.resolve("o.onnx")).outputs().stream().map(v -> v.name()).toList());
 
         Path bad = dir.resolve("bad.txt");
         Files.writeString(bad, "#/features/features.0/Conv\n%nosuch\n" + DATA.resolve("demo/img0.raw") + "\n");
