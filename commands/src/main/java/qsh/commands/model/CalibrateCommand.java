@@ -64,12 +64,17 @@ public final class CalibrateCommand implements Command {
         QuantOverrides ov = args.has("ignore-overrides") ? QuantOverrides.EMPTY : m.overrides();
         ModelQuantizer.Converter converter = QuantOptions.converter(args, false);
         ModelQuantizer.Outcome out;
+        List<String> requested = List.of();
         try {
             if (fallback) {
                 out = ModelQuantizer.floatFallback(m.graph(), converter, ShapeProbe.randomInputs(m.graph(), 1, null), cfg, ov);
             } else {
                 String file = args.positional(0, "an input list file");
-                CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)), inputShapes(m.graph()));
+                InputList list = InputList.read(session.resolve(file));
+                CalibrationInputs inputs = new CalibrationInputs(list, inputShapes(m.graph()));
+                var outputs = ListOutputs.apply(m.graph(), list, inputs); // the list's '#'/'%' output lines
+                m = outputs.graph() == m.graph() ? m : m.withGraph(outputs.graph());
+                requested = ListOutputs.describe(outputs);
                 out = ModelQuantizer.calibrate(m.graph(), converter, inputs, cfg, ov, session.progress("calibrate", inputs.size()));
             }
         } catch (IllegalStateException e) {
@@ -86,6 +91,11 @@ public final class CalibrateCommand implements Command {
                     "calibrate (its batch-norm folding of " + out.folds().size() + " batch norms, and the calibration)");
         }
         Result r = summary(m, out, cfg, saved, fallback);
+        if (!requested.isEmpty()) {
+            List<String> withRequested = new ArrayList<>(r.lines());
+            withRequested.addAll(1, requested);
+            r = Result.of(r.data(), withRequested);
+        }
         if (!args.has("explain")) {
             return r;
         }

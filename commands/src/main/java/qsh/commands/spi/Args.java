@@ -13,12 +13,15 @@ public final class Args {
     private final List<String> positional;
     private final Map<String, String> options;
     private final Map<String, List<String>> repeated;
+    private final Map<String, String> wordsAfter;
 
-    private Args(CommandSpec spec, List<String> positional, Map<String, String> options, Map<String, List<String>> repeated) {
+    private Args(CommandSpec spec, List<String> positional, Map<String, String> options, Map<String, List<String>> repeated,
+                 Map<String, String> wordsAfter) {
         this.spec = spec;
         this.positional = positional;
         this.options = options;
         this.repeated = repeated;
+        this.wordsAfter = wordsAfter;
     }
 
     /** Parses {@code words} (without the command name); unknown options and bad choices are one-line errors. */
@@ -26,6 +29,7 @@ public final class Args {
         List<String> pos = new ArrayList<>();
         Map<String, String> opts = new LinkedHashMap<>();
         Map<String, List<String>> all = new LinkedHashMap<>();
+        Map<String, String> after = new LinkedHashMap<>();
         for (int i = 0; i < words.size(); i++) {
             String w = words.get(i);
             if (w.startsWith("--") && w.length() > 2) {
@@ -37,6 +41,10 @@ public final class Args {
                     name = name.substring(0, eq);
                 }
                 final String n = name;
+                String refusal = spec.option(n).isEmpty() ? spec.refused().get(n) : null;
+                if (refusal != null) {
+                    throw new CommandException("--" + n + ": " + refusal);
+                }
                 OptionSpec o = spec.option(n).orElseThrow(() -> new CommandException(
                         "unknown option --" + n + " for '" + spec.name() + "'" + Suggest.hint(n,
                                 spec.allOptions().stream().map(OptionSpec::name).toList(), "--")
@@ -61,11 +69,14 @@ public final class Args {
                 }
                 opts.put(n, value);
                 all.computeIfAbsent(n, k -> new ArrayList<>()).add(value);
+                if (i + 1 < words.size() && !words.get(i + 1).startsWith("--")) {
+                    after.put(n, words.get(i + 1)); // still a positional word; see wordAfter
+                }
             } else {
                 pos.add(w);
             }
         }
-        return new Args(spec, Collections.unmodifiableList(pos), opts, all);
+        return new Args(spec, Collections.unmodifiableList(pos), opts, all, after);
     }
 
     /** The positional words. */
@@ -87,6 +98,14 @@ public final class Args {
             throw new CommandException(spec.name() + ": unexpected argument '" + positional.get(n) + "' (usage: "
                     + spec.synopsis() + ")");
         }
+    }
+
+    /**
+     * The positional word typed right after option {@code name} (after its value), if any: for commands whose
+     * options take a qualifier word, like the spec's {@code --param_quantizer enhanced weights}.
+     */
+    public Optional<String> wordAfter(String name) {
+        return Optional.ofNullable(wordsAfter.get(name));
     }
 
     /** Whether a flag or option was given. */
