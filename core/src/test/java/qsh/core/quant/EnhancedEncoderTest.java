@@ -72,9 +72,27 @@ class EnhancedEncoderTest {
         Explanation ex = new Explanation();
         float[] x = laplace(1000, 1);
         Encoders.forMode(QuantMode.ENHANCED).encode(x, 0, x.length, 8, EncoderOptions.DEFAULTS, ex);
-        assertEquals(4, ex.steps().size());
-        assertTrue(ex.steps().get(0).detail().contains("512 bins"));
-        assertTrue(ex.steps().get(1).detail().startsWith("358 candidates"), ex.steps().get(1).detail());
-        assertTrue(ex.steps().get(2).detail().contains("vs tf"));
+        assertEquals(6, ex.steps().size(), ex.steps().toString());
+        assertEquals("2. minimum range", ex.steps().get(1).title());
+        assertEquals("3. handle zero", ex.steps().get(2).title());
+        assertTrue(ex.steps().get(3).detail().startsWith("a 512-bin histogram"), ex.steps().get(3).detail());
+        assertTrue(ex.steps().get(4).detail().startsWith("358 candidates"), ex.steps().get(4).detail());
+        assertTrue(ex.steps().get(5).detail().contains("vs tf's"), ex.steps().get(5).detail());
+    }
+
+    @Test
+    void smallTensorsAreScoredOnTheirValues() {
+        Explanation ex = new Explanation();
+        float[] x = laplace(300, 1);
+        Encoders.forMode(QuantMode.ENHANCED).encode(x, 0, x.length, 4, EncoderOptions.DEFAULTS, ex);
+        assertEquals("every candidate scored exactly on the 300 values", ex.steps().get(3).detail());
+    }
+
+    /** Bins for scoring: 2^(bw+1) up to 65 536, at most one per value, never fewer than the bins setting. */
+    @ParameterizedTest(name = "{0} bits, {1} values -> {2} bins")
+    @CsvSource({"4, 1000000, 512", "8, 1000000, 512", "10, 1000000, 2048", "16, 1000000, 65536", "16, 5000, 5000",
+                "16, 600, 600", "12, 600, 600", "32, 1000000, 65536"})
+    void histogramIsFineEnoughForTheBitwidth(int bw, int n, int bins) {
+        assertEquals(bins, EnhancedEncoder.binsFor(bw, EncoderOptions.DEFAULTS, n));
     }
 }
