@@ -18,19 +18,23 @@ import qsh.core.tensor.Histogram;
  * score is that of the encoding actually used.
  *
  * <p><b>Score.</b> γ·clipping² + rounding² per value, γ = 3 ({@link ClippingCost}); the cheapest candidate wins,
- * ties keep tf's. Up to {@link #EXACT_LIMIT} values every candidate is scored exactly on the values. Above, a
- * histogram fine enough for the bitwidth (2^(bw+1) bins up to 65 536, at most one per value, never fewer than
- * the {@code bins} setting) ranks them, and its best is re-scored exactly against tf's on the values (two passes,
- * on two threads for large tensors). A 512-bin histogram alone could not resolve a 16-bit step (a clipped sliver
- * of one bin outweighs all the rounding error) and picked ranges 10 dB worse than tf; and any histogram charges
- * every value s²/12 of rounding, which is wrong for data already on tf's grid. Streamed calibration histograms keep no values, so there the histogram
+ * ties keep tf's. While the work fits {@link #EXACT_BUDGET}, every candidate is scored exactly on the values.
+ * Above, a histogram fine enough for the bitwidth (2^(bw+1) bins up to 65 536, at most one per value, never fewer
+ * than the {@code bins} setting) ranks them, and its EXACT_BUDGET/n best (at least one) are re-scored exactly
+ * against tf's on the values (for the largest tensors: two passes, on two threads). A 512-bin histogram alone
+ * could not resolve a 16-bit step (a clipped sliver of one bin outweighs all the rounding error) and picked
+ * ranges 10 dB worse than tf; and any histogram charges every value s²/12 of rounding, which is wrong for data
+ * already on tf's grid. Streamed calibration histograms keep no values, so there the histogram
  * score decides, with tf's encoding among the candidates ({@link #fromHistogram}).
  */
 public final class EnhancedEncoder implements Encoder {
     /** Weight of clipping error against rounding error (AIMET's γ). */
     public static final double GAMMA = ClippingCost.GAMMA;
-    /** Up to this many values, every candidate is scored on the values themselves. */
-    public static final int EXACT_LIMIT = 512;
+    /**
+     * Value-candidate evaluations spent on exact scores: every candidate is scored on the values while
+     * n·candidates fits (n ≤ 732 asymmetric), else the histogram's budget/n best (at least 1) plus tf's.
+     */
+    public static final int EXACT_BUDGET = 1 << 18;
     private static final int STEP_FACTORS = 17;
     private static final int OFFSETS = 21;
     private static final int SYMMETRIC_FACTORS = 101;
@@ -62,7 +66,7 @@ public final class EnhancedEncoder implements Encoder {
         List<Encoding> candidates = candidates(base, bitwidth, options);
         int n = to - from;
         double[] cost = new double[candidates.size()];
-        if (n <= EXACT_LIMIT) {
+        if ((long) n * candidates.size() <= EXACT_BUDGET) {
             for (int c = 0; c < cost.length; c++) {
                 cost[c] = ClippingCost.exact(data, from, to, candidates.get(c));
             }
@@ -71,17 +75,24 @@ public final class EnhancedEncoder implements Encoder {
             int bins = binsFor(bitwidth, options, n);
             Histogram h = Histogram.ofInRange(data, from, to, mm[0], mm[1], bins);
             scoreOnHistogram(h, mm[0], mm[1], candidates, cost);
-            int best = cheapest(cost);
-            if (best != 0) { // tf's own encoding needs no second look
-                java.util.Arrays.fill(cost, Double.POSITIVE_INFINITY);
-                double[] exact = ClippingCost.exactPair(data, from, to, candidates.get(0), candidates.get(best));
+            int[] finalists = finalists(candidates, cost, Math.max(1, EXACT_BUDGET / n));
+            java.util.Arrays.fill(cost, Double.POSITIVE_INFINITY);
+            if (finalists.length == 2) {
+                double[] exact = ClippingCost.exactPair(data, from, to, candidates.get(0), candidates.get(finalists[1]));
                 cost[0] = exact[0];
-                cost[best] = exact[1];
+                cost[finalists[1]] = exact[1];
+            } else if (finalists.length > 2) {
+                for (int c : finalists) {
+                    cost[c] = ClippingCost.exact(data, from, to, candidates.get(c));
+                }
+            } else {
+                cost[0] = 0; // the histogram's best is the base encoding itself: nothing to compare it with
             }
-            explain.stepf("4. score", "a %d-bin histogram over the true range (2^%d bins or more, finer than a step) "
-                    + "ranks the candidates; %s", bins, Integer.numberOfTrailingZeros(Integer.highestOneBit(bins)),
-                    best == 0 ? "its best is " + base(symmetric) + " encoding itself"
-                            : "its best is re-scored exactly against " + base(symmetric) + " on the " + n + " values");
+            explain.stepf("4. score", "a %d-bin histogram over the true range (fine enough for %d bits) ranks the "
+                    + "candidates; %s", bins, bitwidth, finalists.length == 1
+                            ? "its best is " + base(symmetric) + " encoding itself"
+                            : "its " + (finalists.length - 1) + " best and " + base(symmetric) + " are re-scored exactly on the "
+                                    + n + " values");
         }
         return pick(candidates, cost, bitwidth, explain);
     }
@@ -114,6 +125,33 @@ public final class EnhancedEncoder implements Encoder {
         for (int c = 0; c < cost.length; c++) {
             cost[c] = model.of(candidates.get(c));
         }
+    }
+
+    /**
+     * The base encoding (index 0) plus the {@code k} other distinct candidates the histogram ranks cheapest; just
+     * {0} when k is 1 and the base encoding ranks first.
+     */
+    private static int[] finalists(List<Encoding> candidates, double[] cost, int k) {
+        Integer[] order = new Integer[cost.length];
+        for (int c = 0; c < order.length; c++) {
+            order[c] = c;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(cost[a], cost[b])); // stable: ties keep index order
+        java.util.Set<Encoding> seen = new java.util.HashSet<>();
+        seen.add(candidates.get(0));
+        int[] out = new int[Math.min(k, cost.length) + 1];
+        int count = 1; // out[0] = 0
+        for (int i = 0; i < order.length && count <= k; i++) {
+            int c = order[i];
+            if (c == 0) {
+                if (k == 1 && count == 1) {
+                    break;
+                }
+            } else if (seen.add(candidates.get(c))) {
+                out[count++] = c;
+            }
+        }
+        return java.util.Arrays.copyOf(out, count);
     }
 
     private static int cheapest(double[] cost) {

@@ -24,7 +24,7 @@ public final class TfEncoder implements RangeEncoder {
         Encoding e = r.encoding(bitwidth);
         explain.stepf("4. scale", "scale = (%.6g - %.6g) / (2^%d - 1) = %.7g", r.max(), r.min(), bitwidth, e.scale());
         explain.stepf("5. exact zero", "offset = round(-min/scale) = round(%.6g) = %d; encoding range shifted to [%.6f, %.6f]",
-                -r.min() / e.scale(), e.zeroPoint(), e.min(), e.max());
+                (0.0 - r.min()) / e.scale(), e.zeroPoint(), e.min(), e.max()); // 0.0 - 0.0 = +0.0, never "-0"
         return e;
     }
 }

@@ -30,8 +30,11 @@ public record TfRange(double min, double max) {
             throw new IllegalArgumentException("a true range must be finite with min <= max: [" + trueMin + ", " + trueMax + "]");
         }
         double max = Math.max(trueMax, trueMin + minRange);
-        explain.stepf(step + ". minimum range", "encoding-max = max(true max, true min + %.6g) = max(%.6g, %.6g) = %.6g%s",
-                minRange, trueMax, trueMin + minRange, max, max > trueMax ? " (raised)" : " (unchanged)");
+        if (explain.enabled()) {
+            String m = java.math.BigDecimal.valueOf(minRange).stripTrailingZeros().toPlainString(); // 0.0001, not 1.00000e-04
+            explain.stepf(step + ". minimum range", "encoding-max = max(true max, true min + %s) = max(%.6g, %.6g) = %.6g%s",
+                    m, trueMax, trueMin + minRange, max, max > trueMax ? " (raised)" : " (unchanged)");
+        }
         double min = trueMin;
         if (min > 0) {
             min = 0;
