@@ -31,7 +31,7 @@ public final class AdjustedEncoder implements RangeEncoder {
         double min = r.min();
         double max = r.max();
         long q = Encoding.qmax(bitwidth);
-        double zStar = -min * q / (max - min);
+        double zStar = (0.0 - min) * q / (max - min); // 0.0 - 0.0 = +0.0: explain never shows "-0"
         long zLo = Math.max(0, Math.min(q, (long) Math.floor(zStar)));
         long zHi = Math.max(0, Math.min(q, (long) Math.ceil(zStar)));
         double sLo = coveringScale(min, max, zLo, q);
