@@ -55,7 +55,7 @@ public final class Encoding {
      * The asymmetric encoding whose range is exactly [min, max] moved so that 0.0 lies on the grid
      * (spec "Cases - Handling 0", case 3): scale = (max-min)/(2^bw-1); zeroPoint = round(-min/scale)
      * clamped to [0, 2^bw-1] (round half to even); new min = -zeroPoint·scale; new max = new min + (2^bw-1)·scale.
-     * The caller must already have widened the range to include 0 and enforced the minimum range.
+     * The caller must already have applied the minimum range and widened the range to include 0 ({@link TfRange}).
      */
     public static Encoding fromRange(int bitwidth, double min, double max) {
         checkIntBitwidth(bitwidth);

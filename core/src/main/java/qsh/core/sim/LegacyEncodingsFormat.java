@@ -19,7 +19,7 @@ import qsh.core.quant.TfEncoder;
  * <p>Reading follows the spec ("Quantization Overrides"): scale and offset are <b>recomputed</b> from bitwidth,
  * min and max whether or not the file gives them, so a file's offset sign convention never matters:
  * <ul>
- *   <li>asymmetric: the tf rules (widen to include 0, minimum range, exact zero) via {@link TfEncoder#fromTrueRange};</li>
+ *   <li>asymmetric: the tf rules (minimum range, then widen to include 0, then exact zero) via {@link TfEncoder#fromTrueRange};</li>
  *   <li>symmetric: the smallest signed-symmetric grid holding [min, max], scale = max(max/(2^(bw-1)-1),
  *       -min/2^(bw-1)), AIMET offset -2^(bw-1) (the spec's per-channel Case 2); when min ≥ 0 (AIMET's unsigned
  *       symmetric) scale = max/(2^bw-1) and offset 0.</li>
