@@ -26,7 +26,7 @@ final class ZooReport {
             mismatches.forEach(s -> sb.append("- ").append(s).append('\n'));
         }
         summary(sb, runs);
-        sb.append("\n## Figures\n\n| model | float max|Δ|/range | config | qsh export SQNR | ORT SQNR | qsh − ORT | sim SQNR"
+        sb.append("\n## Figures\n\n| model | float max\\|Δ\\|/range | config | qsh export SQNR | ORT SQNR | qsh − ORT | sim SQNR"
                 + " | sim vs export: max steps | top-1 same |\n|---|---|---|---|---|---|---|---|---|\n");
         for (ZooModelRun r : runs) {
             boolean first = true;
@@ -55,35 +55,32 @@ final class ZooReport {
         Files.writeString(FILE, sb.toString(), StandardCharsets.UTF_8);
     }
 
-    /** The README's table: per model the float agreement and, per config, "qsh / ORT" SQNR (or what failed). */
+    /** The README's table: per model the float agreement, per config "qsh / ORT" SQNR, and the first gap's reason. */
     static void summary(StringBuilder sb, List<ZooModelRun> runs) {
         if (runs.isEmpty()) {
             return;
         }
-        sb.append("\n## Summary (the README's table)\n\n| model | float max|Δ|/range |");
-        runs.get(0).figures.forEach(f -> sb.append(' ').append(f.config()).append(" qsh / ORT dB |"));
-        sb.append("\n|---|---|").append("---|".repeat(runs.get(0).figures.size())).append('\n');
+        sb.append("\n## Summary (the README's table)\n\n| model | float max\\|Δ\\|/range |");
+        runs.get(0).figures.forEach(f -> sb.append(' ').append(f.config()).append(" |"));
+        sb.append(" first gap |\n|---|---|").append("---|".repeat(runs.get(0).figures.size())).append("---|\n");
         for (ZooModelRun r : runs) {
             sb.append("| ").append(r.model.name()).append(" | ").append(fmt(r.floatRelDiff, "%.0e")).append(" |");
             for (ZooModelRun.ConfigFigures f : r.figures) {
                 String ort = f.ortError() != null ? "ORT fails" : fmt(f.ortSqnr(), "%.1f");
-                String qsh = Double.isNaN(f.qshSqnr()) ? firstFailure(r, f.config()) : fmt(f.qshSqnr(), "%.1f");
+                String qsh = Double.isNaN(f.qshSqnr()) ? "✗ " + firstFailedCheck(r, f.config()) : fmt(f.qshSqnr(), "%.1f");
                 sb.append(' ').append(qsh).append(" / ").append(ort).append(" |");
             }
-            sb.append('\n');
+            String gap = r.checks.stream().filter(c -> !c.pass()).findFirst()
+                    .map(c -> c.name() + ": " + (c.detail().length() > 90 ? c.detail().substring(0, 90) + "…" : c.detail()))
+                    .orElse("");
+            sb.append(' ').append(gap.replace("|", "/")).append(" |\n");
         }
     }
 
-    /** The first failed check of a config, as a few words ("quantize: op LRN …"). */
-    private static String firstFailure(ZooModelRun r, String config) {
-        for (ZooModelRun.Check c : r.checks) {
-            if (!c.pass() && c.name().endsWith(" " + config)) {
-                String d = c.detail().replace("|", "/");
-                return c.name().substring(0, c.name().length() - config.length() - 1) + ": "
-                        + (d.length() > 60 ? d.substring(0, 60) + "…" : d);
-            }
-        }
-        return "–";
+    /** The name of the first failed check of a config ("quantize", "ort-runs-export", …). */
+    private static String firstFailedCheck(ZooModelRun r, String config) {
+        return r.checks.stream().filter(c -> !c.pass() && c.name().endsWith(" " + config)).findFirst()
+                .map(c -> c.name().substring(0, c.name().length() - config.length() - 1)).orElse("–");
     }
 
     private static String fmt(double v, String f) {
