@@ -33,7 +33,8 @@ public final class CommandRegistry {
         r.add(new ShowCommand());
         r.add(new TensorsCommand());
         r.add(new EncodeCommand());
-        r.add(new QuantizeCommand());
+        qsh.commands.model.QairtQuantizerCommand qairt = new qsh.commands.model.QairtQuantizerCommand();
+        r.add(new QuantizeCommand(qairt.spec().options())); // batch flags typed after it point to qairt-quantizer
         r.add(new DequantizeCommand());
         r.add(new HistCommand());
         r.add(new PackCommand());
@@ -51,7 +52,7 @@ public final class CommandRegistry {
         r.add(new qsh.commands.model.EncodingsCommand());
         r.add(new qsh.commands.model.EvaluateCommand());
         r.add(new qsh.commands.model.DatasetCommand());
-        r.add(new qsh.commands.model.QairtQuantizerCommand());
+        r.add(qairt);
         r.add(new qsh.commands.model.CompareCommand());
         r.add(new qsh.commands.model.TargetCommand());
         r.add(new qsh.commands.algorithms.AdaroundCommand());

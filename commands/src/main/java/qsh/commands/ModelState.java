@@ -3,6 +3,7 @@ package qsh.commands;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import qsh.core.equalize.BatchNormFolder;
 import qsh.core.equalize.FoldedBatchNorms;
 import qsh.core.graph.Graph;
 import qsh.core.sim.QuantOverrides;
@@ -55,6 +56,15 @@ public record ModelState(Graph graph, String source, Map<String, int[]> shapes, 
     /** An edited graph together with the batch-norm data that now describes its layers. */
     public ModelState withGraph(Graph g, FoldedBatchNorms bn) {
         return new ModelState(g, source, shapes, Map.of(), overrides, null, null, bn);
+    }
+
+    /**
+     * The model as QNN's converter hands it to the quantizer: batch norms folded into the layers before them
+     * (their β, γ kept for absorb-bias); this state itself when there is none to fold.
+     */
+    public ModelState batchNormsFolded() {
+        BatchNormFolder.Result r = BatchNormFolder.fold(graph);
+        return r.folds().isEmpty() ? this : withGraph(r.graph(), batchNorms.merge(r.batchNorms()));
     }
 
     /** The encodings of the current plan (empty when the model is float). */

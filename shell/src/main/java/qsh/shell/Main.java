@@ -136,13 +136,24 @@ public final class Main {
 
     /**
      * {@code qsh quantize --input_network …}: the spec's qairt-quantizer in batch (CI) form. Exit 0 on success,
-     * 1 with one line on stderr on any error (nothing half-written), 2 for no flags at all.
+     * 1 with one line on stderr on any error (nothing half-written), 2 for no flags at all; {@code --help}/{@code -h}
+     * prints the command's help (exit 0).
      */
     private static int batchQuantize(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 1) {
             err.println("qsh quantize: give --input_network M.onnx, --input_list L.txt (or --enable_float_fallback) and"
                     + " --output_path OUT.onnx (qsh -c 'help qairt-quantizer' lists every flag)");
             return EXIT_USAGE;
+        }
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--help") || args[i].equals("-h")) { // the batch command's own help, not a flag error
+                out.println("usage: qsh quantize --input_network M.onnx (--input_list L.txt | --enable_float_fallback |"
+                        + " --float_bw 16) --output_path OUT.onnx [FLAGS]   (the spec's qairt-quantizer)");
+                Interpreter interp = new Interpreter();
+                Renderer renderer = new Renderer(out, err, interp.session(), false);
+                renderer.print(interp.execute("help qairt-quantizer"));
+                return 0;
+            }
         }
         StringBuilder line = new StringBuilder("qairt-quantizer");
         for (int i = 1; i < args.length; i++) {

@@ -226,7 +226,13 @@ public record AlgorithmConfig(Path file, Map<String, Dataset> datasets, Adaround
 
     private static AutoQuant autoquant(ConfigNode n, Map<String, Dataset> datasets, Path dir) {
         String ds = datasetName(n, "dataset", datasets);
-        Callback eval = callback(n, "eval_callback", dir, true, true);
+        // the spec's AutoQuant prose calls the evaluator eval_callback_for_phase2 (AMP's key), its template
+        // eval_callback: either spelling is taken, both is an error
+        boolean phase2 = n.has("eval_callback_for_phase2");
+        if (phase2 && n.has("eval_callback")) {
+            throw n.error(n.path() + ": eval_callback and eval_callback_for_phase2 name the same evaluator here: keep one");
+        }
+        Callback eval = callback(n, phase2 ? "eval_callback_for_phase2" : "eval_callback", dir, true, true);
         String evalDs = datasetName(n, "eval_dataset", datasets);
         double drop = n.number("allowed_accuracy_drop", true, "0.07");
         List<Candidate> cands = candidates(n, "amp_candidates");

@@ -71,7 +71,7 @@ public final class AmpCommand implements Command {
             return report(o.amp(), o.candidates(), "metric", v -> String.format("%.4g", v), o.allowedDrop(), args, session, o.notes());
         }
         String file = args.positional(0, "an input list (calibration data)");
-        ModelState m = session.requireModel();
+        ModelState m = session.requireModel().batchNormsFolded(); // the converter's view, as calibrate quantizes it
         Graph g = m.graph();
         List<Candidate> candidates = new ArrayList<>();
         try {

@@ -70,13 +70,13 @@ final class AutoQuantPipeline {
                 s.fmt().apply(target), s.fmt().apply(s.allowedDrop())));
         ModelQuantizer.Outcome first = ModelQuantizer.calibrate(g, s.calib(), s.cfg(), QuantOverrides.EMPTY, d -> { });
         ModelQuantizer.Outcome best = first;
-        Graph bestGraph = g;
+        Graph bestGraph = first.graph(); // batch norms folded, as the converter does
         double bestScore = score("1 " + s.cfg().label(), first.simulated());
         if (bestScore < target) { // 2: batch-norm folding + CLE
-            Object[] r = attempt("2 BN folding + CLE", () -> {
+            Object[] r = attempt("2 CLE", () -> {
                 CleAlgorithm.Result cle = CleAlgorithm.run(g);
                 ModelQuantizer.Outcome o = ModelQuantizer.calibrate(cle.graph(), s.calib(), s.cfg(), QuantOverrides.EMPTY, d -> { });
-                return new Object[] {cle, o, score("2 BN folding + CLE (" + cle.chains().size() + " chains)", o.simulated())};
+                return new Object[] {cle, o, score("2 CLE (" + cle.chains().size() + " chains)", o.simulated())};
             });
             if (r != null && (double) r[2] > bestScore) {
                 bestScore = (double) r[2];

@@ -70,8 +70,9 @@ final class ConfigRun {
         }
     }
 
-    static Outcome amp(Session session, ModelState m, AlgorithmConfig config, Path list) {
+    static Outcome amp(Session session, ModelState given, AlgorithmConfig config, Path list) {
         AlgorithmConfig.Amp a = (AlgorithmConfig.Amp) config.section("amp");
+        ModelState m = given.batchNormsFolded(); // the converter's view, as calibrate quantizes it
         Graph g = m.graph();
         List<String> notes = new ArrayList<>();
         QuantConfig cfg = base(session, m);
@@ -259,11 +260,12 @@ final class ConfigRun {
         long layers = q.plan().params().values().stream().filter(p -> p.isInt()).count();
         AdaRound.Result r;
         try {
-            r = AdaRound.run(g, q.plan(), samples, opt, session.progress("adaround", (int) layers));
+            r = AdaRound.run(q.graph(), q.plan(), samples, opt, session.progress("adaround", (int) layers));
         } catch (IllegalStateException e) {
             throw new CommandException(e.getMessage());
         }
         QuantizationPlan plan = q.plan().withWeightValues(r.roundedWeights());
-        return new Rounded(m.withPlan(plan, QdqGraphBuilder.build(g, plan, true)), r, opt, samples.size(), notes);
+        ModelState folded = q.folds().isEmpty() ? m : m.withGraph(q.graph(), m.batchNorms().merge(q.batchNorms()));
+        return new Rounded(folded.withPlan(plan, QdqGraphBuilder.build(q.graph(), plan, true)), r, opt, samples.size(), notes);
     }
 }

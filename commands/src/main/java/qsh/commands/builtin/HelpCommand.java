@@ -77,6 +77,12 @@ public final class HelpCommand implements Command {
                 lines.add(String.format("  %-24s %s", o.usage(), o.description()));
             }
         }
+        if (!s.refused().isEmpty()) {
+            lines.add("known but not taken here:");
+            Map<String, List<String>> byReason = new LinkedHashMap<>(); // one line per reason, its flags first
+            s.refused().forEach((name, why) -> byReason.computeIfAbsent(why, k -> new ArrayList<>()).add("--" + name));
+            byReason.forEach((why, names) -> lines.add("  " + String.join(", ", names) + ": " + why));
+        }
         lines.add("examples:");
         for (String ex : s.examples()) {
             lines.add("  " + ex);

@@ -24,9 +24,28 @@ public final class QuantizeCommand implements Command {
             List.of("quantize x --bw 8", "quantize w --mode symmetric --per-channel 0 --as wq"),
             List.of("dequantize", "encode", "pack"), true);
 
+    private final CommandSpec spec;
+
+    /**
+     * The tensor {@code quantize}; {@code batchOptions} are the model quantizer's ({@code qairt-quantizer}) options:
+     * typed here (as {@code ./qsh quantize --input_network …} would be), each answers with a pointer to it instead
+     * of "unknown option".
+     */
+    public QuantizeCommand(List<OptionSpec> batchOptions) {
+        String why = "a flag of the model quantizer: this 'quantize' quantizes one tensor; for a model type"
+                + " 'qairt-quantizer --input_network M.onnx …' (the batch form './qsh quantize …' runs it from a terminal)";
+        java.util.Map<String, String> refused = new java.util.LinkedHashMap<>();
+        for (OptionSpec o : batchOptions) {
+            if (SPEC.option(o.name()).isEmpty()) {
+                refused.put(o.name(), why);
+            }
+        }
+        this.spec = SPEC.withRefused(refused);
+    }
+
     @Override
     public CommandSpec spec() {
-        return SPEC;
+        return spec;
     }
 
     @Override

@@ -16,6 +16,7 @@ import qsh.commands.spi.Result;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.calib.InputList;
 import qsh.core.graph.Graph;
+import qsh.core.graph.InputDims;
 import qsh.core.graph.ValueInfo;
 import qsh.core.sim.EncodingsJson;
 import qsh.core.sim.EncodingsVersion;
@@ -61,14 +62,20 @@ public final class CalibrateCommand implements Command {
         ModelState m = session.requireModel();
         QuantConfig cfg = QuantOptions.config(args, session);
         QuantOverrides ov = args.has("ignore-overrides") ? QuantOverrides.EMPTY : m.overrides();
+        ModelQuantizer.Converter converter = QuantOptions.converter(args, false);
         ModelQuantizer.Outcome out;
+        List<String> requested = List.of();
         try {
             if (fallback) {
-                out = ModelQuantizer.floatFallback(m.graph(), ShapeProbe.randomInputs(m.graph(), 1, null), cfg, ov);
+                out = ModelQuantizer.floatFallback(m.graph(), converter, ShapeProbe.randomInputs(m.graph(), 1, null), cfg, ov);
             } else {
                 String file = args.positional(0, "an input list file");
-                CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)), inputShapes(m.graph()));
-                out = ModelQuantizer.calibrate(m.graph(), inputs, cfg, ov, session.progress("calibrate", inputs.size()));
+                InputList list = InputList.read(session.resolve(file));
+                CalibrationInputs inputs = new CalibrationInputs(list, inputShapes(m.graph()));
+                var outputs = ListOutputs.apply(m.graph(), list, inputs); // the list's '#'/'%' output lines
+                m = outputs.graph() == m.graph() ? m : m.withGraph(outputs.graph());
+                requested = ListOutputs.describe(outputs);
+                out = ModelQuantizer.calibrate(m.graph(), converter, inputs, cfg, ov, session.progress("calibrate", inputs.size()));
             }
         } catch (IllegalStateException e) {
             throw new CommandException(e.getMessage());
@@ -77,13 +84,23 @@ public final class CalibrateCommand implements Command {
         if (saved != null) {
             EncodingsJson.write(session.resolve(saved), out.plan().encodings(), versionOf(args.get("version").orElse("0.6.1")));
         }
-        session.model(m.withPlan(out.plan(), out.simulated()));
+        if (out.folds().isEmpty()) {
+            session.model(m.withPlan(out.plan(), out.simulated()));
+        } else { // the converter's batch-norm folding changed the model: undo gives back the model with its batch norms
+            session.transform(m.withGraph(out.graph(), m.batchNorms().merge(out.batchNorms())).withPlan(out.plan(), out.simulated()),
+                    "calibrate (its batch-norm folding of " + out.folds().size() + " batch norms, and the calibration)");
+        }
         Result r = summary(m, out, cfg, saved, fallback);
+        if (!requested.isEmpty()) {
+            List<String> withRequested = new ArrayList<>(r.lines());
+            withRequested.addAll(1, requested);
+            r = Result.of(r.data(), withRequested);
+        }
         if (!args.has("explain")) {
             return r;
         }
         List<String> lines = new ArrayList<>(r.lines());
-        lines.addAll(CalibrateExplanation.lines(m.graph(), out, cfg, ov));
+        lines.addAll(CalibrateExplanation.lines(out.graph(), out, cfg, ov));
         return Result.of(r.data(), lines);
     }
 
@@ -91,8 +108,7 @@ public final class CalibrateCommand implements Command {
         Map<String, int[]> shapes = new LinkedHashMap<>();
         for (ValueInfo v : g.inputs()) {
             if (!v.isStatic()) {
-                throw new CommandException("input '" + v.name() + "' has a symbolic shape " + v.shapeString()
-                        + "; calibration needs fixed shapes (spec: batch 1)");
+                throw new CommandException(InputDims.unboundMessage(v));
             }
             int[] s = new int[v.dims().length];
             for (int i = 0; i < s.length; i++) {
@@ -129,6 +145,11 @@ public final class CalibrateCommand implements Command {
         long intParams = p.params().values().stream().filter(TensorPrecision::isInt).count();
         lines.add("calibrate " + m.source() + (fallback ? " without data" : " on " + out.calibrationInputs()
                 + " input(s)") + ": " + p.label());
+        if (!out.folds().isEmpty()) {
+            lines.add("  folded " + out.folds().size() + " batch norm" + (out.folds().size() == 1 ? "" : "s") + " into the layer"
+                    + (out.folds().size() == 1 ? "" : "s") + " before " + (out.folds().size() == 1 ? "it" : "them")
+                    + " first, as QNN's converter does (--disable-batchnorm-folding keeps them; undo restores them)");
+        }
         lines.add("  " + intActs + " of " + p.activations().size() + " activations and " + intParams + " of "
                 + p.params().size() + " weights/biases quantized; " + p.fused().size() + " fused into their op; "
                 + p.converts().size() + " convert op(s)");
@@ -152,6 +173,7 @@ public final class CalibrateCommand implements Command {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("inputs", out.calibrationInputs());
         data.put("config", p.label());
+        data.put("folded_batch_norms", out.folds().stream().map(f -> Map.of("batch_norm", f.batchNorm(), "layer", f.layer())).toList());
         data.put("activation_encodings", json(p.encodings().activations()));
         data.put("param_encodings", json(p.encodings().params()));
         data.put("converts", p.converts().stream().map(QuantizationPlan.ConvertOp::describe).toList());

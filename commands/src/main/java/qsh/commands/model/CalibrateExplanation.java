@@ -26,6 +26,16 @@ final class CalibrateExplanation {
         QuantizationPlan p = out.plan();
         List<String> l = new ArrayList<>();
         l.add("explain:");
+        if (!out.folds().isEmpty()) {
+            var f = out.folds().get(0);
+            l.add("  0. converter: " + out.folds().size() + " BatchNormalization folded into the layer before it, as QNN's"
+                    + " converters do by default: a = γ/√(σ² + ε), W' = a·W, b' = a·(b − μ) + β, so the quantizer sees W'"
+                    + " (what a device runs), e.g. " + f.batchNorm() + " → " + f.layer() + " (--disable-batchnorm-folding keeps"
+                    + " BN as its own quantized op)");
+        } else if (g.nodes().stream().anyMatch(n -> n.opType().equals("BatchNormalization"))) {
+            l.add("  0. converter: BatchNormalization kept as its own op (--disable-batchnorm-folding, or not foldable):"
+                    + " its input and output are quantized, its parameters stay float");
+        }
         if (out.statistics() != null) {
             l.add("  1. statistics: streamed min/max" + (out.statistics().hasHistograms() ? " and histograms" : "") + " of "
                     + out.statistics().tensors().size() + " float tensors over " + out.calibrationInputs()
@@ -35,8 +45,8 @@ final class CalibrateExplanation {
         }
         if (!p.fused().isEmpty()) {
             Map.Entry<String, String> f = p.fused().entrySet().iterator().next();
-            l.add("  2. fused: " + p.fused().size() + " tensors feed only a BatchNormalization or ReLU/ReLU6 and get no"
-                    + " encoding of their own (QNN's converter folds them), e.g. " + f.getKey() + " → " + f.getValue());
+            l.add("  2. fused: " + p.fused().size() + " tensors feed only a ReLU/ReLU6 and get no encoding of their own"
+                    + " (QNN's converter fuses the activation into the op), e.g. " + f.getKey() + " → " + f.getValue());
         }
         example(l, "  3. activations (" + cfg.actQuantizer().id() + ", " + cfg.actBw() + " bits): ", p.activations(), out);
         example(l, "  4. weights (" + cfg.paramQuantizer().id() + ", " + cfg.weightBw() + " bits"

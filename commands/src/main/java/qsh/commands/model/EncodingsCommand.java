@@ -66,6 +66,7 @@ public final class EncodingsCommand implements Command {
                 lines.add("loaded " + ov.size() + " overrides from " + file + " (" + ov.activations().size() + " activation, "
                         + ov.params().size() + " param encodings, " + (ov.activationBitwidths().size() + ov.paramBitwidths().size())
                         + " bitwidth-only); they apply at the next calibrate");
+                ov.notes().forEach(n -> lines.add("  warning: " + n));
                 checkChannels(m, ov);
                 List<String> known = new ArrayList<>(m.graph().weights().keySet());
                 m.graph().nodes().forEach(n -> known.addAll(n.outputs()));
@@ -78,6 +79,7 @@ public final class EncodingsCommand implements Command {
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("overrides", ov.size());
                 data.put("unknown_tensors", unknown);
+                data.put("notes", ov.notes());
                 return Result.of(data, lines);
             }
             case "clear":

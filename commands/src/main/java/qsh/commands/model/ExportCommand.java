@@ -14,7 +14,6 @@ import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxWriter;
 import qsh.core.sim.EncodingsJson;
 import qsh.core.sim.QdqGraphBuilder;
 
@@ -68,11 +67,7 @@ public final class ExportCommand implements Command {
             throw new CommandException("cannot export: " + e.getMessage());
         }
         Path enc = encodingsPath(out);
-        try {
-            OnnxWriter.write(qdq, out);
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            throw new CommandException("cannot write " + out + ": " + e.getMessage());
-        }
+        SaveCommand.writeChecked(qdq, out, "cannot export: ");
         try {
             EncodingsJson.write(enc, m.plan().encodings(), version);
         } catch (RuntimeException e) {

@@ -13,14 +13,15 @@ import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.Result;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
+import qsh.core.graph.InputDims;
 import qsh.core.graph.Node;
 import qsh.core.graph.ValueInfo;
 
 /** {@code load FILE|demo}: reads an ONNX model into the session and summarises it. */
 public final class LoadCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("load", "model",
-            "load an ONNX model (or the built-in demo) and summarise it", "FILE.onnx|demo", List.of(),
-            List.of("load demo", "load models/net.onnx --json"), List.of("graph", "infer", "save"), true);
+            "load an ONNX model (or the built-in demo) and summarise it", "FILE.onnx|demo", List.of(ModelLoader.INPUT_DIM),
+            List.of("load demo", "load models/net.onnx --json", "load rec.onnx --input_dim x 1,3,48,320"), List.of("graph", "infer", "save"), true);
 
     @Override
     public CommandSpec spec() {
@@ -32,10 +33,20 @@ public final class LoadCommand implements Command {
         String what = args.positional(0, "a model file or 'demo'");
         args.atMost(1);
         // the file resolves against the script's folder; the model is named as typed (stable transcripts)
-        Graph g = ModelLoader.load(what.equals("demo") ? what : session.resolve(what).toString());
-        session.model(ModelState.loaded(g, what));
+        InputDims.Binding b = ModelLoader.loadBound(what.equals("demo") ? what : session.resolve(what).toString(),
+                args.getAll("input_dim"));
+        session.model(ModelState.loaded(b.graph(), what));
         session.clearUndo();
-        return summary(g, what);
+        Result r = summary(b.graph(), what);
+        if (b.notes().isEmpty()) {
+            return r;
+        }
+        List<String> lines = new ArrayList<>(r.lines());
+        b.notes().forEach(n -> lines.add("  " + n));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = new LinkedHashMap<>((Map<String, Object>) r.data());
+        data.put("notes", b.notes());
+        return Result.of(data, lines);
     }
 
     /** The model summary shown by load (inputs, outputs, op counts, parameters, opset, unsupported ops). */
@@ -46,7 +57,7 @@ public final class LoadCommand implements Command {
                 + bytes(g.parameterBytes()) + "), opset " + g.opset());
         List<Map<String, Object>> ins = new ArrayList<>();
         for (ValueInfo v : g.inputs()) {
-            lines.add("  input   " + v.name() + " " + v.typeName() + " " + v.shapeString());
+            lines.add("  input   " + v.name() + " " + v.typeName() + " " + v.shapeString() + declared(g, v));
             ins.add(Map.of("name", v.name(), "type", v.typeName(), "shape", v.dims()));
         }
         List<Map<String, Object>> outs = new ArrayList<>();
@@ -71,6 +82,17 @@ public final class LoadCommand implements Command {
         data.put("op_counts", g.opCounts());
         data.put("unsupported", unsupported.stream().map(n -> Map.of("node", n.name(), "op", n.opType())).toList());
         return Result.of(data, lines);
+    }
+
+    /** " (declared [batch, 3, 224, 224])" when binding changed what the file declares, else "". */
+    static String declared(Graph g, ValueInfo v) {
+        for (var d : g.declaredInputs()) {
+            ValueInfo dv = ValueInfo.of(d);
+            if (dv.name().equals(v.name()) && !java.util.Arrays.equals(dv.dims(), v.dims())) {
+                return " (declared " + dv.shapeString() + ")";
+            }
+        }
+        return "";
     }
 
     static String bytes(long b) {

@@ -70,7 +70,7 @@ final class ModelInputs {
                     new CommandException("'" + name + "' is not an input of the model (inputs: "
                             + g.inputs().stream().map(ValueInfo::name).toList() + ")"));
             if (!vi.isStatic()) {
-                throw new CommandException("input '" + name + "' has a symbolic shape " + vi.shapeString() + "; raw files need a fixed shape");
+                throw new CommandException(qsh.core.graph.InputDims.unboundMessage(vi));
             }
             int[] shape = new int[vi.dims().length];
             for (int i = 0; i < shape.length; i++) {

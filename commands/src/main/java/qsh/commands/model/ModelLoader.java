@@ -3,7 +3,10 @@ package qsh.commands.model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.OptionSpec;
+import qsh.core.graph.InputDims;
 import qsh.core.graph.Graph;
 import qsh.core.onnx.OnnxReader;
 
@@ -27,5 +30,22 @@ public final class ModelLoader {
             }
         }
         return OnnxReader.read(Path.of(what));
+    }
+
+    /** The option every model-loading command takes: the converters' {@code --input_dim NAME D1,D2,…}, once per input. */
+    public static final OptionSpec INPUT_DIM = OptionSpec.value("input_dim", "NAME D1,D2,…",
+            "fix an input's dimensions, e.g. --input_dim x 1,3,48,320 (repeat per input; an open batch dimension is 1 without it)");
+
+    /**
+     * Loads {@code what} and binds its open input dimensions: {@code --input_dim} values first, then the spec's batch 1.
+     * The notes say what was set automatically.
+     */
+    public static InputDims.Binding loadBound(String what, List<String> inputDims) {
+        Graph g = load(what);
+        try {
+            return InputDims.bind(g, InputDims.parse(inputDims));
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
+        }
     }
 }

@@ -34,6 +34,7 @@ public final class QairtQuantizerCommand implements Command {
             QuantOptions.concat(List.of(
                     OptionSpec.value("input_network", "M.onnx", "the float model (or demo)"),
                     OptionSpec.value("input_list", "L.txt", "calibration inputs, one line per inference"),
+                    ModelLoader.INPUT_DIM,
                     OptionSpec.flag("enable_float_fallback", "no calibration data: quantize only tensors with overrides"),
                     OptionSpec.value("output_path", "OUT.onnx", "where to write the QDQ model (and OUT.encodings)"),
                     OptionSpec.value("quantization_overrides", "F.json", "AIMET encodings JSON to apply"),
@@ -44,11 +45,33 @@ public final class QairtQuantizerCommand implements Command {
                     OptionSpec.choice("apply_algorithms", "adaround (without --config: on the input list, the spec's default mode), amp or autoquant (with --config)",
                             "adaround", "amp", "autoquant"),
                     OptionSpec.value("config", "FILE.yaml", "the spec's YAML config for --apply_algorithms (datasets with JS loaders, eval callbacks)"),
-                    OptionSpec.choice("encodings_version", "JSON version of OUT.encodings (default 0.6.1)", "0.6.1", "1.0.0")),
+                    OptionSpec.choice("encodings_version", "JSON version of OUT.encodings (default 0.6.1)", "0.6.1", "1.0.0"),
+                    // the spec's other spellings (its qairt-quantizer section and the legacy quantizers)
+                    OptionSpec.value("input_dlc", "M.onnx", "the spec's name for --input_network; here an ONNX model (qsh reads ONNX, not DLC)"),
+                    OptionSpec.value("output_dlc", "OUT.onnx", "the spec's name for --output_path; here an ONNX QDQ model (qsh writes ONNX, not DLC)"),
+                    OptionSpec.flag("float_fallback", "the legacy quantizers' spelling of --enable_float_fallback"),
+                    OptionSpec.flag("ignore_encodings", "legacy spelling of --ignore_quantization_overrides (an ONNX model"
+                            + " carries no encodings of its own here: the overrides are the only ones)"),
+                    OptionSpec.flag("use_aimet_quantizer", "accepted: qsh's quantizer computes AIMET-format encodings and runs"
+                            + " --apply_algorithms in process, with or without it")),
                     QuantOptions.SPEC_NAMED),
             List.of("qairt-quantizer --input_network demo --input_list data/demo/input_list.txt --output_path /tmp/q.onnx",
-                    "qairt-quantizer --input_network m.onnx --enable_float_fallback --quantization_overrides o.json --output_path /tmp/q.onnx"),
-            List.of("calibrate", "export", "encodings"), true);
+                    "qairt-quantizer --input_network m.onnx --enable_float_fallback --quantization_overrides o.json --output_path /tmp/q.onnx",
+                    "qairt-quantizer --input_network demo --input_list data/demo/input_list.txt --output_path /tmp/q.onnx"
+                            + " --param_quantizer enhanced weights --act_quantizer enhanced activations",
+                    "qairt-quantizer --input_network demo --float_bw 16 --output_path /tmp/fp16.onnx   (no input list: the non-quantized FP16 model)"),
+            List.of("calibrate", "export", "encodings"), true).withRefused(refusedFlags());
+
+    /** The spec's flags that qsh's batch command does not take, each with its reason (in the spec's order). */
+    private static Map<String, String> refusedFlags() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("export_format", "a qairt-converter flag (qsh has no converter step: it reads the ONNX model itself);"
+                + " to recalibrate without the overrides give --input_list with --ignore_quantization_overrides");
+        String setup = "a flag of aimet_env_setup.sh, not of the quantizer: qsh needs no AIMET environment";
+        m.put("env_path", setup);
+        m.put("aimet_sdk_tar", setup);
+        return m;
+    }
 
     @Override
     public CommandSpec spec() {
@@ -57,14 +80,22 @@ public final class QairtQuantizerCommand implements Command {
 
     @Override
     public Result run(Args args, Session session) {
-        args.atMost(0);
-        String network = args.get("input_network").orElseThrow(() -> new CommandException("give --input_network M.onnx"));
-        String output = args.get("output_path").orElseThrow(() -> new CommandException("give --output_path OUT.onnx"));
-        boolean fallback = args.has("enable_float_fallback");
-        if (fallback == args.get("input_list").isPresent()) {
-            throw new CommandException(fallback ? "--input_list and --enable_float_fallback exclude each other: give one"
-                    : "give --input_list L.txt (calibration data) or --enable_float_fallback");
+        SpecFlags.checkQualifierWords(args, SPEC);
+        String network = SpecFlags.either(args, "input_network", "input_dlc", "M.onnx");
+        String output = SpecFlags.either(args, "output_path", "output_dlc", "OUT.onnx");
+        boolean fallback = args.has("enable_float_fallback") || args.has("float_fallback");
+        // spec, "Mixed Precision and FP16 Support": no input list and --float_bw → the non-quantized model
+        boolean nonQuantized = !fallback && args.get("input_list").isEmpty() && args.get("float_bw").isPresent();
+        if (nonQuantized && args.get("quantization_overrides").isPresent()) {
+            throw new CommandException("--quantization_overrides without --input_list needs --enable_float_fallback"
+                    + " (--float_bw alone gives the non-quantized model)");
         }
+        if (!nonQuantized && fallback == args.get("input_list").isPresent()) {
+            throw new CommandException(fallback ? "--input_list and --enable_float_fallback exclude each other: give one"
+                    : "give --input_list L.txt (calibration data), --enable_float_fallback, or --float_bw 16 alone"
+                    + " (the non-quantized FP16 model)");
+        }
+        fallback |= nonQuantized;
         String algorithm = args.get("apply_algorithms").orElse(null);
         if (args.get("config").isPresent() && algorithm == null) {
             throw new CommandException("--config names the config of an algorithm: add --apply_algorithms adaround|amp|autoquant");
@@ -79,13 +110,24 @@ public final class QairtQuantizerCommand implements Command {
         }
         QuantConfig cfg = QuantOptions.config(args, session, true);
         Graph g;
+        List<String> lines = new ArrayList<>();
         try {
-            g = ModelLoader.load(network.equals("demo") ? "demo" : session.resolve(network).toString());
+            var bound = ModelLoader.loadBound(network.equals("demo") ? "demo" : session.resolve(network).toString(),
+                    args.getAll("input_dim"));
+            g = bound.graph();
+            bound.notes().forEach(n -> lines.add("note: " + n));
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
         }
         QuantOverrides ov = QuantOverrides.EMPTY;
-        List<String> lines = new ArrayList<>();
+        CalibrationInputs inputs = null;
+        if (!fallback) { // the list's '#'/'%' output lines name tensors of the model as loaded
+            InputList list = InputList.read(session.resolve(args.get("input_list").get()));
+            inputs = new CalibrationInputs(list, CalibrateCommand.inputShapes(g));
+            var requested = ListOutputs.apply(g, list, inputs);
+            g = requested.graph();
+            lines.addAll(ListOutputs.describe(requested));
+        }
         String algorithms = args.get("algorithms").orElse("");
         if (algorithms.contains("cle")) { // spec: --algorithms cle (before quantization)
             qsh.core.equalize.CleAlgorithm.Result cle = qsh.core.equalize.CleAlgorithm.run(g);
@@ -97,25 +139,30 @@ public final class QairtQuantizerCommand implements Command {
                 lines.add("  " + cle.message());
             }
         }
-        if (args.get("quantization_overrides").isPresent() && !args.has("ignore_quantization_overrides")) {
+        if (args.get("quantization_overrides").isPresent() && !args.has("ignore_quantization_overrides")
+                && !args.has("ignore_encodings")) {
             try {
                 ov = EncodingsJson.read(session.resolve(args.get("quantization_overrides").get()),
                         session.settings().encoderOptions());
             } catch (IllegalArgumentException e) {
                 throw new CommandException(e.getMessage());
             }
+            ov.notes().forEach(n -> lines.add("  warning: " + n));
         }
         ModelQuantizer.Outcome out;
         try {
             if (fallback) {
-                out = ModelQuantizer.floatFallback(g, ShapeProbe.randomInputs(g, 1, null), cfg, ov);
+                out = ModelQuantizer.floatFallback(g, QuantOptions.converter(args, true), ShapeProbe.randomInputs(g, 1, null), cfg, ov);
             } else {
-                Path list = session.resolve(args.get("input_list").get());
-                CalibrationInputs inputs = new CalibrationInputs(InputList.read(list), CalibrateCommand.inputShapes(g));
-                out = ModelQuantizer.calibrate(g, inputs, cfg, ov, session.progress("calibrate", inputs.size()));
+                out = ModelQuantizer.calibrate(g, QuantOptions.converter(args, true), inputs, cfg, ov,
+                        session.progress("calibrate", inputs.size()));
             }
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
+        }
+        g = out.graph(); // the converter's view (batch norms folded): what the plan, AdaRound, bias correction and export use
+        if (!out.folds().isEmpty()) {
+            lines.add("folded " + out.folds().size() + " batch norms into the layers before them (--disable_batchnorm_folding keeps them)");
         }
         ModelState m = ModelState.loaded(g, network).withOverrides(ov).withPlan(out.plan(), out.simulated());
         if (algorithm != null && fallback) {
@@ -155,7 +202,16 @@ public final class QairtQuantizerCommand implements Command {
         session.model(m);
         long intActs = m.plan().activations().values().stream().filter(TensorPrecision::isInt).count();
         long intParams = m.plan().params().values().stream().filter(TensorPrecision::isInt).count();
-        lines.add("quantized " + network + " (" + m.plan().label() + (fallback ? "" : ", " + out.calibrationInputs()
+        if (nonQuantized) {
+            lines.add(args.getInt("float_bw", 32) == 16 ? "non-quantized FP16 model (spec: no --input_list, --float_bw 16):"
+                    + " every activation, weight and bias is float16" : "non-quantized FP32 model (spec: no --input_list,"
+                    + " --float_bw 32): the float model as it is");
+        }
+        if (args.has("use_aimet_quantizer")) {
+            lines.add("--use_aimet_quantizer: qsh's own quantizer already gives AIMET-format encodings and runs"
+                    + " --apply_algorithms in process; no AIMET environment is used");
+        }
+        lines.add((nonQuantized ? "converted " : "quantized ") + network + " (" + m.plan().label() + (fallback ? "" : ", " + out.calibrationInputs()
                 + " calibration inputs") + ")");
         lines.add("  " + intActs + "/" + m.plan().activations().size() + " activations, " + intParams + "/"
                 + m.plan().params().size() + " weights/biases quantized, " + m.plan().converts().size() + " convert op(s), "

@@ -6,6 +6,7 @@ import qsh.commands.spi.Args;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.OptionSpec;
 import qsh.core.quant.QuantMode;
+import qsh.core.sim.ModelQuantizer;
 import qsh.core.sim.QuantConfig;
 
 /** The quantizer flags shared by {@code calibrate} and batch {@code quantize} (spec, "qairt-quantizer"). */
@@ -18,7 +19,9 @@ public final class QuantOptions {
             OptionSpec.choice("float-bias-bw", "bias bitwidth of float ops without a bias encoding", "16", "32"),
             OptionSpec.choice("act-quantizer", "activation encoder (default tf)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
             OptionSpec.choice("param-quantizer", "weight encoder (default tf; symmetric with --per-channel)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
-            OptionSpec.flag("per-channel", "per-output-channel symmetric weights for Conv, ConvTranspose and depthwise"));
+            OptionSpec.flag("per-channel", "per-output-channel symmetric weights for Conv, ConvTranspose and depthwise"),
+            OptionSpec.flag("disable-batchnorm-folding", "keep BatchNormalization as its own quantized op (QNN's converters fold"
+                    + " it into the Conv/ConvTranspose/Gemm before it by default)"));
 
     private QuantOptions() {}
 
@@ -49,6 +52,12 @@ public final class QuantOptions {
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
         }
+    }
+
+    /** The converter options the flags describe: batch norms folded unless --disable-batchnorm-folding. */
+    static ModelQuantizer.Converter converter(Args args, boolean specNames) {
+        String flag = specNames ? specName("disable-batchnorm-folding") : "disable-batchnorm-folding";
+        return args.has(flag) ? ModelQuantizer.Converter.AS_IS : ModelQuantizer.Converter.DEFAULTS;
     }
 
     public static <T> List<T> concat(List<T> a, List<T> b) {

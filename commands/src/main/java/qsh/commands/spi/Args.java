@@ -12,17 +12,24 @@ public final class Args {
     private final CommandSpec spec;
     private final List<String> positional;
     private final Map<String, String> options;
+    private final Map<String, List<String>> repeated;
+    private final Map<String, String> wordsAfter;
 
-    private Args(CommandSpec spec, List<String> positional, Map<String, String> options) {
+    private Args(CommandSpec spec, List<String> positional, Map<String, String> options, Map<String, List<String>> repeated,
+                 Map<String, String> wordsAfter) {
         this.spec = spec;
         this.positional = positional;
         this.options = options;
+        this.repeated = repeated;
+        this.wordsAfter = wordsAfter;
     }
 
     /** Parses {@code words} (without the command name); unknown options and bad choices are one-line errors. */
     public static Args parse(CommandSpec spec, List<String> words) {
         List<String> pos = new ArrayList<>();
         Map<String, String> opts = new LinkedHashMap<>();
+        Map<String, List<String>> all = new LinkedHashMap<>();
+        Map<String, String> after = new LinkedHashMap<>();
         for (int i = 0; i < words.size(); i++) {
             String w = words.get(i);
             if (w.startsWith("--") && w.length() > 2) {
@@ -34,6 +41,10 @@ public final class Args {
                     name = name.substring(0, eq);
                 }
                 final String n = name;
+                String refusal = spec.option(n).isEmpty() ? spec.refused().get(n) : null;
+                if (refusal != null) {
+                    throw new CommandException("--" + n + ": " + refusal);
+                }
                 OptionSpec o = spec.option(n).orElseThrow(() -> new CommandException(
                         "unknown option --" + n + " for '" + spec.name() + "'" + Suggest.hint(n,
                                 spec.allOptions().stream().map(OptionSpec::name).toList(), "--")
@@ -44,21 +55,28 @@ public final class Args {
                 } else if (inline != null) {
                     value = inline;
                 } else {
-                    if (i + 1 >= words.size()) {
-                        throw new CommandException("option --" + n + " needs a value: " + o.usage());
+                    int arity = o.arity();
+                    if (i + arity >= words.size()) {
+                        throw new CommandException("option --" + n + " needs " + (arity == 1 ? "a value" : arity + " values")
+                                + ": " + o.usage());
                     }
-                    value = words.get(++i);
+                    value = String.join(" ", words.subList(i + 1, i + 1 + arity));
+                    i += arity;
                 }
                 if (!o.choices().isEmpty() && !o.choices().contains(value)) {
                     throw new CommandException("--" + n + " must be one of " + String.join(", ", o.choices())
                             + ", not '" + value + "'");
                 }
                 opts.put(n, value);
+                all.computeIfAbsent(n, k -> new ArrayList<>()).add(value);
+                if (i + 1 < words.size() && !words.get(i + 1).startsWith("--")) {
+                    after.put(n, words.get(i + 1)); // still a positional word; see wordAfter
+                }
             } else {
                 pos.add(w);
             }
         }
-        return new Args(spec, Collections.unmodifiableList(pos), opts);
+        return new Args(spec, Collections.unmodifiableList(pos), opts, all, after);
     }
 
     /** The positional words. */
@@ -82,6 +100,14 @@ public final class Args {
         }
     }
 
+    /**
+     * The positional word typed right after option {@code name} (after its value), if any: for commands whose
+     * options take a qualifier word, like the spec's {@code --param_quantizer enhanced weights}.
+     */
+    public Optional<String> wordAfter(String name) {
+        return Optional.ofNullable(wordsAfter.get(name));
+    }
+
     /** Whether a flag or option was given. */
     public boolean has(String name) {
         return options.containsKey(name);
@@ -90,6 +116,11 @@ public final class Args {
     /** An option's raw value. */
     public Optional<String> get(String name) {
         return Optional.ofNullable(options.get(name));
+    }
+
+    /** Every value of an option given more than once, in order (a value of a multi-word option is its words joined by a blank). */
+    public List<String> getAll(String name) {
+        return List.copyOf(repeated.getOrDefault(name, List.of()));
     }
 
     /** An integer option, or {@code dflt}; a non-integer is a one-line error. */

@@ -26,6 +26,14 @@ public record OptionSpec(String name, String valueName, String description, List
         return new OptionSpec(name, String.join("|", choices), description, List.of(choices));
     }
 
+    /**
+     * How many words the option's value takes: one per blank-separated word of {@code valueName}, so
+     * {@code "NAME D1,D2,…"} reads {@code --input_dim x 1,3,224,224}.
+     */
+    public int arity() {
+        return isFlag() ? 0 : valueName.trim().split("\\s+").length;
+    }
+
     /** True when the option takes no value. */
     public boolean isFlag() {
         return valueName == null;

@@ -117,6 +117,20 @@ class AlgorithmConfigTest {
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
     }
 
+    /** The spec's AutoQuant prose names the evaluator eval_callback_for_phase2, its template eval_callback. */
+    @Test
+    void autoquantTakesBothSpellingsOfItsEvaluator() throws IOException {
+        String base = "datasets: {d: {dataloader_callback: 'f.js:load'}}\nautoquant: {dataset: d, %s eval_dataset: d,"
+                + " allowed_accuracy_drop: 1, amp_candidates: [[[8,'int'],[8,'int']],[[16,'int'],[8,'int']]]}\n";
+        Files.writeString(dir.resolve("f.js"), "function load(k) { return []; }\n");
+        Path y = dir.resolve("aq.yaml");
+        Files.writeString(y, base.formatted("eval_callback_for_phase2: 'qti.aisw.converters.aimet.aimet_utils.accuracy',"));
+        assertTrue(AlgorithmConfig.read(y, "aq.yaml").autoquant().eval().builtin());
+        Files.writeString(y, base.formatted("eval_callback_for_phase2: 'f.js:load', eval_callback: 'f.js:load',"));
+        CommandException e = assertThrows(CommandException.class, () -> AlgorithmConfig.read(y, "aq.yaml"));
+        assertTrue(e.getMessage().contains("eval_callback and eval_callback_for_phase2 name the same evaluator"), e.getMessage());
+    }
+
     @Test
     void aMissingFileOrSectionIsOneLine() throws IOException {
         CommandException e = assertThrows(CommandException.class, () -> AlgorithmConfig.read(dir.resolve("none.yaml"), "none.yaml"));

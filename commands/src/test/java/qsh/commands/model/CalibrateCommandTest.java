@@ -29,12 +29,13 @@ class CalibrateCommandTest {
         in.execute("calibrate " + LIST + " --per-channel --bias-bw 32 --save " + out);
         var plan = in.session().model().orElseThrow().plan();
         QuantOverrides enc = in.session().model().orElseThrow().encodings();
-        // every activation of the graph plus the input is a quantization point or fused into the op that reads it
-        // (Conv → BatchNormalization → Clip: one point, the Clip output); ReLU6 outputs span [0, 6] exactly
-        assertEquals(53, enc.activations().size() + plan.fused().size());
+        // the 17 batch norms are folded first (QNN's converter default): 53 values less 17; every one left plus the input
+        // is a quantization point or fused into the op that reads it (folded Conv → Clip: one point, the Clip output,
+        // and the folded conv's output takes the BN's name); ReLU6 outputs span [0, 6] exactly
+        assertEquals(36, enc.activations().size() + plan.fused().size());
         assertEquals(24, enc.activations().size());
-        assertEquals("/features/features.2/Clip_output_0", plan.fused().get("/features/features.0/Conv_output_0") == null
-                ? null : plan.fused().get(plan.fused().get("/features/features.0/Conv_output_0")));
+        assertEquals("/features/features.2/Clip_output_0", plan.fused().get("/features/features.1/BatchNormalization_output_0"));
+        assertTrue(in.session().model().orElseThrow().graph().nodes().stream().noneMatch(n -> n.opType().equals("BatchNormalization")));
         Encoding relu6 = enc.activations().get("/features/features.2/Clip_output_0").get(0);
         assertEquals(0.0, relu6.min(), 0);
         assertEquals(0, relu6.zeroPoint());
@@ -58,12 +59,28 @@ class CalibrateCommandTest {
     }
 
     @Test
+    void disableBatchnormFoldingKeepsEachBatchNormAsItsOwnQuantizedOp() {
+        Interpreter in = new Interpreter();
+        in.execute("calibrate " + LIST + " --disable-batchnorm-folding");
+        var m = in.session().model().orElseThrow();
+        assertEquals(17, m.graph().nodes().stream().filter(n -> n.opType().equals("BatchNormalization")).count());
+        // the conv output before its BN is quantized now (it used to be fused into the BN, hiding the BN from the quantizer)
+        assertTrue(m.plan().activations().get("/features/features.0/Conv_output_0").isInt());
+        assertEquals(0, in.session().undoDepth());
+        // the default folds, undoably
+        in.execute("calibrate " + LIST);
+        assertEquals(1, in.session().undoDepth());
+        assertTrue(String.join("\n", in.execute("undo").result().lines()).contains("batch-norm folding of 17 batch norms"));
+        assertEquals(17, in.session().model().orElseThrow().graph().nodes().stream().filter(n -> n.opType().equals("BatchNormalization")).count());
+    }
+
+    @Test
     void everyActivationQuantizerCoversEveryActivation() {
         for (String q : List.of("tf", "symmetric", "enhanced", "adjusted", "percentile")) {
             Interpreter in = new Interpreter();
             in.execute("calibrate " + LIST + " --act-quantizer " + q);
             QuantOverrides enc = in.session().model().orElseThrow().encodings();
-            assertEquals(53, enc.activations().size() + in.session().model().orElseThrow().plan().fused().size(), q);
+            assertEquals(36, enc.activations().size() + in.session().model().orElseThrow().plan().fused().size(), q);
             for (List<Encoding> e : enc.activations().values()) {
                 double z = -e.get(0).min() / e.get(0).scale();
                 assertEquals(Math.rint(z), z, 1e-6, q + ": zero must be exact");

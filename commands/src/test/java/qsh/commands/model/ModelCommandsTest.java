@@ -154,4 +154,48 @@ class ModelCommandsTest {
         assertTrue(e.getMessage().contains("do not broadcast"), e.getMessage());
         in.execute("infer --random --shape 1x3x64x96");
     }
+
+    @Test
+    void openDimensionsAreBoundByBatchOneAndInputDim() throws Exception {
+        Interpreter in = new Interpreter();
+        String text = String.join("\n", in.execute("load " + cls).result().lines());
+        assertTrue(text.contains("input   x FLOAT [1, 3, ?, ?] (declared [?, 3, ?, ?])"), text);
+        assertTrue(text.contains("input 'x': batch dimension ? set to 1"), text);
+        // raw files need every dimension: the error names the input and the flag
+        Path raw = dir.resolve("x.raw");
+        Files.write(raw, new byte[4 * 3 * 48 * 192]);
+        CommandException e = assertThrows(CommandException.class, () -> in.execute("infer " + raw));
+        assertTrue(e.getMessage().contains("--input_dim x 1,3,D2,D3"), e.getMessage());
+        Path list = dir.resolve("list.txt");
+        Files.writeString(list, raw + "\n");
+        e = assertThrows(CommandException.class, () -> in.execute("calibrate " + list));
+        assertTrue(e.getMessage().startsWith("input 'x' has open dimensions [1, 3, ?, ?]"), e.getMessage());
+        // --input_dim fixes them; raw files and calibration then work
+        text = String.join("\n", in.execute("load " + cls + " --input_dim x 1,3,48,192").result().lines());
+        assertTrue(text.contains("input   x FLOAT [1, 3, 48, 192] (declared [?, 3, ?, ?])"), text);
+        assertTrue(String.join("\n", in.execute("infer " + raw).result().lines()).contains("[1, 2]"));
+        in.execute("calibrate " + list);
+        // the export keeps the declared signature
+        Path out = dir.resolve("cls_q.onnx");
+        in.execute("export " + out);
+        assertEquals("[?, 3, ?, ?]", OnnxReader.read(out).inputs().get(0).shapeString());
+        e = assertThrows(CommandException.class, () -> in.execute("load " + cls + " --input_dim image 1,3,48,192"));
+        assertEquals("--input_dim image: the model has no input of that name (inputs: x)", e.getMessage());
+    }
+
+    @Test
+    void theBatchCommandTakesInputDim() throws Exception {
+        Path raw = dir.resolve("b.raw");
+        Files.write(raw, new byte[4 * 3 * 48 * 192]);
+        Path list = dir.resolve("b.txt");
+        Files.writeString(list, raw + "\n");
+        Path out = dir.resolve("b_q.onnx");
+        Interpreter in = new Interpreter();
+        Interpreter.Outcome o = in.execute("qairt-quantizer --input_network " + cls + " --input_dim x 1,3,48,192 --input_list "
+                + list + " --output_path " + out);
+        assertTrue(String.join("\n", o.result().lines()).contains("wrote " + out), o.result().lines().toString());
+        CommandException e = assertThrows(CommandException.class, () -> in.execute("qairt-quantizer --input_network " + cls
+                + " --input_list " + list + " --output_path " + out));
+        assertTrue(e.getMessage().contains("--input_dim x 1,3,D2,D3"), e.getMessage());
+    }
 }

@@ -12,8 +12,8 @@ import qsh.core.tensor.Histogram;
 
 /**
  * An activation's encoding from streamed calibration statistics: tf / symmetric / adjusted need only the true
- * range; percentile clips to the configured percentile of the histogram; enhanced runs the SQNR search over the
- * histogram (algorithms.md, "Enhanced").
+ * range; percentile clips to the configured percentile of the histogram; enhanced runs its candidate search over
+ * the histogram, tf's encoding of the true range among the candidates (algorithms.md, "Enhanced").
  */
 public final class ActivationEncodings {
     private ActivationEncodings() {}
@@ -34,17 +34,12 @@ public final class ActivationEncodings {
             }
             case ENHANCED: {
                 HistogramObserver h = stats.histogram(tensor);
-                Histogram hist = Histogram.ofCounts(h.lowerEdge(), h.lowerEdge() + h.binWidth() * h.bins(), h.counts());
-                Encoding e = new EnhancedEncoder(false).fromHistogram(hist, bitwidth, opts, Explanation.NONE);
-                // The streamed histogram's edges lie up to a bin beyond the data; enhanced may shrink the true range
-                // (spec: "some values cannot fall into that range") but never needs to widen it: a ReLU6 output
-                // keeps max ≤ 6.
+                Histogram hist = Histogram.ofCounts(h.lowerEdge(), h.upperEdge(), h.counts());
+                // the streamed histogram's edges lie up to a bin beyond the data: the search starts from the exact
+                // true range, tf's encoding of it among the candidates, so it may shrink the range but never widens
+                // it beyond tf's (a ReLU6 output keeps max 6)
                 RangeObserver r = stats.range(tensor);
-                if (e.min() < Math.min(0, r.min()) || e.max() > Math.max(0, r.max())) {
-                    e = TfEncoder.fromTrueRange(Math.max(e.min(), r.min()), Math.min(e.max(), r.max()), bitwidth, opts,
-                            Explanation.NONE);
-                }
-                return e;
+                return new EnhancedEncoder(false).fromHistogram(hist, r.min(), r.max(), bitwidth, opts, Explanation.NONE);
             }
             default: {
                 RangeObserver r = stats.range(tensor);

@@ -57,12 +57,19 @@ public final class InputList {
     private final List<Entry> entries;
     private final List<String> outputLayers;
     private final List<String> outputTensors;
+    private final String source;
+    private final int outputLayersLine;
+    private final int outputTensorsLine;
 
-    private InputList(Path file, List<Entry> entries, List<String> outputLayers, List<String> outputTensors) {
+    private InputList(Path file, List<Entry> entries, List<String> outputLayers, List<String> outputTensors,
+                      String source, int outputLayersLine, int outputTensorsLine) {
         this.file = file;
         this.entries = List.copyOf(entries);
         this.outputLayers = List.copyOf(outputLayers);
         this.outputTensors = List.copyOf(outputTensors);
+        this.source = source;
+        this.outputLayersLine = outputLayersLine;
+        this.outputTensorsLine = outputTensorsLine;
     }
 
     /** Reads and checks a list file; every named input file must exist. */
@@ -76,7 +83,8 @@ public final class InputList {
         }
         Path base = listFile.toAbsolutePath().getParent();
         InputList parsed = parse(text, base, listFile.toString(), true);
-        return new InputList(listFile.toAbsolutePath(), parsed.entries, parsed.outputLayers, parsed.outputTensors);
+        return new InputList(listFile.toAbsolutePath(), parsed.entries, parsed.outputLayers, parsed.outputTensors,
+                parsed.source, parsed.outputLayersLine, parsed.outputTensorsLine);
     }
 
     /**
@@ -87,8 +95,8 @@ public final class InputList {
         List<Entry> entries = new ArrayList<>();
         List<String> layers = List.of();
         List<String> tensors = List.of();
-        boolean sawLayers = false;
-        boolean sawTensors = false;
+        int layersLine = 0;
+        int tensorsLine = 0;
         String body = text.startsWith("\uFEFF") ? text.substring(1) : text; // a UTF-8 byte-order mark is not a path
         String[] lines = body.split("\r?\n|\r", -1);
         for (int i = 0; i < lines.length; i++) {
@@ -106,11 +114,11 @@ public final class InputList {
                     throw new IllegalArgumentException(where + ": the " + what + " line comes after input line "
                             + entries.get(0).line() + ": move it to the top (spec order: '#' line, '%' line, inputs)");
                 }
-                if (isLayers ? sawLayers : sawTensors) {
+                if ((isLayers ? layersLine : tensorsLine) > 0) {
                     throw new IllegalArgumentException(where + ": a second " + what
                             + " line: put all names on one line, separated by spaces");
                 }
-                if (isLayers && sawTensors) {
+                if (isLayers && tensorsLine > 0) {
                     throw new IllegalArgumentException(where + ": the '#' output-layer line comes after the '%'"
                             + " output-tensor line: swap them (the spec requires '#' before '%')");
                 }
@@ -121,10 +129,10 @@ public final class InputList {
                 }
                 if (isLayers) {
                     layers = names;
-                    sawLayers = true;
+                    layersLine = lineNo;
                 } else {
                     tensors = names;
-                    sawTensors = true;
+                    tensorsLine = lineNo;
                 }
                 continue;
             }
@@ -143,7 +151,7 @@ public final class InputList {
             throw new IllegalArgumentException(sourceName + ": no input lines: add one line per inference"
                     + " (a path, or name:=path entries separated by spaces)");
         }
-        return new InputList(null, entries, layers, tensors);
+        return new InputList(null, entries, layers, tensors, sourceName, layersLine, tensorsLine);
     }
 
     private static Entry parseInputLine(String line, int lineNo, String where, Path baseDir, boolean checkExist) {
@@ -239,5 +247,10 @@ public final class InputList {
     /** Names from the {@code %} line (empty when absent). */
     public List<String> outputTensors() {
         return outputTensors;
+    }
+
+    /** {@code FILE:LINE} of the {@code #} line (or of the {@code %} line when {@code layers} is false), for errors. */
+    public String outputLineWhere(boolean layers) {
+        return source + ":" + (layers ? outputLayersLine : outputTensorsLine);
     }
 }

@@ -9,7 +9,8 @@ import qsh.core.onnx.proto.OnnxProto.NodeProto;
 import qsh.core.tensor.Tensor;
 
 /**
- * Folds inference BatchNormalization nodes into the Conv (any group, depthwise included) or Gemm before them.
+ * Folds inference BatchNormalization nodes into the Conv (any group, depthwise included), ConvTranspose or Gemm
+ * before them, as QNN's converters do by default (their {@code --disable_batchnorm_folding} keeps them).
  * BN computes y = γ·(x − μ)/√(σ² + ε) + β per channel; with a_i = γ_i/√(σ²_i + ε) and x = W·in + b this is
  * y = (a_i·W_i)·in + a_i·(b_i − μ_i) + β_i, so W'_i = a_i·W_i and b'_i = a_i·(b_i − μ_i) + β_i
  * (Nagel et al. 2019, arXiv 1906.04721, §5 "batch normalization folding"). The folded layer takes over the BN's
@@ -74,9 +75,10 @@ public final class BatchNormFolder {
             }
         }
         Node layer = g.producer(bn.input(0));
-        if (layer == null || !(layer.opType().equals("Conv") || layer.opType().equals("Gemm"))) {
+        if (layer == null || !(layer.opType().equals("Conv") || layer.opType().equals("Gemm")
+                || layer.opType().equals("ConvTranspose"))) {
             return "its input comes from " + (layer == null ? "a graph input" : layer.opType() + " " + layer.name())
-                    + ", not a Conv or Gemm";
+                    + ", not a Conv, ConvTranspose or Gemm";
         }
         if (g.consumers(bn.input(0)).size() != 1 || g.outputs().stream().anyMatch(o -> o.name().equals(bn.input(0)))) {
             return "the output of " + layer.name() + " is also used elsewhere";
@@ -111,7 +113,8 @@ public final class BatchNormFolder {
         }
         Tensor w = (Tensor) g.weights().get(layer.input(1));
         boolean gemmColumns = layer.opType().equals("Gemm") && layer.attrInt("transB", 0) == 0;
-        Tensor w2 = gemmColumns ? scaleColumns(w, a) : LayerWeights.scaleOutputs(w, a);
+        Tensor w2 = gemmColumns ? scaleColumns(w, a) : layer.opType().equals("ConvTranspose")
+                ? scaleTransposedOutputs(w, a, (int) layer.attrInt("group", 1)) : LayerWeights.scaleOutputs(w, a);
         ed.putWeight(layer.input(1), w2);
         // Gemm: Y = α·A·B + β_gemm·C, so the old bias term is β_gemm·C; the new C holds it whole and β_gemm becomes 1.
         double biasFactor = layer.opType().equals("Gemm") ? layer.attrFloat("beta", 1f) : 1;
@@ -129,6 +132,29 @@ public final class BatchNormFolder {
         }
         p.setOutput(0, bn.outputs().get(0));
         ed.replaceNode(layer.name(), p.build());
+    }
+
+    /**
+     * ConvTranspose weights are [C_in, C_out/group, k…]: input channel c belongs to group c / (C_in/group), and its
+     * slice j feeds output channel group·(C_out/group) + j, so W[c, j, …] *= a[that output channel].
+     */
+    private static Tensor scaleTransposedOutputs(Tensor w, double[] a, int group) {
+        Tensor out = w.copy();
+        float[] d = out.data();
+        int cin = w.dim(0);
+        int perGroupOut = w.dim(1);
+        int inPerGroup = cin / Math.max(1, group);
+        int taps = w.size() / (cin * perGroupOut);
+        for (int c = 0; c < cin; c++) {
+            for (int j = 0; j < perGroupOut; j++) {
+                double f = a[(c / inPerGroup) * perGroupOut + j];
+                int base = (c * perGroupOut + j) * taps;
+                for (int t = 0; t < taps; t++) {
+                    d[base + t] = (float) (d[base + t] * f);
+                }
+            }
+        }
+        return out;
     }
 
     /** Gemm without transB keeps outputs on the last axis: B[k, j] *= a[j]. */

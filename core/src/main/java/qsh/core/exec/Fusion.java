@@ -225,7 +225,7 @@ final class Fusion {
 
     /** Clip's constant bounds (attributes before opset 11, inputs after), or null when they are not constants. */
     private float[] clipBounds(Node c) {
-        if (g.opset() < 11) {
+        if (g.opset() < 11 || c.hasAttr("min") || c.hasAttr("max")) {
             return new float[] {c.attrFloat("min", Float.NEGATIVE_INFINITY), c.attrFloat("max", Float.POSITIVE_INFINITY)};
         }
         Float lo = c.input(1).isEmpty() ? Float.valueOf(Float.NEGATIVE_INFINITY) : scalar(c.input(1), -1);

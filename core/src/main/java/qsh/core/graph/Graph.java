@@ -16,6 +16,7 @@ import qsh.core.onnx.TensorProtos;
 import qsh.core.onnx.proto.OnnxProto.ModelProto;
 import qsh.core.onnx.proto.OnnxProto.NodeProto;
 import qsh.core.onnx.proto.OnnxProto.OperatorSetIdProto;
+import qsh.core.onnx.proto.OnnxProto.ValueInfoProto;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
@@ -32,6 +33,7 @@ public final class Graph {
     private final Map<String, Integer> weightTypes;
     private final List<ValueInfo> inputs;
     private final List<ValueInfo> outputs;
+    private final List<ValueInfoProto> declaredInputs;
     private final Map<String, Node> producers = new HashMap<>();
     private final Map<String, List<Node>> consumers = new HashMap<>();
 
@@ -41,7 +43,13 @@ public final class Graph {
      */
     public Graph(ModelProto meta, List<Node> nodes, Map<String, Object> weights, Map<String, Integer> weightTypes,
                  String source) {
+        this(meta, nodes, weights, weightTypes, source, null);
+    }
+
+    private Graph(ModelProto meta, List<Node> nodes, Map<String, Object> weights, Map<String, Integer> weightTypes,
+                  String source, List<ValueInfoProto> declared) {
         this.meta = meta;
+        this.declaredInputs = declared != null ? declared : List.copyOf(meta.getGraph().getInputList());
         this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
         this.weightTypes = Collections.unmodifiableMap(new LinkedHashMap<>(weightTypes));
         List<ValueInfo> in = new ArrayList<>();
@@ -212,7 +220,44 @@ public final class Graph {
         }
         Map<String, Object> w = new LinkedHashMap<>(weights);
         w.put(name, value);
-        return new Graph(meta, nodes, w, weightTypes, "edited model");
+        return new Graph(meta, nodes, w, weightTypes, "edited model", declaredInputs);
+    }
+
+    /**
+     * The inputs as the model file declared them, before {@link #withInputDims} bound open dimensions: what
+     * {@code save} and {@code export} write, so a model with a symbolic batch keeps it.
+     */
+    public List<ValueInfoProto> declaredInputs() {
+        return declaredInputs;
+    }
+
+    /** A copy whose inputs have the given dimensions (input name → every dimension); the declared ones are kept. */
+    public Graph withInputDims(Map<String, long[]> dims) {
+        var gb = meta.getGraph().toBuilder();
+        for (int i = 0; i < gb.getInputCount(); i++) {
+            long[] d = dims.get(gb.getInput(i).getName());
+            if (d == null) {
+                continue;
+            }
+            var vi = gb.getInput(i).toBuilder();
+            var shape = vi.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+            var old = List.copyOf(shape.getDimList());
+            shape.clearDim();
+            for (int k = 0; k < d.length; k++) { // a negative dimension stays as declared (open)
+                if (d[k] >= 0 || k >= old.size()) {
+                    shape.addDimBuilder().setDimValue(Math.max(d[k], 1));
+                } else {
+                    shape.addDim(old.get(k));
+                }
+            }
+            gb.setInput(i, vi);
+        }
+        return new Graph(meta.toBuilder().setGraph(gb).build(), nodes, weights, weightTypes, "bound model", declaredInputs);
+    }
+
+    /** A copy declaring {@code other}'s declared inputs (a graph built from {@code other}, e.g. its QDQ form). */
+    public Graph declaringInputsOf(Graph other) {
+        return new Graph(meta, nodes, weights, weightTypes, "model", other.declaredInputs);
     }
 
     /**
@@ -236,7 +281,14 @@ public final class Graph {
                 gb.addValueInfo(vi);
             }
         }
-        return new Graph(meta.toBuilder().setGraph(gb).build(), newNodes, newWeights, newWeightTypes, "edited model");
+        List<ValueInfoProto> declared = new ArrayList<>();
+        for (ValueInfoProto vi : declaredInputs) {
+            if (!(weights.containsKey(vi.getName()) && !newWeights.containsKey(vi.getName()))) {
+                declared.add(vi);
+            }
+        }
+        return new Graph(meta.toBuilder().setGraph(gb).build(), newNodes, newWeights, newWeightTypes, "edited model",
+                List.copyOf(declared));
     }
 
     /** The NodeProtos in order (for writing). */

@@ -11,7 +11,12 @@ import qsh.core.tensor.Tensor;
 final class ShapeOpRules {
     private ShapeOpRules() {}
 
-    static int[] concat(Node n, int[][] in) {
+    /** Concat-1's axis defaulted to 1; from Concat-4 the attribute is required. */
+    static int concatDefaultAxis(long opset) {
+        return opset < 4 ? 1 : 0;
+    }
+
+    static int[] concat(Node n, int[][] in, long opset) {
         int[] first = null;
         int axis = 0;
         int total = 0;
@@ -24,7 +29,7 @@ final class ShapeOpRules {
             }
             if (first == null) {
                 first = in[i];
-                axis = axis((int) n.attrInt("axis", 0), first.length);
+                axis = axis((int) n.attrInt("axis", concatDefaultAxis(opset)), first.length);
             } else if (in[i].length != first.length) {
                 throw new IllegalArgumentException("Concat inputs have ranks " + first.length + " and " + in[i].length);
             }
@@ -45,7 +50,7 @@ final class ShapeOpRules {
     }
 
     static int[] reshape(Node n, int[][] in, Object[] vals, long opset) {
-        int[] target = opset < 5 ? n.attrInts("shape") : vals.length > 1 && vals[1] != null ? ints(vals[1]) : null;
+        int[] target = n.hasAttr("shape") ? n.attrInts("shape") : vals.length > 1 && vals[1] != null ? ints(vals[1]) : null;
         if (!need(in, 0) || target == null) {
             return null;
         }
@@ -101,8 +106,9 @@ final class ShapeOpRules {
         if (!need(in, 0)) {
             return null;
         }
-        int[] axes = opset < 13 ? n.attrInts("axes") : in.length > 1 && !n.input(1).isEmpty() ? valueOrNull(vals[1]) : null;
-        if (opset >= 13 && in.length > 1 && !n.input(1).isEmpty() && axes == null) {
+        boolean attr = n.hasAttr("axes"); // Squeeze-1/11 attribute, Squeeze-13 optional input
+        int[] axes = attr ? n.attrInts("axes") : in.length > 1 && !n.input(1).isEmpty() ? valueOrNull(vals[1]) : null;
+        if (!attr && in.length > 1 && !n.input(1).isEmpty() && axes == null) {
             return null;
         }
         int[] s = in[0];
@@ -124,7 +130,7 @@ final class ShapeOpRules {
     }
 
     static int[] unsqueeze(Node n, int[][] in, Object[] vals, long opset) {
-        int[] axes = opset < 13 ? n.attrInts("axes") : in.length > 1 ? valueOrNull(vals[1]) : null;
+        int[] axes = n.hasAttr("axes") ? n.attrInts("axes") : in.length > 1 ? valueOrNull(vals[1]) : null;
         if (!need(in, 0) || axes == null) {
             return null;
         }
@@ -169,7 +175,7 @@ final class ShapeOpRules {
         long[] ends;
         long[] axes;
         long[] steps = null;
-        if (opset < 10) {
+        if (n.hasAttr("starts")) { // Slice-1 attributes; Slice-10 inputs
             starts = longs(n.attrInts("starts"));
             ends = longs(n.attrInts("ends"));
             axes = n.hasAttr("axes") ? longs(n.attrInts("axes")) : null;

@@ -21,7 +21,7 @@ final class ShapeRules {
     private static final Set<String> SAME_AS_INPUT = Set.of("Relu", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Neg",
             "Abs", "Floor", "Ceil", "Reciprocal", "Erf", "HardSwish", "LeakyRelu", "HardSigmoid", "Elu", "Clip",
             "Identity", "Cast", "Softmax", "LogSoftmax", "QuantizeLinear", "DequantizeLinear", "BatchNormalization",
-            "Dropout");
+            "Dropout", "LRN", "InstanceNormalization", "PRelu", "Softplus", "Selu", "Sign", "Shrink");
     /** Ops whose output is the multidirectional broadcast of all inputs. */
     private static final Set<String> BROADCAST = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum");
 
@@ -44,14 +44,19 @@ final class ShapeRules {
         }
         if (BROADCAST.contains(op)) {
             int[] s = new int[0];
-            for (int[] x : in) {
+            for (int i = 0; i < in.length; i++) {
+                int[] x = in[i];
                 if (x == null) {
                     return r;
                 }
-                s = broadcast(s, x);
+                // Add-1/6 etc. with broadcast=1 and axis: B aligned at A's axis (no-op for any other node)
+                s = broadcast(s, i == 1 ? qsh.core.exec.ops.Broadcast.legacyOperandShape(n, in[0].length, x) : x);
             }
             r[0] = s;
             return r;
+        }
+        if (SplitTileReduceRules.OPS.contains(op)) {
+            return SplitTileReduceRules.outputs(n, in, vals, opset, r);
         }
         r[0] = single(n, op, in, vals, opset);
         if (op.equals("MaxPool") && outs > 1) {
@@ -84,7 +89,7 @@ final class ShapeRules {
             case "MatMul":
                 return ShapeOpRules.need(in, 0, 1) ? matmul(in[0], in[1]) : null;
             case "Concat":
-                return ShapeOpRules.concat(n, in);
+                return ShapeOpRules.concat(n, in, opset);
             case "Reshape":
                 return ShapeOpRules.reshape(n, in, vals, opset);
             case "Flatten": {
@@ -278,8 +283,9 @@ final class ShapeRules {
         }
         float[] scales = null;
         int[] sizes = null;
-        if (op.equals("Upsample") && opset < 9) {
-            scales = n.attrFloats("scales");
+        if (op.equals("Upsample") && (n.hasAttr("scales") || n.hasAttr("height_scale"))) { // Upsample-1/7 attributes
+            scales = n.hasAttr("scales") ? n.attrFloats("scales")
+                    : new float[] {1, 1, n.attrFloat("height_scale", 1f), n.attrFloat("width_scale", 1f)};
         } else if (op.equals("Upsample") || opset < 11) {
             if (vals.length < 2 || !(vals[1] instanceof Tensor)) {
                 return null;
@@ -303,7 +309,9 @@ final class ShapeRules {
     }
 
     private static int[] pad(Node n, int[][] in, Object[] vals, long opset) {
-        int[] pads = opset < 11 ? n.attrInts("pads") : vals.length > 1 ? ShapeOpRules.valueOrNull(vals[1]) : null;
+        boolean attrs = n.hasAttr("pads") || n.hasAttr("paddings"); // Pad-1/2 attributes, Pad-11 input
+        int[] pads = attrs ? n.attrInts(n.hasAttr("pads") ? "pads" : "paddings")
+                : vals.length > 1 ? ShapeOpRules.valueOrNull(vals[1]) : null;
         if (!ShapeOpRules.need(in, 0) || pads == null) {
             return null;
         }
@@ -325,11 +333,17 @@ final class ShapeRules {
         if (!ShapeOpRules.need(in, 0)) {
             return null;
         }
-        int[] axes = opset < 18 ? n.attrInts("axes") : in.length > 1 && !n.input(1).isEmpty() ? ShapeOpRules.valueOrNull(vals[1]) : null;
-        if (opset >= 18 && in.length > 1 && !n.input(1).isEmpty() && axes == null) {
+        // axes: attribute (ReduceMean-1..13) or input 1 (ReduceMean-18), whichever form the node has
+        boolean attr = n.hasAttr("axes");
+        boolean input = !attr && in.length > 1 && !n.input(1).isEmpty();
+        int[] axes = attr ? n.attrInts("axes") : input ? ShapeOpRules.valueOrNull(vals[1]) : null;
+        if (input && axes == null) {
             return null;
         }
         int[] s = in[0];
+        if ((axes == null || axes.length == 0) && !attr && n.attrInt("noop_with_empty_axes", 0) != 0) {
+            return s.clone(); // an empty axes input with noop_with_empty_axes: the input passes through
+        }
         boolean[] red = new boolean[s.length];
         if (axes == null || axes.length == 0) {
             Arrays.fill(red, true);

@@ -4,8 +4,9 @@ package qsh.core.quant;
  * The spec's "adjusted" mode as qsh reads it (algorithms.md, "Adjusted"). The vendor documents it as a
  * <b>weights-only, 8-bit</b> mode whose exact algorithm is not public: "the max will be expanded or the min will
  * be decreased if necessary", with the minimum range and exact zero kept. qsh's documented interpretation:
- * true min/max widened to include 0 and to the minimum range, then 0.0 made exact by EXPANDING the range
- * outward, never shifting it, so no true value is ever clipped (tf's shift can clip up to half a step).
+ * true min/max under tf's minimum range and zero rules ({@link TfRange}: encoding-max = max(true max, true min +
+ * minRange) first, then widened to include 0), then 0.0 made exact by EXPANDING the range outward, never shifting
+ * it, so no true value is ever clipped (tf's shift can clip up to half a step).
  *
  * <p>For a zero point z the smallest scale covering [min, max] is s(z) = max(-min/z, max/(q-z)), q = 2^bw-1;
  * s(z) is minimal near z* = -min·q/(max-min), so floor(z*) and ceil(z*) are tried and the smaller scale wins
@@ -26,17 +27,11 @@ public final class AdjustedEncoder implements RangeEncoder {
     public static Encoding fromTrueRange(double trueMin, double trueMax, int bitwidth, EncoderOptions options,
                                          Explanation explain) {
         explain.stepf("1. true range", "min = %.6g, max = %.6g", trueMin, trueMax);
-        double min = Math.min(trueMin, 0.0);
-        double max = Math.max(trueMax, 0.0);
-        explain.stepf("2. handle zero", "range widened to include 0: [%.6g, %.6g]", min, max);
-        if (max < min + options.minRange()) {
-            max = min + options.minRange();
-            explain.stepf("3. minimum range", "encoding-max raised to min + %.6g = %.6g", options.minRange(), max);
-        } else {
-            explain.stepf("3. minimum range", "range %.6g ≥ %.6g: unchanged", max - min, options.minRange());
-        }
+        TfRange r = TfRange.of(trueMin, trueMax, options.minRange(), explain, 2);
+        double min = r.min();
+        double max = r.max();
         long q = Encoding.qmax(bitwidth);
-        double zStar = -min * q / (max - min);
+        double zStar = (0.0 - min) * q / (max - min); // 0.0 - 0.0 = +0.0: explain never shows "-0"
         long zLo = Math.max(0, Math.min(q, (long) Math.floor(zStar)));
         long zHi = Math.max(0, Math.min(q, (long) Math.ceil(zStar)));
         double sLo = coveringScale(min, max, zLo, q);

@@ -55,7 +55,7 @@ public final class Encoding {
      * The asymmetric encoding whose range is exactly [min, max] moved so that 0.0 lies on the grid
      * (spec "Cases - Handling 0", case 3): scale = (max-min)/(2^bw-1); zeroPoint = round(-min/scale)
      * clamped to [0, 2^bw-1] (round half to even); new min = -zeroPoint·scale; new max = new min + (2^bw-1)·scale.
-     * The caller must already have widened the range to include 0 and enforced the minimum range.
+     * The caller must already have applied the minimum range and widened the range to include 0 ({@link TfRange}).
      */
     public static Encoding fromRange(int bitwidth, double min, double max) {
         checkIntBitwidth(bitwidth);
@@ -100,7 +100,11 @@ public final class Encoding {
             throw new IllegalArgumentException("zero point " + zeroPoint + " is outside [0, " + q + "]");
         }
         double newMin = -zeroPoint * scale;
-        return new Encoding(bitwidth, newMin, newMin + q * scale, scale, zeroPoint, symmetric, DType.INT);
+        long half = 1L << (bitwidth - 1);
+        // the signed-symmetric grid's top is (2^(bw-1)-1)·scale, computed as symmetricFromAbsMax does, so the same
+        // grid read back from scale and offset (1.0.0 JSON) is the same Encoding to the last bit
+        double newMax = symmetric && zeroPoint == half ? (half - 1) * scale : newMin + q * scale;
+        return new Encoding(bitwidth, newMin, newMax, scale, zeroPoint, symmetric, DType.INT);
     }
 
     /** A floating-point (non-quantized) encoding: FP16 or FP32. */

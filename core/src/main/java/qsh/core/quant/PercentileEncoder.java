@@ -5,8 +5,8 @@ import qsh.core.tensor.Histogram;
 /**
  * Percentile calibration (algorithms.md, "Percentile"): a histogram of the data ({@link EncoderOptions#bins}
  * bins over the true range), min and max read from its CDF at 100-p and p percent (p =
- * {@link EncoderOptions#percentile}, linear inside a bin), then tf's zero and minimum-range rules
- * ({@link TfEncoder#fromTrueRange}). Values beyond the percentiles are clipped.
+ * {@link EncoderOptions#percentile}, linear inside a bin), then tf's rules: minimum range, then zero
+ * ({@link TfRange}), then the exact-zero grid. Values beyond the percentiles are clipped.
  */
 public final class PercentileEncoder implements Encoder {
     @Override
@@ -25,14 +25,15 @@ public final class PercentileEncoder implements Encoder {
     /** The percentile encoding from a histogram (e.g. one merged over a calibration set). */
     public static Encoding fromHistogram(Histogram h, int bitwidth, EncoderOptions options, Explanation explain) {
         double p = options.percentile();
-        explain.stepf("1. histogram", "%d bins over the true range [%.6g, %.6g], %.0f values", h.bins(), h.min(), h.max(), h.total());
         double lo = h.quantile((100 - p) / 100);
         double hi = h.quantile(p / 100);
-        explain.stepf("2. percentiles", "%.4g%% percentile = %.6g, %.4g%% percentile = %.6g (values outside are clipped)",
+        explain.stepf("1. percentiles", "%d bins over the true range [%.6g, %.6g], %.0f values: %.4g%% percentile = %.6g, "
+                + "%.4g%% percentile = %.6g (values outside are clipped)", h.bins(), h.min(), h.max(), h.total(),
                 100 - p, lo, p, hi);
-        Encoding e = TfEncoder.fromTrueRange(lo, hi, bitwidth, options, Explanation.NONE);
-        explain.stepf("3. zero and minimum range", "tf rules on [%.6g, %.6g]: scale %.7g, offset %d, encoding range [%.6f, %.6f]",
-                lo, hi, e.scale(), e.zeroPoint(), e.min(), e.max());
+        TfRange r = TfRange.of(lo, hi, options.minRange(), explain, 2);
+        Encoding e = r.encoding(bitwidth);
+        explain.stepf("4. exact zero", "tf's grid on [%.6g, %.6g]: scale %.7g, offset %d, encoding range [%.6f, %.6f]",
+                r.min(), r.max(), e.scale(), e.zeroPoint(), e.min(), e.max());
         return e;
     }
 }

@@ -1,11 +1,13 @@
 package qsh.core.quant;
 
 /**
- * The spec's "symmetric" mode: absmax = max(|min|, |max|), range (-absmax, absmax) on the signed grid,
- * scale = absmax/(2^(bw-1)-1), AIMET offset -2^(bw-1) ({@link Encoding#symmetricFromAbsMax}) — exactly the
- * spec's per-channel override example (0.7011175/127 = 0.0055206, min = -128·scale). Zero is exact by
- * construction (it is grid value 2^(bw-1)). The minimum range is enforced on the absmax side: absmax is raised
- * to minRange/2 so that the encoding range (≥ 2·absmax) is at least minRange.
+ * The spec's "symmetric" mode: "the same basic principles as TF quantization but adjusted the range to be
+ * symmetric". The true range first gets tf's minimum range and zero rules ({@link TfRange}: encoding-max =
+ * max(true max, true min + minRange), then widened to include 0); then absmax = max(|min|, |max|) of that range,
+ * range (-absmax, absmax) on the signed grid, scale = absmax/(2^(bw-1)-1), AIMET offset -2^(bw-1)
+ * ({@link Encoding#symmetricFromAbsMax}) — exactly the spec's per-channel override example
+ * (0.7011175/127 = 0.0055206, min = -128·scale). Zero is exact by construction (it is grid value 2^(bw-1)).
+ * A constant 0 tensor thus gets absmax 0.0001 (its tf range is [0, 0.0001]).
  */
 public final class SymmetricEncoder implements RangeEncoder {
     @Override
@@ -22,19 +24,13 @@ public final class SymmetricEncoder implements RangeEncoder {
     public static Encoding fromTrueRange(double trueMin, double trueMax, int bitwidth, EncoderOptions options,
                                          Explanation explain) {
         explain.stepf("1. true range", "min = %.6g, max = %.6g", trueMin, trueMax);
-        double absMax = Math.max(Math.abs(trueMin), Math.abs(trueMax));
-        explain.stepf("2. absmax", "absmax = max(|%.6g|, |%.6g|) = %.7g; range made (-absmax, absmax)", trueMin, trueMax, absMax);
-        double floor = options.minRange() / 2;
-        if (absMax < floor) {
-            explain.stepf("3. minimum range", "2·absmax = %.6g < %.6g: absmax raised to %.6g", 2 * absMax, options.minRange(), floor);
-            absMax = floor;
-        } else {
-            explain.stepf("3. minimum range", "2·absmax = %.6g ≥ %.6g: unchanged", 2 * absMax, options.minRange());
-        }
+        TfRange r = TfRange.of(trueMin, trueMax, options.minRange(), explain, 2);
+        double absMax = r.absMax();
+        explain.stepf("4. absmax", "absmax = max(|%.6g|, |%.6g|) = %.7g; range made (-absmax, absmax)", r.min(), r.max(), absMax);
         Encoding e = Encoding.symmetricFromAbsMax(bitwidth, absMax);
         long half = 1L << (bitwidth - 1);
-        explain.stepf("4. scale", "scale = absmax / (2^%d - 1) = %.7g / %d = %.10g", bitwidth - 1, absMax, half - 1, e.scale());
-        explain.stepf("5. exact zero", "offset = -2^%d = %d (zero is grid value %d); encoding range [%.10g, %.10g]",
+        explain.stepf("5. scale", "scale = absmax / (2^%d - 1) = %.7g / %d = %.10g", bitwidth - 1, absMax, half - 1, e.scale());
+        explain.stepf("6. exact zero", "offset = -2^%d = %d (zero is grid value %d); encoding range [%.10g, %.10g]",
                 bitwidth - 1, e.aimetOffset(), e.zeroPoint(), e.min(), e.max());
         return e;
     }

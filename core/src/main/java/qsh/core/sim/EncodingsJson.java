@@ -31,7 +31,8 @@ import qsh.core.quant.EncoderOptions;
  * Writing goes through a temporary file and an atomic rename, so the target is whole or untouched.
  *
  * <p>Decisions: scale/offset are recomputed from bitwidth/min/max (1.0.0: from scale/offset, see
- * {@link V1EncodingsFormat}); a per-channel list that is not symmetric with offset -2^(bw-1) is an error, not
+ * {@link V1EncodingsFormat}); a dict-form entry with scale/offset but no min/max keeps its grid and the reading
+ * says so in {@link QuantOverrides#notes()}; a per-channel list that is not symmetric with offset -2^(bw-1) is an error, not
  * silently re-gridded; an int entry with only a bitwidth is kept as a bitwidth-only override
  * ({@link QuantOverrides#activationBitwidths()}); unknown fields are ignored; offsets are written in AIMET's sign
  * (≤ 0) via {@link Encoding#aimetOffset()}.
@@ -88,6 +89,7 @@ public final class EncodingsJson {
         Map<String, List<Encoding>> paramFull = new LinkedHashMap<>();
         Map<String, Integer> actBw = new LinkedHashMap<>();
         Map<String, Integer> paramBw = new LinkedHashMap<>();
+        LegacyEncodingsFormat.DerivedRanges derived = new LegacyEncodingsFormat.DerivedRanges();
         for (QuantOverrides.Section s : QuantOverrides.Section.values()) {
             JsonNode node = s == QuantOverrides.Section.ACTIVATION ? acts : params;
             String where = sourceName + ": " + s.jsonKey();
@@ -101,7 +103,7 @@ public final class EncodingsJson {
             if (listForm) {
                 V1EncodingsFormat.readSection(node, where, full, bw);
             } else {
-                LegacyEncodingsFormat.readSection(node, where, options, full, bw);
+                LegacyEncodingsFormat.readSection(node, where, options, full, bw, derived);
             }
         }
         Map<String, Object> quantizerArgs = new LinkedHashMap<>();
@@ -114,8 +116,10 @@ public final class EncodingsJson {
             quantizerArgs = MAPPER.convertValue(qa, MAPPER.getTypeFactory()
                     .constructMapType(LinkedHashMap.class, String.class, Object.class));
         }
+        String note = derived.describe(sourceName);
         try {
-            return new QuantOverrides(actFull, paramFull, actBw, paramBw, quantizerArgs);
+            return new QuantOverrides(actFull, paramFull, actBw, paramBw, quantizerArgs)
+                    .withNotes(note == null ? List.of() : List.of(note));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(sourceName + ": " + e.getMessage(), e);
         }

@@ -19,7 +19,7 @@ import qsh.core.quant.TfEncoder;
  * <p>Reading follows the spec ("Quantization Overrides"): scale and offset are <b>recomputed</b> from bitwidth,
  * min and max whether or not the file gives them, so a file's offset sign convention never matters:
  * <ul>
- *   <li>asymmetric: the tf rules (widen to include 0, minimum range, exact zero) via {@link TfEncoder#fromTrueRange};</li>
+ *   <li>asymmetric: the tf rules (minimum range, then widen to include 0, then exact zero) via {@link TfEncoder#fromTrueRange};</li>
  *   <li>symmetric: the smallest signed-symmetric grid holding [min, max], scale = max(max/(2^(bw-1)-1),
  *       -min/2^(bw-1)), AIMET offset -2^(bw-1) (the spec's per-channel Case 2); when min ≥ 0 (AIMET's unsigned
  *       symmetric) scale = max/(2^bw-1) and offset 0.</li>
@@ -32,6 +32,12 @@ import qsh.core.quant.TfEncoder;
  * re-grid a per-channel tensor the file describes as asymmetric. A missing is_symmetric in a per-channel list
  * means symmetric. An int entry with only bitwidth (+dtype) is a bitwidth-only override.
  *
+ * <p>An int entry that gives scale and offset but no min/max (the spec asks for bitwidth, min and max, but some
+ * writers give only the grid) keeps its grid: min = offset·scale in AIMET's sign (offset ≤ 0), or min =
+ * -offset·scale when the offset is positive (then it can only be the spec prose's zero point, since every tf grid
+ * holds 0), and max = min + scale·(2^bw-1); the range is then read as if the file had given it, and the names of
+ * such entries are collected so that the caller can say so. Scale without offset (or the reverse) is an error.
+ *
  * <p>Writing uses the AIMET offset convention: offset = round(min/scale) ≤ 0 ({@link Encoding#aimetOffset()}).
  */
 final class LegacyEncodingsFormat {
@@ -39,7 +45,7 @@ final class LegacyEncodingsFormat {
 
     /** Reads one section object into {@code full} / {@code bitwidthOnly}. */
     static void readSection(JsonNode section, String where, EncoderOptions options,
-                            Map<String, List<Encoding>> full, Map<String, Integer> bitwidthOnly) {
+                            Map<String, List<Encoding>> full, Map<String, Integer> bitwidthOnly, DerivedRanges derived) {
         for (Map.Entry<String, JsonNode> e : section.properties()) {
             String tensor = e.getKey();
             String tensorWhere = where + " '" + tensor + "'";
@@ -56,10 +62,11 @@ final class LegacyEncodingsFormat {
             List<Encoding> encodings = new ArrayList<>();
             for (int i = 0; i < list.size(); i++) {
                 EntryFields f = new EntryFields(list.get(i), tensorWhere + (perChannel ? " [" + i + "]" : ""));
-                Encoding enc = readEntry(f, perChannel, options);
+                Encoding enc = readEntry(f, perChannel, options, tensor, derived);
                 if (enc == null) {
                     if (perChannel) {
-                        throw f.fail("a per-channel entry needs min and max: add them, or give a single entry");
+                        throw f.fail("a per-channel entry needs min and max (or scale and offset): add them, or give a"
+                                + " single entry");
                     }
                     bitwidthOnly.put(tensor, f.requiredInt("bitwidth"));
                 } else {
@@ -73,8 +80,43 @@ final class LegacyEncodingsFormat {
         }
     }
 
+    /**
+     * The tensors whose range was derived from scale and offset (no min/max in the file), in file order, and
+     * which of them gave a positive offset (read as the spec prose's zero point).
+     */
+    record DerivedRanges(List<String> tensors, List<String> zeroPointOffsets) {
+        DerivedRanges() {
+            this(new ArrayList<>(), new ArrayList<>());
+        }
+
+        void add(String tensor, boolean zeroPoint) {
+            if (!tensors.contains(tensor)) {
+                tensors.add(tensor);
+            }
+            if (zeroPoint && !zeroPointOffsets.contains(tensor)) {
+                zeroPointOffsets.add(tensor);
+            }
+        }
+
+        /** One line saying what was derived, or null when nothing was. */
+        String describe(String sourceName) {
+            if (tensors.isEmpty()) {
+                return null;
+            }
+            int shown = Math.min(4, tensors.size());
+            String names = "'" + String.join("', '", tensors.subList(0, shown)) + "'"
+                    + (tensors.size() > shown ? " and " + (tensors.size() - shown) + " more" : "");
+            return sourceName + ": " + tensors.size() + (tensors.size() == 1 ? " entry gives" : " entries give")
+                    + " scale and offset but no min/max (" + names + "): their range is derived from them, min ="
+                    + " offset·scale (AIMET sign, offset ≤ 0), max = min + scale·(2^bw-1)"
+                    + (zeroPointOffsets.isEmpty() ? "" : "; a positive offset (" + zeroPointOffsets.size()
+                    + ") is read as the zero point, min = -offset·scale");
+        }
+    }
+
     /** One entry → an encoding, or null for an int entry with bitwidth only (range left to calibration). */
-    private static Encoding readEntry(EntryFields f, boolean perChannel, EncoderOptions options) {
+    private static Encoding readEntry(EntryFields f, boolean perChannel, EncoderOptions options, String tensor,
+                                      DerivedRanges derived) {
         int bw = f.requiredInt("bitwidth");
         String dtype = f.optionalChoice("dtype", "INT", "int", "float");
         if (dtype.equals("FLOAT")) {
@@ -87,15 +129,23 @@ final class LegacyEncodingsFormat {
         Boolean sym = f.optionalBoolean("is_symmetric");
         boolean hasMin = f.has("min");
         boolean hasMax = f.has("max");
-        if (!hasMin && !hasMax) {
-            return null;
-        }
         if (hasMin != hasMax) {
             throw f.fail(hasMin ? "max" : "min", "missing: min and max go together (the spec needs bitwidth, min"
                     + " and max)");
         }
-        double min = f.requiredNumber("min");
-        double max = f.requiredNumber("max");
+        double min;
+        double max;
+        if (hasMin) {
+            min = f.requiredNumber("min");
+            max = f.requiredNumber("max");
+        } else if (!f.has("scale") && !f.has("offset")) {
+            return null;
+        } else {
+            double[] range = rangeFromGrid(f, bw);
+            min = range[0];
+            max = range[1];
+            derived.add(tensor, f.integralNumber("offset", f.raw("offset")) > 0);
+        }
         if (min > max) {
             throw f.fail("min", "min " + min + " is greater than max " + max + ": swap them");
         }
@@ -128,6 +178,30 @@ final class LegacyEncodingsFormat {
             f.number("scale", f.raw("scale")); // validated, then ignored: the spec recomputes it
         }
         return onGrid(bw, recomputed.scale(), recomputed.zeroPoint(), recomputed.symmetric(), max);
+    }
+
+    /**
+     * [min, max] of the grid an entry gives by scale and offset alone: min = offset·scale with AIMET's offset
+     * (≤ 0), or -offset·scale for a positive offset (the spec prose's zero point: a tf grid always holds 0, so an
+     * AIMET offset is never positive); max = min + scale·(2^bw-1).
+     */
+    private static double[] rangeFromGrid(EntryFields f, int bw) {
+        if (!f.has("scale") || !f.has("offset")) {
+            throw f.fail(f.has("scale") ? "offset" : "scale", "missing: an entry without min/max needs both scale and"
+                    + " offset (or give bitwidth, min and max, as the spec asks)");
+        }
+        double scale = f.number("scale", f.raw("scale"));
+        long offset = f.integralNumber("offset", f.raw("offset"));
+        if (!(scale > 0)) {
+            throw f.fail("scale", "scale " + scale + " must be positive");
+        }
+        long zeroPoint = offset <= 0 ? -offset : offset;
+        if (zeroPoint > Encoding.qmax(bw)) {
+            throw f.fail("offset", "offset " + offset + " does not fit " + bw + " bits (|offset| ≤ "
+                    + Encoding.qmax(bw) + "): fix it, or give min and max");
+        }
+        double min = -zeroPoint * scale;
+        return new double[] {min, min + scale * Encoding.qmax(bw)};
     }
 
     /**

@@ -10,10 +10,10 @@ import java.util.Set;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.onnx.Float16;
+import qsh.core.opset.OpsetUpgrader;
 import qsh.core.onnx.proto.OnnxProto.AttributeProto;
 import qsh.core.onnx.proto.OnnxProto.ModelProto;
 import qsh.core.onnx.proto.OnnxProto.NodeProto;
-import qsh.core.onnx.proto.OnnxProto.OperatorSetIdProto;
 import qsh.core.quant.Encoding;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
@@ -25,7 +25,8 @@ import qsh.core.tensor.Tensor;
  * are unchanged; a quantized graph input feeds its consumers through {@code NAME_dq}); every integer weight or bias
  * becomes an integer initializer read by DequantizeLinear; FP16 tensors round-trip through Cast(FLOAT16) →
  * Cast(FLOAT); convert ops re-quantize (or cast) the value one consumer reads. Opset 13 suffices for 8-bit
- * (and int32 biases); 4- and 16-bit need opset 21 (algorithms.md).
+ * (and int32 biases); 4- and 16-bit need opset 21 (algorithms.md). A model below that opset is upgraded by
+ * {@link OpsetUpgrader}, so every node is in the raised opset's form.
  *
  * <p>Integer storage: an encoding whose zero point is 2^(bw-1) (symmetric) is stored signed (int4/int8/int16/int32)
  * with zero point 0; others unsigned (uint4/uint8/uint16). A 32-bit tensor must be symmetric (DequantizeLinear of
@@ -128,7 +129,10 @@ public final class QdqGraphBuilder {
         for (Map.Entry<String, TensorPrecision> e : plan.params().entrySet()) {
             emitParam(e.getKey(), e.getValue());
         }
-        return new Graph(meta(), wrap(nodes), weights, types, "QDQ model");
+        // QuantizeLinear/DequantizeLinear need opset 13 (21 for 4/16-bit): the whole graph is rewritten to that
+        // opset's operator forms, so the simulation (fold) and the export run the same nodes ONNX Runtime accepts
+        Graph qdq = new Graph(meta(), wrap(nodes), weights, types, "QDQ model");
+        return OpsetUpgrader.upgrade(qdq, needs21 ? 21 : 13).declaringInputsOf(g);
     }
 
     private static List<Node> wrap(List<NodeProto> protos) {
@@ -285,20 +289,7 @@ public final class QdqGraphBuilder {
                 gb.addInput(vi);
             }
         }
-        long need = needs21 ? 21 : 13;
-        ModelProto.Builder mb = m.toBuilder().setGraph(gb).clearOpsetImport();
-        boolean found = false;
-        for (OperatorSetIdProto o : m.getOpsetImportList()) {
-            if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
-                found = true;
-                mb.addOpsetImport(o.toBuilder().setVersion(Math.max(o.getVersion(), need)));
-            } else {
-                mb.addOpsetImport(o);
-            }
-        }
-        if (!found) {
-            mb.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(need));
-        }
+        ModelProto.Builder mb = m.toBuilder().setGraph(gb);
         if (m.getIrVersion() < 7) {
             mb.setIrVersion(7);
         }

@@ -43,6 +43,7 @@ public final class QuantOverrides {
     private final Map<String, Integer> activationBitwidths;
     private final Map<String, Integer> paramBitwidths;
     private final Map<String, Object> quantizerArgs;
+    private final List<String> notes;
 
     /**
      * Builds overrides; maps are copied (order kept). {@code quantizerArgs} is the 0.6.1 {@code quantizer_args}
@@ -56,8 +57,31 @@ public final class QuantOverrides {
         this.activationBitwidths = Collections.unmodifiableMap(new LinkedHashMap<>(activationBitwidths));
         this.paramBitwidths = Collections.unmodifiableMap(new LinkedHashMap<>(paramBitwidths));
         this.quantizerArgs = Collections.unmodifiableMap(new LinkedHashMap<>(quantizerArgs));
+        this.notes = List.of();
         checkDisjoint(this.activations.keySet(), this.activationBitwidths.keySet(), "activation");
         checkDisjoint(this.params.keySet(), this.paramBitwidths.keySet(), "param");
+    }
+
+    private QuantOverrides(QuantOverrides o, List<String> notes) {
+        this.activations = o.activations;
+        this.params = o.params;
+        this.activationBitwidths = o.activationBitwidths;
+        this.paramBitwidths = o.paramBitwidths;
+        this.quantizerArgs = o.quantizerArgs;
+        this.notes = List.copyOf(notes);
+    }
+
+    /**
+     * The same overrides with notes on how they were read (e.g. ranges derived from scale and offset), one line
+     * each, for the command that loaded them to show. Notes are not part of equality.
+     */
+    public QuantOverrides withNotes(List<String> newNotes) {
+        return new QuantOverrides(this, newNotes);
+    }
+
+    /** Lines saying how the file was read where that is not obvious (empty for most files). */
+    public List<String> notes() {
+        return notes;
     }
 
     /** Overrides holding only full encodings (no bitwidth-only entries, no quantizer_args). */

@@ -28,25 +28,28 @@ import qsh.core.tensor.Tensor;
  *   <li>Float fallback (no statistics, {@code --enable_float_fallback}): only tensors with an encoding are
  *       integers; every other activation stays float at float_bw. An op whose output is an integer gets its
  *       weights encoded from the weight values (they need no calibration data).</li>
- *   <li>Conv, ConvTranspose (incl. depthwise), Gemm and MatMul with a weight: if any of output, weight or bias is
- *       float, all three are, at the overriding tensor's float bitwidth (the bias at float_bias_bw when it has no
- *       encoding of its own).</li>
+ *   <li>Conv (1-D, 2-D and 3-D), ConvTranspose (incl. depthwise), Gemm and MatMul with a weight: if any of output,
+ *       weight or bias is float, all three are, at the overriding tensor's float bitwidth (the bias at
+ *       float_bias_bw when it has no encoding of its own). The same holds for the other ops with static
+ *       parameters: PRelu's slope and InstanceNormalization's scale (weights, per-tensor: the spec's per-channel
+ *       list is the Conv-based ops) and InstanceNormalization's B (a bias).</li>
  *   <li>Biases at bias_bw 32: scale = input scale × weight scale (per channel), offset 0; at 8: their own
  *       encoding by param_quantizer.</li>
  *   <li>Convert ops wherever a tensor's precision differs from the precision its consumer runs in
  *       (int ↔ float, or integer bitwidths that differ, or FP16 ↔ FP32).</li>
  * </ul>
- * A Conv/Gemm/MatMul output that feeds only a BatchNormalization or Relu/Clip (and a BatchNormalization or Add
- * output that feeds only a Relu/Clip) is fused into it, as QNN's converter folds batch norms and activations
- * into the convolution: it gets no encoding of its own. Errors (bad per-channel count, unsupported bitwidth)
+ * A Conv/ConvTranspose/Gemm/MatMul output that feeds only a Relu/Clip (and a BatchNormalization or Add output
+ * that feeds only a Relu/Clip) is fused into it, as QNN's converter fuses activations into the op before them: it
+ * gets no encoding of its own. Batch norms are folded into their layer before planning ({@link ModelQuantizer});
+ * one that is still here (--disable_batchnorm_folding, or not foldable) is its own op, with its input quantized. Errors (bad per-channel count, unsupported bitwidth)
  * are one-line {@link IllegalArgumentException}s naming the tensor.
  */
 public final class QuantizationPlanner {
     private static final Set<String> ACTIVATIONS = Set.of("Relu", "Clip");
     private static final Map<String, Set<String>> FUSES_INTO = Map.of(
-            "Conv", Set.of("BatchNormalization", "Relu", "Clip"),
-            "ConvTranspose", Set.of("BatchNormalization", "Relu", "Clip"),
-            "Gemm", Set.of("BatchNormalization", "Relu", "Clip"),
+            "Conv", ACTIVATIONS,
+            "ConvTranspose", ACTIVATIONS,
+            "Gemm", ACTIVATIONS,
             "MatMul", Set.of("Relu", "Clip"),
             "BatchNormalization", ACTIVATIONS,
             "Add", ACTIVATIONS);
@@ -279,7 +282,7 @@ public final class QuantizationPlanner {
         if (given != null) {
             checkWeightBitwidth(w.weight(), given.get(0).bitwidth());
             if (given.size() > 1) {
-                ov.checkChannels(w.weight(), wt.shape()[w.axis()]);
+                ov.checkChannels(w.weight(), wt.rank() == 0 ? 1 : wt.shape()[w.axis()]);
             }
             params.put(w.weight(), TensorPrecision.integer(given, w.axis()));
             return;
@@ -402,10 +405,23 @@ public final class QuantizationPlanner {
         return p.encoding();
     }
 
-    /** A Conv/ConvTranspose/Gemm/MatMul whose second input is a float initializer. */
+    /**
+     * A Conv/ConvTranspose/Gemm/MatMul, PRelu or InstanceNormalization whose second input (weight, slope, scale)
+     * is a float initializer.
+     */
     record WeightedOp(Node node, String weight, String bias, int axis, boolean perChannelCapable) {
         static WeightedOp of(Graph g, Node n) {
             String op = n.opType();
+            if (op.equals("PRelu") || op.equals("InstanceNormalization")) {
+                if (!(g.weights().get(n.input(1)) instanceof Tensor)) {
+                    return null;
+                }
+                // InstanceNormalization's B is a bias as ONNX Runtime's QDQ quantizer treats it: at 32 bits its
+                // scale is input scale x scale's scale
+                String bias = op.equals("InstanceNormalization") && g.weights().get(n.input(2)) instanceof Tensor
+                        ? n.input(2) : null;
+                return new WeightedOp(n, n.input(1), bias, 0, false);
+            }
             boolean conv = op.equals("Conv") || op.equals("ConvTranspose");
             if (!conv && !op.equals("Gemm") && !op.equals("MatMul")) {
                 return null;

@@ -40,10 +40,11 @@ class OnnxBackendNodeTest {
 
     /** Test-name fragments of variants qsh does not implement, with the reason (they are counted as skipped). */
     static final Map<String, String> KNOWN_UNSUPPORTED = Map.ofEntries(
-            Map.entry("_3d", "3-D spatial convolution/pooling"),
+            Map.entry("convtranspose_3d", "3-D ConvTranspose"),
             Map.entry("tf_crop_and_resize", "Resize tf_crop_and_resize (roi)"),
             Map.entry("_antialias", "Resize antialias (opset 18)"),
-            Map.entry("_axes", "Resize axes attribute (opset 18)"),
+            Map.entry("_axes_2_3", "Resize axes attribute (opset 18)"),
+            Map.entry("_axes_3_2", "Resize axes attribute (opset 18)"),
             Map.entry("keep_aspect_ratio", "Resize keep_aspect_ratio_policy (opset 18)"),
             Map.entry("storage_order", "MaxPool storage_order / indices output"),
             Map.entry("with_argmax", "MaxPool indices output"),
@@ -64,8 +65,10 @@ class OnnxBackendNodeTest {
             Map.entry("test_reflect_pad", "int32 data through Pad (qsh pads float tensors)"),
             Map.entry("pow_types", "Pow between mixed integer element types"),
             Map.entry("training_dropout", "Dropout in training mode (random masks)"),
-            Map.entry("training_mode", "BatchNormalization training mode (qsh runs inference)"),
-            Map.entry("Conv3d", "3-D convolution"));
+            Map.entry("training_mode", "BatchNormalization training mode (qsh runs inference)"));
+
+    /** The pytorch-converted tests that run: convolutions, 3-D pooling, and the PReLU/SELU/Softplus exports. */
+    static final List<String> PYTORCH_CONVERTED = List.of("Conv", "Pool3d", "PReLU", "SELU", "Softplus");
 
     @TestFactory
     Stream<DynamicTest> nodeTests() throws IOException {
@@ -80,7 +83,8 @@ class OnnxBackendNodeTest {
         Path pt = ROOT.resolve("pytorch-converted");
         if (Files.isDirectory(pt)) {
             try (Stream<Path> s = Files.list(pt)) {
-                s.filter(p -> p.getFileName().toString().contains("Conv")).sorted().forEach(dirs::add);
+                s.filter(p -> PYTORCH_CONVERTED.stream().anyMatch(p.getFileName().toString()::contains)).sorted()
+                        .forEach(dirs::add);
             }
         }
         return dirs.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> runOne(d)));

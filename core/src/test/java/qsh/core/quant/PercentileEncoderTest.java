@@ -45,6 +45,6 @@ class PercentileEncoderTest {
     void explains() {
         Explanation ex = new Explanation();
         pct.encode(rampWithOutlier(), 0, 10001, 8, EncoderOptions.DEFAULTS, ex);
-        assertEquals(3, ex.steps().size());
+        assertEquals(4, ex.steps().size());
     }
 }

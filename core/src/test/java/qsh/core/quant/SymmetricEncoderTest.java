@@ -36,18 +36,21 @@ class SymmetricEncoderTest {
         assertEquals(2.0, e.max(), 1e-12);
     }
 
+    /** tf's rules first (TfRange): a constant 0 has the range [0, 0.0001], so absmax 0.0001. */
     @Test
-    void minimumRangeOnTheAbsMaxSide() {
+    void minimumRangeThenZeroThenAbsMax() {
         Encoding e = sym.encode(new float[] {0f, 0f}, 8, EncoderOptions.DEFAULTS);
         assertTrue(e.max() - e.min() >= EncoderOptions.SPEC_MIN_RANGE);
-        assertEquals(EncoderOptions.SPEC_MIN_RANGE / 2, e.max(), 1e-15);
+        assertEquals(EncoderOptions.SPEC_MIN_RANGE, e.max(), 1e-15);
+        // a negative constant: max(-2.5, -2.4999) = -2.4999, then max = 0: range [-2.5, 0], absmax 2.5
+        assertEquals(2.5, sym.encode(new float[] {-2.5f}, 8, EncoderOptions.DEFAULTS).max(), 1e-12);
     }
 
     @Test
     void explainsEveryStep() {
         Explanation ex = new Explanation();
         sym.encode(new float[] {-1f, 0.7011175155639648f}, 0, 2, 8, EncoderOptions.DEFAULTS, ex);
-        assertEquals(5, ex.steps().size());
-        assertTrue(ex.steps().get(4).detail().contains("-128"), ex.steps().get(4).detail());
+        assertEquals(6, ex.steps().size());
+        assertTrue(ex.steps().get(5).detail().contains("-128"), ex.steps().get(5).detail());
     }
 }

@@ -3,11 +3,12 @@ package qsh.core.exec.kernels;
 import qsh.core.tensor.Tensor;
 
 /**
- * ONNX Conv for 1-D and 2-D spatial inputs (NCHW float32). Paths: depthwise (group == C, M a multiple of C)
+ * ONNX Conv for 1-D, 2-D and 3-D spatial inputs (NCHW / NCDHW float32). Paths: depthwise (group == C, M a multiple of C)
  * as a direct kernel; otherwise per group a {@link Sgemm} over the im2col matrix, bias added in the GEMM's
  * tile pass. Weights can be {@link #prepare prepared} once (packed GEMM panels) for repeated runs, with an
  * {@link Epilogue} (per-channel stages and an activation of the ops that follow) applied to each output row as
- * it is written. 1-D is computed as 2-D with a height of one.
+ * it is written. 1-D is computed as 2-D with a height of one; 3-D ({@link Conv3d}) per group as one GEMM over
+ * the vol2col matrix.
  *
  * <p>im2col rows are not gathered window by window: the input is first copied into a zero-padded,
  * stride-phase-split layout ({@link SlicedInput}) in which every im2col row is one contiguous slice, so packing a
@@ -22,6 +23,7 @@ public final class Conv {
     public static final class Prepared {
         final int m;
         final int cg;
+        final int kd;
         final int kh;
         final int kw;
         final int group;
@@ -32,13 +34,14 @@ public final class Conv {
         final Epilogue ep;
 
         private Prepared(Tensor w, Tensor bias, int group, Epilogue ep) {
-            if (w.rank() != 3 && w.rank() != 4) {
-                throw new IllegalArgumentException("Conv supports 1-D and 2-D spatial inputs, got W " + w.shapeString());
+            if (w.rank() < 3 || w.rank() > 5) {
+                throw new IllegalArgumentException("Conv supports 1-D, 2-D and 3-D spatial inputs, got W " + w.shapeString());
             }
             this.rank = w.rank();
             this.m = w.dim(0);
             this.cg = w.dim(1);
-            this.kh = w.rank() == 4 ? w.dim(2) : 1;
+            this.kd = w.rank() == 5 ? w.dim(2) : 1;
+            this.kh = w.rank() >= 4 ? w.dim(w.rank() - 2) : 1;
             this.kw = w.dim(w.rank() - 1);
             this.group = group;
             this.w = w.data();
@@ -55,7 +58,7 @@ public final class Conv {
                 this.packed = null;
             } else {
                 int mg = m / group;
-                int kk = cg * kh * kw;
+                int kk = cg * kd * kh * kw;
                 this.packed = new Sgemm.PackedA[group];
                 for (int g = 0; g < group; g++) {
                     packed[g] = Sgemm.pack(mg, kk, 1f, this.w, g * mg * kk, kk, false);
@@ -64,7 +67,7 @@ public final class Conv {
         }
 
         private boolean isDepthwise() {
-            return cg == 1 && group > 1;
+            return cg == 1 && group > 1 && rank < 5; // the direct depthwise kernels are 2-D; 3-D goes through the GEMM
         }
     }
 
@@ -86,12 +89,15 @@ public final class Conv {
     /** Y = ep(conv(x, W) + bias) with prepared weights; pads are (begin..., end...), strides/dilations null = ones. */
     public static Tensor run(Prepared p, Tensor x, int[] strides, int[] pads, int[] dilations) {
         int r = x.rank() - 2;
-        if (r != 1 && r != 2) {
-            throw new IllegalArgumentException("Conv supports 1-D and 2-D spatial inputs, got X "
+        if (r != 1 && r != 2 && r != 3) {
+            throw new IllegalArgumentException("Conv supports 1-D, 2-D and 3-D spatial inputs, got X "
                     + x.shapeString());
         }
         if (p.rank != x.rank()) {
             throw new IllegalArgumentException("Conv W of rank " + p.rank + " must have the rank of X " + x.shapeString());
+        }
+        if (r == 3) {
+            return Conv3d.run(p, x, strides, pads, dilations);
         }
         if (r == 1) {
             int[] q = pads == null ? new int[2] : pads;

@@ -2,7 +2,7 @@ package qsh.core.exec.kernels;
 
 import qsh.core.tensor.Tensor;
 
-/** ONNX MaxPool / AveragePool / GlobalAveragePool / GlobalMaxPool for 1-D and 2-D spatial NCHW inputs. */
+/** ONNX MaxPool / AveragePool / GlobalAveragePool / GlobalMaxPool for 1-D, 2-D and 3-D spatial inputs (3-D: {@link Pool3d}). */
 public final class Pool {
     private Pool() {
     }
@@ -77,7 +77,7 @@ public final class Pool {
      * How many of the taps 0, d, 2d, ... (k taps) lie before {@code limit} (a window starting at 0): the first
      * valid tap of a window starting at x0 is tapsBefore(-x0, ...), the end of the valid ones tapsBefore(size - x0, ...).
      */
-    private static int tapsBefore(int limit, int d, int k) {
+    static int tapsBefore(int limit, int d, int k) {
         if (limit <= 0) {
             return 0;
         }
@@ -96,8 +96,11 @@ public final class Pool {
     private static Tensor pool(Tensor x, int[] kernel, int[] strides, int[] pads, int[] dilations, boolean ceilMode,
                                boolean max, boolean countIncludePad) {
         int r = x.rank() - 2;
+        if (r == 3 && kernel.length == 3) {
+            return Pool3d.pool(x, kernel, strides, pads, dilations, ceilMode, max, countIncludePad);
+        }
         if ((r != 1 && r != 2) || kernel.length != r) {
-            throw new IllegalArgumentException("pooling supports 1-D/2-D spatial inputs with one kernel size per axis,"
+            throw new IllegalArgumentException("pooling supports 1-D/2-D/3-D spatial inputs with one kernel size per axis,"
                     + " got X " + x.shapeString() + " kernel " + java.util.Arrays.toString(kernel));
         }
         int[] p = pads == null ? new int[2 * r] : pads;

@@ -32,6 +32,26 @@ public final class Broadcast {
         return out;
     }
 
+    /**
+     * B's shape as numpy broadcasting must see it for an op in the pre-opset-7 form (Add-1/6 and the other
+     * arithmetic ops): with broadcast=1 and an axis, B's dimensions sit at A's {@code axis}, so B gets trailing
+     * 1-dimensions up to A's rank; any other node keeps B's shape.
+     */
+    public static int[] legacyOperandShape(qsh.core.graph.Node n, int rankA, int[] b) {
+        if (n.attrInt("broadcast", 0) == 0 || !n.hasAttr("axis")) {
+            return b;
+        }
+        long axis = n.attrInt("axis", 0);
+        int trailing = rankA - (int) (axis < 0 ? axis + rankA : axis) - b.length;
+        if (trailing < 0) {
+            throw new IllegalArgumentException("B of shape " + Arrays.toString(b) + " does not fit at axis " + axis
+                    + " of a rank-" + rankA + " A");
+        }
+        int[] out = Arrays.copyOf(b, b.length + trailing);
+        Arrays.fill(out, b.length, out.length, 1);
+        return out;
+    }
+
     /** For each output element, the flat index into an input of shape {@code in} broadcast to {@code out}. */
     static int[] indexMap(int[] in, int[] out) {
         int n = (int) Tensor.checkedSize(out);

@@ -53,19 +53,73 @@ final class ElementwiseOps {
             return map(in[0], x -> x >= 0 ? x : alpha * (Math.exp(x) - 1));
         });
         m.put("Clip", (n, in, op) -> {
-            // opset < 11: min/max attributes; opset >= 11: optional inputs 1 and 2.
-            float lo = op < 11 ? n.attrFloat("min", Float.NEGATIVE_INFINITY)
+            // Clip-1/6: min/max attributes; Clip-11: optional inputs 1 and 2 (whichever form the node has)
+            float lo = n.hasAttr("min") ? n.attrFloat("min", 0f)
                     : in.length > 1 && in[1] != null ? scalar(in[1]) : Float.NEGATIVE_INFINITY;
-            float hi = op < 11 ? n.attrFloat("max", Float.POSITIVE_INFINITY)
+            float hi = n.hasAttr("max") ? n.attrFloat("max", 0f)
                     : in.length > 2 && in[2] != null ? scalar(in[2]) : Float.POSITIVE_INFINITY;
             return new Object[] {FloatLoops.clip(asFloat(in[0]), lo, hi)};
         });
+        // Softplus: ln(1 + e^x), written so that e^x cannot overflow
+        unary(m, "Softplus", x -> x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
+        unary(m, "Sign", Math::signum);
+        m.put("Selu", (n, in, op) -> {
+            // ONNX defaults: alpha and gamma of Klambauer et al. 2017 (self-normalizing networks), as float attributes
+            double alpha = n.attrFloat("alpha", 1.67326319217659600f);
+            double gamma = n.attrFloat("gamma", 1.05070102214813232f);
+            return map(in[0], x -> x > 0 ? gamma * x : gamma * alpha * (Math.exp(x) - 1));
+        });
+        m.put("Shrink", (n, in, op) -> {
+            float lambd = n.attrFloat("lambd", 0.5f);
+            float bias = n.attrFloat("bias", 0f);
+            return map(in[0], x -> x < -lambd ? x + bias : x > lambd ? x - bias : 0);
+        });
+        m.put("PRelu", (n, in, op) -> new Object[] {prelu(asFloat(in[0]), asFloat(in[1]), op)});
         m.put("Identity", (n, in, op) -> new Object[] {in[0]});
         m.put("Dropout", (n, in, op) -> { // inference: identity, mask all true
             long[] ones = new long[ShapeOps.size(in[0])];
             java.util.Arrays.fill(ones, 1L);
             return new Object[] {in[0], LongTensor.of(ShapeOps.shape(in[0]), ones)};
         });
+    }
+
+    /**
+     * PRelu: y = x for x >= 0, slope · x otherwise, slope broadcast unidirectionally to X (opset 7 on; before 7, a
+     * slope of C elements is per channel, axis 1). A slope of one element or one per channel (the usual [C, 1, 1])
+     * runs plane by plane; any other shape through the broadcast index maps.
+     */
+    static Tensor prelu(Tensor x, Tensor slope, long opset) {
+        int[] xs = x.shape();
+        int channels = xs.length >= 2 ? xs[1] : 1;
+        boolean perChannel = x.rank() >= 2 && slope.size() == channels && slope.size() > 1
+                && (opset < 7 && slope.rank() == 1 || slope.rank() == x.rank() - 1 && slope.dim(0) == channels
+                || slope.rank() == x.rank() && slope.dim(0) == 1 && slope.dim(1) == channels);
+        if (slope.size() == 1 && slope.rank() <= x.rank()) {
+            float a = slope.get(0);
+            return (Tensor) map(x, v -> v >= 0 ? v : v * a)[0]; // a float product is exact in double
+        }
+        if (!perChannel) {
+            if (!java.util.Arrays.equals(Broadcast.shape(xs, slope.shape()), xs)) {
+                throw new IllegalArgumentException("PRelu slope " + slope.shapeString() + " does not broadcast to X "
+                        + x.shapeString());
+            }
+            return Broadcast.apply(x, slope, (a, b) -> a >= 0 ? a : a * b);
+        }
+        float[] xd = x.data();
+        float[] sd = slope.data();
+        float[] y = Buffers.floats(xd.length);
+        int planes = xs[0] * channels;
+        int plane = planes == 0 ? 0 : xd.length / planes;
+        Parallel.forRange(planes, xd.length, FloatLoops.PARALLEL_MIN, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                float a = sd[p % channels];
+                for (int i = p * plane; i < (p + 1) * plane; i++) {
+                    float v = xd[i];
+                    y[i] = v >= 0 ? v : v * a;
+                }
+            }
+        });
+        return Tensor.of(xs, y);
     }
 
     static float scalar(Object o) {
@@ -83,6 +137,10 @@ final class ElementwiseOps {
     private static void binary(Map<String, OpKernel> m, String name, int code, Broadcast.FloatOp f,
                                Broadcast.LongOp l) {
         m.put(name, (n, in, op) -> {
+            if (n.hasAttr("axis")) { // the pre-opset-7 form: broadcast=1 with B aligned at axis
+                in = in.clone();
+                in[1] = ShapeOps.reshape(in[1], Broadcast.legacyOperandShape(n, ShapeOps.shape(in[0]).length, ShapeOps.shape(in[1])));
+            }
             if (in[0] instanceof LongTensor && in[1] instanceof LongTensor) {
                 return new Object[] {Broadcast.apply((LongTensor) in[0], (LongTensor) in[1], l)};
             }

@@ -85,18 +85,21 @@ final class NeuralOps {
         m.put("Resize", (n, in, op) -> resize(n, in, op));
         m.put("Upsample", (n, in, op) -> {
             Tensor x = f(in[0]);
-            float[] scales = op < 9 ? n.attrFloats("scales") : f(in[1]).data();
+            float[] scales = upsampleScales(n, in);
             return one(Resize.resize(x, Resize.outputShape(x.shape(), scales, null), scales, n.attrString("mode", "nearest"),
                     "asymmetric", "floor", -0.75f, false));
         });
         m.put("Pad", (n, in, op) -> {
-            int[] pads = op < 11 ? n.attrInts("pads") : ShapeOps.ints(in[1]);
-            float value = op < 11 ? n.attrFloat("value", 0f) : in.length > 2 && in[2] != null ? ElementwiseOps.scalar(in[2]) : 0f;
+            // Pad-1 'paddings' / Pad-2 'pads' and 'value' attributes; Pad-11: inputs pads and constant_value
+            boolean attrs = n.hasAttr("pads") || n.hasAttr("paddings");
+            int[] pads = attrs ? n.attrInts(n.hasAttr("pads") ? "pads" : "paddings") : ShapeOps.ints(in[1]);
+            float value = attrs ? n.attrFloat("value", 0f) : in.length > 2 && in[2] != null ? ElementwiseOps.scalar(in[2]) : 0f;
             return one(Pad.pad(f(in[0]), pads, n.attrString("mode", "constant"), value));
         });
-        m.put("ReduceMean", (n, in, op) -> one(reduceMean(f(in[0]),
-                op < 18 ? n.attrInts("axes") : in.length > 1 && in[1] != null ? ShapeOps.ints(in[1]) : null,
-                n.attrInt("keepdims", 1) != 0)));
+        m.put("ReduceMean", (n, in, op) -> {
+            int[] axes = reduceAxes(n, in);
+            return one(axes == null ? f(in[0]) : reduceMean(f(in[0]), axes, n.attrInt("keepdims", 1) != 0));
+        });
     }
 
     private static Object[] resize(Node n, Object[] in, long op) {
@@ -123,6 +126,30 @@ final class NeuralOps {
             return one(Resize.resize(x, outShape, scales, mode, ctm, nearest, a, exclude));
         }
         return one(Resize.resize(x, outShape, mode, ctm, nearest, a, exclude));
+    }
+
+    /**
+     * The axes of a Reduce node in either form: the attribute (ReduceMean-1..13, ReduceSum-1..11) or input 1
+     * (ReduceMean-18, ReduceSum-13); an empty array means all axes, null means none (an empty axes input with
+     * noop_with_empty_axes=1, where the op passes its input through).
+     */
+    static int[] reduceAxes(Node n, Object[] in) {
+        if (n.hasAttr("axes")) {
+            return n.attrInts("axes");
+        }
+        int[] axes = in.length > 1 && in[1] != null ? ShapeOps.ints(in[1]) : new int[0];
+        return axes.length == 0 && n.attrInt("noop_with_empty_axes", 0) != 0 ? null : axes;
+    }
+
+    /** Upsample-1 height_scale/width_scale (NCHW), Upsample-7 scales attribute, Upsample-9 scales input. */
+    private static float[] upsampleScales(Node n, Object[] in) {
+        if (n.hasAttr("scales")) {
+            return n.attrFloats("scales");
+        }
+        if (n.hasAttr("height_scale") || n.hasAttr("width_scale")) {
+            return new float[] {1, 1, n.attrFloat("height_scale", 1f), n.attrFloat("width_scale", 1f)};
+        }
+        return f(in[1]).data();
     }
 
     private static Tensor reduceMean(Tensor x, int[] axes, boolean keep) {

@@ -15,6 +15,9 @@ public final class Ops {
         ShapeOps.register(m);
         NeuralOps.register(m);
         QuantOps.register(m);
+        NormalizationOps.register(m);
+        SplitTileOps.register(m);
+        ReductionOps.register(m);
         KERNELS = Collections.unmodifiableMap(m);
     }
 

@@ -20,7 +20,7 @@ final class ShapeOps {
 
     static void register(Map<String, OpKernel> m) {
         m.put("Reshape", (n, in, op) -> {
-            int[] target = op < 5 ? n.attrInts("shape") : ints(in[1]);
+            int[] target = n.hasAttr("shape") ? n.attrInts("shape") : ints(in[1]); // Reshape-1 attribute, Reshape-5 input
             return new Object[] {reshape(in[0], reshapeTarget(shape(in[0]), target, n.attrInt("allowzero", 0) != 0))};
         });
         m.put("Flatten", (n, in, op) -> {
@@ -46,7 +46,8 @@ final class ShapeOps {
         });
         m.put("Squeeze", (n, in, op) -> {
             int[] s = shape(in[0]);
-            int[] axes = op < 13 ? n.attrInts("axes") : in.length > 1 && in[1] != null ? ints(in[1]) : null;
+            // Squeeze-1/11: axes attribute; Squeeze-13: optional input (whichever form the node has)
+            int[] axes = n.hasAttr("axes") ? n.attrInts("axes") : in.length > 1 && in[1] != null ? ints(in[1]) : null;
             List<Integer> out = new ArrayList<>();
             for (int i = 0; i < s.length; i++) {
                 boolean drop = axes == null ? s[i] == 1 : contains(axes, i, s.length);
@@ -61,7 +62,7 @@ final class ShapeOps {
         });
         m.put("Unsqueeze", (n, in, op) -> {
             int[] s = shape(in[0]);
-            int[] axes = op < 13 ? n.attrInts("axes") : ints(in[1]);
+            int[] axes = n.hasAttr("axes") ? n.attrInts("axes") : ints(in[1]); // Unsqueeze-1/11 attribute, 13 input
             int r = s.length + axes.length;
             int[] out = new int[r];
             boolean[] inserted = new boolean[r];
@@ -73,7 +74,8 @@ final class ShapeOps {
             }
             return new Object[] {reshape(in[0], out)};
         });
-        m.put("Concat", (n, in, op) -> new Object[] {concat(in, (int) n.attrInt("axis", 0))});
+        // Concat-1's axis defaults to 1; Concat-4 requires it
+        m.put("Concat", (n, in, op) -> new Object[] {concat(in, (int) n.attrInt("axis", op < 4 ? 1 : 0))});
         m.put("Shape", (n, in, op) -> {
             int[] s = shape(in[0]);
             int start = (int) n.attrInt("start", 0);
@@ -89,15 +91,16 @@ final class ShapeOps {
         m.put("Gather", (n, in, op) -> new Object[] {gather(in[0], (LongTensor) in[1], (int) n.attrInt("axis", 0))});
         m.put("Slice", (n, in, op) -> {
             int[] s = shape(in[0]);
-            long[] starts = op < 10 ? longs(n.attrInts("starts")) : ((LongTensor) in[1]).data();
-            long[] ends = op < 10 ? longs(n.attrInts("ends")) : ((LongTensor) in[2]).data();
-            long[] axes = op < 10 ? (n.hasAttr("axes") ? longs(n.attrInts("axes")) : null)
+            boolean attrs = n.hasAttr("starts"); // Slice-1: starts/ends/axes attributes; Slice-10: inputs (+ steps)
+            long[] starts = attrs ? longs(n.attrInts("starts")) : ((LongTensor) in[1]).data();
+            long[] ends = attrs ? longs(n.attrInts("ends")) : ((LongTensor) in[2]).data();
+            long[] axes = attrs ? (n.hasAttr("axes") ? longs(n.attrInts("axes")) : null)
                     : in.length > 3 && in[3] != null ? ((LongTensor) in[3]).data() : null;
-            long[] steps = op >= 10 && in.length > 4 && in[4] != null ? ((LongTensor) in[4]).data() : null;
+            long[] steps = !attrs && in.length > 4 && in[4] != null ? ((LongTensor) in[4]).data() : null;
             return new Object[] {slice(in[0], s, starts, ends, axes, steps)};
         });
         m.put("Cast", (n, in, op) -> {
-            long to = n.attrInt("to", 1);
+            long to = castTarget(n);
             boolean toFloat = to == 1 || to == 10 || to == 11 || to == 16;
             if (to == 10) { // FLOAT16: values rounded to half precision, carried as float32 (qsh's float tensors)
                 Tensor x = ElementwiseOps.asFloat(in[0]);
@@ -132,6 +135,21 @@ final class ShapeOps {
             int[] target = Broadcast.shape(shape(in[0]), ints(in[1]));
             return new Object[] {pick(in[0], Broadcast.indexMap(shape(in[0]), target), target)};
         });
+    }
+
+    /** Cast's target element type: Cast-6's number, or Cast-1's type name ("FLOAT", "INT64", ...). */
+    static long castTarget(Node n) {
+        var a = n.attributes().get("to");
+        if (a == null || a.getType() != qsh.core.onnx.proto.OnnxProto.AttributeProto.AttributeType.STRING) {
+            return n.attrInt("to", 1);
+        }
+        String name = a.getS().toStringUtf8().toUpperCase(java.util.Locale.ROOT);
+        for (int t = 1; t <= 16; t++) {
+            if (qsh.core.onnx.TensorProtos.typeName(t).equals(name)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("Cast to unknown type '" + name + "'");
     }
 
     static int[] shape(Object o) {
