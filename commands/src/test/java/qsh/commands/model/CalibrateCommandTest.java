@@ -75,6 +75,18 @@ class CalibrateCommandTest {
     }
 
     @Test
+    void theBatchCommandExportsNoFloatBatchNormUnlessAskedTo() throws Exception {
+        Interpreter in = new Interpreter();
+        Path folded = dir.resolve("folded.onnx");
+        in.execute("qairt-quantizer --input_network demo --input_list " + LIST + " --weight_bw 4 --output_path " + folded);
+        assertEquals(0, qsh.core.onnx.OnnxReader.read(folded).opCounts().getOrDefault("BatchNormalization", 0));
+        Path kept = dir.resolve("kept.onnx");
+        in.execute("qairt-quantizer --input_network demo --input_list " + LIST + " --weight_bw 4 --disable_batchnorm_folding"
+                + " --output_path " + kept);
+        assertEquals(17, qsh.core.onnx.OnnxReader.read(kept).opCounts().getOrDefault("BatchNormalization", 0));
+    }
+
+    @Test
     void everyActivationQuantizerCoversEveryActivation() {
         for (String q : List.of("tf", "symmetric", "enhanced", "adjusted", "percentile")) {
             Interpreter in = new Interpreter();
