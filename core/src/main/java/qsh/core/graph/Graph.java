@@ -255,9 +255,13 @@ public final class Graph {
         return new Graph(meta.toBuilder().setGraph(gb).build(), nodes, weights, weightTypes, "bound model", declaredInputs);
     }
 
-    /** A copy declaring {@code other}'s declared inputs (a graph built from {@code other}, e.g. its QDQ form). */
-    public Graph declaringInputsOf(Graph other) {
-        return new Graph(meta, nodes, weights, weightTypes, "model", other.declaredInputs);
+    /**
+     * Another graph derived from this one (its QDQ form, an opset upgrade): new model proto, nodes and weights, with
+     * this graph's declared inputs kept for writing.
+     */
+    public Graph derived(ModelProto newMeta, List<Node> newNodes, Map<String, Object> newWeights,
+                         Map<String, Integer> newWeightTypes, String source) {
+        return new Graph(newMeta, newNodes, newWeights, newWeightTypes, source, declaredInputs);
     }
 
     /**

@@ -83,6 +83,12 @@ public final class Node {
         return v;
     }
 
+    /** An ints attribute as longs (no narrowing, e.g. Slice's INT64_MAX ends), or null when absent. */
+    public long[] attrLongs(String n) {
+        AttributeProto a = attributes.get(n);
+        return a == null ? null : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** A floats attribute, or null when absent. */
     public float[] attrFloats(String n) {
         AttributeProto a = attributes.get(n);

@@ -54,7 +54,7 @@ final class InputFormRules {
         drop[0] = attr;
         System.arraycopy(alsoDrop, 0, drop, 1, alsoDrop.length);
         NodeProto.Builder b = UpgradeContext.without(n.proto(), drop);
-        long[] v = UpgradeContext.longs(n, attr);
+        long[] v = n.attrLongs(attr);
         if (v != null) {
             UpgradeContext.setInput(b, index, c.int64s(n.name() + "_" + attr, v));
         }
@@ -64,14 +64,14 @@ final class InputFormRules {
     /** Slice-1 attributes starts, ends, axes → Slice-10 inputs 1, 2, 3 (steps stay omitted, i.e. 1). */
     private static NodeProto slice(Node n, UpgradeContext c) {
         NodeProto.Builder b = UpgradeContext.without(n.proto(), "starts", "ends", "axes");
-        long[] starts = UpgradeContext.longs(n, "starts");
-        long[] ends = UpgradeContext.longs(n, "ends");
+        long[] starts = n.attrLongs("starts");
+        long[] ends = n.attrLongs("ends");
         if (starts == null || ends == null) {
             throw c.cannot(n, "Slice-1 needs its starts and ends attributes");
         }
         UpgradeContext.setInput(b, 1, c.int64s(n.name() + "_starts", starts));
         UpgradeContext.setInput(b, 2, c.int64s(n.name() + "_ends", ends));
-        long[] axes = UpgradeContext.longs(n, "axes");
+        long[] axes = n.attrLongs("axes");
         if (axes != null) {
             UpgradeContext.setInput(b, 3, c.int64s(n.name() + "_axes", axes));
         }
@@ -81,7 +81,7 @@ final class InputFormRules {
     /** Pad-2 pads (Pad-1 paddings, same layout) and value → Pad-11 inputs pads and constant_value. */
     private static NodeProto pad(Node n, UpgradeContext c) {
         NodeProto.Builder b = UpgradeContext.without(n.proto(), "pads", "paddings", "value");
-        long[] pads = UpgradeContext.longs(n, n.hasAttr("pads") ? "pads" : "paddings");
+        long[] pads = n.attrLongs(n.hasAttr("pads") ? "pads" : "paddings");
         if (pads == null) {
             throw c.cannot(n, "Pad-2 needs its pads attribute");
         }
@@ -101,7 +101,7 @@ final class InputFormRules {
         NodeProto.Builder b = n.proto().toBuilder();
         if (c.crosses(13)) {
             b = UpgradeContext.without(n.proto(), "split");
-            long[] split = UpgradeContext.longs(n, "split");
+            long[] split = n.attrLongs("split");
             if (split != null) {
                 UpgradeContext.setInput(b, 1, c.int64s(n.name() + "_split", split));
             }

@@ -69,7 +69,7 @@ public final class OpsetUpgrader {
         }
         c.weights.keySet().removeAll(dropped);
         c.types.keySet().removeAll(dropped);
-        return new Graph(meta(g, target, nodes, dropped), nodes, c.weights, c.types, "upgraded model");
+        return g.derived(meta(g, target, nodes, dropped), nodes, c.weights, c.types, "upgraded model");
     }
 
     private static NodeProto dropObsolete(NodeProto p, long target) {

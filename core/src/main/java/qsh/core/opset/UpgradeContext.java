@@ -152,17 +152,4 @@ final class UpgradeContext {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
                 .setS(com.google.protobuf.ByteString.copyFromUtf8(v)).build();
     }
-
-    /** The INTS attribute {@code name} of {@code n} as longs, or null when absent. */
-    static long[] longs(Node n, String name) {
-        AttributeProto a = n.attributes().get(name);
-        if (a == null) {
-            return null;
-        }
-        long[] v = new long[a.getIntsCount()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = a.getInts(i);
-        }
-        return v;
-    }
 }

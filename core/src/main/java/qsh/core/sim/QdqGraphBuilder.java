@@ -131,8 +131,8 @@ public final class QdqGraphBuilder {
         }
         // QuantizeLinear/DequantizeLinear need opset 13 (21 for 4/16-bit): the whole graph is rewritten to that
         // opset's operator forms, so the simulation (fold) and the export run the same nodes ONNX Runtime accepts
-        Graph qdq = new Graph(meta(), wrap(nodes), weights, types, "QDQ model");
-        return OpsetUpgrader.upgrade(qdq, needs21 ? 21 : 13).declaringInputsOf(g);
+        Graph qdq = g.derived(meta(), wrap(nodes), weights, types, "QDQ model");
+        return OpsetUpgrader.upgrade(qdq, needs21 ? 21 : 13);
     }
 
     private static List<Node> wrap(List<NodeProto> protos) {

@@ -171,7 +171,8 @@ class OnnxBackendNodeTest {
         }
     }
 
-    private static void compare(String name, Object expected, Object actual) {
+    /** ONNX's backend-test tolerance: rtol 1e-3, atol 1e-7 (integers exactly); also used by {@code UpgradedNodeTest}. */
+    static void compare(String name, Object expected, Object actual) {
         if (expected instanceof LongTensor) {
             assertTrue(actual instanceof LongTensor, name + ": expected an integer output, got " + actual);
             assertArrayEquals(((LongTensor) expected).data(), ((LongTensor) actual).data(), name);

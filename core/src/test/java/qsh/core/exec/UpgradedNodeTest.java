@@ -106,7 +106,7 @@ class UpgradedNodeTest {
         Map<String, Object> ours = Executor.run(up, inputs, null);
         int k = 0;
         for (Object actual : ours.values()) {
-            compare(name + " (qsh, opset " + TARGET + ")", expected.get(k++), actual);
+            OnnxBackendNodeTest.compare(name + " (qsh, opset " + TARGET + ")", expected.get(k++), actual);
         }
         // ONNX Runtime where the upgrade rewrote a node, on float/int64 models (qsh holds doubles as float32, so a
         // double model is not written back as double)
@@ -116,7 +116,7 @@ class UpgradedNodeTest {
             rewritten++;
             List<Object> ort = ort(up, inputs);
             for (int j = 0; j < ort.size(); j++) {
-                compare(name + " (ONNX Runtime, opset " + TARGET + ")", expected.get(j), ort.get(j));
+                OnnxBackendNodeTest.compare(name + " (ONNX Runtime, opset " + TARGET + ")", expected.get(j), ort.get(j));
             }
         }
         passed++;
@@ -160,24 +160,6 @@ class UpgradedNodeTest {
             return out;
         } finally {
             in.values().forEach(OnnxTensor::close);
-        }
-    }
-
-    /** ONNX's backend-test tolerance: rtol 1e-3, atol 1e-7. */
-    private static void compare(String name, Object expected, Object actual) {
-        if (expected instanceof LongTensor) {
-            assertTrue(actual instanceof LongTensor, name + ": expected an integer output, got " + actual);
-            assertArrayEquals(((LongTensor) expected).data(), ((LongTensor) actual).data(), name);
-            return;
-        }
-        Tensor e = (Tensor) expected;
-        Tensor a = actual instanceof Tensor ? (Tensor) actual : ((LongTensor) actual).toFloat();
-        assertArrayEquals(e.shape(), a.shape(), name + ": shape");
-        for (int i = 0; i < e.size(); i++) {
-            float x = e.get(i);
-            float y = a.get(i);
-            boolean ok = Math.abs(x - y) <= 1e-7 + 1e-3 * Math.abs(x) || Float.isNaN(x) && Float.isNaN(y) || x == y;
-            assertTrue(ok, name + ": element " + i + " expected " + x + " got " + y);
         }
     }
 
