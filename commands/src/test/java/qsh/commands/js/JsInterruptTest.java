@@ -29,7 +29,8 @@ class JsInterruptTest {
         worker.join(5000);
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertFalse(worker.isAlive(), "the loop still runs");
-        assertTrue(seconds < 1.0, "took " + seconds + " s");
+        // Ctrl-C must feel immediate; 3 s leaves room for a loaded CI machine (typically a few ms)
+        assertTrue(seconds < 3.0, "took " + seconds + " s");
         assertTrue(error.get().contains("interrupted"), error.get());
         assertEquals("42", t.js("kept + 1"), "the context and its globals are kept");
     }

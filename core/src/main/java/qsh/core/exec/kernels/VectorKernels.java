@@ -32,7 +32,7 @@ final class VectorKernels {
     private static volatile boolean finished;
     private static volatile double measured;
     /** The speed (GMAC/s, one thread, 4 x 128 x 4 tiles) below which the kernel is not used. */
-    static final double MIN_GMACS = 8;
+    static final double MIN_GMACS = 5;
 
     static {
         Thread t = new Thread(VectorKernels::warmUp, "qsh-vector-warmup");
@@ -114,6 +114,14 @@ final class VectorKernels {
     /** Whether the warm-up has ended (with the kernel ready or given up). */
     static boolean finished() {
         return finished;
+    }
+
+    /**
+     * Uses the kernel whatever speed the warm-up measured: for tests of its results, which must not depend on
+     * how busy the machine was while it warmed up (a loaded CI machine measured 6.7 GMAC/s once).
+     */
+    static void useRegardlessOfSpeed() {
+        ready = true;
     }
 
     /** The speed the warm-up measured last, GMAC/s on one thread. */
