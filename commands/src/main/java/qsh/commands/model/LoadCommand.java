@@ -20,7 +20,7 @@ import qsh.core.graph.ValueInfo;
 /** {@code load FILE|demo}: reads an ONNX model into the session and summarises it. */
 public final class LoadCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("load", "model",
-            "load an ONNX model (or the built-in demo) and summarise it", "FILE.onnx|demo", List.of(ModelLoader.INPUT_DIM),
+            "load an ONNX model (or the built-in demo) and summarise it", "FILE.onnx|demo", List.of(ModelLoader.INPUT_DIM, ModelLoader.NO_SIMPLIFICATION),
             List.of("load demo", "load models/net.onnx --json", "load rec.onnx --input_dim x 1,3,48,320"), List.of("graph", "infer", "save"), true);
 
     @Override
@@ -34,7 +34,7 @@ public final class LoadCommand implements Command {
         args.atMost(1);
         // the file resolves against the script's folder; the model is named as typed (stable transcripts)
         InputDims.Binding b = ModelLoader.loadBound(what.equals("demo") ? what : session.resolve(what).toString(),
-                args.getAll("input_dim"));
+                args.getAll("input_dim"), args.has("no_simplification"));
         session.model(ModelState.loaded(b.graph(), what));
         session.clearUndo();
         Result r = summary(b.graph(), what);

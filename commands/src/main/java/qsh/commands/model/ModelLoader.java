@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.OptionSpec;
+import qsh.core.equalize.ConstantAddFolder;
+import qsh.core.exec.ConstantFolder;
 import qsh.core.graph.InputDims;
 import qsh.core.graph.Graph;
 import qsh.core.onnx.OnnxReader;
@@ -36,14 +38,40 @@ public final class ModelLoader {
     public static final OptionSpec INPUT_DIM = OptionSpec.value("input_dim", "NAME D1,D2,…",
             "fix an input's dimensions, e.g. --input_dim x 1,3,48,320 (repeat per input; an open batch dimension is 1 without it)");
 
+    /** The converters' {@code --no_simplification}: keep constant subgraphs as nodes. */
+    public static final OptionSpec NO_SIMPLIFICATION = OptionSpec.flag("no_simplification",
+            "keep nodes that compute only from initializers, and constant Adds after a Conv/Gemm, as they are (by"
+                    + " default they are folded into initializers and biases, as the converters simplify a model)");
+
     /**
-     * Loads {@code what} and binds its open input dimensions: {@code --input_dim} values first, then the spec's batch 1.
-     * The notes say what was set automatically.
+     * Loads {@code what}, folds its constant subgraphs into initializers (unless {@code keepConstantNodes}), and binds
+     * its open input dimensions: {@code --input_dim} values first, then the spec's batch 1. The notes say what was
+     * done automatically.
      */
-    public static InputDims.Binding loadBound(String what, List<String> inputDims) {
+    public static InputDims.Binding loadBound(String what, List<String> inputDims, boolean keepConstantNodes) {
         Graph g = load(what);
+        List<String> notes = new java.util.ArrayList<>();
+        if (!keepConstantNodes) {
+            ConstantFolder.Result folded = ConstantFolder.fold(g);
+            if (folded.foldedNodes() > 0) {
+                g = folded.graph();
+                notes.add("folded " + folded.foldedNodes() + " node" + (folded.foldedNodes() == 1 ? "" : "s")
+                        + " that compute only from initializers into initializers (" + folded.summary()
+                        + "), as the converters do: they are parameters now (--no_simplification keeps them)");
+            }
+            ConstantAddFolder.Result squashed = ConstantAddFolder.fold(g);
+            if (!squashed.squashes().isEmpty()) {
+                g = squashed.graph();
+                int k = squashed.squashes().size();
+                notes.add("squashed " + k + " constant Add" + (k == 1 ? "" : "s") + " into the bias of the Conv/Gemm"
+                        + " before " + (k == 1 ? "it" : "them") + ", as QNN's converter does, e.g. "
+                        + squashed.squashes().get(0).add() + " → " + squashed.squashes().get(0).layer());
+            }
+        }
         try {
-            return InputDims.bind(g, InputDims.parse(inputDims));
+            InputDims.Binding b = InputDims.bind(g, InputDims.parse(inputDims));
+            notes.addAll(b.notes());
+            return new InputDims.Binding(b.graph(), List.copyOf(notes));
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
         }

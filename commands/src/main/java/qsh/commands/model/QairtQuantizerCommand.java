@@ -34,7 +34,7 @@ public final class QairtQuantizerCommand implements Command {
             QuantOptions.concat(List.of(
                     OptionSpec.value("input_network", "M.onnx", "the float model (or demo)"),
                     OptionSpec.value("input_list", "L.txt", "calibration inputs, one line per inference"),
-                    ModelLoader.INPUT_DIM,
+                    ModelLoader.INPUT_DIM, ModelLoader.NO_SIMPLIFICATION,
                     OptionSpec.flag("enable_float_fallback", "no calibration data: quantize only tensors with overrides"),
                     OptionSpec.value("output_path", "OUT.onnx", "where to write the QDQ model (and OUT.encodings)"),
                     OptionSpec.value("quantization_overrides", "F.json", "AIMET encodings JSON to apply"),
@@ -113,7 +113,7 @@ public final class QairtQuantizerCommand implements Command {
         List<String> lines = new ArrayList<>();
         try {
             var bound = ModelLoader.loadBound(network.equals("demo") ? "demo" : session.resolve(network).toString(),
-                    args.getAll("input_dim"));
+                    args.getAll("input_dim"), args.has("no_simplification"));
             g = bound.graph();
             bound.notes().forEach(n -> lines.add("note: " + n));
         } catch (IllegalArgumentException e) {

@@ -102,6 +102,10 @@ final class ZooModelRun {
                 fail("float", e);
             }
         }
+        // the loaded model is not needed any more: a large one (VGG-19 folded: 143 M parameters) must not stay on the
+        // heap beside each config's float, simulated and exported copies
+        in = null;
+        loaded = null;
         for (ZooManifest.Config c : zoo.configs()) {
             runConfig(c, list, dimFlag);
         }

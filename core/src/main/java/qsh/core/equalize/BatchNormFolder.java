@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.onnx.proto.OnnxProto.AttributeProto;
-import qsh.core.onnx.proto.OnnxProto.NodeProto;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -123,15 +121,7 @@ public final class BatchNormFolder {
         for (int i = 0; i < m; i++) {
             nb[i] = (float) (a[i] * (biasFactor * b[i] - mean[i]) + beta[i]);
         }
-        String biasName = ed.ensureBias(layer.name(), m);
-        ed.putWeight(biasName, Tensor.of(ed.weight(biasName).shape(), nb));
-        NodeProto.Builder p = ed.node(layer.name()).proto().toBuilder();
-        if (layer.opType().equals("Gemm")) {
-            List<AttributeProto> keep = p.getAttributeList().stream().filter(x -> !x.getName().equals("beta")).toList();
-            p.clearAttribute().addAllAttribute(keep);
-        }
-        p.setOutput(0, bn.outputs().get(0));
-        ed.replaceNode(layer.name(), p.build());
+        ed.setFoldedBias(layer.name(), nb, bn.outputs().get(0));
     }
 
     /**

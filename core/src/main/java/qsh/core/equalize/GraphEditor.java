@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
+import qsh.core.onnx.proto.OnnxProto.AttributeProto;
 import qsh.core.onnx.proto.OnnxProto.NodeProto;
 import qsh.core.tensor.Tensor;
 
@@ -88,6 +89,23 @@ final class GraphEditor {
         replaceNode(name, p.build());
         putWeight(bias, Tensor.zeros(channels));
         return bias;
+    }
+
+    /**
+     * Gives layer {@code name} (Conv, ConvTranspose or Gemm) the bias {@code bias} — a folded node's constant taken
+     * in — and makes it produce {@code output}, the folded node's output. A Gemm's β goes: Y = α·A·B + β·C, so the
+     * new C holds the whole bias term and β becomes 1.
+     */
+    void setFoldedBias(String name, float[] bias, String output) {
+        String biasName = ensureBias(name, bias.length);
+        putWeight(biasName, Tensor.of(weight(biasName).shape(), bias));
+        NodeProto.Builder p = node(name).proto().toBuilder();
+        if (p.getOpType().equals("Gemm")) {
+            List<AttributeProto> keep = p.getAttributeList().stream().filter(x -> !x.getName().equals("beta")).toList();
+            p.clearAttribute().addAllAttribute(keep);
+        }
+        p.setOutput(0, output);
+        replaceNode(name, p.build());
     }
 
     /** Removes a node. */

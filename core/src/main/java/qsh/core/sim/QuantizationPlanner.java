@@ -46,6 +46,12 @@ import qsh.core.tensor.Tensor;
  */
 public final class QuantizationPlanner {
     private static final Set<String> ACTIVATIONS = Set.of("Relu", "Clip");
+    /** Ops whose initializer inputs at these positions are data (empty: every input), see planStaticInputs. */
+    private static final Map<String, int[]> STATIC_DATA_INPUTS = Map.ofEntries(
+            Map.entry("Add", new int[0]), Map.entry("Sub", new int[0]), Map.entry("Mul", new int[0]),
+            Map.entry("Div", new int[0]), Map.entry("Max", new int[0]), Map.entry("Min", new int[0]),
+            Map.entry("Sum", new int[0]), Map.entry("Mean", new int[0]), Map.entry("Concat", new int[0]),
+            Map.entry("Gather", new int[] {0}), Map.entry("Where", new int[] {1, 2}));
     private static final Map<String, Set<String>> FUSES_INTO = Map.of(
             "Conv", ACTIVATIONS,
             "ConvTranspose", ACTIVATIONS,
@@ -123,6 +129,61 @@ public final class QuantizationPlanner {
         for (WeightedOp w : weighted) {
             planBias(w);
         }
+        for (Node n : g.nodes()) {
+            planStaticInputs(n);
+        }
+    }
+
+    /**
+     * The static (initializer) data inputs of ops without weights, e.g. Add(x, constant) or Concat with a
+     * constant: an integer op reads them as parameters, at weight_bw by param_quantizer, per tensor, as QNN's
+     * quantizer treats every static tensor an op reads (a float op reads them at its float bitwidth). Inputs that
+     * are not data (Resize's scales, Clip's bounds, Pow's exponent, shapes and indices) are not listed.
+     */
+    private void planStaticInputs(Node n) {
+        int[] data = STATIC_DATA_INPUTS.get(n.opType());
+        TensorPrecision op = ops.get(n.name());
+        if (data == null || op == null || int32Ops.contains(n.name())) {
+            return;
+        }
+        for (int i : data.length == 0 ? allInputs(n) : data) {
+            String t = n.input(i);
+            if (t.isEmpty() || params.containsKey(t) || !(g.weights().get(t) instanceof Tensor wt)) {
+                continue;
+            }
+            if (!op.isInt()) {
+                params.put(t, floatOf(params(t), op.bitwidth()));
+                continue;
+            }
+            List<Encoding> given = ov.params().get(t);
+            if (given != null && !given.get(0).isInt()) {
+                warnings.add("'" + t + "' has a float override but " + n.name() + " runs in " + op.describe()
+                        + ": it is quantized at weight_bw");
+                given = null;
+            }
+            if (given != null && given.size() > 1) {
+                warnings.add("'" + t + "' has " + given.size() + " per-channel encodings but " + n.name() + " ("
+                        + n.opType() + ") reads it per tensor: its first encoding is used");
+            }
+            if (given != null) {
+                checkWeightBitwidth(t, given.get(0).bitwidth());
+                params.put(t, TensorPrecision.integer(given.subList(0, 1), 0));
+                continue;
+            }
+            Integer bw = ov.paramBitwidths().get(t);
+            int weightBw = bw != null ? bw : cfg.weightBw();
+            checkWeightBitwidth(t, weightBw);
+            params.put(t, TensorPrecision.integer(Encoders.encode(cfg.paramQuantizer(), wt.data(), weightBw,
+                    cfg.options(), Explanation.NONE)));
+        }
+    }
+
+    private static int[] allInputs(Node n) {
+        int[] all = new int[n.inputs().size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return all;
     }
 
     /** Graph inputs then node outputs, in graph order, that hold float data. */

@@ -150,6 +150,12 @@ public final class ModelBuilder {
                 .setT(TensorProtos.encode("", t, LongTensor.INT64)).build();
     }
 
+    /** A float TENSOR attribute (e.g. ConstantOfShape's value). */
+    public static AttributeProto tensor(String name, Tensor t) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR)
+                .setT(TensorProtos.encode("", t)).build();
+    }
+
     private static ValueInfoProto valueInfo(String name, int elemType, long[] dims) {
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         for (int i = 0; i < dims.length; i++) {
