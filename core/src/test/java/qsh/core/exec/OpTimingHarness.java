@@ -68,7 +68,13 @@ class OpTimingHarness {
     @Test
     void timeSingleOps() throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        Thread.sleep(1500); // the Vector API kernels' background warm-up
+        // the Vector API kernels' background warm-up (GEMM's, then the element-wise ones')
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (!qsh.core.exec.kernels.FloatMath.vectorReady() && System.nanoTime() < until) {
+            qsh.core.exec.kernels.FloatMath.exp(new float[1], new float[1], 0, 1);
+            Thread.sleep(50);
+        }
+        System.out.println("element-wise kernels vectorized: " + qsh.core.exec.kernels.FloatMath.vectorReady());
         System.out.printf("%-28s %10s %10s %10s %8s%n", "op", "qsh ms", "ORT2 ms", "ORT1 ms", "qsh/ORT");
         for (Case c : cases()) {
             byte[] bytes = OnnxWriter.toProto(c.graph).toByteArray();
