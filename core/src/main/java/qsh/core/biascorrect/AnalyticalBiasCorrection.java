@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import qsh.core.equalize.FoldedBatchNorms;
+import qsh.core.exec.kernels.FloatMath;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.sim.QdqGraphBuilder;
@@ -127,13 +128,13 @@ public final class AnalyticalBiasCorrection {
         return Double.isInfinite(z) ? 0 : Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
     }
 
-    /** Φ(z) = ½·erfc(−z/√2), erfc by Abramowitz–Stegun 7.1.26 (|error| < 1.5e-7). */
+    /**
+     * Φ(z) = ½ (1 + erf(z/√2)), erf by qsh's float kernel ({@link FloatMath#erf}, within 2 ulp; the executor's Erf
+     * op runs the same code): about 1e-7 absolute, as the Abramowitz–Stegun 7.1.26 formula used here before.
+     */
     static double cdf(double z) {
-        double x = Math.abs(z) / Math.sqrt(2);
-        double t = 1 / (1 + 0.3275911 * x);
-        double erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-                * Math.exp(-x * x);
-        return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+        double x = z / Math.sqrt(2);
+        return 0.5 * (1 + FloatMath.erf((float) x));
     }
 
     /** A Clip's [min, max] from its inputs (opset ≥ 11) or attributes; missing bounds are infinite. */

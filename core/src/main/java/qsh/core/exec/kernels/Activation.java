@@ -40,7 +40,7 @@ public final class Activation {
         return new Activation(CLIP, lo, hi, 0, 0, "Clip(" + lo + ", " + hi + ")");
     }
 
-    /** ONNX HardSigmoid: max(0, min(1, alpha * x + beta)), evaluated in double as the op is. */
+    /** ONNX HardSigmoid: max(0, min(1, alpha * x + beta)), as one fused multiply-add in float as the op is. */
     public static Activation hardSigmoid(float alpha, float beta) {
         return new Activation(HARD_SIGMOID, alpha, beta, 0, 0, "HardSigmoid(" + alpha + ", " + beta + ")");
     }
@@ -86,11 +86,7 @@ public final class Activation {
     }
 
     private static void hardSigmoid(float[] y, int from, int to, float alpha, float beta) {
-        double al = alpha;
-        double be = beta;
-        for (int i = from; i < to; i++) {
-            y[i] = (float) Math.max(0, Math.min(1, al * y[i] + be));
-        }
+        FloatMath.hardSigmoid(y, y, from, to, alpha, beta);
     }
 
     private static void hardSwish(float[] y, int from, int to, float add, float lo, float hi, float div) {

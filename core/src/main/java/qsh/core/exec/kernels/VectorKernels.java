@@ -109,6 +109,7 @@ final class VectorKernels {
             ready = measured >= MIN_GMACS;
         }
         finished = true;
+        VectorMath.finished(); // starts the element-wise kernels' warm-up, now that this one is done
     }
 
     /** Whether the warm-up has ended (with the kernel ready or given up). */

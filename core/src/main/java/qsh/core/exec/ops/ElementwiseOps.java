@@ -1,6 +1,7 @@
 package qsh.core.exec.ops;
 
 import qsh.core.exec.kernels.Buffers;
+import qsh.core.exec.kernels.FloatMath;
 import qsh.core.exec.kernels.Parallel;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
@@ -22,23 +23,31 @@ final class ElementwiseOps {
             }
             return a / b;
         });
-        binary(m, "Pow", (a, b) -> (float) Math.pow(a, b), (a, b) -> (long) Math.pow(a, b));
+        Broadcast.FloatOp pow = (a, b) -> (float) Math.pow(a, b);
+        OpKernel generalPow = binaryKernel(-1, pow, (a, b) -> (long) Math.pow(a, b));
+        m.put("Pow", (n, in, op) -> {
+            Tensor fast = in[0] instanceof Tensor && !n.hasAttr("axis") ? FloatLoops.powScalarExponent((Tensor) in[0], in[1])
+                    : null;
+            return fast != null ? new Object[] {fast} : generalPow.run(n, in, op);
+        });
         variadic(m, "Max", Math::max, Math::max);
         variadic(m, "Min", Math::min, Math::min);
         variadic(m, "Sum", (a, b) -> a + b, (a, b) -> a + b);
         m.put("Relu", (n, in, op) -> new Object[] {FloatLoops.relu(asFloat(in[0]))});
-        unary(m, "Sigmoid", x -> 1 / (1 + Math.exp(-x)));
-        unary(m, "Tanh", Math::tanh);
-        unary(m, "Exp", Math::exp);
-        unary(m, "Log", Math::log);
+        // the transcendental ops: qsh's float kernels (FloatMath: within 2 ulp, vectorized)
+        m.put("Sigmoid", (n, in, op) -> new Object[] {FloatLoops.map(asFloat(in[0]), FloatMath::sigmoid)});
+        m.put("Tanh", (n, in, op) -> new Object[] {FloatLoops.map(asFloat(in[0]), FloatMath::tanh)});
+        m.put("Exp", (n, in, op) -> new Object[] {FloatLoops.map(asFloat(in[0]), FloatMath::exp)});
+        m.put("Log", (n, in, op) -> new Object[] {FloatLoops.map(asFloat(in[0]), FloatMath::log)});
         unary(m, "Sqrt", Math::sqrt);
         unary(m, "Neg", x -> -x);
         unary(m, "Abs", Math::abs);
         unary(m, "Floor", Math::floor);
         unary(m, "Ceil", Math::ceil);
         unary(m, "Reciprocal", x -> 1 / x);
-        unary(m, "Erf", ElementwiseOps::erf);
-        unary(m, "HardSwish", x -> x * Math.max(0, Math.min(1, x / 6 + 0.5)));
+        m.put("Erf", (n, in, op) -> new Object[] {FloatLoops.map(asFloat(in[0]), FloatMath::erf)});
+        m.put("HardSwish", (n, in, op) -> new Object[] {FloatLoops.map(asFloat(in[0]), (x, y, from, to) ->
+                FloatMath.hardSwish(x, y, from, to, FloatMath.HARD_SWISH_ALPHA, FloatMath.HARD_SWISH_BETA))});
         m.put("LeakyRelu", (n, in, op) -> {
             float alpha = n.attrFloat("alpha", 0.01f);
             return map(in[0], x -> x >= 0 ? x : alpha * x);
@@ -46,7 +55,9 @@ final class ElementwiseOps {
         m.put("HardSigmoid", (n, in, op) -> {
             float alpha = n.attrFloat("alpha", 0.2f);
             float beta = n.attrFloat("beta", 0.5f);
-            return map(in[0], x -> Math.max(0, Math.min(1, alpha * x + beta)));
+            // in float with one fused multiply-add, as the fused epilogue (Activation.hardSigmoid) computes it
+            return new Object[] {FloatLoops.map(asFloat(in[0]), (x, y, from, to) ->
+                    FloatMath.hardSigmoid(x, y, from, to, alpha, beta))};
         });
         m.put("Elu", (n, in, op) -> {
             float alpha = n.attrFloat("alpha", 1f);
@@ -136,7 +147,11 @@ final class ElementwiseOps {
     /** code: a {@link FloatLoops} op for the monomorphic float path, -1 for none. */
     private static void binary(Map<String, OpKernel> m, String name, int code, Broadcast.FloatOp f,
                                Broadcast.LongOp l) {
-        m.put(name, (n, in, op) -> {
+        m.put(name, binaryKernel(code, f, l));
+    }
+
+    private static OpKernel binaryKernel(int code, Broadcast.FloatOp f, Broadcast.LongOp l) {
+        return (n, in, op) -> {
             if (n.hasAttr("axis")) { // the pre-opset-7 form: broadcast=1 with B aligned at axis
                 in = in.clone();
                 in[1] = ShapeOps.reshape(in[1], Broadcast.legacyOperandShape(n, ShapeOps.shape(in[0]).length, ShapeOps.shape(in[1])));
@@ -148,7 +163,7 @@ final class ElementwiseOps {
             Tensor b = asFloat(in[1]);
             Tensor fast = code < 0 ? null : FloatLoops.binary(a, b, code);
             return new Object[] {fast != null ? fast : Broadcast.apply(a, b, f)};
-        });
+        };
     }
 
     /** Max/Min/Sum: any number of inputs, folded left with broadcasting. */
@@ -191,14 +206,5 @@ final class ElementwiseOps {
             return ((LongTensor) o).toFloat();
         }
         throw new IllegalArgumentException("missing input");
-    }
-
-    /** erf by Abramowitz-Stegun 7.1.26 refined with a series: accurate to ~1e-7 in float. */
-    private static double erf(double x) {
-        double t = 1 / (1 + 0.5 * Math.abs(x));
-        double y = 1 - t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0 ? y : -y;
     }
 }

@@ -159,6 +159,59 @@ final class FloatLoops {
         return Tensor.of(t.shape(), o);
     }
 
+    /** An array kernel y[i] = f(x[i]) over [from, to) ({@link qsh.core.exec.kernels.FloatMath}'s). */
+    @FunctionalInterface
+    interface ArrayKernel {
+        void run(float[] x, float[] y, int from, int to);
+    }
+
+    /**
+     * f applied element-wise into a new buffer; on both cores from 64K elements (4 units of work each, before
+     * {@link Parallel}'s scale: a vectorized transcendental costs a few times a memory-bound Add).
+     */
+    static Tensor map(Tensor t, ArrayKernel f) {
+        float[] d = t.data();
+        float[] o = Buffers.floats(d.length);
+        Parallel.forRange(d.length, 4L * d.length, PARALLEL_MIN, (i0, i1) -> f.run(d, o, i0, i1));
+        return Tensor.of(t.shape(), o);
+    }
+
+    /**
+     * ONNX Pow with one exponent for all of x (the usual Pow(x, 2) of a variance, or 0.5, 3): x * x (the
+     * correctly rounded square, as (float) Math.pow(x, 2) in double is), sqrt for 0.5 (with pow's -0 -> +0 and
+     * -Inf -> +Inf), else (float) Math.pow(x, e) in one monomorphic loop. Null when the exponent has more than one
+     * element or would broadcast x to a larger rank (the caller's general path).
+     */
+    static Tensor powScalarExponent(Tensor x, Object exponent) {
+        int[] es = exponent instanceof Tensor ? ((Tensor) exponent).shape()
+                : exponent instanceof qsh.core.tensor.LongTensor ? ((qsh.core.tensor.LongTensor) exponent).shape() : null;
+        if (es == null || es.length > x.rank() || Tensor.checkedSize(es) != 1) {
+            return null;
+        }
+        double e = ElementwiseOps.scalar(exponent);
+        float[] d = x.data();
+        float[] o = Buffers.floats(d.length);
+        Parallel.forRange(d.length, 16L * d.length, PARALLEL_MIN, (i0, i1) -> {
+            if (e == 2) {
+                for (int i = i0; i < i1; i++) {
+                    o[i] = d[i] * d[i];
+                }
+            } else if (e == 0.5) {
+                for (int i = i0; i < i1; i++) {
+                    float v = d[i];
+                    o[i] = v == 0 ? 0f : v == Float.NEGATIVE_INFINITY ? Float.POSITIVE_INFINITY : (float) Math.sqrt(v);
+                }
+            } else if (e == 1) {
+                System.arraycopy(d, i0, o, i0, i1 - i0);
+            } else {
+                for (int i = i0; i < i1; i++) {
+                    o[i] = (float) Math.pow(d[i], e);
+                }
+            }
+        });
+        return Tensor.of(x.shape(), o);
+    }
+
     /** min(hi, max(lo, x)). */
     static Tensor clip(Tensor t, float lo, float hi) {
         float[] d = t.data();

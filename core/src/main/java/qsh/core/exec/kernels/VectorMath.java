@@ -1,0 +1,384 @@
+package qsh.core.exec.kernels;
+
+import static qsh.core.exec.kernels.FloatMath.*;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API forms of {@link FloatMath}'s functions: each lane runs exactly the float operations of the
+ * scalar function (same fused multiply-adds, same order, the same selections), so both give the same bits and the
+ * array kernels finish the last {@code n mod L} elements with the scalar function. See {@link FloatMath} for the
+ * formulas and error bounds.
+ *
+ * <p>Only used once {@link #ready()}: before C2 compiles them, Vector API methods run boxed, far slower than the
+ * scalar loops, so a background thread (started when the class is first touched) runs every kernel until it is
+ * compiled and checks that the vector form beats the scalar one. The class must only be touched when the module
+ * is present ({@link VectorSupport} checks).
+ */
+final class VectorMath {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static volatile boolean ready;
+    private static volatile boolean finished;
+
+    static {
+        Thread t = new Thread(VectorMath::warmUp, "qsh-vector-math-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    private VectorMath() {
+    }
+
+    /** Whether the kernels are compiled and faster than the scalar loops. */
+    static boolean ready() {
+        return ready;
+    }
+
+    /** Whether the warm-up has ended (ready or given up). */
+    static boolean finished() {
+        return finished;
+    }
+
+    /** Uses the kernels whatever speed the warm-up measured (tests of their results). */
+    static void useRegardlessOfSpeed() {
+        ready = true;
+    }
+
+    /** Runs every kernel until compiled, then compares the vector sigmoid with the scalar loop's speed. */
+    private static void warmUp() {
+        int n = 8 * L + 3;
+        float[] x = new float[n];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (i - n / 2) * 0.37f;
+        }
+        float[] big = new float[4096];
+        float[] out = new float[4096];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (i - 2048) * 0.01f;
+        }
+        for (int round = 0; round < 5 && !ready; round++) {
+            for (int i = 0; i < 12_000; i++) {
+                for (int f = 0; f < FloatMath.UNARY_KINDS; f++) {
+                    unary(f, x, y, 0, n, 0.2f, 0.5f);
+                }
+                expShifted(x, y, 0, n, 1f);
+                max(x, 0, n);
+                divide(y, 0, n, 3f);
+            }
+            long vector = Long.MAX_VALUE;
+            long scalar = Long.MAX_VALUE;
+            for (int t = 0; t < 5; t++) {
+                long t0 = System.nanoTime();
+                unary(FloatMath.SIGMOID, big, out, 0, big.length, 0, 0);
+                long t1 = System.nanoTime();
+                for (int i = 0; i < big.length; i++) {
+                    out[i] = FloatMath.sigmoid(big[i]);
+                }
+                long t2 = System.nanoTime();
+                vector = Math.min(vector, t1 - t0);
+                scalar = Math.min(scalar, t2 - t1);
+            }
+            ready = vector < scalar;
+        }
+        finished = true;
+    }
+
+    /** Elements per pass of the multi-pass kernels: a block stays in L1 between passes. */
+    private static final int BLOCK = 512;
+
+    /**
+     * y[i] = f(x[i]) for i in [from, to) by kind ({@link FloatMath#EXP} ...); a, b: the kind's parameters. Why the
+     * passes: a vector passed to or returned from a method C2 does not inline is boxed, thousands of times slower,
+     * and C2 does not inline methods it has already compiled to more than a few KB; so every vector loop here takes
+     * arrays only, and the functions built on exp run in passes over blocks of {@link #BLOCK} (argument into y,
+     * exp of y in place, the finish from x and y), each pass one such loop.
+     */
+    static void unary(int kind, float[] x, float[] y, int from, int to, float a, float b) {
+        switch (kind) {
+            case FloatMath.EXP -> expLoop(x, y, from, to);
+            case FloatMath.SIGMOID, FloatMath.TANH, FloatMath.ERF -> {
+                for (int i = from; i < to; i += BLOCK) {
+                    int e = Math.min(to, i + BLOCK);
+                    switch (kind) {
+                        case FloatMath.SIGMOID -> {
+                            sigmoidArgument(x, y, i, e);
+                            expLoop(y, y, i, e);
+                            sigmoidFinish(x, y, i, e);
+                        }
+                        case FloatMath.TANH -> {
+                            tanhArgument(x, y, i, e);
+                            expLoop(y, y, i, e);
+                            tanhFinish(x, y, i, e);
+                        }
+                        default -> {
+                            erfArgument(x, y, i, e);
+                            expLoop(y, y, i, e);
+                            erfFinish(x, y, i, e);
+                        }
+                    }
+                }
+            }
+            case FloatMath.LOG -> logLoop(x, y, from, to);
+            case FloatMath.HARD_SIGMOID -> hardSigmoidLoop(x, y, from, to, a, b);
+            case FloatMath.HARD_SWISH -> hardSwishLoop(x, y, from, to, a, b);
+            default -> throw new IllegalArgumentException("unknown kind " + kind);
+        }
+    }
+
+    private static int vectorEnd(int from, int to) {
+        return from + (to - from) / L * L;
+    }
+
+    private static void hardSigmoidLoop(float[] x, float[] y, int from, int to, float a, float b) {
+        int i = from;
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector.fromArray(S, x, i).fma(a, b).min(1f).max(0f).intoArray(y, i);
+        }
+        FloatMath.unaryScalar(FloatMath.HARD_SIGMOID, x, y, i, to, a, b);
+    }
+
+    private static void hardSwishLoop(float[] x, float[] y, int from, int to, float a, float b) {
+        int i = from;
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            v.mul(v.fma(a, b).min(1f).max(0f)).intoArray(y, i);
+        }
+        FloatMath.unaryScalar(FloatMath.HARD_SWISH, x, y, i, to, a, b);
+    }
+
+    /** {@link FloatMath#exp(float)} lane-wise: y[i] = e^x[i]. */
+    static void expLoop(float[] x, float[] y, int from, int to) {
+        FloatVector log2e = bc(LOG2E);
+        FloatVector round = bc(ROUND);
+        FloatVector ln2Hi = bc(-LN2_HI);
+        FloatVector ln2Lo = bc(-LN2_LO);
+        FloatVector one = bc(1f);
+        int i = from;
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector xc = FloatVector.fromArray(S, x, i).max(EXP_LO).min(EXP_HI);
+            FloatVector t = xc.fma(log2e, round);
+            FloatVector n = t.sub(round);
+            FloatVector r = n.fma(ln2Hi, xc);
+            r = n.fma(ln2Lo, r);
+            FloatVector p = bc(E7).fma(r, bc(E6)).fma(r, bc(E5)).fma(r, bc(E4)).fma(r, bc(E3)).fma(r, bc(E2))
+                    .fma(r, one).fma(r, one);
+            IntVector ni = t.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector h = ni.lanewise(VectorOperators.ASHR, 1);
+            FloatVector s1 = h.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = ni.sub(h).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            p.mul(s1).mul(s2).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = FloatMath.exp(x[i]);
+        }
+    }
+
+    /** Sigmoid's first pass: y = -|x|. */
+    private static void sigmoidArgument(float[] x, float[] y, int from, int to) {
+        int i = from;
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector.fromArray(S, x, i).abs().neg().intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = -Math.abs(x[i]);
+        }
+    }
+
+    /** Sigmoid's last pass: y = e^-|x| in, (x >= 0 ? 1 : e) / (1 + e) out. */
+    private static void sigmoidFinish(float[] x, float[] y, int from, int to) {
+        int i = from;
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector e = FloatVector.fromArray(S, y, i);
+            FloatVector num = e.blend(1f, FloatVector.fromArray(S, x, i).compare(VectorOperators.GE, 0f));
+            num.div(e.add(1f)).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = FloatMath.sigmoidFinish(x[i], y[i]);
+        }
+    }
+
+    /** Tanh's first pass: y = 2|x|. */
+    private static void tanhArgument(float[] x, float[] y, int from, int to) {
+        int i = from;
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector ax = FloatVector.fromArray(S, x, i).abs();
+            ax.add(ax).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            float ax = Math.abs(x[i]);
+            y[i] = ax + ax;
+        }
+    }
+
+    /** Tanh's last pass: y = e^2|x| in, tanh x out. */
+    private static void tanhFinish(float[] x, float[] y, int from, int to) {
+        int i = from;
+        FloatVector one = bc(1f);
+        FloatVector two = bc(2f);
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, i);
+            FloatVector ax = xv.abs();
+            FloatVector z = ax.mul(ax);
+            FloatVector p = bc(T5).fma(z, bc(T4)).fma(z, bc(T3)).fma(z, bc(T2)).fma(z, bc(T1)).fma(z, bc(T0));
+            FloatVector small = ax.mul(z).fma(p, ax);
+            FloatVector e = FloatVector.fromArray(S, y, i);
+            FloatVector big = one.sub(two.div(e.add(1f)));
+            FloatVector r = big.blend(small, ax.compare(VectorOperators.LT, TANH_SMALL));
+            r.reinterpretAsInts().and(0x7fffffff).or(xv.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats()
+                    .intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = FloatMath.tanhFinish(x[i], y[i]);
+        }
+    }
+
+    /** Erf's first pass: y = Q(min(|x|, 3.95)), the exponent of erfc. */
+    private static void erfArgument(float[] x, float[] y, int from, int to) {
+        int i = from;
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector a = FloatVector.fromArray(S, x, i).abs().min(ERF_CLAMP);
+            bc(Q7).fma(a, bc(Q6)).fma(a, bc(Q5)).fma(a, bc(Q4)).fma(a, bc(Q3)).fma(a, bc(Q2)).fma(a, bc(Q1))
+                    .fma(a, bc(Q0)).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = FloatMath.erfcExponent(x[i]);
+        }
+    }
+
+    /** Erf's last pass: y = erfc(|x|) in (above 1), erf x out. */
+    private static void erfFinish(float[] x, float[] y, int from, int to) {
+        int i = from;
+        FloatVector one = bc(1f);
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, i);
+            FloatVector ax = xv.abs();
+            FloatVector z = ax.mul(ax);
+            FloatVector q = bc(S6).fma(z, bc(S5)).fma(z, bc(S4)).fma(z, bc(S3)).fma(z, bc(S2)).fma(z, bc(S1))
+                    .fma(z, bc(C0_LO));
+            FloatVector small = ax.fma(bc(C0_HI), ax.mul(q));
+            FloatVector big = one.sub(FloatVector.fromArray(S, y, i));
+            FloatVector r = big.blend(small, ax.compare(VectorOperators.LT, 1f));
+            r.reinterpretAsInts().and(0x7fffffff).or(xv.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats()
+                    .intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = FloatMath.erfFinish(x[i], y[i]);
+        }
+    }
+
+    /** y[i] = {@link FloatMath#expShifted(float, float)} of x[i]: three passes over blocks, as {@link #unary}. */
+    static void expShifted(float[] x, float[] y, int from, int to, float shift) {
+        for (int i = from; i < to; i += BLOCK) {
+            int e = Math.min(to, i + BLOCK);
+            subtract(x, y, i, e, shift);
+            expLoop(y, y, i, e);
+            shiftCorrection(x, y, i, e, shift);
+        }
+    }
+
+    private static void subtract(float[] x, float[] y, int from, int to, float shift) {
+        int i = from;
+        FloatVector b = bc(-shift);
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector.fromArray(S, x, i).add(b).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = x[i] + -shift;
+        }
+    }
+
+    /** y = e^s in, e^s (1 + err) out, err the rounding error of s = x - shift. */
+    private static void shiftCorrection(float[] x, float[] y, int from, int to, float shift) {
+        int i = from;
+        FloatVector b = bc(-shift);
+        FloatVector zero = FloatVector.zero(S);
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            FloatVector s = v.add(b);
+            FloatVector bb = s.sub(v);
+            FloatVector err = v.sub(s.sub(bb)).add(b.sub(bb));
+            err = zero.blend(err, s.abs().compare(VectorOperators.LT, 104f));
+            FloatVector e = FloatVector.fromArray(S, y, i);
+            e.fma(err, e).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = FloatMath.shiftCorrection(x[i], shift, y[i]);
+        }
+    }
+
+    /** The largest of x[from, to) as Math.max folds it (NaN wins, +0 over -0: the order does not matter). */
+    static float max(float[] x, int from, int to) {
+        int i = from;
+        int end = vectorEnd(from, to);
+        float m = Float.NEGATIVE_INFINITY;
+        if (end > i) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            for (i += L; i < end; i += L) {
+                v = v.max(FloatVector.fromArray(S, x, i));
+            }
+            m = v.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < to; i++) {
+            m = Math.max(m, x[i]);
+        }
+        return m;
+    }
+
+    /** y[i] /= d for i in [from, to). */
+    static void divide(float[] y, int from, int to, float d) {
+        int i = from;
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector.fromArray(S, y, i).div(d).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] /= d;
+        }
+    }
+
+    /** {@link FloatMath#log(float)} lane-wise. */
+    static void logLoop(float[] x, float[] y, int from, int to) {
+        int i = from;
+        FloatVector zero = FloatVector.zero(S);
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, i);
+            VectorMask<Float> sub = xv.compare(VectorOperators.LT, 0x1p-126f);
+            FloatVector xs = xv.blend(xv.mul(0x1p23f), sub);
+            IntVector bits = xs.reinterpretAsInts();
+            FloatVector ef = bits.lanewise(VectorOperators.ASHR, 23).add(ROUND_BITS - 127).reinterpretAsFloats()
+                    .sub(ROUND);
+            FloatVector m = bits.and(0x007fffff).or(0x3f800000).reinterpretAsFloats();
+            VectorMask<Float> big = m.compare(VectorOperators.GT, SQRT2);
+            m = m.blend(m.mul(0.5f), big);
+            ef = ef.add(zero.blend(1f, big)).sub(zero.blend(23f, sub));
+            FloatVector f = m.sub(1f);
+            FloatVector s = f.div(f.add(2f));
+            FloatVector z = s.mul(s);
+            FloatVector rr = bc(R4).fma(z, bc(R3)).fma(z, bc(R2)).fma(z, bc(R1)).mul(z);
+            FloatVector hfsq = f.mul(0.5f).mul(f);
+            FloatVector u = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
+            FloatVector v = hfsq.sub(u).sub(f);
+            FloatVector r = ef.fma(bc(LN2_HI), v.neg());
+            VectorMask<Float> ok = xv.compare(VectorOperators.GT, 0f)
+                    .and(xv.compare(VectorOperators.LT, Float.POSITIVE_INFINITY));
+            FloatVector special = bc(Float.NaN)
+                    .blend(Float.NEGATIVE_INFINITY, xv.compare(VectorOperators.EQ, 0f))
+                    .blend(Float.POSITIVE_INFINITY, xv.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+            special.blend(r, ok).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = FloatMath.log(x[i]);
+        }
+    }
+
+    private static FloatVector bc(float v) {
+        return FloatVector.broadcast(S, v);
+    }
+
+}
