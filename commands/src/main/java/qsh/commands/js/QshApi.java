@@ -279,10 +279,13 @@ public final class QshApi {
         int count = intOption(o, "count", 100);
         qsh.commands.model.FashionMnistImages all;
         try {
-            all = qsh.commands.model.FashionMnistImages.load(qsh.core.data.FashionMnist.DEFAULT_DIR, split.equals("train"),
-                    offset + count);
+            all = qsh.commands.model.FashionMnistImages.load(null, split.equals("train"), offset + count);
         } catch (CommandException e) {
             throw rt.fail(e.getMessage());
+        }
+        String shortfall = all.shortfall(offset + count);
+        if (shortfall != null) { // a data loader quietly shorter than asked would change what an algorithm means
+            throw rt.fail("fashionMnist: offset " + offset + " + count " + count + " is past the data: " + shortfall);
         }
         int n = Math.max(0, Math.min(count, all.size() - offset));
         Value images = rt.toJs(List.of());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ public final class DatasetCommand implements Command {
             List.of(OptionSpec.value("out", "DIR", "folder to write (created if missing)"),
                     OptionSpec.choice("split", "train (for calibration, default) or test (for evaluation)", "train", "test"),
                     OptionSpec.value("count", "N", "how many images, from the first (default 100)"),
-                    OptionSpec.value("dir", "DIR", "folder with the *-idx*-ubyte.gz files (default " + FashionMnist.DEFAULT_DIR + ")")),
+                    OptionSpec.value("dir", "DIR", "folder with the *-idx*-ubyte.gz files (default " + FashionMnist.DEFAULT_SOURCE + ")")),
             List.of("dataset fashion-mnist --out /tmp/calib --count 500", "dataset fashion-mnist --split test --out /tmp/test --count 1000"),
             List.of("calibrate", "evaluate"), true);
 
@@ -52,7 +53,7 @@ public final class DatasetCommand implements Command {
             throw new CommandException("--count must be positive, got " + count);
         }
         boolean train = args.get("split").orElse("train").equals("train");
-        Path dir = args.get("dir").map(session::resolve).orElse(FashionMnist.DEFAULT_DIR);
+        Path dir = args.get("dir").map(session::resolve).orElse(null);
         FashionMnistImages images = FashionMnistImages.load(dir, train, count);
         try {
             Files.createDirectories(out);
@@ -74,7 +75,12 @@ public final class DatasetCommand implements Command {
         data.put("dir", out.toString());
         data.put("images", n);
         data.put("split", train ? "train" : "test");
-        return Result.of(data, List.of("wrote " + n + " Fashion-MNIST " + (train ? "training" : "test") + " images to "
-                + out + " (input_list.txt, labels.txt)"));
+        List<String> lines = new ArrayList<>(List.of("wrote " + n + " Fashion-MNIST " + (train ? "training" : "test")
+                + " images to " + out + " (input_list.txt, labels.txt)"));
+        String shortfall = images.shortfall(count);
+        if (shortfall != null) {
+            lines.add("note: " + count + " asked, " + shortfall);
+        }
+        return Result.of(data, lines);
     }
 }

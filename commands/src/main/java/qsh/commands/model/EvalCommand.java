@@ -26,7 +26,7 @@ public final class EvalCommand implements Command {
             "top-1/top-5 of the model on the Fashion-MNIST test images: float, and quantized after calibrate", "fashion-mnist",
             List.of(OptionSpec.value("limit", "N", "use the first N test images (default all 10000)"),
                     OptionSpec.flag("float-only", "skip the quantized model"),
-                    OptionSpec.value("dir", "DIR", "folder with t10k-*-idx*-ubyte.gz (default " + FashionMnist.DEFAULT_DIR + ")")),
+                    OptionSpec.value("dir", "DIR", "folder with t10k-*-idx*-ubyte.gz (default " + FashionMnist.DEFAULT_SOURCE + ")")),
             List.of("eval fashion-mnist --limit 1000", "eval fashion-mnist --json"), List.of("calibrate", "evaluate", "compare"), true);
 
     @Override
@@ -45,7 +45,7 @@ public final class EvalCommand implements Command {
         if (m.graph().inputs().size() != 1) {
             throw new CommandException("eval needs a single-input model; this one has " + m.graph().inputs().size());
         }
-        Path dir = args.get("dir").map(session::resolve).orElse(FashionMnist.DEFAULT_DIR);
+        Path dir = args.get("dir").map(session::resolve).orElse(null);
         FashionMnistImages images = FashionMnistImages.load(dir, false, args.getInt("limit", 0));
         int[] labels = images.labels();
         int n = images.size();

@@ -11,29 +11,40 @@ import qsh.core.tensor.Tensor;
 
 /**
  * Fashion-MNIST images and labels as the demo model reads them (1×1×28×28 float32 in [0, 1]), loaded once for
- * {@code eval}, {@code dataset}, {@code amp --eval} and {@code autoquant}; a missing data set is one line that
- * says how to install it.
+ * {@code eval}, {@code dataset}, {@code amp --eval} and {@code autoquant}: from {@code --dir} when given, else
+ * Debian's package when installed, else the copy bundled with qsh ({@link FashionMnist#read}).
  *
  * @param images all images, N×28×28
  * @param labels one class per image
+ * @param bundledTrainSubset training images from the bundled copy, which holds only the first
+ *                           {@value FashionMnist#BUNDLED_TRAIN}
  */
-public record FashionMnistImages(Tensor images, int[] labels) {
+public record FashionMnistImages(Tensor images, int[] labels, boolean bundledTrainSubset) {
     private static final int PIXELS = 28 * 28;
 
-    /** The first {@code limit} (0: all) test or training images from {@code dir}. */
+    /** The first {@code limit} (0: all) test or training images from {@code dir} (null: the default sources). */
     public static FashionMnistImages load(Path dir, boolean train, int limit) {
         try {
-            return new FashionMnistImages(
-                    IdxReader.images(train ? FashionMnist.trainImages(dir) : FashionMnist.testImages(dir), limit),
-                    IdxReader.labels(train ? FashionMnist.trainLabels(dir) : FashionMnist.testLabels(dir), limit));
+            FashionMnist.Split s = FashionMnist.read(dir, train, limit);
+            return new FashionMnistImages(s.images(), s.labels(), s.bundledTrainSubset());
         } catch (IOException | IllegalArgumentException e) {
-            throw new CommandException(e.getMessage() + " (install the data: apt-get install -y dataset-fashion-mnist)");
+            throw new CommandException(e.getMessage() + (dir != null
+                    ? " (--dir names a folder with Fashion-MNIST's *-idx*-ubyte.gz files; without it qsh uses " + FashionMnist.DEFAULT_SOURCE + ")"
+                    : ""));
         }
     }
 
-    /** The first {@code limit} test images from the Debian package's folder. */
+    /** The first {@code limit} test images from the default sources. */
     public static FashionMnistImages test(int limit) {
-        return load(FashionMnist.DEFAULT_DIR, false, limit);
+        return load(null, false, limit);
+    }
+
+    /** The note to show when fewer than {@code asked} images came back because the bundled subset ran out, or null. */
+    public String shortfall(int asked) {
+        return bundledTrainSubset && size() < asked
+                ? "the bundled copy holds only the first " + FashionMnist.BUNDLED_TRAIN + " training images"
+                        + " (all 60 000: apt-get install -y dataset-fashion-mnist)"
+                : null;
     }
 
     /** How many images. */

@@ -16,7 +16,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import qsh.commands.Interpreter;
 import qsh.commands.ModelState;
 import qsh.core.data.FashionMnist;
-import qsh.core.data.IdxReader;
 import qsh.core.exec.Executor;
 import qsh.core.quant.Encoding;
 import qsh.core.tensor.Tensor;
@@ -37,8 +36,9 @@ class QdqExportOrtTest {
 
     @BeforeAll
     static void data() throws Exception {
-        images = IdxReader.images(FashionMnist.testImages(FashionMnist.DEFAULT_DIR), 0);
-        labels = IdxReader.labels(FashionMnist.testLabels(FashionMnist.DEFAULT_DIR), 0);
+        FashionMnist.Split test = FashionMnist.read(null, false, 0);
+        images = test.images();
+        labels = test.labels();
     }
 
     @ParameterizedTest(name = "{0}: {1} images")

@@ -23,42 +23,60 @@ public final class IdxReader {
 
     /** Images of an IDX rank-3 file as an (N, 1, H, W) float tensor in [0, 1]; {@code limit} caps N (≤ 0: all). */
     public static Tensor images(Path file, int limit) throws IOException {
-        try (DataInputStream in = open(file)) {
-            int[] dims = header(in, file, 3);
-            int n = limit > 0 ? Math.min(limit, dims[0]) : dims[0];
-            int per = dims[1] * dims[2];
-            byte[] raw = new byte[n * per];
-            readFully(in, raw, file);
-            float[] d = new float[raw.length];
-            for (int i = 0; i < d.length; i++) {
-                d[i] = (raw[i] & 0xff) / 255f;
-            }
-            return Tensor.of(new int[] {n, 1, dims[1], dims[2]}, d);
+        try (InputStream in = openFile(file)) {
+            return images(in, file.toString(), limit);
         }
+    }
+
+    /**
+     * Images of an IDX rank-3 stream (plain or gzip; a class-path resource, say), named {@code name} in errors;
+     * the caller closes {@code stream}.
+     */
+    public static Tensor images(InputStream stream, String name, int limit) throws IOException {
+        DataInputStream in = decode(stream);
+        int[] dims = header(in, name, 3);
+        int n = limit > 0 ? Math.min(limit, dims[0]) : dims[0];
+        int per = dims[1] * dims[2];
+        byte[] raw = new byte[n * per];
+        readFully(in, raw, name);
+        float[] d = new float[raw.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (raw[i] & 0xff) / 255f;
+        }
+        return Tensor.of(new int[] {n, 1, dims[1], dims[2]}, d);
     }
 
     /** Labels of an IDX rank-1 file; {@code limit} caps the count (≤ 0: all). */
     public static int[] labels(Path file, int limit) throws IOException {
-        try (DataInputStream in = open(file)) {
-            int[] dims = header(in, file, 1);
-            int n = limit > 0 ? Math.min(limit, dims[0]) : dims[0];
-            byte[] raw = new byte[n];
-            readFully(in, raw, file);
-            int[] l = new int[n];
-            for (int i = 0; i < n; i++) {
-                l[i] = raw[i] & 0xff;
-            }
-            return l;
+        try (InputStream in = openFile(file)) {
+            return labels(in, file.toString(), limit);
         }
     }
 
-    private static DataInputStream open(Path file) throws IOException {
-        InputStream in;
+    /** Labels of an IDX rank-1 stream named {@code name} in errors; the caller closes {@code stream}. */
+    public static int[] labels(InputStream stream, String name, int limit) throws IOException {
+        DataInputStream in = decode(stream);
+        int[] dims = header(in, name, 1);
+        int n = limit > 0 ? Math.min(limit, dims[0]) : dims[0];
+        byte[] raw = new byte[n];
+        readFully(in, raw, name);
+        int[] l = new int[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = raw[i] & 0xff;
+        }
+        return l;
+    }
+
+    private static InputStream openFile(Path file) throws IOException {
         try {
-            in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            return Files.newInputStream(file);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file");
         }
+    }
+
+    private static DataInputStream decode(InputStream stream) throws IOException {
+        InputStream in = new BufferedInputStream(stream, 1 << 16);
         in.mark(2);
         int b0 = in.read();
         int b1 = in.read();
@@ -69,7 +87,7 @@ public final class IdxReader {
         return new DataInputStream(in);
     }
 
-    private static int[] header(DataInputStream in, Path file, int rank) throws IOException {
+    private static int[] header(DataInputStream in, String file, int rank) throws IOException {
         int magic;
         try {
             magic = in.readInt();
@@ -99,7 +117,7 @@ public final class IdxReader {
         return dims;
     }
 
-    private static void readFully(DataInputStream in, byte[] b, Path file) throws IOException {
+    private static void readFully(DataInputStream in, byte[] b, String file) throws IOException {
         try {
             in.readFully(b);
         } catch (EOFException e) {

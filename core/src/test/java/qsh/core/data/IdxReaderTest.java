@@ -2,16 +2,18 @@ package qsh.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qsh.core.tensor.Tensor;
@@ -70,18 +72,59 @@ class IdxReaderTest {
     }
 
     @Test
-    void readsTheRealFashionMnistTestSet() throws IOException {
-        Path d = FashionMnist.DEFAULT_DIR;
-        Assumptions.assumeTrue(Files.exists(FashionMnist.testImages(d)),
-                "Fashion-MNIST not installed (apt-get install -y dataset-fashion-mnist; .ci/run does)");
-        Tensor x = IdxReader.images(FashionMnist.testImages(d), 0);
-        int[] y = IdxReader.labels(FashionMnist.testLabels(d), 0);
-        assertArrayEquals(new int[] {10000, 1, 28, 28}, x.shape());
-        assertEquals(10000, y.length);
+    void readsTheBundledFashionMnistTestSet() throws IOException {
+        FashionMnist.Split test = FashionMnist.read(null, false, 0);
+        assertArrayEquals(new int[] {10000, 1, 28, 28}, test.images().shape());
+        assertEquals(10000, test.labels().length);
         int[] counts = new int[10];
-        for (int l : y) {
+        for (int l : test.labels()) {
             counts[l]++;
         }
         assertArrayEquals(new int[] {1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000}, counts);
+        assertArrayEquals(new int[] {9, 2, 1, 1, 6}, java.util.Arrays.copyOf(test.labels(), 5));
+    }
+
+    @Test
+    void theBundledTrainingSubsetIsTheFirstImagesAndSaysSo() throws IOException {
+        FashionMnist.Split all = FashionMnist.read(null, true, 0);
+        FashionMnist.Split three = FashionMnist.read(null, true, 3);
+        assertEquals(3, three.images().dim(0));
+        if (all.source().equals(FashionMnist.DEBIAN_DIR.toString())) {
+            assertEquals(60000, all.labels().length);
+            assertFalse(all.bundledTrainSubset());
+        } else {
+            assertEquals(FashionMnist.BUNDLED_TRAIN, all.labels().length);
+            assertTrue(all.bundledTrainSubset());
+        }
+        assertArrayEquals(new int[] {9, 0, 0}, three.labels());
+    }
+
+    @Test
+    void theBundledCopyHasDebiansBytesWhereBothExist() throws IOException {
+        Path debian = FashionMnist.DEBIAN_DIR;
+        // the README's test-set figures hold for either copy only if the images are the same
+        if (Files.isRegularFile(FashionMnist.testImages(debian))) {
+            Tensor d = IdxReader.images(FashionMnist.testImages(debian), 0);
+            Tensor b = bundled("t10k-images-idx3-ubyte.gz", 0);
+            assertArrayEquals(d.data(), b.data());
+        }
+        if (Files.isRegularFile(FashionMnist.trainImages(debian))) {
+            Tensor d = IdxReader.images(FashionMnist.trainImages(debian), FashionMnist.BUNDLED_TRAIN);
+            Tensor b = bundled("train-" + FashionMnist.BUNDLED_TRAIN + "-images-idx3-ubyte.gz", 0);
+            assertArrayEquals(d.data(), b.data());
+        }
+    }
+
+    private static Tensor bundled(String name, int limit) throws IOException {
+        try (InputStream in = FashionMnist.class.getResourceAsStream("fashion-mnist/" + name)) {
+            assertNotNull(in, name);
+            return IdxReader.images(in, name, limit);
+        }
+    }
+
+    @Test
+    void anExplicitFolderWinsAndNamesTheMissingFile() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FashionMnist.read(dir, false, 1));
+        assertEquals(FashionMnist.testImages(dir) + ": no such file", e.getMessage());
     }
 }

@@ -2,7 +2,6 @@ package qsh.core.exec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +23,7 @@ import qsh.core.onnx.OnnxReader;
 import qsh.core.onnx.TensorProtos;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
+import qsh.core.testing.SystemPackages;
 
 /**
  * Conformance: every ONNX backend node test (Debian libonnx-testdata) whose ops qsh supports runs through
@@ -73,9 +73,7 @@ class OnnxBackendNodeTest {
     @TestFactory
     Stream<DynamicTest> nodeTests() throws IOException {
         Path node = ROOT.resolve("node");
-        if (!Files.isDirectory(node)) {
-            fail("ONNX backend test data missing at " + node + ": install it with apt-get install -y libonnx-testdata (.ci/run does)");
-        }
+        SystemPackages.assume(Files.isDirectory(node), "ONNX backend node tests (no test data at " + node + ")", "libonnx-testdata");
         List<Path> dirs = new ArrayList<>();
         try (Stream<Path> s = Files.list(node)) {
             s.filter(Files::isDirectory).sorted().forEach(dirs::add);
@@ -191,6 +189,9 @@ class OnnxBackendNodeTest {
 
     @AfterAll
     static void report() {
+        if (passed + failed + skipped == 0) {
+            return; // the test data is missing: the skip line said so
+        }
         System.out.println("ONNX backend node tests: " + passed + " passed, " + failed + " failed, " + skipped + " skipped");
         System.out.println("static shape inference on those tests: " + staticKnown + " of " + staticOutputs
                 + " outputs inferred (the rest take their shape or axes from a graph input), all equal to the run's");
