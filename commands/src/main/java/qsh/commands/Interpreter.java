@@ -145,6 +145,13 @@ public final class Interpreter {
         return sink;
     }
 
+    /** {@code r} with one more line, "warning: {@code warning}" (the data for --json is unchanged). */
+    private static Result withWarning(Result r, String warning) {
+        List<String> lines = new java.util.ArrayList<>(r.lines());
+        lines.add("warning: " + warning);
+        return Result.of(r.data(), lines);
+    }
+
     /**
      * Runs one line. Errors come back as {@link CommandException} with one clear line; any other exception
      * is wrapped (its stack trace kept for {@code trace}).
@@ -172,7 +179,10 @@ public final class Interpreter {
                 depth--;
             }
             if (depth == 0) { // lines of a script run by 'run FILE' are not recorded twice: the 'run' line is
-                session.history().record(line.strip(), c.spec().name());
+                String stopped = session.history().record(line.strip(), c.spec().name());
+                if (stopped != null) {
+                    r = withWarning(r, stopped);
+                }
             }
             if (raw != null) {
                 return new Outcome(c.spec().name(), r, false, System.nanoTime() - t0, false);

@@ -71,7 +71,12 @@ public final class InferCommand implements Command {
             } catch (java.io.IOException e) {
                 throw new CommandException("cannot create " + dir + ": " + e.getMessage());
             }
-            outs.forEach((k, v) -> RawTensorFile.write(dir.resolve(k.replaceAll("[^A-Za-z0-9_.-]", "_") + ".raw"), (Tensor) v));
+            outs.forEach((k, v) -> {
+                if (!(v instanceof Tensor t)) {
+                    throw new CommandException("output '" + k + "' holds integers; --out writes float32 raw files only");
+                }
+                RawTensorFile.write(dir.resolve(k.replaceAll("[^A-Za-z0-9_.-]", "_") + ".raw"), t);
+            });
         }
         session.model(m.withRun(shapes, acts));
         List<String> lines = new ArrayList<>();

@@ -77,7 +77,11 @@ public final class OnnxReader {
             // they are written back as initializers, which ONNX runtimes treat the same way.
             TensorProto c = ConstantNodes.value(np, source);
             if (c != null) {
-                weights.put(np.getOutput(0), TensorProtos.decode(c));
+                try {
+                    weights.put(np.getOutput(0), TensorProtos.decode(c));
+                } catch (IllegalArgumentException e) {
+                    throw new OnnxFormatException(source + ": Constant node '" + np.getName() + "': " + e.getMessage(), e);
+                }
                 types.put(np.getOutput(0), c.getDataType());
                 continue;
             }
