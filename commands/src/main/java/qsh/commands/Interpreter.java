@@ -163,6 +163,7 @@ public final class Interpreter {
             return new Outcome(null, Result.EMPTY, false, 0, false);
         }
         Command c = raw != null ? raw : registry.get(words.get(0));
+        qsh.core.tensor.MemoryBudget.set(session.settings().memoryBudget()); // one heap, one budget: this session's
         long t0 = System.nanoTime();
         // commands validate before they change the session; the one implicit change (the demo model loaded on
         // first use) is undone here when the command fails, so a failing command leaves the session as it was
@@ -196,11 +197,24 @@ public final class Interpreter {
             session.model(modelBefore);
             session.lastError(e);
             throw new CommandException(c.spec().name() + ": " + e.getMessage(), e);
+        } catch (qsh.core.exec.Executor.InternalFailure e) {
+            session.model(modelBefore);
+            session.lastError(e);
+            throw new CommandException(c.spec().name() + ": internal error in " + e.getMessage()
+                    + " (a bug in qsh, not in your input; type 'trace' for details)", e);
         } catch (RuntimeException e) {
             session.model(modelBefore);
             session.lastError(e);
             throw new CommandException(c.spec().name() + ": internal error " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + " (type 'trace' for details)", e);
+        } catch (OutOfMemoryError e) {
+            // what filled the heap was this command's; its values are unreachable now, and the session is as it was
+            session.model(modelBefore);
+            session.lastError(e);
+            throw new CommandException(c.spec().name() + ": ran out of memory (the heap holds at most "
+                    + qsh.core.tensor.MemoryBudget.describe(Runtime.getRuntime().maxMemory())
+                    + "); the session is intact. Try smaller inputs, 'set memory-budget' lower, or more heap"
+                    + " (QSH_JAVA_OPTS=-Xmx8g ./qsh)", e);
         }
     }
 }

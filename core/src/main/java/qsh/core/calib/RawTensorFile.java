@@ -19,6 +19,7 @@ public final class RawTensorFile {
      */
     public static Tensor read(Path file, String inputName, int[] shape) {
         long elements = Tensor.checkedSize(shape);
+        qsh.core.tensor.MemoryBudget.check("input '" + inputName + "'", shape, Float.BYTES);
         long expectedBytes = elements * Float.BYTES;
         long actualBytes = RegularFiles.check(file, "raw input", Long.MAX_VALUE);
         if (actualBytes != expectedBytes) {
