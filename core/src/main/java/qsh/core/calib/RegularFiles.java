@@ -29,11 +29,11 @@ public final class RegularFiles {
             throw new IllegalArgumentException(file + ": no such " + what + ": check the path");
         }
         if (Files.isDirectory(file)) {
-            throw new IllegalArgumentException(file + ": is a folder, not a " + what + " file");
+            throw new IllegalArgumentException(file + ": is a folder; the " + what + " must be a file");
         }
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": not a regular file (a device, FIFO or socket), so it cannot be"
-                    + " read as a " + what + ": give a file");
+            throw new IllegalArgumentException(file + ": not a regular file (a device, FIFO or socket); the " + what
+                    + " must be a file");
         }
         long size;
         try {
@@ -43,7 +43,7 @@ public final class RegularFiles {
         }
         if (size > maxBytes) {
             throw new IllegalArgumentException(file + ": " + size + " bytes, more than the " + maxBytes
-                    + " a " + what + " may have: is this the right file?");
+                    + " the " + what + " may have: is this the right file?");
         }
         return size;
     }
