@@ -53,7 +53,7 @@ public final class Executor {
     public static final class InternalFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        InternalFailure(String message, Throwable cause) {
+        public InternalFailure(String message, Throwable cause) {
             super(message, cause);
         }
     }
