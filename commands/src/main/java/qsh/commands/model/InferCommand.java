@@ -69,7 +69,7 @@ public final class InferCommand implements Command {
             try {
                 java.nio.file.Files.createDirectories(dir);
             } catch (java.io.IOException e) {
-                throw new CommandException("cannot create " + dir + ": " + e.getMessage());
+                throw new CommandException("cannot create " + dir + ": " + qsh.core.calib.RegularFiles.reason(e));
             }
             outs.forEach((k, v) -> {
                 if (!(v instanceof Tensor t)) {

@@ -26,7 +26,7 @@ public final class RegularFiles {
      */
     public static long check(Path file, String what, long maxBytes) {
         if (!Files.exists(file)) {
-            throw new IllegalArgumentException(file + ": no such " + what + ": check the path");
+            throw new IllegalArgumentException(file + ": cannot read the " + what + " (no such file): check the path");
         }
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException(file + ": is a folder; the " + what + " must be a file");
@@ -64,7 +64,12 @@ public final class RegularFiles {
 
     /** The text of {@code file} (UTF-8, at most {@link #MAX_TEXT_BYTES}); invalid UTF-8 is an error naming the file. */
     public static String readText(Path file, String what) {
-        byte[] b = read(file, what, MAX_TEXT_BYTES);
+        return readText(file, what, MAX_TEXT_BYTES);
+    }
+
+    /** The text of {@code file} (UTF-8, at most {@code maxBytes}); invalid UTF-8 is an error naming the file. */
+    public static String readText(Path file, String what, long maxBytes) {
+        byte[] b = read(file, what, maxBytes);
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b)).toString();
@@ -74,12 +79,21 @@ public final class RegularFiles {
     }
 
     /** What went wrong, in words a user can act on (no Java class names). */
-    static String reason(IOException e) {
+    public static String reason(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "no such file";
         }
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a file of that name is in the way";
+        }
+        if (e instanceof java.nio.file.NotDirectoryException) {
+            return "not a folder";
+        }
+        if (e instanceof java.nio.file.DirectoryNotEmptyException) {
+            return "a folder that is not empty is in the way";
         }
         if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
             return f.getReason();

@@ -29,6 +29,10 @@ public final class OnnxReader {
 
     /** Reads {@code path}. */
     public static Graph read(Path path) {
+        if (Files.exists(path) && !Files.isRegularFile(path)) { // a FIFO would block the read forever
+            throw new OnnxFormatException(path + ": not a regular file (" + (Files.isDirectory(path) ? "a folder"
+                    : "a device, FIFO or socket") + "); give an ONNX model file");
+        }
         try (InputStream in = Files.newInputStream(path)) {
             return read(in, path.toString());
         } catch (NoSuchFileException e) {
