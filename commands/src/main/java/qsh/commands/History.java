@@ -18,16 +18,35 @@ public final class History {
     private final List<String> lines = new ArrayList<>();
     private Path recording;
     private int recordingFrom;
+    private String stopped;
 
-    /** Adds a successful line (the interpreter calls this). */
-    public void record(String line, String command) {
+    /**
+     * Adds a successful line (the interpreter calls this). When the recording file cannot be written, recording
+     * stops and the reason comes back (the command itself has run); null otherwise.
+     */
+    public String record(String line, String command) {
         if (NOT_RECORDED.contains(command)) {
-            return;
+            return null;
         }
         lines.add(line);
         if (recording != null) {
-            write(recording, lines.subList(recordingFrom, lines.size()));
+            try {
+                write(recording, lines.subList(recordingFrom, lines.size()));
+            } catch (IllegalArgumentException e) {
+                Path f = recording;
+                int saved = lines.size() - 1 - recordingFrom;
+                recording = null;
+                stopped = "recording to " + f + " stopped (" + e.getMessage() + "); the last " + saved
+                        + " command(s) before it were recorded";
+                return stopped + "; this command ran but is not in the file: record FILE.qsh to start again";
+            }
         }
+        return null;
+    }
+
+    /** Why the last recording stopped by itself (its file could not be written), or null. */
+    public String stoppedReason() {
+        return stopped;
     }
 
     /** Every successful line so far. */
@@ -37,15 +56,17 @@ public final class History {
 
     /** Starts recording into {@code file} (an empty script until the next command). */
     public void start(Path file) {
+        write(file, List.of()); // first: a file that cannot be written leaves recording off
         recording = file;
         recordingFrom = lines.size();
-        write(file, List.of());
+        stopped = null;
     }
 
     /** Stops recording; returns the file and line count, or null when nothing was being recorded. */
     public Path stop() {
         Path f = recording;
         recording = null;
+        stopped = null;
         return f;
     }
 

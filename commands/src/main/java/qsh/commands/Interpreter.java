@@ -145,6 +145,13 @@ public final class Interpreter {
         return sink;
     }
 
+    /** {@code r} with one more line, "warning: {@code warning}" (the data for --json is unchanged). */
+    private static Result withWarning(Result r, String warning) {
+        List<String> lines = new java.util.ArrayList<>(r.lines());
+        lines.add("warning: " + warning);
+        return Result.of(r.data(), lines);
+    }
+
     /**
      * Runs one line. Errors come back as {@link CommandException} with one clear line; any other exception
      * is wrapped (its stack trace kept for {@code trace}).
@@ -156,6 +163,7 @@ public final class Interpreter {
             return new Outcome(null, Result.EMPTY, false, 0, false);
         }
         Command c = raw != null ? raw : registry.get(words.get(0));
+        qsh.core.tensor.MemoryBudget.set(session.settings().memoryBudget()); // one heap, one budget: this session's
         long t0 = System.nanoTime();
         // commands validate before they change the session; the one implicit change (the demo model loaded on
         // first use) is undone here when the command fails, so a failing command leaves the session as it was
@@ -172,7 +180,10 @@ public final class Interpreter {
                 depth--;
             }
             if (depth == 0) { // lines of a script run by 'run FILE' are not recorded twice: the 'run' line is
-                session.history().record(line.strip(), c.spec().name());
+                String stopped = session.history().record(line.strip(), c.spec().name());
+                if (stopped != null) {
+                    r = withWarning(r, stopped);
+                }
             }
             if (raw != null) {
                 return new Outcome(c.spec().name(), r, false, System.nanoTime() - t0, false);
@@ -186,11 +197,24 @@ public final class Interpreter {
             session.model(modelBefore);
             session.lastError(e);
             throw new CommandException(c.spec().name() + ": " + e.getMessage(), e);
+        } catch (qsh.core.exec.Executor.InternalFailure e) {
+            session.model(modelBefore);
+            session.lastError(e);
+            throw new CommandException(c.spec().name() + ": internal error in " + e.getMessage()
+                    + " (a bug in qsh, not in your input; type 'trace' for details)", e);
         } catch (RuntimeException e) {
             session.model(modelBefore);
             session.lastError(e);
             throw new CommandException(c.spec().name() + ": internal error " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + " (type 'trace' for details)", e);
+        } catch (OutOfMemoryError e) {
+            // what filled the heap was this command's; its values are unreachable now, and the session is as it was
+            session.model(modelBefore);
+            session.lastError(e);
+            throw new CommandException(c.spec().name() + ": ran out of memory (the heap holds at most "
+                    + qsh.core.tensor.MemoryBudget.describe(Runtime.getRuntime().maxMemory())
+                    + "); the session is intact. Try smaller inputs, 'set memory-budget' lower, or more heap"
+                    + " (QSH_JAVA_OPTS=-Xmx8g ./qsh)", e);
         }
     }
 }

@@ -27,7 +27,20 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        int code = run(args, System.in, System.out, System.err, System.console() != null);
+        int code;
+        try {
+            code = run(args, System.in, System.out, System.err, System.console() != null);
+        } catch (OutOfMemoryError e) {
+            // the interpreter turns a command's OutOfMemoryError into its error line; this is the last net
+            System.err.println("qsh: ran out of memory (the heap holds at most "
+                    + qsh.core.tensor.MemoryBudget.describe(Runtime.getRuntime().maxMemory())
+                    + "); give Java more heap with QSH_JAVA_OPTS=-Xmx8g");
+            code = EXIT_FAILED;
+        } catch (RuntimeException e) {
+            System.err.println("qsh: internal error " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + " (a bug in qsh)");
+            code = EXIT_FAILED;
+        }
         System.exit(code);
     }
 

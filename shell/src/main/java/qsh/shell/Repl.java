@@ -134,6 +134,11 @@ final class Repl {
                     result[0] = interp.execute(line);
                 } catch (CommandException e) {
                     error[0] = e.getMessage();
+                } catch (OutOfMemoryError e) { // the interpreter reports a command's; this is the last net
+                    error[0] = "ran out of memory; the session is kept (set memory-budget lower, or QSH_JAVA_OPTS=-Xmx8g)";
+                } catch (RuntimeException e) {
+                    error[0] = "internal error " + e.getClass().getSimpleName() + (e.getMessage() == null ? ""
+                            : ": " + e.getMessage()) + " (a bug in qsh)";
                 }
             }, "qsh-command");
             running.set(worker);

@@ -29,7 +29,11 @@ public final class RecordCommand implements Command {
         History h = session.history();
         if (what.equals("off")) {
             int n = h.recordedCount();
+            String stopped = h.stoppedReason();
             Path f = h.stop();
+            if (f == null && stopped != null) {
+                throw new CommandException("not recording: " + stopped);
+            }
             if (f == null) {
                 throw new CommandException("not recording: start with  record FILE.qsh");
             }

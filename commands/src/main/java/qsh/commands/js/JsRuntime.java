@@ -177,8 +177,7 @@ final class JsRuntime implements AutoCloseable {
         if (e.isCancelled()) {
             return "js: stopped; the JavaScript context was closed (a new one starts on the next js; globals are lost)";
         }
-        String what = e.isHostException() && e.asHostException().getMessage() != null
-                ? e.asHostException().getMessage() : e.getMessage();
+        String what = e.isHostException() ? hostMessage(e.asHostException()) : guestMessage(e.getMessage());
         SourceSection at = location(e);
         if (e.isSyntaxError() || at == null) {
             // GraalJS adds the source line and a caret on further lines: errors stay one line
@@ -188,6 +187,54 @@ final class JsRuntime implements AutoCloseable {
             return name + ":" + at.getStartLine() + ":" + at.getStartColumn() + ": " + what;
         }
         return "js: " + what + (multiLine ? " (line " + at.getStartLine() + " of the block)" : "");
+    }
+
+    /**
+     * A Java exception thrown through a script: a command's error is its one line; anything else is a bug in qsh's
+     * JavaScript API, said so (never a bare "null" or "Cannot invoke ...").
+     */
+    private static String hostMessage(Throwable h) {
+        boolean userError = h instanceof CommandException || h instanceof IllegalArgumentException
+                || h instanceof IllegalStateException || h instanceof ArithmeticException;
+        if (userError && h.getMessage() != null) {
+            return h.getMessage();
+        }
+        return "internal error " + h.getClass().getSimpleName() + (h.getMessage() == null ? "" : ": " + h.getMessage())
+                + " (type 'trace' for details)";
+    }
+
+    private static final java.util.regex.Pattern HOST_CALL = java.util.regex.Pattern.compile(
+            "TypeError: invokeMember \\((\\w+)\\) on [\\w.]*?(\\w+)(?:@\\w+)? failed due to: (.*)", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * GraalJS's text for a call to a qsh function with arguments no form of it takes ("invokeMember (fromArray) on
+     * qsh.commands.js.QshApi failed due to: no applicable overload found (overloads: [Method[public ...") said in
+     * JavaScript terms; other messages unchanged.
+     */
+    static String guestMessage(String m) {
+        if (m == null) {
+            return "error";
+        }
+        java.util.regex.Matcher x = HOST_CALL.matcher(m);
+        if (!x.matches()) {
+            return m;
+        }
+        String owner = switch (x.group(2)) {
+            case "QshApi" -> "qsh";
+            case "JsTensor" -> "tensor";
+            case "JsModel" -> "model";
+            case "GraphBuilder" -> "graph";
+            default -> x.group(2);
+        };
+        String why = x.group(3);
+        String fn = owner + "." + x.group(1);
+        if (why.startsWith("Unknown identifier")) {
+            return "TypeError: " + fn + " is not a function";
+        }
+        if (why.startsWith("no applicable overload") || why.startsWith("Arity error")) {
+            return "TypeError: " + fn + " does not take these arguments (a null, or a value of the wrong type?): see help js";
+        }
+        return "TypeError: " + fn + ": " + why.lines().findFirst().orElse(why);
     }
 
     /** Where in the user's code the error happened (the innermost guest frame with a location). */
@@ -206,13 +253,14 @@ final class JsRuntime implements AutoCloseable {
 
     /** The value as a REPL shows it (nothing for undefined), with its JSON form as the result's data. */
     private Result show(Value v) {
-        if (v == null || v.isNull() && v.toString().equals("undefined")) {
+        if (v == null || v.isNull() && v.toString().equals("undefined")
+                || v.isHostObject() && v.asHostObject() == null) { // a void qsh function (qsh.exec) gives host null
             return Result.EMPTY;
         }
         String text;
         Object data;
         if (v.isHostObject()) {
-            text = String.valueOf(v.asHostObject());
+            text = String.valueOf((Object) v.asHostObject()); // a void host call gives null (not a char[])
             data = text;
         } else if (v.isString()) {
             text = v.asString();

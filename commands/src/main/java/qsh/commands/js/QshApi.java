@@ -39,10 +39,30 @@ public final class QshApi {
         return interp().session();
     }
 
+    /**
+     * {@code value} when it is a string; null or undefined (a forgotten argument) is a JavaScript Error naming the
+     * function and the argument, not a Java NullPointerException.
+     */
+    private String required(String value, String function, String what) {
+        if (value == null) {
+            throw rt.fail("qsh." + function + " needs " + what + " (a string), not null or undefined");
+        }
+        return value;
+    }
+
+    /** Runs {@code line}, refusing {@code exit} (a script cannot end the session it runs in). */
+    private Interpreter.Outcome execute(String line, String function) {
+        Interpreter.Outcome o = interp().execute(required(line, function, "a command line"));
+        if (o.exit()) {
+            throw rt.fail("qsh." + function + "('exit'): a script cannot end the session; let the script finish, then exit");
+        }
+        return o;
+    }
+
     /** Runs a command line and returns its result data; a failure becomes a JavaScript Error. */
     Object data(String line) {
         try {
-            return interp().execute(line).result().data();
+            return execute(line, "run").result().data();
         } catch (CommandException e) {
             throw rt.fail(e.getMessage());
         }
@@ -68,7 +88,7 @@ public final class QshApi {
     @HostAccess.Export
     public void exec(String line) {
         try {
-            Interpreter.Outcome o = interp().execute(line);
+            Interpreter.Outcome o = execute(line, "exec");
             interp().sink().emit(o);
         } catch (CommandException e) {
             throw rt.fail(e.getMessage());
@@ -78,7 +98,7 @@ public final class QshApi {
     /** {@code qsh.load(path | "demo")}: loads a model; returns the load summary. */
     @HostAccess.Export
     public Value load(String what) {
-        return run("load " + CommandLine.quote(what));
+        return run("load " + CommandLine.quote(required(what, "load", "a model file or \"demo\"")));
     }
 
     /** The model's nodes in order as {@code {name, op, inputs, outputs}}. */
@@ -109,7 +129,7 @@ public final class QshApi {
     public JsTensor tensor(String name) {
         try {
             session().requireModel();
-            return new JsTensor(this, session().tensor(name));
+            return new JsTensor(this, session().tensor(required(name, "tensor", "a tensor name")));
         } catch (CommandException e) {
             throw rt.fail(e.getMessage());
         }
@@ -125,7 +145,10 @@ public final class QshApi {
     @HostAccess.Export
     public JsTensor fromArray(String name, Value values, Value shape) {
         try {
-            Session.checkName(name);
+            Session.checkName(required(name, "fromArray", "a name for the new tensor"));
+            if (values == null || values.isNull()) {
+                throw rt.fail("qsh.fromArray needs values (an array of numbers), not null or undefined");
+            }
             float[] data = floats(values, "fromArray values");
             int[] s = shape == null || shape.isNull() ? new int[] {data.length} : ints(shape, "fromArray shape");
             Tensor t = Tensor.of(s, data);
@@ -304,27 +327,28 @@ public final class QshApi {
     /** {@code qsh.readRaw("img0.raw")}: a raw float32 little-endian file (the spec's input format) as a 1-D tensor view. */
     @HostAccess.Export
     public JsTensor readRaw(String path) {
-        java.nio.file.Path p = session().resolve(path);
+        java.nio.file.Path p = session().resolve(required(path, "readRaw", "a file path"));
         try {
-            byte[] b = java.nio.file.Files.readAllBytes(p);
+            byte[] b = qsh.core.calib.RegularFiles.read(p, "raw file", qsh.core.tensor.MemoryBudget.bytes());
             if (b.length % 4 != 0) {
                 throw rt.fail(path + ": " + b.length + " bytes is not a whole number of float32 values");
             }
             float[] f = new float[b.length / 4];
             java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
             return new JsTensor(this, SessionTensor.floats(path, Tensor.of(new int[] {f.length}, f), "qsh.readRaw"));
-        } catch (java.io.IOException e) {
-            throw rt.fail("cannot read " + path + ": " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            throw rt.fail(e.getMessage());
         }
     }
 
     /** {@code qsh.readText("labels.txt")}: a text file (UTF-8), e.g. an input list or labels. */
     @HostAccess.Export
     public String readText(String path) {
+        java.nio.file.Path p = session().resolve(required(path, "readText", "a file path"));
         try {
-            return java.nio.file.Files.readString(session().resolve(path));
-        } catch (java.io.IOException e) {
-            throw rt.fail("cannot read " + path + ": " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+            return qsh.core.calib.RegularFiles.readText(p, "text file");
+        } catch (IllegalArgumentException e) {
+            throw rt.fail(e.getMessage());
         }
     }
 

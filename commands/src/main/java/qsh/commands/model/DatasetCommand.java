@@ -58,7 +58,7 @@ public final class DatasetCommand implements Command {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
-            throw new CommandException(out + ": cannot create the folder (" + e.getMessage() + ")");
+            throw new CommandException(out + ": cannot create the folder (" + qsh.core.calib.RegularFiles.reason(e) + ")");
         }
         int n = images.size();
         StringBuilder list = new StringBuilder();

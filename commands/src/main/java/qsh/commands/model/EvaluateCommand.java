@@ -1,8 +1,5 @@
 package qsh.commands.model;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,9 +65,9 @@ public final class EvaluateCommand implements Command {
     static int[] readLabels(Path file, int expected) {
         List<String> text;
         try {
-            text = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new CommandException(file + ": cannot read the labels (" + e.getMessage() + ")");
+            text = qsh.core.calib.RegularFiles.readText(file, "labels file").lines().toList();
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
         }
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < text.size(); i++) {

@@ -1,6 +1,6 @@
 package qsh.commands.model;
 
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +13,7 @@ import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.core.calib.AtomicFile;
 import qsh.core.graph.Graph;
 import qsh.core.sim.EncodingsJson;
 import qsh.core.sim.QdqGraphBuilder;
@@ -67,20 +68,18 @@ public final class ExportCommand implements Command {
             throw new CommandException("cannot export: " + e.getMessage());
         }
         Path enc = encodingsPath(out);
-        SaveCommand.writeChecked(qdq, out, "cannot export: ");
+        byte[] model = SaveCommand.checkedBytes(qdq, out, "cannot export: ");
+        Map<Path, byte[]> pair = new LinkedHashMap<>();
+        pair.put(out, model);
+        pair.put(enc, EncodingsJson.toJson(m.plan().encodings(), version).getBytes(StandardCharsets.UTF_8));
         try {
-            EncodingsJson.write(enc, m.plan().encodings(), version);
-        } catch (RuntimeException e) {
-            try {
-                Files.deleteIfExists(out);
-            } catch (java.io.IOException ignored) {
-                // the model stays; the error below says what failed
-            }
-            throw new CommandException("cannot write " + enc + ": " + e.getMessage());
+            AtomicFile.writeAll(pair); // both or neither (see AtomicFile for the window a kill leaves)
+        } catch (IllegalArgumentException e) {
+            throw new CommandException("cannot export: " + e.getMessage() + "; nothing was written");
         }
         long q = qdq.nodes().stream().filter(n -> n.opType().equals("QuantizeLinear")).count();
         long dq = qdq.nodes().stream().filter(n -> n.opType().equals("DequantizeLinear")).count();
-        return new Written(out, enc, out.toFile().length(), qdq.opset(), q, dq);
+        return new Written(out, enc, model.length, qdq.opset(), q, dq);
     }
 
     /** OUT.onnx → OUT.encodings (the spec's qairt-quantizer naming). */

@@ -69,9 +69,14 @@ public final class InferCommand implements Command {
             try {
                 java.nio.file.Files.createDirectories(dir);
             } catch (java.io.IOException e) {
-                throw new CommandException("cannot create " + dir + ": " + e.getMessage());
+                throw new CommandException("cannot create " + dir + ": " + qsh.core.calib.RegularFiles.reason(e));
             }
-            outs.forEach((k, v) -> RawTensorFile.write(dir.resolve(k.replaceAll("[^A-Za-z0-9_.-]", "_") + ".raw"), (Tensor) v));
+            outs.forEach((k, v) -> {
+                if (!(v instanceof Tensor t)) {
+                    throw new CommandException("output '" + k + "' holds integers; --out writes float32 raw files only");
+                }
+                RawTensorFile.write(dir.resolve(k.replaceAll("[^A-Za-z0-9_.-]", "_") + ".raw"), t);
+            });
         }
         session.model(m.withRun(shapes, acts));
         List<String> lines = new ArrayList<>();

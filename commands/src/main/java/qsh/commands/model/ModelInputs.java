@@ -41,9 +41,11 @@ final class ModelInputs {
             // Refuse shapes the model cannot take before allocating them: inference finds the first node that fails.
             Map<String, int[]> shapes = ShapeProbe.inputShapes(g, shape);
             shapes.values().forEach(Tensor::checkedSize);
+            shapes.forEach((name, s) -> qsh.core.tensor.MemoryBudget.check("input '" + name + "'", s, Float.BYTES));
             List<String> problems = ShapeInference.infer(g, shapes).problems();
             if (!problems.isEmpty()) {
-                throw new CommandException("input shape " + Format.shape(shapes.values().iterator().next())
+                throw new CommandException(shapes.isEmpty() ? "the model cannot run: " + problems.get(0)
+                        : "input shape " + Format.shape(shapes.values().iterator().next())
                         + " does not fit the model: " + problems.get(0));
             }
             return ShapeProbe.randomInputs(g, args.getInt("seed", 1), shape);

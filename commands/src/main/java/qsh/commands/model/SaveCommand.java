@@ -12,6 +12,8 @@ import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.Result;
 import qsh.core.graph.Graph;
 import qsh.core.onnx.OnnxWriter;
+import qsh.core.calib.AtomicFile;
+import qsh.core.onnx.OnnxReader;
 import qsh.core.opset.SchemaCheck;
 
 /** {@code save FILE.onnx}: writes the session's model (temporary file, then rename: never a half-written file). */
@@ -20,25 +22,27 @@ public final class SaveCommand implements Command {
             "FILE.onnx", List.of(), List.of("save /tmp/model.onnx"), List.of("load"), true);
 
     /**
-     * Writes {@code g} to {@code out}, re-reads the file and checks every node against its opset's ONNX schema
-     * ({@link SchemaCheck}); a model that breaks a schema is deleted again and reported as one line starting with
-     * {@code prefix}, so no command leaves a file behind that ONNX Runtime would reject.
+     * The bytes of {@code g} as an ONNX file, re-read and checked against every node's opset schema
+     * ({@link SchemaCheck}) before anything is written: a model that breaks a schema is reported as one line starting
+     * with {@code prefix} and no file is touched, so no command leaves a file behind that ONNX Runtime would reject.
      */
-    static void writeChecked(Graph g, Path out, String prefix) {
+    static byte[] checkedBytes(Graph g, Path out, String prefix) {
+        byte[] bytes = OnnxWriter.toProto(g).toByteArray();
         try {
-            OnnxWriter.write(g, out);
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            throw new CommandException("cannot write " + out + ": " + e.getMessage());
-        }
-        try {
-            SchemaCheck.requireValidFile(out);
-        } catch (IllegalArgumentException e) {
-            try {
-                java.nio.file.Files.deleteIfExists(out);
-            } catch (java.io.IOException ignored) {
-                // the message below says the file is invalid either way
-            }
+            SchemaCheck.requireValid(OnnxReader.read(new java.io.ByteArrayInputStream(bytes), out.toString()), out.toString());
+        } catch (java.io.IOException | IllegalArgumentException e) {
             throw new CommandException(prefix + e.getMessage() + "; nothing was written");
+        }
+        return bytes;
+    }
+
+    /** Writes {@code g} to {@code out} after {@link #checkedBytes}; the file appears whole or not at all. */
+    static void writeChecked(Graph g, Path out, String prefix) {
+        byte[] bytes = checkedBytes(g, out, prefix);
+        try {
+            AtomicFile.write(out, bytes);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(prefix + e.getMessage());
         }
     }
 

@@ -1,7 +1,5 @@
 package qsh.core.calib;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,15 +70,12 @@ public final class InputList {
         this.outputTensorsLine = outputTensorsLine;
     }
 
-    /** Reads and checks a list file; every named input file must exist. */
+    /**
+     * Reads and checks a list file; every named input file must exist. The list must be a regular file of at most
+     * {@link RegularFiles#MAX_TEXT_BYTES} (a FIFO or {@code /dev/zero} is refused before it is opened).
+     */
     public static InputList read(Path listFile) {
-        String text;
-        try {
-            text = Files.readString(listFile, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(listFile + ": cannot read the input list (" + e.getMessage()
-                    + "): check the path");
-        }
+        String text = RegularFiles.readText(listFile, "input list");
         Path base = listFile.toAbsolutePath().getParent();
         InputList parsed = parse(text, base, listFile.toString(), true);
         return new InputList(listFile.toAbsolutePath(), parsed.entries, parsed.outputLayers, parsed.outputTensors,

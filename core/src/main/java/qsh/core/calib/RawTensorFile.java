@@ -1,9 +1,7 @@
 package qsh.core.calib;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import qsh.core.tensor.Tensor;
@@ -21,25 +19,16 @@ public final class RawTensorFile {
      */
     public static Tensor read(Path file, String inputName, int[] shape) {
         long elements = Tensor.checkedSize(shape);
+        qsh.core.tensor.MemoryBudget.check("input '" + inputName + "'", shape, Float.BYTES);
         long expectedBytes = elements * Float.BYTES;
-        long actualBytes;
-        try {
-            actualBytes = Files.size(file);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + "): check the path");
-        }
+        long actualBytes = RegularFiles.check(file, "raw input", Long.MAX_VALUE);
         if (actualBytes != expectedBytes) {
             throw new IllegalArgumentException(file.getFileName() + ": " + actualBytes + " bytes, but input '"
                     + inputName + "' " + shapeText(shape) + " needs " + elements + " float32 = " + expectedBytes
                     + " bytes" + (actualBytes == elements
                     ? " (one byte per value: is the file 8-bit data? qsh reads float32)" : ""));
         }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + "): check the path");
-        }
+        byte[] bytes = RegularFiles.read(file, "raw input", expectedBytes);
         if (bytes.length != expectedBytes) {
             throw new IllegalArgumentException(file.getFileName() + ": changed size while being read ("
                     + bytes.length + " bytes, expected " + expectedBytes + "): read it again");

@@ -60,7 +60,18 @@ final class ExecutionPlan {
     /** Idle buffer pools, one per concurrent run seen (at most {@link #MAX_POOLS} kept). */
     private final ConcurrentLinkedDeque<SoftReference<Buffers.Pool>> pools = new ConcurrentLinkedDeque<>();
     private static final int MAX_POOLS = 4;
-    private final Map<String, String> shapeChecks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, ShapeCheck> shapeChecks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * What static shape inference found for one set of input shapes.
+     *
+     * @param problem      the first shape problem, or null
+     * @param largestNode  the node with the largest output of known shape (null when none is known)
+     * @param largestShape that output's shape
+     * @param unknown      the nodes with an output whose shape depends on data: checked against the memory budget
+     *                     when they run, from their actual inputs
+     */
+    record ShapeCheck(String problem, Node largestNode, int[] largestShape, Set<Node> unknown) {}
 
     /** The cached plan of {@code g}: fused (for runs nobody observes) or node by node. */
     static ExecutionPlan of(Graph g, boolean fused) {
@@ -165,23 +176,46 @@ final class ExecutionPlan {
     }
 
     /**
-     * The first static shape problem of {@code g} (this plan's graph) with inputs of these shapes, or null: shape
-     * inference runs once per distinct input shapes, so a run that cannot fit is refused before any node runs.
+     * The static shape check of {@code g} (this plan's graph) with inputs of these shapes: shape inference runs once per
+     * distinct input shapes, so a run that cannot fit, or whose outputs would not fit the memory budget, is refused
+     * before any node runs.
      */
-    String shapeProblem(Graph g, Map<String, int[]> inputShapes) {
+    ShapeCheck shapeCheck(Graph g, Map<String, int[]> inputShapes) {
         StringBuilder key = new StringBuilder();
         inputShapes.forEach((k, v) -> key.append(k).append(java.util.Arrays.toString(v)).append(';'));
         String k = key.toString();
-        String p = shapeChecks.get(k);
-        if (p == null) {
-            List<String> problems = ShapeInference.infer(g, inputShapes).problems();
-            p = problems.isEmpty() ? "" : problems.get(0);
+        ShapeCheck c = shapeChecks.get(k);
+        if (c == null) {
+            ShapeInference.Result r = ShapeInference.infer(g, inputShapes);
+            Node largest = null;
+            int[] largestShape = null;
+            long largestBytes = -1;
+            Set<Node> unknown = new HashSet<>();
+            for (Node n : g.nodes()) {
+                for (String out : n.outputs()) {
+                    if (out.isEmpty()) {
+                        continue;
+                    }
+                    int[] s = r.shape(out);
+                    if (s == null) {
+                        unknown.add(n);
+                        continue;
+                    }
+                    long b = qsh.core.tensor.MemoryBudget.bytesOf(s, Float.BYTES);
+                    if (b > largestBytes) {
+                        largest = n;
+                        largestShape = s;
+                        largestBytes = b;
+                    }
+                }
+            }
+            c = new ShapeCheck(r.problems().isEmpty() ? null : r.problems().get(0), largest, largestShape, Set.copyOf(unknown));
             if (shapeChecks.size() > 64) {
                 shapeChecks.clear(); // many distinct shapes: keep the cache small
             }
-            shapeChecks.put(k, p);
+            shapeChecks.put(k, c);
         }
-        return p.isEmpty() ? null : p;
+        return c;
     }
 
     /**

@@ -11,8 +11,10 @@ import qsh.core.exec.ops.OpKernel;
 import qsh.core.exec.ops.Ops;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
+import qsh.core.graph.ShapeInference;
 import qsh.core.graph.ValueInfo;
 import qsh.core.tensor.LongTensor;
+import qsh.core.tensor.MemoryBudget;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -40,6 +42,18 @@ public final class Executor {
         private static final long serialVersionUID = 1L;
 
         ExecutionException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * A kernel failed in a way its own input checks did not foresee (an index out of bounds, a cast): a bug in qsh,
+     * not a problem of the model, reported as such with the node it happened in.
+     */
+    public static final class InternalFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public InternalFailure(String message, Throwable cause) {
             super(message, cause);
         }
     }
@@ -101,9 +115,12 @@ public final class Executor {
         for (ValueInfo vi : g.inputs()) {
             inputShapes.put(vi.name(), shapeOf(inputs.get(vi.name())));
         }
-        String problem = plan.shapeProblem(g, inputShapes);
-        if (problem != null) {
-            throw new ExecutionException("inputs of shape " + describe(inputShapes) + " do not fit the model: " + problem, null);
+        ExecutionPlan.ShapeCheck check = plan.shapeCheck(g, inputShapes);
+        if (check.problem() != null) {
+            throw new ExecutionException("inputs of shape " + describe(inputShapes) + " do not fit the model: " + check.problem(), null);
+        }
+        if (check.largestNode() != null) {
+            MemoryBudget.check(where(check.largestNode()) + ": output", check.largestShape(), Float.BYTES);
         }
         boolean[] kept = new boolean[live.length];
         for (String k : keep) {
@@ -117,7 +134,7 @@ public final class Executor {
         Buffers.Pool pool = observer == null ? plan.takePool() : null;
         Buffers.Pool previous = Buffers.enter(pool);
         try {
-            runSteps(plan, g.opset(), live, observer, kept, pool, clock);
+            runSteps(plan, g.opset(), live, observer, kept, pool, clock, check.unknown());
         } finally {
             Buffers.exit(previous);
             if (pool != null) {
@@ -143,7 +160,7 @@ public final class Executor {
      * array (Reshape and Identity outputs share their input's), unless an observer may hold them or they are kept.
      */
     private static void runSteps(ExecutionPlan plan, long opset, Object[] live, Observer observer, boolean[] kept,
-                                 Buffers.Pool pool, StepClock clock) {
+                                 Buffers.Pool pool, StepClock clock, Set<Node> dataDependent) {
         Map<float[], int[]> sharers = new IdentityHashMap<>();
         for (ExecutionPlan.Step st : plan.steps) {
             if (Thread.currentThread().isInterrupted()) {
@@ -159,6 +176,9 @@ public final class Executor {
             for (int j = 0; j < args.length; j++) {
                 args[j] = st.in[j] < 0 ? null : live[st.in[j]];
             }
+            if (dataDependent.contains(n)) {
+                checkBudget(n, args, opset);
+            }
             Object[] outs;
             long t0 = clock == null ? 0 : System.nanoTime();
             try {
@@ -166,10 +186,19 @@ public final class Executor {
                 if (clock != null) {
                     clock.step(n, st.label, System.nanoTime() - t0);
                 }
-            } catch (ExecutionException e) {
+            } catch (ExecutionException | MemoryBudget.Exceeded e) {
                 throw e;
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                // a kernel's own check of its inputs: the model (or the data) is wrong, and the message says how
+                throw new ExecutionException(where(n) + ": " + e.getMessage(), e);
             } catch (RuntimeException e) {
-                throw new ExecutionException("node '" + n.name() + "' (" + n.opType() + ") failed: " + e.getMessage(), e);
+                throw new InternalFailure(where(n) + ": " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+            } catch (OutOfMemoryError e) {
+                Arrays.fill(live, null); // let the collector have this run's values before anyone reports the failure
+                throw new ExecutionException(where(n) + ": ran out of memory (the heap holds at most "
+                        + MemoryBudget.describe(Runtime.getRuntime().maxMemory()) + "); lower memory-budget, or give"
+                        + " Java more heap (QSH_JAVA_OPTS=-Xmx...)", null);
             }
             for (int j = 0; j < st.out.length && j < outs.length; j++) {
                 int s = st.out[j];
@@ -215,6 +244,24 @@ public final class Executor {
         }
         for (ExecutionPlan plan : ExecutionPlan.cached(g)) {
             plan.reclaim(arrays);
+        }
+    }
+
+    /** "node 'X' (Op)", as every message about a node starts. */
+    private static String where(Node n) {
+        return "node '" + n.name() + "' (" + n.opType() + ")";
+    }
+
+    /** Refuses to run {@code n} when an output its actual inputs imply would not fit the memory budget. */
+    private static void checkBudget(Node n, Object[] args, long opset) {
+        int[][] shapes = ShapeInference.outputShapes(n, args, opset);
+        if (shapes == null) {
+            return;
+        }
+        for (int[] s : shapes) {
+            if (s != null) {
+                MemoryBudget.check(where(n) + ": output", s, Float.BYTES);
+            }
         }
     }
 

@@ -52,46 +52,64 @@ public final class Node {
     /** The underlying NodeProto. */
     public NodeProto proto() { return proto; }
 
+    /**
+     * The attribute {@code n}, or null; refused with one line naming the node when the file gives it another type than
+     * the op defines (a float list for strides), which would otherwise read as an empty or zero value.
+     */
+    private AttributeProto typed(String n, AttributeProto.AttributeType type) {
+        AttributeProto a = attributes.get(n);
+        if (a != null && a.hasType() && a.getType() != type && a.getType() != AttributeProto.AttributeType.UNDEFINED) {
+            throw new IllegalArgumentException("attribute '" + n + "' must be "
+                    + type + ", not " + a.getType());
+        }
+        return a;
+    }
+
     /** An int attribute or {@code dflt}. */
     public long attrInt(String n, long dflt) {
-        AttributeProto a = attributes.get(n);
+        AttributeProto a = typed(n, AttributeProto.AttributeType.INT);
         return a == null ? dflt : a.getI();
     }
 
     /** A float attribute or {@code dflt}. */
     public float attrFloat(String n, float dflt) {
-        AttributeProto a = attributes.get(n);
+        AttributeProto a = typed(n, AttributeProto.AttributeType.FLOAT);
         return a == null ? dflt : a.getF();
     }
 
     /** A string attribute or {@code dflt}. */
     public String attrString(String n, String dflt) {
-        AttributeProto a = attributes.get(n);
+        AttributeProto a = typed(n, AttributeProto.AttributeType.STRING);
         return a == null ? dflt : a.getS().toStringUtf8();
     }
 
     /** An ints attribute as int[], or null when absent. */
     public int[] attrInts(String n) {
-        AttributeProto a = attributes.get(n);
+        AttributeProto a = typed(n, AttributeProto.AttributeType.INTS);
         if (a == null) {
             return null;
         }
         int[] v = new int[a.getIntsCount()];
         for (int i = 0; i < v.length; i++) {
-            v[i] = Math.toIntExact(a.getInts(i));
+            long x = a.getInts(i);
+            if (x != (int) x) {
+                throw new IllegalArgumentException("attribute '" + n + "' holds "
+                        + x + ", beyond the 32-bit range qsh computes with");
+            }
+            v[i] = (int) x;
         }
         return v;
     }
 
     /** An ints attribute as longs (no narrowing, e.g. Slice's INT64_MAX ends), or null when absent. */
     public long[] attrLongs(String n) {
-        AttributeProto a = attributes.get(n);
+        AttributeProto a = typed(n, AttributeProto.AttributeType.INTS);
         return a == null ? null : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
     }
 
     /** A floats attribute, or null when absent. */
     public float[] attrFloats(String n) {
-        AttributeProto a = attributes.get(n);
+        AttributeProto a = typed(n, AttributeProto.AttributeType.FLOATS);
         if (a == null) {
             return null;
         }

@@ -75,6 +75,11 @@ public final class ShapeInference {
                 in[i] = name.isEmpty() ? null : shapes.get(name);
                 vals[i] = name.isEmpty() ? null : values.get(name);
             }
+            String arity = qsh.core.opset.SchemaCheck.arityProblem(n, opset);
+            if (arity != null) {
+                problems.add(arity);
+                continue;
+            }
             int[][] out;
             try {
                 out = ShapeRules.outputs(n, in, vals, opset);
@@ -83,8 +88,12 @@ public final class ShapeInference {
                         Tensor.checkedSize(o); // refuses negative and absurd sizes, before anything is allocated
                     }
                 }
-            } catch (ArithmeticException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            } catch (ArithmeticException | IllegalArgumentException e) {
                 problems.add("node '" + n.name() + "' (" + n.opType() + "): " + e.getMessage());
+                continue;
+            } catch (RuntimeException e) {
+                // a rule that did not foresee this node (not a checked problem of the model): its outputs stay
+                // unknown, and running the node reports what happens there
                 continue;
             }
             for (int j = 0; j < n.outputs().size() && j < out.length; j++) {
@@ -95,6 +104,24 @@ public final class ShapeInference {
             fold(n, in, vals, out, opset, values);
         }
         return new Result(Collections.unmodifiableMap(shapes), Collections.unmodifiableMap(values), List.copyOf(problems));
+    }
+
+    /**
+     * The output shapes of {@code n} run on these concrete input {@code values} (Tensor or LongTensor, null for an
+     * absent optional input), or null when qsh has no shape rule for it or the rule refuses the inputs (the kernel
+     * then reports the problem). The executor uses this to check, before a node allocates, the outputs whose shapes
+     * depend on data (an Expand to a computed shape).
+     */
+    public static int[][] outputShapes(Node n, Object[] values, long opset) {
+        int[][] in = new int[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            in[i] = values[i] == null ? null : shapeOf(values[i]);
+        }
+        try {
+            return ShapeRules.outputs(n, in, values, opset);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** Infers with every graph input at its declared shape (inputs with symbolic dimensions stay unknown). */

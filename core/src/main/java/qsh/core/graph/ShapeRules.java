@@ -166,6 +166,7 @@ final class ShapeRules {
                     + Arrays.toString(w) + " with group " + group + " needs " + (long) w[1] * group);
         }
         int sp = x.length - 2;
+        checkGeometry(n, sp);
         int[] inSp = Arrays.copyOfRange(x, 2, x.length);
         int[] kernel = n.hasAttr("kernel_shape") ? n.attrInts("kernel_shape") : Arrays.copyOfRange(w, 2, w.length);
         int[] strides = orOnes(n.attrInts("strides"), sp);
@@ -185,6 +186,7 @@ final class ShapeRules {
                     + " (need W[0] = C)");
         }
         int sp = x.length - 2;
+        checkGeometry(n, sp);
         int[] inSp = Arrays.copyOfRange(x, 2, x.length);
         int[] kernel = n.hasAttr("kernel_shape") ? n.attrInts("kernel_shape") : Arrays.copyOfRange(w, 2, w.length);
         int[] strides = orOnes(n.attrInts("strides"), sp);
@@ -212,6 +214,7 @@ final class ShapeRules {
     private static int[] pool(Node n, int[] x) {
         rank(x, 3, n.opType() + " X");
         int sp = x.length - 2;
+        checkGeometry(n, sp);
         int[] inSp = Arrays.copyOfRange(x, 2, x.length);
         int[] k = n.attrInts("kernel_shape");
         if (k == null || k.length != sp) {
@@ -381,6 +384,33 @@ final class ShapeRules {
         out[1] = b;
         System.arraycopy(rest, 0, out, 2, rest.length);
         return out;
+    }
+
+    /**
+     * Refuses Conv, ConvTranspose and pooling geometry attributes that do not fit {@code sp} spatial axes (ONNX: one
+     * entry per spatial axis, pads two): strides [1] on a 2-D convolution, a zero stride, a negative pad.
+     */
+    private static void checkGeometry(Node n, int sp) {
+        String[][] attrs = {{"strides", "1"}, {"dilations", "1"}, {"kernel_shape", "1"}, {"pads", "0"},
+            {"output_padding", "0"}};
+        for (String[] a : attrs) {
+            long[] v = n.attrLongs(a[0]);
+            if (v == null) {
+                continue;
+            }
+            int want = a[0].equals("pads") ? 2 * sp : sp;
+            if (v.length != want) {
+                throw new IllegalArgumentException(a[0] + " " + Arrays.toString(v) + " must have " + want
+                        + " entries (" + (a[0].equals("pads") ? "begin and end for each" : "one per") + " spatial axis)");
+            }
+            long min = Long.parseLong(a[1]);
+            for (long x : v) {
+                if (x < min || x > Integer.MAX_VALUE / 2) {
+                    throw new IllegalArgumentException(a[0] + " " + Arrays.toString(v) + " must hold values from " + min
+                            + " to " + Integer.MAX_VALUE / 2);
+                }
+            }
+        }
     }
 
     private static int[] orOnes(int[] v, int n) {

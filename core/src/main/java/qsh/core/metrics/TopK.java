@@ -57,6 +57,11 @@ public final class TopK {
                     try {
                         Map<String, Object> result = Executor.run(g, inputs.apply(i), null);
                         float[] logits = ((Tensor) result.values().iterator().next()).data();
+                        if (labels[i] < 0 || labels[i] >= logits.length) {
+                            throw new IllegalArgumentException("label " + labels[i] + " of sample " + (i + 1)
+                                    + " is not a class of the model, whose output scores " + logits.length
+                                    + " classes (labels 0 to " + (logits.length - 1) + "): fix the labels");
+                        }
                         pred[i] = rankOf(logits, -1);
                         in5[i] = rankOf(logits, labels[i]) < 5;
                         Executor.recycle(g, result); // the logits are read: their buffer serves the next run

@@ -29,6 +29,10 @@ public final class OnnxReader {
 
     /** Reads {@code path}. */
     public static Graph read(Path path) {
+        if (Files.exists(path) && !Files.isRegularFile(path)) { // a FIFO would block the read forever
+            throw new OnnxFormatException(path + ": not a regular file (" + (Files.isDirectory(path) ? "a folder"
+                    : "a device, FIFO or socket") + "); give an ONNX model file");
+        }
         try (InputStream in = Files.newInputStream(path)) {
             return read(in, path.toString());
         } catch (NoSuchFileException e) {
@@ -77,7 +81,11 @@ public final class OnnxReader {
             // they are written back as initializers, which ONNX runtimes treat the same way.
             TensorProto c = ConstantNodes.value(np, source);
             if (c != null) {
-                weights.put(np.getOutput(0), TensorProtos.decode(c));
+                try {
+                    weights.put(np.getOutput(0), TensorProtos.decode(c));
+                } catch (IllegalArgumentException e) {
+                    throw new OnnxFormatException(source + ": Constant node '" + np.getName() + "': " + e.getMessage(), e);
+                }
                 types.put(np.getOutput(0), c.getDataType());
                 continue;
             }

@@ -59,36 +59,42 @@ public final class TensorProtos {
         }
     }
 
-    /** Decodes {@code t} to a {@link Tensor} or {@link LongTensor}; other element types are refused by name. */
+    /**
+     * Decodes {@code t} to a {@link Tensor} or {@link LongTensor}; other element types are refused by name. The data the
+     * proto actually holds (raw_data bytes, or the count of its repeated values) is checked against the shape before
+     * anything is allocated: a few bytes claiming a gigabyte tensor are refused, not allocated.
+     */
     public static Object decode(TensorProto t) {
         int[] shape = shape(t);
         int n = (int) Tensor.checkedSize(shape);
         int dt = t.getDataType();
-        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
             throw new OnnxFormatException("tensor '" + t.getName() + "' keeps its data in an external file, which qsh does not read yet");
         }
         ByteBuffer raw = t.hasRawData() ? t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN) : null;
         if (isFloat(dt)) {
+            int width = dt == DataType.FLOAT_VALUE ? 4 : dt == DataType.DOUBLE_VALUE ? 8 : 2;
+            if (raw != null) {
+                checkRaw(t, raw, n, width);
+            } else {
+                checkCount(t, dt == DataType.FLOAT_VALUE ? t.getFloatDataCount() : dt == DataType.DOUBLE_VALUE
+                        ? t.getDoubleDataCount() : t.getInt32DataCount(), n);
+            }
             float[] f = new float[n];
             if (raw != null) {
-                int width = dt == DataType.FLOAT_VALUE ? 4 : dt == DataType.DOUBLE_VALUE ? 8 : 2;
-                checkRaw(t, raw, n, width);
                 for (int i = 0; i < n; i++) {
                     f[i] = dt == DataType.FLOAT_VALUE ? raw.getFloat() : dt == DataType.DOUBLE_VALUE ? (float) raw.getDouble()
                             : Float16.toFloat(raw.getShort());
                 }
             } else if (dt == DataType.FLOAT_VALUE) {
-                checkCount(t, t.getFloatDataCount(), n);
                 for (int i = 0; i < n; i++) {
                     f[i] = t.getFloatData(i);
                 }
             } else if (dt == DataType.DOUBLE_VALUE) {
-                checkCount(t, t.getDoubleDataCount(), n);
                 for (int i = 0; i < n; i++) {
                     f[i] = (float) t.getDoubleData(i);
                 }
             } else {
-                checkCount(t, t.getInt32DataCount(), n);
                 for (int i = 0; i < n; i++) {
                     f[i] = Float16.toFloat((short) t.getInt32Data(i));
                 }
@@ -96,27 +102,32 @@ public final class TensorProtos {
             return Tensor.of(shape, f);
         }
         if (isInteger(dt)) {
+            boolean packed4 = dt == DataType.INT4_VALUE || dt == DataType.UINT4_VALUE;
+            // ONNX int4/uint4: two per byte, first value in the low nibble; int32_data then holds one packed byte each
+            int stored = packed4 ? (int) ((n + 1L) / 2) : n;
+            if (raw != null) {
+                checkRaw(t, raw, stored, packed4 ? 1 : width(dt));
+            } else {
+                checkCount(t, dt == DataType.INT64_VALUE ? t.getInt64DataCount()
+                        : dt == DataType.UINT32_VALUE || dt == DataType.UINT64_VALUE ? t.getUint64DataCount()
+                        : t.getInt32DataCount(), stored);
+            }
             long[] v = new long[n];
-            if (dt == DataType.INT4_VALUE || dt == DataType.UINT4_VALUE) {
-                decode4(t, raw, v); // ONNX int4/uint4: two per byte, first value in the low nibble
+            if (packed4) {
+                decode4(t, raw, v);
             } else if (raw != null) {
-                int width = width(dt);
-                checkRaw(t, raw, n, width);
                 for (int i = 0; i < n; i++) {
                     v[i] = readInt(raw, dt);
                 }
             } else if (dt == DataType.INT64_VALUE) {
-                checkCount(t, t.getInt64DataCount(), n);
                 for (int i = 0; i < n; i++) {
                     v[i] = t.getInt64Data(i);
                 }
             } else if (dt == DataType.UINT32_VALUE || dt == DataType.UINT64_VALUE) {
-                checkCount(t, t.getUint64DataCount(), n);
                 for (int i = 0; i < n; i++) {
                     v[i] = t.getUint64Data(i);
                 }
             } else {
-                checkCount(t, t.getInt32DataCount(), n);
                 for (int i = 0; i < n; i++) {
                     v[i] = t.getInt32Data(i);
                 }
@@ -199,12 +210,10 @@ public final class TensorProtos {
     private static void decode4(TensorProto t, ByteBuffer raw, long[] out) {
         boolean signed = t.getDataType() == DataType.INT4_VALUE;
         byte[] packed;
-        if (raw != null) {
-            checkRaw(t, raw, (out.length + 1) / 2, 1);
+        if (raw != null) { // sizes were checked by decode
             packed = new byte[raw.remaining()];
             raw.get(packed);
         } else { // int32_data holds one packed byte per entry
-            checkCount(t, t.getInt32DataCount(), (out.length + 1) / 2);
             packed = new byte[t.getInt32DataCount()];
             for (int i = 0; i < packed.length; i++) {
                 packed[i] = (byte) t.getInt32Data(i);

@@ -56,6 +56,23 @@ public final class SchemaCheck {
                 return where + ": required attribute '" + a + "' is missing";
             }
         }
+        return arity(n, v, where);
+    }
+
+    /**
+     * What is wrong with the input and output counts of {@code n} at {@code opset} ("node 'X' (Add-14): 1 input(s), the
+     * schema takes 2"), or null when they fit or qsh has no schema for it. Shape inference and the executor check this
+     * before reading a node's inputs, so a malformed node is an error naming it, never an index out of bounds.
+     */
+    public static String arityProblem(Node n, long opset) {
+        if (!(n.domain().isEmpty() || n.domain().equals("ai.onnx")) || !OpSchemas.knows(n.opType())) {
+            return null;
+        }
+        OpSchemas.Version v = OpSchemas.at(n.opType(), opset);
+        return v == null ? null : arity(n, v, "node '" + n.name() + "' (" + n.opType() + "-" + v.since() + ")");
+    }
+
+    private static String arity(Node n, OpSchemas.Version v, String where) {
         int in = n.inputs().size();
         if (in < v.minInputs() || in > v.maxInputs()) {
             return where + ": " + in + " input(s), the schema takes " + range(v.minInputs(), v.maxInputs());

@@ -9,9 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,13 +54,8 @@ public final class EncodingsJson {
 
     /** Reads a file; {@code options} supplies the minimum range used when recomputing encodings. */
     public static QuantOverrides read(Path file, EncoderOptions options) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read the encodings file (" + e.getMessage()
-                    + "): check the path");
-        }
+        // a regular file of bounded size: a FIFO would block, /dev/zero would fill the heap
+        String text = qsh.core.calib.RegularFiles.readText(file, "encodings file", 1L << 30);
         return parse(text, file.toString(), options);
     }
 

@@ -22,7 +22,7 @@ final class QuantOps {
             checkNotBlocked(n);
             Tensor x = ElementwiseOps.asFloat(in[0]);
             Tensor scale = ElementwiseOps.asFloat(in[1]);
-            LongTensor zp = in.length > 2 && in[2] != null ? (LongTensor) in[2] : null;
+            LongTensor zp = in.length > 2 && in[2] != null ? ShapeOps.integers(in[2], "zero point") : null;
             int type = zp != null ? zp.dataType() : (int) n.attrInt("output_dtype", UINT8);
             long lo = lowest(type);
             long hi = highest(type);
@@ -48,7 +48,7 @@ final class QuantOps {
             }
             LongTensor x = (LongTensor) x0;
             Tensor scale = ElementwiseOps.asFloat(in[1]);
-            LongTensor zp = in.length > 2 && in[2] != null ? (LongTensor) in[2] : null;
+            LongTensor zp = in.length > 2 && in[2] != null ? ShapeOps.integers(in[2], "zero point") : null;
             Axis a = Axis.of(x.shape(), scale.size(), (int) n.attrInt("axis", 1));
             long[] xd = x.data();
             float[] sd = scale.data();

@@ -88,15 +88,15 @@ final class ShapeOps {
             }
             return new Object[] {LongTensor.vector(v)};
         });
-        m.put("Gather", (n, in, op) -> new Object[] {gather(in[0], (LongTensor) in[1], (int) n.attrInt("axis", 0))});
+        m.put("Gather", (n, in, op) -> new Object[] {gather(in[0], integers(in[1], "indices"), (int) n.attrInt("axis", 0))});
         m.put("Slice", (n, in, op) -> {
             int[] s = shape(in[0]);
             boolean attrs = n.hasAttr("starts"); // Slice-1: starts/ends/axes attributes; Slice-10: inputs (+ steps)
-            long[] starts = attrs ? longs(n.attrInts("starts")) : ((LongTensor) in[1]).data();
-            long[] ends = attrs ? longs(n.attrInts("ends")) : ((LongTensor) in[2]).data();
+            long[] starts = attrs ? longs(n.attrInts("starts")) : integers(in[1], "starts").data();
+            long[] ends = attrs ? longs(n.attrInts("ends")) : integers(in[2], "ends").data();
             long[] axes = attrs ? (n.hasAttr("axes") ? longs(n.attrInts("axes")) : null)
-                    : in.length > 3 && in[3] != null ? ((LongTensor) in[3]).data() : null;
-            long[] steps = !attrs && in.length > 4 && in[4] != null ? ((LongTensor) in[4]).data() : null;
+                    : in.length > 3 && in[3] != null ? integers(in[3], "axes").data() : null;
+            long[] steps = !attrs && in.length > 4 && in[4] != null ? integers(in[4], "steps").data() : null;
             return new Object[] {slice(in[0], s, starts, ends, axes, steps)};
         });
         m.put("Cast", (n, in, op) -> {
@@ -158,6 +158,15 @@ final class ShapeOps {
 
     static int size(Object o) {
         return o instanceof Tensor ? ((Tensor) o).size() : ((LongTensor) o).size();
+    }
+
+    /** Input {@code what} as integers; a float tensor (or a missing input) is an error naming it. */
+    static LongTensor integers(Object o, String what) {
+        if (o instanceof LongTensor t) {
+            return t;
+        }
+        throw new IllegalArgumentException(o == null ? "input '" + what + "' is missing"
+                : "input '" + what + "' must hold integers (int64 or int32), not float");
     }
 
     static int[] ints(Object o) {

@@ -1,0 +1,103 @@
+package qsh.core.calib;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Reads data files the user names (input lists, raw tensors, label files) with a size limit, and only when they are
+ * regular files: a FIFO would block the read forever and {@code /dev/zero} would fill the heap, so both are refused
+ * before they are opened. Every failure is one line naming the file.
+ */
+public final class RegularFiles {
+    /** The largest text file (input list, labels) qsh reads: far above any real list, far below the heap. */
+    public static final long MAX_TEXT_BYTES = 64L << 20;
+
+    private RegularFiles() {}
+
+    /**
+     * Checks that {@code file} (links followed) is an existing regular file of at most {@code maxBytes} bytes;
+     * returns its size. {@code what} names the file's role in messages ("input list").
+     */
+    public static long check(Path file, String what, long maxBytes) {
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException(file + ": cannot read the " + what + " (no such file): check the path");
+        }
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(file + ": is a folder; the " + what + " must be a file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + ": not a regular file (a device, FIFO or socket); the " + what
+                    + " must be a file");
+        }
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read the " + what + " (" + reason(e) + ")");
+        }
+        if (size > maxBytes) {
+            throw new IllegalArgumentException(file + ": " + size + " bytes, more than the " + maxBytes
+                    + " the " + what + " may have: is this the right file?");
+        }
+        return size;
+    }
+
+    /** The bytes of {@code file} after {@link #check}: at most {@code maxBytes}, even when the file grows meanwhile. */
+    public static byte[] read(Path file, String what, long maxBytes) {
+        check(file, what, maxBytes);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8L, maxBytes + 1));
+            if (b.length > maxBytes) {
+                throw new IllegalArgumentException(file + ": grew past " + maxBytes + " bytes while being read");
+            }
+            return b;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read the " + what + " (" + reason(e) + ")");
+        }
+    }
+
+    /** The text of {@code file} (UTF-8, at most {@link #MAX_TEXT_BYTES}); invalid UTF-8 is an error naming the file. */
+    public static String readText(Path file, String what) {
+        return readText(file, what, MAX_TEXT_BYTES);
+    }
+
+    /** The text of {@code file} (UTF-8, at most {@code maxBytes}); invalid UTF-8 is an error naming the file. */
+    public static String readText(Path file, String what, long maxBytes) {
+        byte[] b = read(file, what, maxBytes);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(file + ": the " + what + " is not UTF-8 text: is this the right file?");
+        }
+    }
+
+    /** What went wrong, in words a user can act on (no Java class names). */
+    public static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a file of that name is in the way";
+        }
+        if (e instanceof java.nio.file.NotDirectoryException) {
+            return "not a folder";
+        }
+        if (e instanceof java.nio.file.DirectoryNotEmptyException) {
+            return "a folder that is not empty is in the way";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? "I/O error" : e.getMessage();
+    }
+}
