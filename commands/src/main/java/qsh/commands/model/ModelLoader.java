@@ -59,21 +59,27 @@ public final class ModelLoader {
                         + " that compute only from initializers into initializers (" + folded.summary()
                         + "), as the converters do: they are parameters now (--no_simplification keeps them)");
             }
+        }
+        InputDims.Binding b;
+        try {
+            b = InputDims.bind(g, InputDims.parse(inputDims));
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
+        }
+        g = b.graph();
+        List<String> bindingNotes = b.notes();
+        if (!keepConstantNodes) { // after binding: a MatMul becomes a Gemm only when its input is known to be 2-D
             ConstantAddFolder.Result squashed = ConstantAddFolder.fold(g);
             if (!squashed.squashes().isEmpty()) {
                 g = squashed.graph();
                 int k = squashed.squashes().size();
-                notes.add("squashed " + k + " constant Add" + (k == 1 ? "" : "s") + " into the bias of the Conv/Gemm"
-                        + " before " + (k == 1 ? "it" : "them") + ", as QNN's converter does, e.g. "
-                        + squashed.squashes().get(0).add() + " → " + squashed.squashes().get(0).layer());
+                notes.add("squashed " + k + " constant Add" + (k == 1 ? "" : "s") + " into the bias of the"
+                        + " Conv/Gemm/MatMul before " + (k == 1 ? "it" : "them") + " (a MatMul becomes a Gemm), as QNN's"
+                        + " converter does, e.g. " + squashed.squashes().get(0).add() + " → "
+                        + squashed.squashes().get(0).layer());
             }
         }
-        try {
-            InputDims.Binding b = InputDims.bind(g, InputDims.parse(inputDims));
-            notes.addAll(b.notes());
-            return new InputDims.Binding(b.graph(), List.copyOf(notes));
-        } catch (IllegalArgumentException e) {
-            throw new CommandException(e.getMessage());
-        }
+        notes.addAll(bindingNotes);
+        return new InputDims.Binding(g, List.copyOf(notes));
     }
 }

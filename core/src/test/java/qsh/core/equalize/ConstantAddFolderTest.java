@@ -26,7 +26,8 @@ class ConstantAddFolderTest {
     @CsvSource({
         "Conv, Add, '1,4,1,1', true", "Conv, Add, '4,1,1', true", "Conv, Sub, '1,4,1,1', true", "Conv, Add, '1', true",
         "Conv, Add, '1,4,5,5', false", "ConvTranspose, Add, '1,6,1,1', true", "Gemm, Add, '1,7', true",
-        "Gemm, Sub, '7', true", "Gemm, Add, '3,7', false", "ConvNoBias, Add, '1,4,1,1', true"})
+        "Gemm, Sub, '7', true", "Gemm, Add, '3,7', false", "ConvNoBias, Add, '1,4,1,1', true",
+        "MatMul, Add, '7', true", "MatMul, Add, '1,7', true", "MatMul3d, Add, '7', false"})
     void squashesPerChannelConstants(String layer, String op, String shape, boolean squashed) {
         int[] s = java.util.Arrays.stream(shape.split(",")).mapToInt(Integer::parseInt).toArray();
         ModelBuilder b = new ModelBuilder(13).init("c", random(9, -1, 1, s));
@@ -43,6 +44,11 @@ class ConstantAddFolderTest {
                 b.input("x", 1, 4, 3, 3).init("w", random(1, -1, 1, 4, 3, 2, 2)).init("b", random(2, -1, 1, 6))
                         .node("ConvTranspose", List.of("x", "w", "b"), "l", integer("group", 2), ints("strides", 2, 2));
             }
+            case "MatMul", "MatMul3d" -> { // a fully-connected layer written as MatMul + Add: 2-D input only
+                in = layer.equals("MatMul") ? new int[] {3, 5} : new int[] {2, 3, 5};
+                b.input("x", java.util.Arrays.stream(in).asLongStream().toArray()).init("w", random(1, -1, 1, 5, 7))
+                        .node("MatMul", List.of("x", "w"), "l");
+            }
             default -> {
                 in = new int[] {3, 5};
                 b.input("x", 3, 5).init("w", random(1, -1, 1, 7, 5)).init("b", random(2, -1, 1, 7))
@@ -58,6 +64,9 @@ class ConstantAddFolderTest {
             assertTrue(!f.weights().containsKey("c"), "the constant went into the bias");
             assertEquals("y", f.nodes().get(0).output(0), "the layer now produces the Add's output");
             assertTrue(f.nodes().get(0).attributes().get("beta") == null, "Gemm's beta is part of the new C");
+            if (layer.equals("MatMul")) {
+                assertEquals("Gemm", f.nodes().get(0).opType());
+            }
         }
         Tensor x = random(5, -1, 1, in);
         float[] before = ((Tensor) Executor.run(g, Map.of("x", x), null).get("r")).data();
