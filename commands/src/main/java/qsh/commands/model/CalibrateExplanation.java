@@ -8,6 +8,7 @@ import qsh.commands.builtin.EncodeCommand;
 import qsh.core.calib.RangeObserver;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
+import qsh.core.sim.DataInvariantOps;
 import qsh.core.sim.ModelQuantizer;
 import qsh.core.sim.QuantConfig;
 import qsh.core.sim.QuantOverrides;
@@ -41,13 +42,15 @@ final class CalibrateExplanation {
                     + out.statistics().tensors().size() + " float tensors over " + out.calibrationInputs()
                     + " input(s); memory does not grow with the number of inputs");
         } else {
-            l.add("  1. no calibration data (float fallback): only tensors with a full encoding in the overrides become integers");
+            l.add("  1. no calibration data (float fallback): only tensors with a full encoding in the overrides become integers,"
+                    + " and the data-invariant ops after them, which pass it on");
         }
         if (!p.fused().isEmpty()) {
             Map.Entry<String, String> f = p.fused().entrySet().iterator().next();
             l.add("  2. fused: " + p.fused().size() + " tensors feed only a ReLU/ReLU6 and get no encoding of their own"
                     + " (QNN's converter fuses the activation into the op), e.g. " + f.getKey() + " → " + f.getValue());
         }
+        shared(l, g, p, ov);
         example(l, "  3. activations (" + cfg.actQuantizer().id() + ", " + cfg.actBw() + " bits): ", p.activations(), out);
         example(l, "  4. weights (" + cfg.paramQuantizer().id() + ", " + cfg.weightBw() + " bits"
                 + (cfg.perChannel() ? ", per channel" : "") + "): ", weights(g, p, false), out);
@@ -83,6 +86,27 @@ final class CalibrateExplanation {
                     + " — Cast(INT32) on their inputs, Cast(FP32) on their outputs");
         }
         return l;
+    }
+
+    /** Step 2b: the outputs of data-invariant ops that have their input's encoding (QNN passes it on). */
+    private static void shared(List<String> l, Graph g, QuantizationPlan p, QuantOverrides ov) {
+        List<String> pairs = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            String in = DataInvariantOps.dataInput(n);
+            TensorPrecision pin = in == null ? null : p.activations().get(in);
+            for (String o : n.outputs()) {
+                if (pin != null && pin.isInt() && !ov.contains(o) && pin.equals(p.activations().get(o))) {
+                    pairs.add(o + " ← " + in + " (" + n.opType() + ")");
+                }
+            }
+        }
+        if (!pairs.isEmpty()) {
+            boolean one = pairs.size() == 1;
+            l.add("  2b. shared: " + pairs.size() + (one ? " output of a data-invariant op has exactly its" : " outputs of"
+                    + " data-invariant ops have exactly their") + " input's encoding (MaxPool, Reshape, Flatten, Transpose,"
+                    + " Slice, nearest Resize, …; not Concat), as QNN's quantizer passes it on: the values only move, so"
+                    + " no requantization, e.g. " + pairs.get(0));
+        }
     }
 
     private static void example(List<String> l, String head, Map<String, TensorPrecision> m, ModelQuantizer.Outcome out) {

@@ -37,6 +37,19 @@ import qsh.core.tensor.Tensor;
  *       encoding by param_quantizer.</li>
  *   <li>Convert ops wherever a tensor's precision differs from the precision its consumer runs in
  *       (int ↔ float, or integer bitwidths that differ, or FP16 ↔ FP32).</li>
+ *   <li>Data-invariant ops ({@link DataInvariantOps}: MaxPool, Reshape, Flatten, Transpose, Squeeze/Unsqueeze, Slice,
+ *       Gather, Split, Identity, DepthToSpace/SpaceToDepth, nearest Resize, …; not Concat) pass their data input's
+ *       precision on: their output has exactly the input's final encoding (after fusion), in chains too
+ *       (MaxPool → Flatten → Reshape share one), graph outputs included. QNN's quantizer does this because such
+ *       ops only move values, so the input's grid is the output's and no requantization happens between. An
+ *       override on the output wins (then the usual convert rules apply). Under float fallback this is how the
+ *       encodings overrides give flow forward through them.</li>
+ *   <li>Under float fallback nothing can be calibrated, so an integer op never reads a float tensor through a
+ *       convert op whose encoding is made up. A convert gets its encoding from the data-invariant op it feeds (the
+ *       op's own), from the tensor's integer encoding at another bitwidth (same range), or from the encoding an
+ *       override gave a tensor whose producer had to run in float. An op whose float input has none of these runs
+ *       in float (weights too), with a warning; its output's override then reaches its integer consumers through
+ *       visible convert ops (fp32 → int8 under that encoding).</li>
  * </ul>
  * A Conv/ConvTranspose/Gemm/MatMul output that feeds only a Relu/Clip (and a BatchNormalization or Add output
  * that feeds only a Relu/Clip) is fused into it, as QNN's converter fuses activations into the op before them: it
@@ -72,6 +85,8 @@ public final class QuantizationPlanner {
     private final List<QuantizationPlan.ConvertOp> converts = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final Set<String> int32Ops = new LinkedHashSet<>();
+    /** Float fallback: tensors whose producer had to run in float → the integer precision an override gave them. */
+    private final Map<String, TensorPrecision> carried = new LinkedHashMap<>();
 
     private QuantizationPlanner(Graph g, Set<String> floatValues, QuantConfig cfg, QuantOverrides ov,
                                 CalibrationStatistics stats) {
@@ -104,6 +119,8 @@ public final class QuantizationPlanner {
             String into = fusedInto(t);
             if (into != null) {
                 fused.put(t, into);
+            } else if (sharesInputEncoding(t)) {
+                activations.put(t, TensorPrecision.FP32); // keeps graph order; settled from its input below
             } else {
                 activations.put(t, activationPrecision(t));
             }
@@ -114,8 +131,13 @@ public final class QuantizationPlanner {
             WeightedOp w = WeightedOp.of(g, n);
             if (w != null && floatValues.contains(n.output(0))) {
                 weighted.add(w);
-                planWeights(w);
             }
+        }
+        for (Node n : g.nodes()) { // graph order: an op's inputs are settled before it
+            settle(n);
+        }
+        for (WeightedOp w : weighted) {
+            planWeights(w);
         }
         for (Node n : g.nodes()) {
             TensorPrecision p = opPrecision(n);
@@ -202,6 +224,93 @@ public final class QuantizationPlanner {
             }
         }
         return order;
+    }
+
+    /** True when {@code t} is a data-invariant op's output without an override of its own: it takes its input's. */
+    private boolean sharesInputEncoding(String t) {
+        Node p = g.producer(t);
+        if (p == null || ov.contains(t)) {
+            return false;
+        }
+        String in = DataInvariantOps.dataInput(p);
+        return in != null && floatValues.contains(in) && !g.weights().containsKey(in);
+    }
+
+    /**
+     * Settles the precision of {@code n}'s outputs once its inputs are settled: a float weight or bias override
+     * makes a weighted op's output float; a data-invariant op's output takes its input's final precision; under
+     * float fallback an integer op with a float input no convert can encode runs in float (see the class).
+     */
+    private void settle(Node n) {
+        WeightedOp w = WeightedOp.of(g, n);
+        if (w != null && floatValues.contains(n.output(0))) {
+            String out = anchor(n.output(0));
+            Integer floatBw = paramsFloatBw(w);
+            if (floatBw != null) { // spec: any of output/weights/bias float makes all three float
+                if (activations.get(out) != null && activations.get(out).isInt()) {
+                    warnings.add("'" + out + "' made float: " + n.name() + " has a float weight or bias override");
+                }
+                activations.put(out, TensorPrecision.floating(floatBw));
+            }
+        }
+        for (String o : n.outputs()) {
+            if (!o.isEmpty() && activations.containsKey(o) && sharesInputEncoding(o)) {
+                String in = anchor(n.input(0));
+                TensorPrecision p = activations.get(in);
+                activations.put(o, p.isInt() || !carried.containsKey(in) ? p : carried.get(in));
+            }
+        }
+        TensorPrecision op = opPrecision(n);
+        if (stats != null || op == null || !op.isInt() || int32Ops.contains(n.name())) {
+            return;
+        }
+        for (int i = 0; i < n.inputs().size(); i++) {
+            String t = n.input(i);
+            TensorPrecision from = t.isEmpty() || fused.containsKey(t) ? null : activations.get(t);
+            if (from != null && !from.isInt() && fallbackConvert(n, i, from, op) == null) {
+                demote(n, t);
+                return;
+            }
+        }
+    }
+
+    /** Float fallback: {@code n} cannot read {@code input} as integers, so it runs in float (see the class). */
+    private void demote(Node n, String input) {
+        List<String> outs = new ArrayList<>();
+        for (String o : n.outputs()) {
+            String a = o.isEmpty() ? null : anchor(o);
+            TensorPrecision p = a == null ? null : activations.get(a);
+            if (p != null && p.isInt()) {
+                carried.put(a, p);
+                activations.put(a, TensorPrecision.floating(cfg.floatBw()));
+                outs.add(a);
+            }
+        }
+        warnings.add(n.name() + " (" + n.opType() + ") runs in fp" + cfg.floatBw() + ": its input '" + input
+                + "' has no encoding and there is no calibration data to make one; " + String.join(", ", outs)
+                + " keep" + (outs.size() == 1 ? "s" : "") + " " + (outs.size() == 1 ? "its" : "their")
+                + " encoding through convert ops at integer consumers");
+    }
+
+    /**
+     * Float fallback: what a convert into integer op {@code n} (input {@code i}, a tensor at {@code from}) encodes
+     * to without calibration data, or null when nothing gives an encoding (see the class).
+     */
+    private TensorPrecision fallbackConvert(Node n, int i, TensorPrecision from, TensorPrecision op) {
+        String t = n.input(i);
+        if (i == 0 && DataInvariantOps.is(n)) {
+            return op; // the op passes its encoding on, so it reads its input on the same grid
+        }
+        TensorPrecision given = from.isInt() ? from : carried.get(t);
+        return given == null ? null : TensorPrecision.integer(atBitwidth(given.encoding(), op.bitwidth()));
+    }
+
+    /** {@code e}'s range on a grid of {@code bw} bits (the same grid when the bitwidth is already {@code bw}). */
+    private static Encoding atBitwidth(Encoding e, int bw) {
+        if (e.bitwidth() == bw) {
+            return e;
+        }
+        return e.symmetric() ? Encoding.symmetricFromAbsMax(bw, e.max()) : Encoding.fromRange(bw, e.min(), e.max());
     }
 
     /** The consumer's output {@code t} is fused into, or null when {@code t} is its own quantization point. */
@@ -314,14 +423,15 @@ public final class QuantizationPlanner {
         return ActivationEncodings.encode(stats, t, cfg.actQuantizer(), bw, cfg.options());
     }
 
+    /** The float bitwidth a float override of {@code w}'s output, weight or bias gives it, or null. */
+    private Integer paramsFloatBw(WeightedOp w) {
+        return firstFloat(params(w.weight()), ov.activations().get(anchor(w.node().output(0))), params(w.bias()));
+    }
+
     private void planWeights(WeightedOp w) {
         String out = anchor(w.node().output(0));
-        Integer floatBw = firstFloat(params(w.weight()), ov.activations().get(out), params(w.bias()));
-        if (floatBw != null) { // spec: any of output/weights/bias float makes all three float
-            if (activations.get(out) != null && activations.get(out).isInt()) {
-                warnings.add("'" + out + "' made float: " + w.node().name() + " has a float weight or bias override");
-            }
-            activations.put(out, TensorPrecision.floating(floatBw));
+        Integer floatBw = paramsFloatBw(w);
+        if (floatBw != null) { // spec: all three float (the output was made float by settle)
             params.put(w.weight(), floatOf(params(w.weight()), floatBw));
             if (w.bias() != null) {
                 int biasBw = cfg.floatBiasBw() == 0 ? floatBw : cfg.floatBiasBw();
@@ -410,12 +520,11 @@ public final class QuantizationPlanner {
             }
             TensorPrecision to;
             if (op.isInt()) {
-                if (stats == null) {
-                    warnings.add("'" + t + "' is " + from.describe() + " but " + n.name() + " runs in " + op.describe()
-                            + " and there is no calibration data to encode it: left as is");
-                    continue;
+                to = stats != null ? TensorPrecision.integer(calibrated(t, op.bitwidth())) : fallbackConvert(n, i, from, op);
+                if (to == null) { // settle made every such op float; kept so a gap would show, not pass silently
+                    throw new IllegalStateException(n.name() + " runs in " + op.describe() + " but its input '" + t
+                            + "' has no encoding");
                 }
-                to = TensorPrecision.integer(calibrated(t, op.bitwidth()));
             } else {
                 to = TensorPrecision.floating(op.bitwidth());
             }
@@ -464,36 +573,5 @@ public final class QuantizationPlanner {
                     + " so a 32-bit bias (scale = input scale × weight scale) cannot be made: use bias_bw 8");
         }
         return p.encoding();
-    }
-
-    /**
-     * A Conv/ConvTranspose/Gemm/MatMul, PRelu or InstanceNormalization whose second input (weight, slope, scale)
-     * is a float initializer.
-     */
-    record WeightedOp(Node node, String weight, String bias, int axis, boolean perChannelCapable) {
-        static WeightedOp of(Graph g, Node n) {
-            String op = n.opType();
-            if (op.equals("PRelu") || op.equals("InstanceNormalization")) {
-                if (!(g.weights().get(n.input(1)) instanceof Tensor)) {
-                    return null;
-                }
-                // InstanceNormalization's B is a bias as ONNX Runtime's QDQ quantizer treats it: at 32 bits its
-                // scale is input scale x scale's scale
-                String bias = op.equals("InstanceNormalization") && g.weights().get(n.input(2)) instanceof Tensor
-                        ? n.input(2) : null;
-                return new WeightedOp(n, n.input(1), bias, 0, false);
-            }
-            boolean conv = op.equals("Conv") || op.equals("ConvTranspose");
-            if (!conv && !op.equals("Gemm") && !op.equals("MatMul")) {
-                return null;
-            }
-            if (!(g.weights().get(n.input(1)) instanceof Tensor)) {
-                return null;
-            }
-            String bias = !op.equals("MatMul") && g.weights().get(n.input(2)) instanceof Tensor ? n.input(2) : null;
-            int axis = op.equals("ConvTranspose") ? 1 : op.equals("Gemm") ? (n.attrInt("transB", 0) != 0 ? 0 : 1)
-                    : op.equals("MatMul") ? -1 : 0;
-            return new WeightedOp(n, n.input(1), bias, axis, conv);
-        }
     }
 }
