@@ -1,0 +1,87 @@
+package qsh.core.exec.kernels;
+
+/**
+ * Row kernels of pooling and the matrix-vector product: the Vector API forms ({@link VectorRows}) when they are
+ * ready, the plain loops for the rest of a row and otherwise. Both give the same bits: max is {@code Math.max}
+ * (exact, so any order gives the same value) and each output's fused multiply-adds run in the same order.
+ */
+final class RowKernels {
+    private RowKernels() {
+    }
+
+    /** Whether the Vector API forms may be used now. */
+    static boolean vector() {
+        return VectorSupport.ready() && VectorRows.ready();
+    }
+
+    /** v[vo + i] = the largest of x[offs[r] + i] over r &lt; rows (rows &ge; 1), i &lt; n. */
+    static void columnMax(float[] x, int[] offs, int rows, float[] v, int vo, int n) {
+        int i = vector() ? VectorRows.columnMax(x, offs, rows, v, vo, n) : 0;
+        columnMaxPlain(x, offs, rows, v, vo, i, n);
+    }
+
+    /** {@link #columnMax} for i in [from, n), in plain Java. */
+    static void columnMaxPlain(float[] x, int[] offs, int rows, float[] v, int vo, int from, int n) {
+        int o0 = offs[0];
+        for (int i = from; i < n; i++) {
+            v[vo + i] = x[o0 + i];
+        }
+        for (int r = 1; r < rows; r++) {
+            int o = offs[r];
+            for (int i = from; i < n; i++) {
+                v[vo + i] = Math.max(v[vo + i], x[o + i]);
+            }
+        }
+    }
+
+    /** out[oo + i] = the largest of v[i + t d] over taps t &lt; k, i &lt; n (v holds n + (k - 1) d elements). */
+    static void windowMax(float[] v, int n, int k, int d, float[] out, int oo) {
+        int i = vector() ? VectorRows.windowMax(v, n, k, d, out, oo) : 0;
+        windowMaxPlain(v, i, n, k, d, out, oo);
+    }
+
+    /** {@link #windowMax} for i in [from, n), in plain Java. */
+    static void windowMaxPlain(float[] v, int from, int n, int k, int d, float[] out, int oo) {
+        for (int i = from; i < n; i++) {
+            out[oo + i] = v[i];
+        }
+        for (int t = 1; t < k; t++) {
+            int o = t * d;
+            for (int i = from; i < n; i++) {
+                out[oo + i] = Math.max(out[oo + i], v[i + o]);
+            }
+        }
+    }
+
+    /**
+     * acc[ao + j] = fma(a_r, B[r][j], acc[ao + j]) for r = 0 .. rows - 1 in order (rows 1 to 4, row r of B at
+     * bo + r ldb), j &lt; n.
+     */
+    static void axpy4(float[] b, int bo, int ldb, int rows, float[] acc, int ao, float a0, float a1, float a2,
+                      float a3, int n) {
+        int j = vector() ? VectorRows.axpy4(b, bo, ldb, rows, acc, ao, a0, a1, a2, a3, n) : 0;
+        axpy4Plain(b, bo, ldb, rows, acc, ao, a0, a1, a2, a3, j, n);
+    }
+
+    /** {@link #axpy4} for j in [from, n), in plain Java. */
+    static void axpy4Plain(float[] b, int bo, int ldb, int rows, float[] acc, int ao, float a0, float a1, float a2,
+                           float a3, int from, int n) {
+        if (rows == 4) {
+            int r1 = bo + ldb;
+            int r2 = r1 + ldb;
+            int r3 = r2 + ldb;
+            for (int j = from; j < n; j++) {
+                acc[ao + j] = Math.fma(a3, b[r3 + j], Math.fma(a2, b[r2 + j],
+                        Math.fma(a1, b[r1 + j], Math.fma(a0, b[bo + j], acc[ao + j]))));
+            }
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            float a = r == 0 ? a0 : r == 1 ? a1 : a2;
+            int ro = bo + r * ldb;
+            for (int j = from; j < n; j++) {
+                acc[ao + j] = Math.fma(a, b[ro + j], acc[ao + j]);
+            }
+        }
+    }
+}
