@@ -13,8 +13,9 @@ import java.util.Arrays;
  * Both passes run along rows, so they vectorize ({@link RowKernels}) and need no per-tap bounds checks.
  *
  * <p>AveragePool keeps the summation order of the window-at-a-time loop (taps row by row, left to right, in
- * double from 0, then one division by the count), so results are the same bits; windows entirely inside the
- * input go through a loop without bounds checks and a constant count, the borders through the general one.
+ * double from 0, then one division by the count), so results are the same bits. The windows of an output row
+ * that lie inside the input are one row kernel without bounds checks and with a constant count
+ * ({@link RowKernels#windowAverage}); the borders go through the general loop.
  */
 final class PoolPlanes {
     /** The shape of one 2-D pooling: input h x w, kernel, strides, dilations, pads (top, left, bottom, right), output. */
@@ -98,6 +99,11 @@ final class PoolPlanes {
         int oyHi = Math.max(oyLo, Math.min(g.oh, floorDiv(h - ((kh - 1) * g.dh + 1) + g.pt, g.sh) + 1));
         int oxLo = Math.min(g.ow, ceilDiv(g.pl, g.sw));
         int oxHi = Math.max(oxLo, Math.min(g.ow, floorDiv(w - ((kw - 1) * g.dw + 1) + g.pl, g.sw) + 1));
+        Scratch s = SCRATCH.get();
+        if (s.offs.length < kh) {
+            s.offs = new int[kh];
+        }
+        int[] offs = s.offs;
         // the count of an inside window: its taps, or with padding counted its (dilated) extent, as in border()
         double inside = countIncludePad ? (double) ((kh - 1) * g.dh + 1) * ((kw - 1) * g.dw + 1) : (double) kh * kw;
         for (int plane = p0; plane < p1; plane++) {
@@ -110,39 +116,15 @@ final class PoolPlanes {
                     continue;
                 }
                 border(x, xb, y, yr, oy, 0, oxLo, g, countIncludePad);
-                int row0 = xb + (oy * g.sh - g.pt) * w - g.pl;
-                if (kw == 3 && g.dw == 1 && g.dh == 1) {
-                    for (int ox = oxLo; ox < oxHi; ox++) {
-                        int r = row0 + ox * g.sw;
-                        double sum = 0;
-                        for (int ky = 0; ky < kh; ky++) {
-                            sum = sum + x[r] + x[r + 1] + x[r + 2];
-                            r += w;
-                        }
-                        y[yr + ox] = (float) (sum / inside);
+                if (oxHi > oxLo && g.dw == 1) {
+                    int y0 = oy * g.sh - g.pt;
+                    for (int r = 0; r < kh; r++) {
+                        offs[r] = xb + (y0 + r * g.dh) * w;
                     }
-                } else if (kw == 2 && g.dw == 1 && g.dh == 1) {
-                    for (int ox = oxLo; ox < oxHi; ox++) {
-                        int r = row0 + ox * g.sw;
-                        double sum = 0;
-                        for (int ky = 0; ky < kh; ky++) {
-                            sum = sum + x[r] + x[r + 1];
-                            r += w;
-                        }
-                        y[yr + ox] = (float) (sum / inside);
-                    }
+                    RowKernels.windowAverage(x, offs, kh, kw, oxLo * g.sw - g.pl, g.sw, oxHi - oxLo, inside, y,
+                            yr + oxLo);
                 } else {
-                    for (int ox = oxLo; ox < oxHi; ox++) {
-                        int r = row0 + ox * g.sw;
-                        double sum = 0;
-                        for (int ky = 0; ky < kh; ky++) {
-                            for (int kx = 0; kx < kw; kx++) {
-                                sum += x[r + kx * g.dw];
-                            }
-                            r += g.dh * w;
-                        }
-                        y[yr + ox] = (float) (sum / inside);
-                    }
+                    border(x, xb, y, yr, oy, oxLo, oxHi, g, countIncludePad);
                 }
                 border(x, xb, y, yr, oy, oxHi, g.ow, g, countIncludePad);
             }
