@@ -93,23 +93,40 @@ final class RowKernels {
      */
     static void windowAverage(float[] x, int[] offs, int rows, int k, int start, int s, int n, double count,
                               float[] out, int oo) {
-        if (k == 3 && rows == 3) { // one expression: C2 unrolls the loop and the outputs' chains overlap
+        // one expression per window, the stride a constant in each loop (C2 removes the bounds checks of indices
+        // t * constant + invariant only), so the loop unrolls and the outputs' addition chains overlap
+        if (k == 3 && rows == 3) {
             int q0 = offs[0] + start;
             int q1 = offs[1] + start;
             int q2 = offs[2] + start;
-            for (int t = 0; t < n; t++) {
-                int o = t * s;
-                double sum = 0.0 + x[q0 + o] + x[q0 + o + 1] + x[q0 + o + 2] + x[q1 + o] + x[q1 + o + 1] + x[q1 + o + 2]
-                        + x[q2 + o] + x[q2 + o + 1] + x[q2 + o + 2];
-                out[oo + t] = (float) (sum / count);
+            if (s == 1) {
+                for (int t = 0; t < n; t++) {
+                    out[oo + t] = (float) (sum3x3(x, q0 + t, q1 + t, q2 + t) / count);
+                }
+            } else if (s == 2) {
+                for (int t = 0; t < n; t++) {
+                    out[oo + t] = (float) (sum3x3(x, q0 + 2 * t, q1 + 2 * t, q2 + 2 * t) / count);
+                }
+            } else {
+                for (int t = 0; t < n; t++) {
+                    out[oo + t] = (float) (sum3x3(x, q0 + s * t, q1 + s * t, q2 + s * t) / count);
+                }
             }
         } else if (k == 2 && rows == 2) {
             int q0 = offs[0] + start;
             int q1 = offs[1] + start;
-            for (int t = 0; t < n; t++) {
-                int o = t * s;
-                double sum = 0.0 + x[q0 + o] + x[q0 + o + 1] + x[q1 + o] + x[q1 + o + 1];
-                out[oo + t] = (float) (sum / count);
+            if (s == 1) {
+                for (int t = 0; t < n; t++) {
+                    out[oo + t] = (float) (sum2x2(x, q0 + t, q1 + t) / count);
+                }
+            } else if (s == 2) {
+                for (int t = 0; t < n; t++) {
+                    out[oo + t] = (float) (sum2x2(x, q0 + 2 * t, q1 + 2 * t) / count);
+                }
+            } else {
+                for (int t = 0; t < n; t++) {
+                    out[oo + t] = (float) (sum2x2(x, q0 + s * t, q1 + s * t) / count);
+                }
             }
         } else if (k == 3) {
             for (int t = 0; t < n; t++) {
@@ -144,5 +161,15 @@ final class RowKernels {
                 out[oo + t] = (float) (sum / count);
             }
         }
+    }
+
+    /** 0 + the 3 x 3 taps from rows at a, b, c, row by row, left to right, in double. */
+    private static double sum3x3(float[] x, int a, int b, int c) {
+        return 0.0 + x[a] + x[a + 1] + x[a + 2] + x[b] + x[b + 1] + x[b + 2] + x[c] + x[c + 1] + x[c + 2];
+    }
+
+    /** 0 + the 2 x 2 taps from rows at a, b, row by row, left to right, in double. */
+    private static double sum2x2(float[] x, int a, int b) {
+        return 0.0 + x[a] + x[a + 1] + x[b] + x[b + 1];
     }
 }
