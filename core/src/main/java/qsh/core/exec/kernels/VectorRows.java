@@ -8,7 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@link Gemv}): the largest of a few rows, the largest over a sliding window of one row, and four rows of B
  * added into a row of C (fused multiply-adds in order). Each lane does what the plain loops in {@link RowKernels}
  * do to that element ({@code FloatVector.max} is {@code Math.max} lane-wise, {@code fma} is {@code Math.fma}),
- * so both give the same bits; the last {@code n mod L} elements are left to the plain loops.
+ * so both give the same bits; the last {@code n mod L} elements are left to the plain loops, except in the 3-row and
+ * 3-tap maxima, which end with one more vector ending at n (overlapping the last: a maximum rewrites the same
+ * values, and the output never aliases the input).
  *
  * <p>Only used once {@link #ready()}: before C2 compiles them, Vector API methods run boxed, far slower than the
  * plain loops, so a background thread (started when the class is first touched) runs every kernel until it is
@@ -93,11 +95,19 @@ final class VectorRows {
         if (rows == 3) { // the 3 x 3 windows: no inner loop
             int o1 = offs[1];
             int o2 = offs[2];
-            for (; i + L <= n; i += L) {
+            for (; ; i += L) {
+                if (i + L > n) {
+                    if (i == n || n < L) {
+                        return i;
+                    }
+                    i = n - L; // the last vector again, overlapping: the same values rewritten
+                }
                 FloatVector.fromArray(S, x, o0 + i).max(FloatVector.fromArray(S, x, o1 + i))
                         .max(FloatVector.fromArray(S, x, o2 + i)).intoArray(v, vo + i);
+                if (i + L == n) {
+                    return n;
+                }
             }
-            return i;
         }
         for (; i + L <= n; i += L) {
             FloatVector m = FloatVector.fromArray(S, x, o0 + i);
@@ -116,11 +126,19 @@ final class VectorRows {
     static int windowMax(float[] v, int n, int k, int d, float[] out, int oo) {
         int i = 0;
         if (k == 3 && d == 1) {
-            for (; i + L <= n; i += L) {
+            for (; ; i += L) {
+                if (i + L > n) {
+                    if (i == n || n < L) {
+                        return i;
+                    }
+                    i = n - L; // the last vector again, overlapping: the same values rewritten
+                }
                 FloatVector.fromArray(S, v, i).max(FloatVector.fromArray(S, v, i + 1))
                         .max(FloatVector.fromArray(S, v, i + 2)).intoArray(out, oo + i);
+                if (i + L == n) {
+                    return n;
+                }
             }
-            return i;
         }
         for (; i + L <= n; i += L) {
             FloatVector m = FloatVector.fromArray(S, v, i);
