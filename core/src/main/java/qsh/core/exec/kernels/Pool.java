@@ -7,6 +7,14 @@ public final class Pool {
     private Pool() {
     }
 
+    /**
+     * Whether the pooling and matrix-vector row kernels run their Vector API forms now (they warm up in the
+     * background from the first call; benchmarks wait for this).
+     */
+    public static boolean vectorReady() {
+        return RowKernels.vector();
+    }
+
     /** MaxPool; padded positions never win (they are -infinity per ONNX). */
     public static Tensor maxPool(Tensor x, int[] kernel, int[] strides, int[] pads, int[] dilations, boolean ceilMode) {
         return pool(x, kernel, strides, pads, dilations, ceilMode, true, false);
@@ -124,65 +132,18 @@ public final class Pool {
         int ow = o[1];
         float[] xd = x.data();
         float[] y = Buffers.floats(Math.toIntExact(Tensor.checkedSize(new int[] {n, c, oh, ow})));
-        // each output column's window range [kxLo, kxHi) of taps inside the input, computed once
-        int[] kxLo = new int[ow];
-        int[] kxHi = new int[ow];
-        for (int ox = 0; ox < ow; ox++) {
-            int x0 = ox * sw - pl;
-            kxLo[ox] = tapsBefore(-x0, dw, kw);
-            kxHi[ox] = tapsBefore(w - x0, dw, kw);
-        }
-        boolean quad = kh == 2 && kw == 2 && dh == 1 && dw == 1;
-        // about 4 units of work per window element (compare or add, index, loop)
-        Parallel.forRange(n * c, 4L * y.length * kh * kw, 1 << 16, (p0, p1) -> {
-            for (int plane = p0; plane < p1; plane++) {
-                int xb = plane * h * w;
-                int yb = plane * oh * ow;
-                for (int oy = 0; oy < oh; oy++) {
-                    int y0 = oy * sh - pt;
-                    int kyLo = tapsBefore(-y0, dh, kh);
-                    int kyHi = tapsBefore(h - y0, dh, kh);
-                    for (int ox = 0; ox < ow; ox++) {
-                        int x0 = ox * sw - pl;
-                        int lo = kxLo[ox];
-                        int hi = kxHi[ox];
-                        if (max && quad && lo == 0 && hi == 2 && kyLo == 0 && kyHi == 2) {
-                            // the common 2 x 2 window inside the input; max is exact in any order
-                            int row = xb + y0 * w + x0;
-                            y[yb + oy * ow + ox] = Math.max(Math.max(xd[row], xd[row + 1]),
-                                    Math.max(xd[row + w], xd[row + w + 1]));
-                            continue;
-                        }
-                        if (max) {
-                            float best = Float.NEGATIVE_INFINITY;
-                            for (int ky = kyLo; ky < kyHi; ky++) {
-                                int row = xb + (y0 + ky * dh) * w + x0;
-                                for (int kx = lo; kx < hi; kx++) {
-                                    best = Math.max(best, xd[row + kx * dw]);
-                                }
-                            }
-                            y[yb + oy * ow + ox] = best;
-                            continue;
-                        }
-                        double sum = 0;
-                        for (int ky = kyLo; ky < kyHi; ky++) {
-                            int row = xb + (y0 + ky * dh) * w + x0;
-                            for (int kx = lo; kx < hi; kx++) {
-                                sum += xd[row + kx * dw];
-                            }
-                        }
-                        int count = Math.max(0, kyHi - kyLo) * Math.max(0, hi - lo);
-                        if (countIncludePad) {
-                            // window clipped to the padded extent [-pad_begin, in + pad_end)
-                            int hy = Math.min(y0 + (kh - 1) * dh + 1, h + pb) - Math.max(y0, -pt);
-                            int hx = Math.min(x0 + (kw - 1) * dw + 1, w + pr) - Math.max(x0, -pl);
-                            count = hy * hx;
-                        }
-                        y[yb + oy * ow + ox] = count == 0 ? 0f : (float) (sum / count);
-                    }
+        if (y.length > 0) {
+            PoolPlanes.Geometry g = new PoolPlanes.Geometry(h, w, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, oh, ow);
+            // about one unit of work per input element read per window row, and per output tap
+            long work = (long) n * c * oh * ((long) kh * w + (long) kw * ow * sw);
+            Parallel.forRange(n * c, work, 1 << 16, (p0, p1) -> {
+                if (max) {
+                    PoolPlanes.max(xd, y, p0, p1, g);
+                } else {
+                    PoolPlanes.average(xd, y, p0, p1, g, countIncludePad);
                 }
-            }
-        });
+            });
+        }
         int[] shape = r == 2 ? new int[] {n, c, oh, ow} : new int[] {n, c, ow};
         return Tensor.of(shape, y);
     }

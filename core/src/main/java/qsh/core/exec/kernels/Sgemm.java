@@ -107,6 +107,10 @@ public final class Sgemm {
             multiplyRows(m, n, k, alpha, a, aOff, lda, transA, b, bOff, ldb, transB, beta, c, cOff, ldc);
             return;
         }
+        if (m == 1 && k > 0) { // one row of A: stream B once (same bits, see Gemv)
+            Gemv.multiply(n, k, alpha, a, aOff, transA ? lda : 1, b, bOff, ldb, transB, beta, c, cOff);
+            return;
+        }
         multiplyPacked(m, n, k, alpha, a, aOff, lda, transA, matrix(b, bOff, ldb, transB), beta, c, cOff, ldc,
                 null, 0);
     }

@@ -1,0 +1,171 @@
+package qsh.core.exec.kernels;
+
+import java.util.Arrays;
+
+/**
+ * 2-D MaxPool and AveragePool over NCHW planes (1-D as planes of one row), planes split between the cores.
+ *
+ * <p>MaxPool is separable: the largest of a window is the largest over its rows of each column's largest, and
+ * {@code Math.max} is exact, so any order gives the bits of the window-at-a-time loop (NaN wins either way;
+ * +0 beats -0 either way). Per output row, the window's valid input rows are reduced column by column into a
+ * scratch row padded with -infinity (a padded position never wins, as ONNX says), then each output is the
+ * largest of its taps in that row; with stride s the row is reduced at every position and every s-th is kept.
+ * Both passes run along rows, so they vectorize ({@link RowKernels}) and need no per-tap bounds checks.
+ *
+ * <p>AveragePool keeps the summation order of the window-at-a-time loop (taps row by row, left to right, in
+ * double from 0, then one division by the count), so results are the same bits. The windows of an output row
+ * that lie inside the input are one row kernel without bounds checks and with a constant count
+ * ({@link RowKernels#windowAverage}); the borders go through the general loop.
+ */
+final class PoolPlanes {
+    /** The shape of one 2-D pooling: input h x w, kernel, strides, dilations, pads (top, left, bottom, right), output. */
+    record Geometry(int h, int w, int kh, int kw, int sh, int sw, int dh, int dw, int pt, int pl, int pb, int pr,
+                    int oh, int ow) {
+    }
+
+    /** Per-thread scratch: the column-reduced row, the window-reduced row (strided outputs), row offsets. */
+    private static final class Scratch {
+        float[] v = new float[0];
+        float[] hm = new float[0];
+        int[] offs = new int[0];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private PoolPlanes() {
+    }
+
+    /** MaxPool of planes [p0, p1) of x into y. */
+    static void max(float[] x, float[] y, int p0, int p1, Geometry g) {
+        int h = g.h;
+        int w = g.w;
+        int ow = g.ow;
+        // every output position's taps, ox sw + t dw for t < kw, index the scratch row v, where input column c
+        // sits at pl + c; hm holds the window maximum at every position up to the last output's
+        int span = (ow - 1) * g.sw + 1;
+        int vlen = span + (g.kw - 1) * g.dw;
+        int cols = Math.max(0, Math.min(w, vlen - g.pl)); // input columns some window reaches
+        Scratch s = SCRATCH.get();
+        if (s.v.length < vlen) {
+            s.v = new float[vlen];
+        }
+        if (g.sw > 1 && s.hm.length < span) {
+            s.hm = new float[span];
+        }
+        if (s.offs.length < g.kh) {
+            s.offs = new int[g.kh];
+        }
+        float[] v = s.v;
+        float[] hm = s.hm;
+        int[] offs = s.offs;
+        // padding (and columns past the input in ceil mode) stays -infinity; only [pl, pl + cols) is rewritten
+        Arrays.fill(v, 0, vlen, Float.NEGATIVE_INFINITY);
+        for (int plane = p0; plane < p1; plane++) {
+            int xb = plane * h * w;
+            int yb = plane * g.oh * ow;
+            for (int oy = 0; oy < g.oh; oy++) {
+                int y0 = oy * g.sh - g.pt;
+                int kyLo = Pool.tapsBefore(-y0, g.dh, g.kh);
+                int kyHi = Pool.tapsBefore(h - y0, g.dh, g.kh);
+                if (kyHi <= kyLo) { // no input row in the window: every output is -infinity
+                    Arrays.fill(v, g.pl, g.pl + cols, Float.NEGATIVE_INFINITY);
+                } else {
+                    for (int r = 0; r < kyHi - kyLo; r++) {
+                        offs[r] = xb + (y0 + (kyLo + r) * g.dh) * w;
+                    }
+                    RowKernels.columnMax(x, offs, kyHi - kyLo, v, g.pl, cols);
+                }
+                int yr = yb + oy * ow;
+                if (g.sw == 1) {
+                    RowKernels.windowMax(v, ow, g.kw, g.dw, y, yr);
+                } else {
+                    RowKernels.windowMax(v, span, g.kw, g.dw, hm, 0);
+                    for (int ox = 0; ox < ow; ox++) {
+                        y[yr + ox] = hm[ox * g.sw];
+                    }
+                }
+            }
+        }
+    }
+
+    /** AveragePool of planes [p0, p1) of x into y; countIncludePad as ONNX's count_include_pad. */
+    static void average(float[] x, float[] y, int p0, int p1, Geometry g, boolean countIncludePad) {
+        int h = g.h;
+        int w = g.w;
+        int kh = g.kh;
+        int kw = g.kw;
+        // outputs whose window lies inside the input: [oyLo, oyHi) x [oxLo, oxHi)
+        int oyLo = Math.min(g.oh, ceilDiv(g.pt, g.sh));
+        int oyHi = Math.max(oyLo, Math.min(g.oh, floorDiv(h - ((kh - 1) * g.dh + 1) + g.pt, g.sh) + 1));
+        int oxLo = Math.min(g.ow, ceilDiv(g.pl, g.sw));
+        int oxHi = Math.max(oxLo, Math.min(g.ow, floorDiv(w - ((kw - 1) * g.dw + 1) + g.pl, g.sw) + 1));
+        Scratch s = SCRATCH.get();
+        if (s.offs.length < kh) {
+            s.offs = new int[kh];
+        }
+        int[] offs = s.offs;
+        // the count of an inside window: its taps, or with padding counted its (dilated) extent, as in border()
+        double inside = countIncludePad ? (double) ((kh - 1) * g.dh + 1) * ((kw - 1) * g.dw + 1) : (double) kh * kw;
+        for (int plane = p0; plane < p1; plane++) {
+            int xb = plane * h * w;
+            int yb = plane * g.oh * g.ow;
+            for (int oy = 0; oy < g.oh; oy++) {
+                int yr = yb + oy * g.ow;
+                if (oy < oyLo || oy >= oyHi) {
+                    border(x, xb, y, yr, oy, 0, g.ow, g, countIncludePad);
+                    continue;
+                }
+                border(x, xb, y, yr, oy, 0, oxLo, g, countIncludePad);
+                if (oxHi > oxLo && g.dw == 1) {
+                    int y0 = oy * g.sh - g.pt;
+                    for (int r = 0; r < kh; r++) {
+                        offs[r] = xb + (y0 + r * g.dh) * w;
+                    }
+                    RowKernels.windowAverage(x, offs, kh, kw, oxLo * g.sw - g.pl, g.sw, oxHi - oxLo, inside, y,
+                            yr + oxLo);
+                } else {
+                    border(x, xb, y, yr, oy, oxLo, oxHi, g, countIncludePad);
+                }
+                border(x, xb, y, yr, oy, oxHi, g.ow, g, countIncludePad);
+            }
+        }
+    }
+
+    /** Outputs [ox0, ox1) of output row oy, windows clipped to the input, count as ONNX says. */
+    private static void border(float[] x, int xb, float[] y, int yr, int oy, int ox0, int ox1, Geometry g,
+                               boolean countIncludePad) {
+        int h = g.h;
+        int w = g.w;
+        int y0 = oy * g.sh - g.pt;
+        int kyLo = Pool.tapsBefore(-y0, g.dh, g.kh);
+        int kyHi = Pool.tapsBefore(h - y0, g.dh, g.kh);
+        for (int ox = ox0; ox < ox1; ox++) {
+            int x0 = ox * g.sw - g.pl;
+            int lo = Pool.tapsBefore(-x0, g.dw, g.kw);
+            int hi = Pool.tapsBefore(w - x0, g.dw, g.kw);
+            double sum = 0;
+            for (int ky = kyLo; ky < kyHi; ky++) {
+                int row = xb + (y0 + ky * g.dh) * w + x0;
+                for (int kx = lo; kx < hi; kx++) {
+                    sum += x[row + kx * g.dw];
+                }
+            }
+            int count = Math.max(0, kyHi - kyLo) * Math.max(0, hi - lo);
+            if (countIncludePad) {
+                // window clipped to the padded extent [-pad_begin, in + pad_end) (not the ceil_mode overhang)
+                int hy = Math.min(y0 + (g.kh - 1) * g.dh + 1, h + g.pb) - Math.max(y0, -g.pt);
+                int hx = Math.min(x0 + (g.kw - 1) * g.dw + 1, w + g.pr) - Math.max(x0, -g.pl);
+                count = hy * hx;
+            }
+            y[yr + ox] = count == 0 ? 0f : (float) (sum / count);
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    private static int floorDiv(int a, int b) {
+        return Math.floorDiv(a, b);
+    }
+}

@@ -1,0 +1,189 @@
+package qsh.core.exec.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API forms of the row kernels behind pooling ({@link PoolPlanes}) and the matrix-vector product
+ * ({@link Gemv}): the largest of a few rows, the largest over a sliding window of one row, and four rows of B
+ * added into a row of C (fused multiply-adds in order). Each lane does what the plain loops in {@link RowKernels}
+ * do to that element ({@code FloatVector.max} is {@code Math.max} lane-wise, {@code fma} is {@code Math.fma}),
+ * so both give the same bits; the last {@code n mod L} elements are left to the plain loops, except in the 3-row and
+ * 3-tap maxima, which end with one more vector ending at n (overlapping the last: a maximum rewrites the same
+ * values, and the output never aliases the input).
+ *
+ * <p>Only used once {@link #ready()}: before C2 compiles them, Vector API methods run boxed, far slower than the
+ * plain loops, so a background thread (started when the class is first touched) runs every kernel until it is
+ * compiled and checks that the vector forms beat the plain loops. The class must only be touched when the module
+ * is present ({@link VectorSupport} checks).
+ */
+final class VectorRows {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static volatile boolean ready;
+    private static volatile boolean finished;
+
+    static {
+        Thread t = new Thread(VectorRows::warmUp, "qsh-vector-rows-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    private VectorRows() {
+    }
+
+    /** Whether the kernels are compiled and faster than the plain loops. */
+    static boolean ready() {
+        return ready;
+    }
+
+    /** Whether the warm-up has ended (ready or given up). */
+    static boolean finished() {
+        return finished;
+    }
+
+    /** Uses the kernels whatever speed the warm-up measured (tests of their results). */
+    static void useRegardlessOfSpeed() {
+        ready = true;
+    }
+
+    /** Runs every kernel until compiled, then compares the window max with the plain loop's speed. */
+    private static void warmUp() {
+        int n = 4 * L + 3;
+        float[] x = new float[4 * n + 8];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i * 37 % 101) - 50;
+        }
+        float[] v = new float[n + 8];
+        float[] c = new float[n];
+        int[] offs = {0, n, 2 * n};
+        float[] big = new float[4096 + 2];
+        float[] out = new float[4096];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (i * 37 % 101) - 50;
+        }
+        for (int round = 0; round < 5 && !ready; round++) {
+            for (int i = 0; i < 20_000; i++) {
+                columnMax(x, offs, 1 + i % 3, v, i % 2, n);
+                windowMax(v, n, 2 + i % 2, 1, c, 0);
+                axpy4(x, 0, n, 1 + i % 2, c, 0, 0.5f, -0.25f, 0.125f, 2f, n - 3);
+            }
+            long vector = Long.MAX_VALUE;
+            long scalar = Long.MAX_VALUE;
+            for (int t = 0; t < 5; t++) {
+                long t0 = System.nanoTime();
+                windowMax(big, 4096, 3, 1, out, 0);
+                long t1 = System.nanoTime();
+                RowKernels.windowMaxPlain(big, 0, 4096, 3, 1, out, 0);
+                long t2 = System.nanoTime();
+                vector = Math.min(vector, t1 - t0);
+                scalar = Math.min(scalar, t2 - t1);
+            }
+            ready = vector < scalar;
+        }
+        finished = true;
+    }
+
+    /**
+     * v[vo + i] = the largest of x[offs[r] + i] over r &lt; rows (rows &ge; 1), for i in whole vectors below n;
+     * returns where the vectors stopped (the plain loop does the rest).
+     */
+    static int columnMax(float[] x, int[] offs, int rows, float[] v, int vo, int n) {
+        int i = 0;
+        int o0 = offs[0];
+        if (rows == 3) { // the 3 x 3 windows: no inner loop
+            int o1 = offs[1];
+            int o2 = offs[2];
+            for (; ; i += L) {
+                if (i + L > n) {
+                    if (i == n || n < L) {
+                        return i;
+                    }
+                    i = n - L; // the last vector again, overlapping: the same values rewritten
+                }
+                FloatVector.fromArray(S, x, o0 + i).max(FloatVector.fromArray(S, x, o1 + i))
+                        .max(FloatVector.fromArray(S, x, o2 + i)).intoArray(v, vo + i);
+                if (i + L == n) {
+                    return n;
+                }
+            }
+        }
+        for (; i + L <= n; i += L) {
+            FloatVector m = FloatVector.fromArray(S, x, o0 + i);
+            for (int r = 1; r < rows; r++) {
+                m = m.max(FloatVector.fromArray(S, x, offs[r] + i));
+            }
+            m.intoArray(v, vo + i);
+        }
+        return i;
+    }
+
+    /**
+     * out[oo + i] = the largest of v[i + t d] over taps t &lt; k, for i in whole vectors below n (v must hold
+     * n + (k - 1) d elements); returns where the vectors stopped.
+     */
+    static int windowMax(float[] v, int n, int k, int d, float[] out, int oo) {
+        int i = 0;
+        if (k == 3 && d == 1) {
+            for (; ; i += L) {
+                if (i + L > n) {
+                    if (i == n || n < L) {
+                        return i;
+                    }
+                    i = n - L; // the last vector again, overlapping: the same values rewritten
+                }
+                FloatVector.fromArray(S, v, i).max(FloatVector.fromArray(S, v, i + 1))
+                        .max(FloatVector.fromArray(S, v, i + 2)).intoArray(out, oo + i);
+                if (i + L == n) {
+                    return n;
+                }
+            }
+        }
+        for (; i + L <= n; i += L) {
+            FloatVector m = FloatVector.fromArray(S, v, i);
+            for (int t = 1; t < k; t++) {
+                m = m.max(FloatVector.fromArray(S, v, i + t * d));
+            }
+            m.intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    /**
+     * acc[ao + j] = fma(a3, b3[j], fma(a2, b2[j], fma(a1, b1[j], fma(a0, b0[j], acc[ao + j])))) for the first
+     * {@code rows} (1 to 4) of the rows of B at bo, bo + ldb, ..., element j at bo + r ldb + j, j in whole vectors
+     * below n; returns where the vectors stopped.
+     */
+    static int axpy4(float[] b, int bo, int ldb, int rows, float[] acc, int ao, float a0, float a1, float a2, float a3,
+                     int n) {
+        int j = 0;
+        if (rows == 4) {
+            FloatVector v0 = FloatVector.broadcast(S, a0);
+            FloatVector v1 = FloatVector.broadcast(S, a1);
+            FloatVector v2 = FloatVector.broadcast(S, a2);
+            FloatVector v3 = FloatVector.broadcast(S, a3);
+            int r1 = bo + ldb;
+            int r2 = r1 + ldb;
+            int r3 = r2 + ldb;
+            for (; j + L <= n; j += L) {
+                FloatVector c = FloatVector.fromArray(S, acc, ao + j);
+                c = v0.fma(FloatVector.fromArray(S, b, bo + j), c);
+                c = v1.fma(FloatVector.fromArray(S, b, r1 + j), c);
+                c = v2.fma(FloatVector.fromArray(S, b, r2 + j), c);
+                c = v3.fma(FloatVector.fromArray(S, b, r3 + j), c);
+                c.intoArray(acc, ao + j);
+            }
+            return j;
+        }
+        // fewer rows (the last of the depth): one row at a time over the vectors, the same sequence per element
+        for (int r = 0; r < rows; r++) {
+            FloatVector a = FloatVector.broadcast(S, r == 0 ? a0 : r == 1 ? a1 : a2);
+            int ro = bo + r * ldb;
+            for (j = 0; j + L <= n; j += L) {
+                a.fma(FloatVector.fromArray(S, b, ro + j), FloatVector.fromArray(S, acc, ao + j)).intoArray(acc, ao + j);
+            }
+        }
+        return j;
+    }
+}
