@@ -178,6 +178,7 @@ public final class Interpreter {
                         : c.run(args, session);
             } finally {
                 depth--;
+                qsh.core.tensor.MemoryBudget.set(session.settings().memoryBudget()); // 'set memory-budget' holds now
             }
             if (depth == 0) { // lines of a script run by 'run FILE' are not recorded twice: the 'run' line is
                 String stopped = session.history().record(line.strip(), c.spec().name());

@@ -115,6 +115,8 @@ class ReliabilityTest {
     @Test
     void outputsOverTheBudgetAreRefusedNamingTheNodeAndShape() throws Exception {
         Interpreter in = new Interpreter();
+        // below the 6 GB output whatever the test heap (the default budget is half of it: 6 GB with -Xmx12g)
+        in.execute("set memory-budget 4g");
         Path expand = model("expand.onnx", node("Expand", "x", "s"), List.of(value("x", 1, 1)), ints("s", 40000, 40000));
         assertEquals("infer: node 'Expand_1' (Expand): output [40000, 40000] needs 6.0 GB, over the memory budget of "
                 + MemoryBudget.describe(MemoryBudget.bytes()) + " (set memory-budget SIZE to change it)",
