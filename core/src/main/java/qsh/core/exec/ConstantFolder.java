@@ -12,8 +12,10 @@ import qsh.core.exec.ops.OpKernel;
 import qsh.core.exec.ops.Ops;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
+import qsh.core.graph.ShapeInference;
 import qsh.core.graph.ValueInfo;
 import qsh.core.tensor.LongTensor;
+import qsh.core.tensor.MemoryBudget;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -135,7 +137,7 @@ public final class ConstantFolder {
                 inputArrays.add(l.data());
             }
         }
-        if (claimedElements(n, args) > MAX_FOLDED_ELEMENTS) {
+        if (claimedElements(n, args, g.opset()) > MAX_FOLDED_ELEMENTS) {
             return null; // checked before the kernel allocates it
         }
         Object[] outs;
@@ -169,74 +171,21 @@ public final class ConstantFolder {
     }
 
     /**
-     * The size of the result of the ops whose output size is set by an input's values rather than its size
-     * (ConstantOfShape, Expand, Tile, Range), so that a constant claiming billions of elements is not allocated;
-     * 0 for other ops. Saturates instead of overflowing.
+     * The largest result {@code n} would allocate on {@code in}, in elements, from the shape rules the executor
+     * checks its memory budget with (so a constant claiming billions of elements is never allocated); 0 when no rule
+     * knows (the kernel then reports the problem), saturating instead of overflowing.
      */
-    private static long claimedElements(Node n, Object[] in) {
-        try {
-            switch (n.opType()) {
-                case "ConstantOfShape":
-                    return product(((LongTensor) in[0]).data());
-                case "Expand": {
-                    int[] s = shapeOf(in[0]);
-                    long[] e = ((LongTensor) in[1]).data();
-                    long size = 1;
-                    for (int i = 0; i < Math.max(s.length, e.length); i++) {
-                        long a = i < s.length ? s[s.length - 1 - i] : 1;
-                        long b = i < e.length ? e[e.length - 1 - i] : 1;
-                        size = saturatedTimes(size, Math.max(a, b));
-                    }
-                    return size;
-                }
-                case "Tile": {
-                    long size = sizeOf(in[0]);
-                    for (long r : ((LongTensor) in[1]).data()) {
-                        size = saturatedTimes(size, r);
-                    }
-                    return size;
-                }
-                case "Range": {
-                    double start = first(in[0]);
-                    double limit = first(in[1]);
-                    double delta = first(in[2]);
-                    double count = Math.ceil((limit - start) / delta);
-                    return count > Long.MAX_VALUE / 2 || Double.isNaN(count) ? Long.MAX_VALUE : (long) Math.max(count, 0);
-                }
-                default:
-                    return 0;
+    private static long claimedElements(Node n, Object[] in, long opset) {
+        int[][] shapes = ShapeInference.outputShapes(n, in, opset);
+        long most = 0;
+        for (int[] s : shapes == null ? new int[0][] : shapes) {
+            try {
+                most = s == null ? most : Math.max(most, MemoryBudget.bytesOf(s, 1));
+            } catch (IllegalArgumentException e) { // a negative claimed dimension: never allocate it here
+                return Long.MAX_VALUE;
             }
-        } catch (RuntimeException e) {
-            return 0; // malformed inputs: the kernel reports them
         }
-    }
-
-    private static long product(long[] dims) {
-        long p = 1;
-        for (long d : dims) {
-            p = saturatedTimes(p, d);
-        }
-        return p;
-    }
-
-    private static long saturatedTimes(long a, long b) {
-        if (a < 0 || b < 0) {
-            return Long.MAX_VALUE; // a negative claimed dimension: let the kernel reject it, never allocate
-        }
-        long r = a * b;
-        return b != 0 && (r / b != a || r < 0) ? Long.MAX_VALUE : r;
-    }
-
-    private static int[] shapeOf(Object v) {
-        return v instanceof Tensor t ? t.shape() : ((LongTensor) v).shape();
-    }
-
-    private static long sizeOf(Object v) {
-        return v instanceof Tensor t ? t.size() : ((LongTensor) v).size();
-    }
-
-    private static double first(Object v) {
-        return v instanceof Tensor t ? t.data()[0] : ((LongTensor) v).data()[0];
+        return most;
     }
 
     /**

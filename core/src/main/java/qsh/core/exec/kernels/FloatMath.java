@@ -239,7 +239,7 @@ public final class FloatMath {
 
     /** Whether the array kernels run their Vector API forms now (for benchmarks and diagnostics). */
     public static boolean vectorReady() {
-        return VectorSupport.ready() && VectorMath.ready();
+        return VectorSupport.ready() && VectorMath.WARM_UP.ready();
     }
 
     private static void unary(int kind, float[] x, float[] y, int from, int to, float a, float b) {

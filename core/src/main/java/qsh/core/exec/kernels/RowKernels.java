@@ -11,7 +11,7 @@ final class RowKernels {
 
     /** Whether the Vector API forms may be used now. */
     static boolean vector() {
-        return VectorSupport.ready() && VectorRows.ready();
+        return VectorSupport.ready() && VectorRows.WARM_UP.ready();
     }
 
     /** v[vo + i] = the largest of x[offs[r] + i] over r &lt; rows (rows &ge; 1), i &lt; n. */

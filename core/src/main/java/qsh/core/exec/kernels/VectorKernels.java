@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * and adds a_p * b_p for p = 0, 1, ... in order, each as one fused multiply-add in float, in vector lanes and
  * in the scalar tail alike.
  *
- * <p>Only used once {@link #ready()}: before C2 compiles it, Vector API code runs boxed, thousands of times
+ * <p>Only used once its {@link #WARM_UP} is ready ({@link KernelWarmUp}): before C2 compiles it, Vector API code runs boxed, thousands of times
  * slower (the first call of a large convolution took 3.7 s), so a background thread first runs it on small
  * problems until it is compiled (about 0.3 s of one core) and checks its speed, and until then {@link Sgemm}
  * uses its own kernel.
@@ -28,18 +28,14 @@ final class VectorKernels {
     private static final int L = S.length();
     /** Columns per register tile. */
     static final int NR = 2 * L;
-    private static volatile boolean ready;
-    private static volatile boolean finished;
-    private static volatile double measured;
     /** The speed (GMAC/s, one thread, 4 x 128 x 4 tiles) below which the kernel is not used. */
     static final double MIN_GMACS = 5;
-
-    static {
-        Thread t = new Thread(VectorKernels::warmUp, "qsh-vector-warmup");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-    }
+    /**
+     * The warm-up deciding whether the kernel is used (started when the class is first touched); when it ends, the
+     * element-wise kernels' warm-up starts, so the two do not compete for the cores.
+     */
+    static final KernelWarmUp WARM_UP = KernelWarmUp.start("GEMM kernel", VectorKernels::warmUpRound,
+            () -> VectorMath.WARM_UP.finished());
 
     private VectorKernels() {
     }
@@ -49,18 +45,13 @@ final class VectorKernels {
         return L >= 8;
     }
 
-    /** Whether the kernel is compiled and may be used. */
-    static boolean ready() {
-        return ready;
-    }
-
     /**
      * Runs the kernel's paths (full tiles, half tile, scalar tail; from bias and from C) until it is compiled,
      * then checks its speed: a compile that kept the vectors boxed (seen once in a test program, at 2.6 GMAC/s
      * instead of 55) would be far slower than the packed kernel, so the kernel is only used when it reaches
      * {@link #MIN_GMACS}; otherwise warm-up goes on a few more rounds, then gives up for this JVM.
      */
-    private static void warmUp() {
+    private static java.util.function.BooleanSupplier warmUpRound() {
         int k = 24;
         int n = 2 * NR + L + 3;
         float[] ap = new float[4 * k];
@@ -90,7 +81,7 @@ final class VectorKernels {
             soffs[p] = p * sn;
         }
         float[] acc = new float[n + L];
-        for (int round = 0; round < 5 && !ready; round++) {
+        return () -> {
             for (int i = 0; i < 30_000; i++) {
                 block(ap, 0, k, rows, offs, n, c, 0, n, 4, bias, 0, i % 2 == 0);
                 VectorTile8.block8(ap8, 0, 4 * k, k, rows, offs, n, c8, 0, n, 3, bias8, 0, i % 2 == 0);
@@ -105,29 +96,8 @@ final class VectorKernels {
                 }
                 best = Math.min(best, System.nanoTime() - t0);
             }
-            measured = 50.0 * 4 * sk * sn / best;
-            ready = measured >= MIN_GMACS;
-        }
-        finished = true;
-        VectorMath.finished(); // starts the element-wise kernels' warm-up, now that this one is done
-    }
-
-    /** Whether the warm-up has ended (with the kernel ready or given up). */
-    static boolean finished() {
-        return finished;
-    }
-
-    /**
-     * Uses the kernel whatever speed the warm-up measured: for tests of its results, which must not depend on
-     * how busy the machine was while it warmed up (a loaded CI machine measured 6.7 GMAC/s once).
-     */
-    static void useRegardlessOfSpeed() {
-        ready = true;
-    }
-
-    /** The speed the warm-up measured last, GMAC/s on one thread. */
-    static double measuredGmacs() {
-        return measured;
+            return 50.0 * 4 * sk * sn / best >= MIN_GMACS;
+        };
     }
 
     /**

@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * array kernels finish the last {@code n mod L} elements with the scalar function. See {@link FloatMath} for the
  * formulas and error bounds.
  *
- * <p>Only used once {@link #ready()}: before C2 compiles them, Vector API methods run boxed, far slower than the
+ * <p>Only used once its {@link #WARM_UP} is ready ({@link KernelWarmUp}): before C2 compiles them, Vector API methods run boxed, far slower than the
  * scalar loops, so a background thread (started when the class is first touched) runs every kernel until it is
  * compiled and checks that the vector form beats the scalar one. The class must only be touched when the module
  * is present ({@link VectorSupport} checks).
@@ -22,36 +22,14 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorMath {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static volatile boolean ready;
-    private static volatile boolean finished;
-
-    static {
-        Thread t = new Thread(VectorMath::warmUp, "qsh-vector-math-warmup");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-    }
+    /** The warm-up deciding whether these kernels are used (started when the class is first touched). */
+    static final KernelWarmUp WARM_UP = KernelWarmUp.start("math kernels", VectorMath::warmUpRound, () -> { });
 
     private VectorMath() {
     }
 
-    /** Whether the kernels are compiled and faster than the scalar loops. */
-    static boolean ready() {
-        return ready;
-    }
-
-    /** Whether the warm-up has ended (ready or given up). */
-    static boolean finished() {
-        return finished;
-    }
-
-    /** Uses the kernels whatever speed the warm-up measured (tests of their results). */
-    static void useRegardlessOfSpeed() {
-        ready = true;
-    }
-
-    /** Runs every kernel until compiled, then compares the vector sigmoid with the scalar loop's speed. */
-    private static void warmUp() {
+    /** A round runs every kernel until compiled, then compares the vector sigmoid with the scalar loop's speed. */
+    private static java.util.function.BooleanSupplier warmUpRound() {
         int n = 8 * L + 3;
         float[] x = new float[n];
         float[] y = new float[n];
@@ -63,7 +41,7 @@ final class VectorMath {
         for (int i = 0; i < big.length; i++) {
             big[i] = (i - 2048) * 0.01f;
         }
-        for (int round = 0; round < 5 && !ready; round++) {
+        return () -> {
             for (int i = 0; i < 12_000; i++) {
                 for (int f = 0; f < FloatMath.UNARY_KINDS; f++) {
                     unary(f, x, y, 0, n, 0.2f, 0.5f);
@@ -85,9 +63,8 @@ final class VectorMath {
                 vector = Math.min(vector, t1 - t0);
                 scalar = Math.min(scalar, t2 - t1);
             }
-            ready = vector < scalar;
-        }
-        finished = true;
+            return vector < scalar;
+        };
     }
 
     /** Elements per pass of the multi-pass kernels: a block stays in L1 between passes. */

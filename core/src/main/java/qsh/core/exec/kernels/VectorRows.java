@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 3-tap maxima, which end with one more vector ending at n (overlapping the last: a maximum rewrites the same
  * values, and the output never aliases the input).
  *
- * <p>Only used once {@link #ready()}: before C2 compiles them, Vector API methods run boxed, far slower than the
+ * <p>Only used once its {@link #WARM_UP} is ready ({@link KernelWarmUp}): before C2 compiles them, Vector API methods run boxed, far slower than the
  * plain loops, so a background thread (started when the class is first touched) runs every kernel until it is
  * compiled and checks that the vector forms beat the plain loops. The class must only be touched when the module
  * is present ({@link VectorSupport} checks).
@@ -20,36 +20,14 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorRows {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static volatile boolean ready;
-    private static volatile boolean finished;
-
-    static {
-        Thread t = new Thread(VectorRows::warmUp, "qsh-vector-rows-warmup");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-    }
+    /** The warm-up deciding whether these kernels are used (started when the class is first touched). */
+    static final KernelWarmUp WARM_UP = KernelWarmUp.start("row kernels", VectorRows::warmUpRound, () -> { });
 
     private VectorRows() {
     }
 
-    /** Whether the kernels are compiled and faster than the plain loops. */
-    static boolean ready() {
-        return ready;
-    }
-
-    /** Whether the warm-up has ended (ready or given up). */
-    static boolean finished() {
-        return finished;
-    }
-
-    /** Uses the kernels whatever speed the warm-up measured (tests of their results). */
-    static void useRegardlessOfSpeed() {
-        ready = true;
-    }
-
-    /** Runs every kernel until compiled, then compares the window max with the plain loop's speed. */
-    private static void warmUp() {
+    /** A round runs every kernel until compiled, then compares the window max with the plain loop's speed. */
+    private static java.util.function.BooleanSupplier warmUpRound() {
         int n = 4 * L + 3;
         float[] x = new float[4 * n + 8];
         for (int i = 0; i < x.length; i++) {
@@ -63,7 +41,7 @@ final class VectorRows {
         for (int i = 0; i < big.length; i++) {
             big[i] = (i * 37 % 101) - 50;
         }
-        for (int round = 0; round < 5 && !ready; round++) {
+        return () -> {
             for (int i = 0; i < 20_000; i++) {
                 columnMax(x, offs, 1 + i % 3, v, i % 2, n);
                 windowMax(v, n, 2 + i % 2, 1, c, 0);
@@ -80,9 +58,8 @@ final class VectorRows {
                 vector = Math.min(vector, t1 - t0);
                 scalar = Math.min(scalar, t2 - t1);
             }
-            ready = vector < scalar;
-        }
-        finished = true;
+            return vector < scalar;
+        };
     }
 
     /**

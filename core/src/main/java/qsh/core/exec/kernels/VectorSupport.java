@@ -20,7 +20,7 @@ final class VectorSupport {
 
     /** Whether the Vector API kernels may be used now: enabled, compiled, and not suspended. */
     static boolean ready() {
-        return ENABLED && !suspended && VectorKernels.ready();
+        return ENABLED && !suspended && VectorKernels.WARM_UP.ready();
     }
 
     /** Makes the kernels use their plain-Java paths ({@code true}) or the Vector API ones when ready; for tests. */

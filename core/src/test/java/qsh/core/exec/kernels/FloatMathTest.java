@@ -165,20 +165,7 @@ class FloatMathTest {
         if (!VectorSupport.ENABLED) {
             return false;
         }
-        long until = System.nanoTime() + 60_000_000_000L;
-        while (!VectorKernels.finished() && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
-        if (!VectorKernels.ready()) {
-            VectorKernels.useRegardlessOfSpeed();
-        }
-        while (!VectorMath.finished() && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
-        assertTrue(VectorMath.finished(), "the math kernels' warm-up did not finish in 60 s");
-        if (!VectorMath.ready()) {
-            VectorMath.useRegardlessOfSpeed();
-        }
+        WarmUps.awaitAndUse(VectorKernels.WARM_UP, VectorMath.WARM_UP);
         return true;
     }
 

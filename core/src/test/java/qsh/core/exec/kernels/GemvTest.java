@@ -1,7 +1,6 @@
 package qsh.core.exec.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -21,17 +20,7 @@ class GemvTest {
         if (!VectorSupport.ENABLED) {
             return;
         }
-        long until = System.nanoTime() + 60_000_000_000L;
-        while (!VectorKernels.finished() && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
-        VectorKernels.useRegardlessOfSpeed();
-        RowKernels.vector(); // touches the row kernels: starts their warm-up
-        while (!VectorRows.finished() && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
-        assertTrue(VectorRows.finished(), "the row kernels' warm-up did not finish in 60 s");
-        VectorRows.useRegardlessOfSpeed();
+        WarmUps.awaitAndUse(VectorKernels.WARM_UP, VectorRows.WARM_UP);
     }
 
     @AfterEach

@@ -25,16 +25,7 @@ class PoolPlanesTest {
         if (!VectorSupport.ENABLED) {
             return; // the plain loops are all there is: still checked below
         }
-        long until = System.nanoTime() + 60_000_000_000L;
-        while (!VectorKernels.finished() && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
-        VectorKernels.useRegardlessOfSpeed();
-        while (!VectorRows.finished() && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
-        assertTrue(VectorRows.finished(), "the row kernels' warm-up did not finish in 60 s");
-        VectorRows.useRegardlessOfSpeed();
+        WarmUps.awaitAndUse(VectorKernels.WARM_UP, VectorRows.WARM_UP);
     }
 
     @AfterEach

@@ -1,7 +1,6 @@
 package qsh.core.exec.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import java.util.stream.Stream;
@@ -24,16 +23,9 @@ class VectorKernelsTest {
     static void waitForCompiledKernel() throws InterruptedException {
         // surefire runs with --add-modules jdk.incubator.vector; only a CPU without 8-float vectors skips this
         Assumptions.assumeTrue(VectorSupport.ENABLED, "Vector API kernel not enabled on this JVM/CPU");
-        long until = System.nanoTime() + 60_000_000_000L;
-        while (!VectorKernels.finished() && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
-        assertTrue(VectorKernels.finished(), "the kernel's warm-up did not finish in 60 s");
         // its speed is the benchmarks' business (bench/), not a test's: on a busy machine the warm-up may
         // measure it below the threshold, and these tests check its results all the same
-        if (!VectorKernels.ready()) {
-            VectorKernels.useRegardlessOfSpeed();
-        }
+        WarmUps.awaitAndUse(VectorKernels.WARM_UP);
     }
 
     @AfterEach
