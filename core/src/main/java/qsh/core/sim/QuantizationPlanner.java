@@ -85,6 +85,10 @@ public final class QuantizationPlanner {
     private final List<QuantizationPlan.ConvertOp> converts = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final Set<String> int32Ops = new LinkedHashSet<>();
+    /** Weights read by more than one layer: widening them for one bias would break the other's bias scale. */
+    private final Set<String> sharedWeights = new LinkedHashSet<>();
+    /** Weight tensor → the largest factor its scale was widened by so a 32-bit bias fits (BiasRange). */
+    private final Map<String, Double> biasWidened = new LinkedHashMap<>();
     /** Float fallback: tensors whose producer had to run in float → the integer precision an override gave them. */
     private final Map<String, TensorPrecision> carried = new LinkedHashMap<>();
 
@@ -148,9 +152,16 @@ public final class QuantizationPlanner {
         for (Node n : g.nodes()) {
             planConverts(n);
         }
+        Set<String> seen = new LinkedHashSet<>();
+        for (WeightedOp w : weighted) {
+            if (!seen.add(w.weight())) {
+                sharedWeights.add(w.weight());
+            }
+        }
         for (WeightedOp w : weighted) {
             planBias(w);
         }
+        BiasRange.describe(biasWidened).ifPresent(warnings::add);
         for (Node n : g.nodes()) {
             planStaticInputs(n);
         }
@@ -547,6 +558,10 @@ public final class QuantizationPlanner {
         Tensor bt = (Tensor) g.weights().get(w.bias());
         if (bw == 32) { // spec: bias scale = input scale × weight scale, offset 0
             Encoding in = inputEncoding(w.node());
+            if (ov.params().get(w.weight()) == null && !sharedWeights.contains(w.weight())) {
+                wp = BiasRange.widenWeightsToFit(wp, in.scale(), bt.data(), w.weight(), biasWidened);
+                params.put(w.weight(), wp);
+            }
             List<Encoding> be = new ArrayList<>();
             for (Encoding e : wp.encodings()) {
                 be.add(Encoding.fromScaleAndZeroPoint(32, in.scale() * e.scale(), 1L << 31, true));
