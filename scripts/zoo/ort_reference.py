@@ -2,7 +2,8 @@
 """ONNX Runtime's own quantizer on qsh's model zoo: the reference figures ModelZooTest compares qsh with.
 
 For every model x config of scripts/zoo/zoo.json: fix the input dims to the manifest's shape, make Constant
-nodes initializers (else ORT leaves those weights float), run ORT's recommended pre-processing (quant_pre_process:
+nodes initializers (else ORT leaves those weights float), fold BatchNormalization into the Conv before it (as QNN's
+converter and qsh do by default, so that ORT quantizes the graph a device runs, not one with BN left in float), run ORT's recommended pre-processing (quant_pre_process:
 shape inference and ORT's basic graph optimizations), then quantize_static (QDQ, MinMax) on the pre-processed and on
 the plain model (the better SQNR is ORT's figure), calibrated on the manifest's calibration inputs
 (scripts/zoo/zoo_inputs.py, the same bytes the Java suite feeds qsh); run the result in ORT (graph optimizations
@@ -26,6 +27,7 @@ import zipfile
 
 import numpy as np
 import onnx
+import onnx.numpy_helper
 import onnxruntime as ort
 from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
 from onnxruntime.quantization.shape_inference import quant_pre_process
@@ -66,6 +68,45 @@ def model_bytes(m):
         return f.read()
 
 
+def fold_batch_norms(model):
+    """Folds every BatchNormalization that reads a Conv's output (its only consumer) into that Conv, as QNN's
+    converter does before quantizing (qsh does the same by default), so both quantizers see the same float graph:
+    W' = W * g / sqrt(v + eps) per output channel, b' = (b - mean) * g / sqrt(v + eps) + beta."""
+    inits = {t.name: t for t in model.graph.initializer}
+    consumers = {}
+    for n in model.graph.node:
+        for i in n.input:
+            consumers[i] = consumers.get(i, 0) + 1
+    outputs = {o.name for o in model.graph.output}
+    producer = {o: n for n in model.graph.node for o in n.output}
+    drop = []
+    for bn in model.graph.node:
+        if bn.op_type != "BatchNormalization" or len(bn.output) != 1:
+            continue
+        conv = producer.get(bn.input[0])
+        if (conv is None or conv.op_type != "Conv" or consumers.get(bn.input[0]) != 1 or bn.input[0] in outputs
+                or any(x not in inits for x in bn.input[1:5]) or conv.input[1] not in inits
+                or consumers.get(conv.input[1]) != 1):
+            continue
+        g, beta, mean, var = (onnx.numpy_helper.to_array(inits[x]).astype(np.float64) for x in bn.input[1:5])
+        eps = next((a.f for a in bn.attribute if a.name == "epsilon"), 1e-5)
+        k = g / np.sqrt(var + eps)
+        w = onnx.numpy_helper.to_array(inits[conv.input[1]]).astype(np.float64)
+        b = (onnx.numpy_helper.to_array(inits[conv.input[2]]).astype(np.float64)
+             if len(conv.input) > 2 and conv.input[2] else np.zeros(w.shape[0]))
+        w = w * k.reshape((-1,) + (1,) * (w.ndim - 1))
+        b = (b - mean) * k + beta
+        inits[conv.input[1]].CopyFrom(onnx.numpy_helper.from_array(w.astype(np.float32), conv.input[1]))
+        bias_name = conv.output[0] + "_folded_bias"
+        model.graph.initializer.append(onnx.numpy_helper.from_array(b.astype(np.float32), bias_name))
+        del conv.input[2:]
+        conv.input.append(bias_name)
+        conv.output[0] = bn.output[0]
+        drop.append(bn)
+    for bn in drop:
+        model.graph.node.remove(bn)
+
+
 def fixed_dims(raw, m):
     """The model with its input's dims set to the manifest's shape (what qsh binds with --input_dim), and its
     Constant nodes as initializers: ORT's quantizer quantizes only initializer weights (the PaddleOCR models keep
@@ -83,6 +124,7 @@ def fixed_dims(raw, m):
             keep.append(n)
     del model.graph.node[:]
     model.graph.node.extend(keep)
+    fold_batch_norms(model)
     for i in model.graph.input:
         if i.name == m["input"]:
             dims = i.type.tensor_type.shape.dim

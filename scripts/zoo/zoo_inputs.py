@@ -39,8 +39,16 @@ def uniform(stream, n):
         return (_splitmix64(idx) >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 
 
+PAGE_HEIGHT = 64  # from this height on, an image is a page of text lines (the detectors); below, one text line
+PAGE_PITCH = 20   # pixels per line of a page
+STROKE = 2        # stroke width of a page's glyphs
+
+
 def text_mask(seed, h, w):
-    """Glyph rectangles: lines of words, drawn from stream 2^20 + seed one uniform at a time (as ZooInputs)."""
+    """Glyphs in lines of words, drawn from stream 2^20 + seed one uniform at a time (as ZooInputs): a page of
+    stroke glyphs for the detectors (h >= PAGE_HEIGHT), one line of glyph outlines for the recognizers and the
+    direction classifier. PaddleOCR's detectors find no text in outline boxes (their output stays below 1e-9), and
+    the recognizers read outlines as characters."""
     mask = np.zeros((h, w), dtype=bool)
     stream = (1 << 20) + seed
     counter = [0]
@@ -49,6 +57,8 @@ def text_mask(seed, h, w):
         counter[0] += 1
         return uniform_at(stream, counter[0] - 1)
 
+    if h >= PAGE_HEIGHT:
+        return page_mask(mask, u, h, w)
     lines = max(1, h // 40)
     pitch = h / lines
     size = pitch * 0.5  # glyph height
@@ -69,6 +79,36 @@ def text_mask(seed, h, w):
                 mask[y1 - 1, x0:x1] = True
                 mask[y0:y1, x0] = True
                 mask[y0:y1, x1 - 1] = True
+            glyphs += 1
+            x = x + gw + size * (0.1 + 0.2 * u()) + (size if glyphs % 5 == 0 else 0.0)
+    return mask
+
+
+def page_mask(mask, u, h, w):
+    """Lines of words whose glyphs are up to three vertical and three horizontal strokes, STROKE pixels wide."""
+    lines = h // PAGE_PITCH
+    pitch = h / lines
+    size = pitch * 0.6  # glyph height
+    for j in range(lines):
+        top = j * pitch + pitch * 0.2
+        x = w * 0.1 * u()
+        glyphs = 0
+        while True:
+            gw = size * (0.5 + 0.4 * u())
+            if x + gw > w * 0.95:
+                break
+            y0 = int(math.floor(top))
+            y1 = min(h, int(math.floor(top + size)))
+            x0 = int(math.floor(x))
+            x1 = min(w, int(math.floor(x + gw)))
+            for _ in range(3):
+                a, b, c = u(), u(), u()
+                if a < 0.7:  # a vertical stroke
+                    xx = x0 + int(math.floor(b * (x1 - x0 - STROKE)))
+                    mask[y0:y1, xx:xx + STROKE] = True
+                if c < 0.6:  # a horizontal stroke
+                    yy = y0 + int(math.floor(b * (y1 - y0 - STROKE)))
+                    mask[yy:yy + STROKE, x0:x1] = True
             glyphs += 1
             x = x + gw + size * (0.1 + 0.2 * u()) + (size if glyphs % 5 == 0 else 0.0)
     return mask

@@ -20,6 +20,8 @@ public final class QuantOptions {
             OptionSpec.choice("act-quantizer", "activation encoder (default tf)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
             OptionSpec.choice("param-quantizer", "weight encoder (default tf; symmetric with --per-channel)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
             OptionSpec.flag("per-channel", "per-output-channel symmetric weights for Conv, ConvTranspose and depthwise"),
+            OptionSpec.flag("per-row", "per-row weights (one encoding per output) for FullyConnected (Gemm) and MatMul"
+                    + " with a constant 2-D weight"),
             OptionSpec.flag("disable-batchnorm-folding", "keep BatchNormalization as its own quantized op (QNN's converters fold"
                     + " it into the Conv/ConvTranspose/Gemm before it by default)"));
 
@@ -29,9 +31,10 @@ public final class QuantOptions {
     static final List<OptionSpec> SPEC_NAMED = SPECS.stream().map(o -> new OptionSpec(specName(o.name()), o.valueName(),
             o.description(), o.choices())).toList();
 
-    /** act-bw → act_bw; per-channel → use_per_channel_quantization. */
+    /** act-bw → act_bw; per-channel → use_per_channel_quantization; per-row → use_per_row_quantization. */
     static String specName(String shellName) {
-        return shellName.equals("per-channel") ? "use_per_channel_quantization" : shellName.replace('-', '_');
+        return shellName.startsWith("per-") ? "use_" + shellName.replace('-', '_') + "_quantization"
+                : shellName.replace('-', '_');
     }
 
     /** The config the flags describe, with the session's encoder options (set min-range, rounding, …). */
@@ -48,7 +51,7 @@ public final class QuantOptions {
             QuantMode act = QuantMode.parse(args.get(n.apply("act-quantizer")).orElse("tf"));
             return new QuantConfig(args.getInt(n.apply("act-bw"), 8), args.getInt(n.apply("weight-bw"), 8),
                     args.getInt(n.apply("bias-bw"), 8), args.getInt(n.apply("float-bw"), 32),
-                    args.getInt(n.apply("float-bias-bw"), 0), param, act, perChannel, session.settings().encoderOptions());
+                    args.getInt(n.apply("float-bias-bw"), 0), param, act, perChannel, args.has(n.apply("per-row")), session.settings().encoderOptions());
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
         }

@@ -6,13 +6,20 @@ import qsh.core.tensor.Tensor;
 /**
  * Deterministic image-like inputs, bit-identical to scripts/zoo/zoo_inputs.py: a smooth random field
  * ((GRID+1)² uniform values per channel, bilinearly interpolated); for the text families (the OCR models) a page
- * background with the dark outlines of glyph-sized rectangles in lines of words; plus uniform pixel noise, clamped to [0, 1],
+ * background with dark glyphs in lines of words (a page of stroke glyphs for the detectors, one line of glyph
+ * outlines for the recognizers and the classifier); plus uniform pixel noise, clamped to [0, 1],
  * normalized per channel. Every step is the Python side's float64 operation in the same order, rounded once to
  * float32, so qsh and the ONNX Runtime reference script see the same bytes (ort-reference.json keeps a checksum).
  */
 final class ZooInputs {
     static final int GRID = 4;
     static final double NOISE = 0.1;
+    /** From this height on an image is a page of text lines (the detectors); below, one text line. */
+    static final int PAGE_HEIGHT = 64;
+    /** Pixels per line of a page. */
+    static final int PAGE_PITCH = 20;
+    /** Stroke width of a page's glyphs. */
+    static final int STROKE = 2;
     /** Per-family normalization: {mean[3], std[3]}. */
     static final Map<String, double[][]> NORMALIZATION = Map.of(
             "imagenet", new double[][] {{0.485, 0.456, 0.406}, {0.229, 0.224, 0.225}},
@@ -29,6 +36,9 @@ final class ZooInputs {
         long stream = (1L << 20) + seed;
         long[] counter = {0};
         java.util.function.DoubleSupplier u = () -> uniform(stream, counter[0]++);
+        if (h >= PAGE_HEIGHT) {
+            return pageMask(mask, u, h, w);
+        }
         int lines = Math.max(1, h / 40);
         double pitch = (double) h / lines;
         double size = pitch * 0.5;
@@ -51,6 +61,48 @@ final class ZooInputs {
                     for (int y = y0; y < y1; y++) {
                         mask[y * w + x0] = true;
                         mask[y * w + x1 - 1] = true;
+                    }
+                }
+                glyphs++;
+                x = x + gw + size * (0.1 + 0.2 * u.getAsDouble()) + (glyphs % 5 == 0 ? size : 0.0);
+            }
+        }
+        return mask;
+    }
+
+    /** Lines of words whose glyphs are up to three vertical and three horizontal strokes (as zoo_inputs.py). */
+    private static boolean[] pageMask(boolean[] mask, java.util.function.DoubleSupplier u, int h, int w) {
+        int lines = h / PAGE_PITCH;
+        double pitch = (double) h / lines;
+        double size = pitch * 0.6;
+        for (int j = 0; j < lines; j++) {
+            double top = j * pitch + pitch * 0.2;
+            double x = w * 0.1 * u.getAsDouble();
+            int glyphs = 0;
+            while (true) {
+                double gw = size * (0.5 + 0.4 * u.getAsDouble());
+                if (x + gw > w * 0.95) {
+                    break;
+                }
+                int y0 = (int) Math.floor(top);
+                int y1 = Math.min(h, (int) Math.floor(top + size));
+                int x0 = (int) Math.floor(x);
+                int x1 = Math.min(w, (int) Math.floor(x + gw));
+                for (int k = 0; k < 3; k++) {
+                    double a = u.getAsDouble();
+                    double b = u.getAsDouble();
+                    double c = u.getAsDouble();
+                    if (a < 0.7) { // a vertical stroke
+                        int xx = x0 + (int) Math.floor(b * (x1 - x0 - STROKE));
+                        for (int y = y0; y < y1; y++) {
+                            java.util.Arrays.fill(mask, y * w + xx, y * w + Math.min(w, xx + STROKE), true);
+                        }
+                    }
+                    if (c < 0.6) { // a horizontal stroke
+                        int yy = y0 + (int) Math.floor(b * (y1 - y0 - STROKE));
+                        for (int y = yy; y < Math.min(h, yy + STROKE); y++) {
+                            java.util.Arrays.fill(mask, y * w + x0, y * w + x1, true);
+                        }
                     }
                 }
                 glyphs++;

@@ -17,13 +17,15 @@ import qsh.core.quant.QuantMode;
  * @param paramQuantizer weight encoder
  * @param actQuantizer   activation encoder
  * @param perChannel     per-output-channel symmetric weights for Conv, ConvTranspose (incl. depthwise)
+ * @param perRow         per-output-row weights for FullyConnected (Gemm) and MatMul with a constant 2-D weight, by
+ *                       the param quantizer (qairt-quantizer's --use_per_row_quantization)
  * @param options        minimum range, rounding, percentile, bins
  */
 public record QuantConfig(int actBw, int weightBw, int biasBw, int floatBw, int floatBiasBw, QuantMode paramQuantizer,
-                          QuantMode actQuantizer, boolean perChannel, EncoderOptions options) {
+                          QuantMode actQuantizer, boolean perChannel, boolean perRow, EncoderOptions options) {
     /** The spec's defaults. */
     public static final QuantConfig DEFAULTS = new QuantConfig(8, 8, 8, 32, 0, QuantMode.TF, QuantMode.TF, false,
-            EncoderOptions.DEFAULTS);
+            false, EncoderOptions.DEFAULTS);
 
     /** Checks every bitwidth against the spec's choices; the error names the flag. */
     public QuantConfig {
@@ -48,26 +50,30 @@ public record QuantConfig(int actBw, int weightBw, int biasBw, int floatBw, int 
                 .replace("[0, ", "[").replace("[", "").replace("]", "").replace(", ", " or "));
     }
 
-    public QuantConfig withActBw(int v) { return new QuantConfig(v, weightBw, biasBw, floatBw, floatBiasBw, paramQuantizer, actQuantizer, perChannel, options); }
+    public QuantConfig withActBw(int v) { return new QuantConfig(v, weightBw, biasBw, floatBw, floatBiasBw, paramQuantizer, actQuantizer, perChannel, perRow, options); }
 
-    public QuantConfig withWeightBw(int v) { return new QuantConfig(actBw, v, biasBw, floatBw, floatBiasBw, paramQuantizer, actQuantizer, perChannel, options); }
+    public QuantConfig withWeightBw(int v) { return new QuantConfig(actBw, v, biasBw, floatBw, floatBiasBw, paramQuantizer, actQuantizer, perChannel, perRow, options); }
 
-    public QuantConfig withBiasBw(int v) { return new QuantConfig(actBw, weightBw, v, floatBw, floatBiasBw, paramQuantizer, actQuantizer, perChannel, options); }
+    public QuantConfig withBiasBw(int v) { return new QuantConfig(actBw, weightBw, v, floatBw, floatBiasBw, paramQuantizer, actQuantizer, perChannel, perRow, options); }
 
-    public QuantConfig withFloatBw(int v) { return new QuantConfig(actBw, weightBw, biasBw, v, floatBiasBw, paramQuantizer, actQuantizer, perChannel, options); }
+    public QuantConfig withFloatBw(int v) { return new QuantConfig(actBw, weightBw, biasBw, v, floatBiasBw, paramQuantizer, actQuantizer, perChannel, perRow, options); }
 
-    public QuantConfig withFloatBiasBw(int v) { return new QuantConfig(actBw, weightBw, biasBw, floatBw, v, paramQuantizer, actQuantizer, perChannel, options); }
+    public QuantConfig withFloatBiasBw(int v) { return new QuantConfig(actBw, weightBw, biasBw, floatBw, v, paramQuantizer, actQuantizer, perChannel, perRow, options); }
 
-    public QuantConfig withQuantizers(QuantMode param, QuantMode act) { return new QuantConfig(actBw, weightBw, biasBw, floatBw, floatBiasBw, param, act, perChannel, options); }
+    public QuantConfig withQuantizers(QuantMode param, QuantMode act) { return new QuantConfig(actBw, weightBw, biasBw, floatBw, floatBiasBw, param, act, perChannel, perRow, options); }
 
     /** Per-channel weights (symmetric param quantizer implied). */
-    public QuantConfig withPerChannel(boolean v) { return new QuantConfig(actBw, weightBw, biasBw, floatBw, floatBiasBw, v ? QuantMode.SYMMETRIC : paramQuantizer, actQuantizer, v, options); }
+    public QuantConfig withPerChannel(boolean v) { return new QuantConfig(actBw, weightBw, biasBw, floatBw, floatBiasBw, v ? QuantMode.SYMMETRIC : paramQuantizer, actQuantizer, v, perRow, options); }
 
-    public QuantConfig withOptions(EncoderOptions v) { return new QuantConfig(actBw, weightBw, biasBw, floatBw, floatBiasBw, paramQuantizer, actQuantizer, perChannel, v); }
+    /** Per-row weights for Gemm and MatMul (--use_per_row_quantization). */
+    public QuantConfig withPerRow(boolean v) { return new QuantConfig(actBw, weightBw, biasBw, floatBw, floatBiasBw, paramQuantizer, actQuantizer, perChannel, v, options); }
+
+    public QuantConfig withOptions(EncoderOptions v) { return new QuantConfig(actBw, weightBw, biasBw, floatBw, floatBiasBw, paramQuantizer, actQuantizer, perChannel, perRow, v); }
 
     /** A short label such as "W8A8 per-channel, bias 32". */
     public String label() {
-        return "W" + weightBw + "A" + actBw + (perChannel ? " per-channel" : " per-tensor") + ", bias " + biasBw
+        return "W" + weightBw + "A" + actBw + (perChannel ? " per-channel" : " per-tensor")
+                + (perRow ? " per-row" : "") + ", bias " + biasBw
                 + ", " + paramQuantizer.id() + "/" + actQuantizer.id();
     }
 }

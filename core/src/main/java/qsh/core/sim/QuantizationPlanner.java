@@ -472,7 +472,7 @@ public final class QuantizationPlanner {
         Integer bw = ov.paramBitwidths().get(w.weight());
         int weightBw = bw != null ? bw : cfg.weightBw();
         checkWeightBitwidth(w.weight(), weightBw);
-        if (cfg.perChannel() && w.perChannelCapable()) {
+        if (cfg.perChannel() && w.perChannelCapable() || cfg.perRow() && w.perRowCapable()) {
             params.put(w.weight(), TensorPrecision.integer(PerChannel.encode(wt, w.axis(),
                     Encoders.forMode(cfg.paramQuantizer()), weightBw, cfg.options(), Explanation.NONE), w.axis()));
         } else {
