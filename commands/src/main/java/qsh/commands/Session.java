@@ -37,7 +37,13 @@ public final class Session {
      * @param before the model as it was
      * @param what   what the transform was, e.g. "cle step (chain 2 of 5)"
      */
-    public record Undo(ModelState before, String what) {}
+    public record Undo(ModelState before, ModelState after, String what) {}
+
+    /**
+     * What {@code undo} did: the transform it reverted, and what it could not carry over to the restored model
+     * (a calibration made after the transform belongs to the transformed weights), in one line each.
+     */
+    public record Undone(String what, java.util.List<String> discarded, java.util.List<String> kept) {}
 
     /** Every name {@link #tensor} can resolve: session tensors, model weights, last activations (for completion). */
     public java.util.List<String> tensorNames() {
@@ -125,21 +131,38 @@ public final class Session {
 
     /** Replaces the model by a transformed one that {@code undo} can revert; {@code what} names the transform. */
     public void transform(ModelState next, String what) {
-        undo.push(new Undo(requireModel(), what));
+        undo.push(new Undo(requireModel(), next, what));
         while (undo.size() > UNDO_DEPTH) {
             undo.removeLast();
         }
         this.model = next;
     }
 
-    /** Reverts the last transform and says what it was, or empty when there is nothing to undo. */
-    public Optional<String> undo() {
+    /**
+     * Reverts the last transform, or empty when there is nothing to undo. Steps taken after it are carried to the
+     * restored model when they do not depend on its weights (overrides loaded with {@code encodings load}); a
+     * quantization plan made after it (calibrate, adaround, amp, …) was computed on the transformed weights, so
+     * it is dropped and {@link Undone#discarded()} says so: nothing is lost silently.
+     */
+    public Optional<Undone> undo() {
         Undo u = undo.poll();
         if (u == null) {
             return Optional.empty();
         }
-        this.model = u.before();
-        return Optional.of(u.what());
+        ModelState now = requireModel();
+        ModelState back = u.before();
+        java.util.List<String> discarded = new java.util.ArrayList<>();
+        java.util.List<String> kept = new java.util.ArrayList<>();
+        if (now.plan() != u.after().plan() && now.plan() != null) {
+            discarded.add("the quantization made after it (" + now.plan().label() + ") was computed on the"
+                    + " transformed weights: run calibrate again");
+        }
+        if (now.overrides() != u.after().overrides()) {
+            back = back.withOverrides(now.overrides());
+            kept.add("the overrides loaded after it");
+        }
+        this.model = back;
+        return Optional.of(new Undone(u.what(), java.util.List.copyOf(discarded), java.util.List.copyOf(kept)));
     }
 
     /** How many transforms {@code undo} can revert now. */

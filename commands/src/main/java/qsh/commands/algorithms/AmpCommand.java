@@ -67,7 +67,7 @@ public final class AmpCommand implements Command {
         if (args.get("config").isPresent()) {
             ModelState m = session.requireModel();
             ConfigRun.Outcome o = ConfigRun.amp(session, m, ConfigRun.config(args, session), ConfigRun.optionalList(args, session));
-            session.model(o.model());
+            session.transform(o.model(), "amp");
             return report(o.amp(), o.candidates(), "metric", v -> String.format("%.4g", v), o.allowedDrop(), args, session, o.notes());
         }
         String file = args.positional(0, "an input list (calibration data)");
@@ -105,7 +105,7 @@ public final class AmpCommand implements Command {
             throw new CommandException(e.getMessage());
         }
         QuantizationPlan plan = QuantizationPlanner.plan(g, stats.tensors(), cfg, r.overrides(), stats);
-        session.model(m.withOverrides(r.overrides()).withPlan(plan, QdqGraphBuilder.build(g, plan, true)));
+        session.transform(m.withOverrides(r.overrides()).withPlan(plan, QdqGraphBuilder.build(g, plan, true)), "amp");
         return report(r, candidates, top1 ? "top-1" : "dB SQNR", v -> fmt(v, top1), allowed, args, session, List.of());
     }
 

@@ -83,7 +83,7 @@ public final class AutoQuantCommand implements Command {
                     top1, v -> String.format("%.2f%%", v), args.getDouble("allowed-drop", 0.5), null, null, samples,
                     AdaRound.Options.DEFAULTS.withIterations(args.getInt("adaround-iterations", 500)), true, null, null));
         }
-        session.model(o.model());
+        session.transform(o.model(), "autoquant");
         return Result.of(o.data(), o.lines());
     }
 

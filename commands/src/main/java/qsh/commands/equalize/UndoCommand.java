@@ -8,10 +8,16 @@ import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.Result;
 
-/** {@code undo}: reverts the last model transform (fold-bn, cle step/apply, absorb-bias, bias-correct, adaround). */
+/**
+ * {@code undo}: reverts the last model transform. Overrides loaded after it are kept; a quantization made after it
+ * belongs to the transformed weights and is dropped, with a line saying so.
+ */
 public final class UndoCommand implements Command {
+    /** The commands whose change {@code undo} reverts. */
+    static final String UNDOABLE = "fold-bn, cle step/apply, absorb-bias, calibrate's batch-norm fold, bias-correct,"
+            + " adaround, amp, autoquant";
     private static final CommandSpec SPEC = new CommandSpec("undo", "equalize",
-            "revert the last model transform (fold-bn, cle step, cle apply, absorb-bias)", "", List.of(),
+            "revert the last model transform (" + UNDOABLE + ")", "", List.of(),
             List.of("undo", "cle apply; undo"), List.of("cle", "fold-bn", "absorb-bias"), true);
 
     @Override
@@ -23,10 +29,16 @@ public final class UndoCommand implements Command {
     public Result run(Args args, Session session) {
         args.atMost(0);
         return session.undo()
-                .map(what -> Result.of(Map.of("undone", what, "left", session.undoDepth()),
-                        List.of("undid " + what + (session.undoDepth() == 0 ? "; nothing more to undo"
-                                : "; " + session.undoDepth() + " more to undo"))))
-                .orElseGet(() -> Result.of(Map.of("undone", "", "left", 0),
-                        List.of("nothing to undo: no model transform (fold-bn, cle step/apply, absorb-bias, bias-correct, adaround) since the model was loaded")));
+                .map(u -> {
+                    List<String> lines = new java.util.ArrayList<>();
+                    lines.add("undid " + u.what() + (session.undoDepth() == 0 ? "; nothing more to undo"
+                            : "; " + session.undoDepth() + " more to undo"));
+                    u.kept().forEach(k -> lines.add("  kept " + k));
+                    u.discarded().forEach(d -> lines.add("  discarded " + d));
+                    return Result.of(Map.of("undone", u.what(), "left", session.undoDepth(), "kept", u.kept(),
+                            "discarded", u.discarded()), lines);
+                })
+                .orElseGet(() -> Result.of(Map.of("undone", "", "left", 0, "kept", List.of(), "discarded", List.of()),
+                        List.of("nothing to undo: no model transform (" + UNDOABLE + ") since the model was loaded")));
     }
 }
