@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import qsh.commands.Interpreter;
 import qsh.commands.ModelState;
 import qsh.commands.spi.CommandException;
@@ -83,6 +84,36 @@ class OverridesTest {
         assertEquals(all.activations().get(a), p.activations().get(a).encodings());
         assertEquals(2, p.activations().values().stream().filter(TensorPrecision::isInt).count());
         assertFalse(p.activations().get("logits").isInt());
+    }
+
+    /** Saved encodings of a mixed-precision model, reloaded under float fallback, give the same model back. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"mixed-fp32-block.json", "mixed-int16.json"})
+    void savedMixedPrecisionEncodingsRoundTripWithEveryConvert(String overrides) throws Exception {
+        Interpreter in = new Interpreter();
+        in.execute("encodings load " + DATA.resolve("overrides/" + overrides));
+        in.execute("calibrate " + LIST);
+        QuantizationPlan first = plan(in);
+        Path saved = dir.resolve("saved.json");
+        in.execute("encodings save " + saved);
+
+        Interpreter again = new Interpreter();
+        again.execute("encodings load " + saved);
+        again.execute("calibrate --float-fallback");
+        QuantizationPlan second = plan(again);
+        assertEquals(describe(first.converts()), describe(second.converts()));
+        assertEquals(first.ops(), second.ops());
+        for (var e : first.activations().entrySet()) {
+            assertEquals(e.getValue(), second.activations().get(e.getKey()), e.getKey());
+        }
+        for (var e : first.params().entrySet()) {
+            assertEquals(e.getValue(), second.params().get(e.getKey()), e.getKey());
+        }
+    }
+
+    private static List<String> describe(List<QuantizationPlan.ConvertOp> converts) {
+        return converts.stream().map(c -> c.tensor() + "@" + c.consumer() + ":" + c.from().describe() + " → "
+                + c.to().describe()).toList();
     }
 
     @Test

@@ -178,6 +178,13 @@ public final class QuantizationPlan {
     public QuantOverrides encodings() {
         Map<String, List<Encoding>> a = new LinkedHashMap<>();
         activations.forEach((k, v) -> a.put(k, v.asEncodings()));
+        // a convert into an integer op has its own encoding (QNN's convert op writes a new tensor): saved under the
+        // converted value's name, so loading these encodings (under float fallback too) gives the same converts back
+        for (ConvertOp c : converts) {
+            if (c.to().isInt()) {
+                a.put(c.outputName(), c.to().asEncodings());
+            }
+        }
         Map<String, List<Encoding>> p = new LinkedHashMap<>();
         params.forEach((k, v) -> p.put(k, v.asEncodings()));
         return QuantOverrides.of(a, p);

@@ -116,6 +116,13 @@ public final class QuantizationPlanner {
     private void run() {
         Set<String> known = new LinkedHashSet<>(floatValues);
         known.addAll(g.weights().keySet());
+        for (Node n : g.nodes()) { // the encodings of convert ops, as QuantizationPlan.encodings() saves them
+            for (String t : n.inputs()) {
+                if (floatValues.contains(t)) {
+                    known.add(convertName(t, n));
+                }
+            }
+        }
         for (String name : ov.unknownTensors(known)) {
             warnings.add("override for '" + name + "' names no tensor of the model: ignored");
         }
@@ -312,8 +319,26 @@ public final class QuantizationPlanner {
         if (i == 0 && DataInvariantOps.is(n)) {
             return op; // the op passes its encoding on, so it reads its input on the same grid
         }
+        TensorPrecision saved = savedConvert(n, t, op);
+        if (saved != null) {
+            return saved;
+        }
         TensorPrecision given = from.isInt() ? from : carried.get(t);
         return given == null ? null : TensorPrecision.integer(atBitwidth(given.encoding(), op.bitwidth()));
+    }
+
+    /** The name a convert of {@code t} into {@code consumer} has (QuantizationPlan.ConvertOp.outputName). */
+    private static String convertName(String t, Node consumer) {
+        return new QuantizationPlan.ConvertOp(t, consumer.name(), 0, null, null).outputName();
+    }
+
+    /** A convert's encoding given by the overrides (saved encodings of a mixed-precision plan), or null. */
+    private TensorPrecision savedConvert(Node n, String t, TensorPrecision op) {
+        List<Encoding> e = ov.activations().get(convertName(t, n));
+        if (e == null || e.isEmpty() || e.get(0).dtype() != Encoding.DType.INT || e.get(0).bitwidth() != op.bitwidth()) {
+            return null;
+        }
+        return TensorPrecision.integer(e.get(0));
     }
 
     /** {@code e}'s range on a grid of {@code bw} bits (the same grid when the bitwidth is already {@code bw}). */
@@ -531,7 +556,9 @@ public final class QuantizationPlanner {
             }
             TensorPrecision to;
             if (op.isInt()) {
-                to = stats != null ? TensorPrecision.integer(calibrated(t, op.bitwidth())) : fallbackConvert(n, i, from, op);
+                TensorPrecision saved = savedConvert(n, t, op);
+                to = saved != null ? saved
+                        : stats != null ? TensorPrecision.integer(calibrated(t, op.bitwidth())) : fallbackConvert(n, i, from, op);
                 if (to == null) { // settle made every such op float; kept so a gap would show, not pass silently
                     throw new IllegalStateException(n.name() + " runs in " + op.describe() + " but its input '" + t
                             + "' has no encoding");
