@@ -189,9 +189,9 @@ public final class Main {
         }
     }
 
-    /** Quotes one shell word for qsh's tokenizer (quotes group, no escapes: the other quote kind when needed). */
+    /** Quotes one shell word for qsh's lexer (quotes group, no escapes: the other quote kind when needed). */
     static String quote(String word) {
-        if (!word.isEmpty() && word.chars().noneMatch(c -> Character.isWhitespace(c) || "\"';[]#".indexOf(c) >= 0)) {
+        if (!word.isEmpty() && word.chars().noneMatch(c -> Character.isWhitespace(c) || "\"';[]#\\".indexOf(c) >= 0)) {
             return word;
         }
         return word.indexOf('"') < 0 ? '"' + word + '"' : "'" + word + "'";

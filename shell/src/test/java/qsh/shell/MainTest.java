@@ -147,6 +147,15 @@ class MainTest {
     }
 
     @Test
+    void quotedWordsComeBackWhole() {
+        // the batch command builds a command line from shell words; the lexer must give each word back as it was
+        qsh.commands.spi.Lexer lexer = new qsh.commands.Interpreter().lexer();
+        for (String word : new String[] {"C:\\out\\", "a b", "x;y", "#tag", "[1", "it's", "say \"hi\"", "plain"}) {
+            assertEquals(java.util.List.of("load", word), lexer.words("load " + Main.quote(word)), word);
+        }
+    }
+
+    @Test
     void helpIsAcceptedAndNamesEveryForm() {
         for (String flag : new String[] {"--help", "-h"}) {
             ScriptTranscriptTest.Run r = ScriptTranscriptTest.run(flag);
