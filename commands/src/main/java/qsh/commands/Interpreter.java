@@ -8,9 +8,9 @@ import qsh.commands.builtin.VersionCommand;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.Lexer;
 import qsh.commands.spi.RawCommand;
 import qsh.commands.spi.Result;
-import qsh.commands.spi.Tokenizer;
 
 /**
  * Evaluates one command line against the session (the JShell split: this is the evaluation API; the
@@ -47,6 +47,8 @@ public final class Interpreter {
     private final CommandRegistry registry;
     private int depth;
     private final qsh.commands.js.JsBridge js;
+    // raw commands by exact name (no prefixes): 'js' takes the rest of its statement as typed
+    private final Lexer lexer;
     private Sink sink = new Sink() {
         @Override
         public void emit(Outcome outcome) {}
@@ -64,6 +66,7 @@ public final class Interpreter {
     public Interpreter(Session session, CommandRegistry registry) {
         this.session = session;
         this.registry = registry;
+        this.lexer = new Lexer(word -> registry.find(word) instanceof RawCommand r ? r : null);
         // the bridge is a lazy holder: GraalJS loads on the first 'js', not at start-up
         this.js = new qsh.commands.js.JsBridge(this);
         session.js(js);
@@ -97,40 +100,21 @@ public final class Interpreter {
         js.interrupt();
     }
 
-    /** The raw command named by the first word of {@code line}, or null (exact names only: no prefixes). */
-    private RawCommand rawCommand(String line) {
-        String word = firstWord(line);
-        return registry.find(word) instanceof RawCommand r ? r : null;
+    /** The session's lexer: one set of rules for every input form ({@link ScriptRunner} feeds it). */
+    public Lexer lexer() {
+        return lexer;
     }
 
-    private static String firstWord(String line) {
-        String t = line.stripLeading();
-        int end = 0;
-        while (end < t.length() && !Character.isWhitespace(t.charAt(end))) {
-            end++;
-        }
-        return t.substring(0, end);
-    }
-
-    /** True while {@code text} needs more lines: an open '[' — or, for a raw command like js, an open bracket or string. */
+    /** True while {@code text} needs more lines: an open '[', a trailing '\\', or unfinished js code. */
     public boolean isIncomplete(String text) {
-        RawCommand r = rawCommand(text);
-        if (r != null) {
-            return r.isIncomplete(text.stripLeading().substring(firstWord(text).length()));
-        }
-        return Tokenizer.isIncomplete(text);
+        return lexer.isIncomplete(text);
     }
 
-    /** Splits {@code line} at top-level ';' — except that a raw command (js) takes the rest of the line. */
-    public List<String> statements(String line) {
-        List<String> parts = Tokenizer.statements(line);
+    /** The statements of {@code text} as written, split at top-level ';' and line ends (js takes its whole line). */
+    public List<String> statements(String text) {
         List<String> out = new java.util.ArrayList<>();
-        for (int i = 0; i < parts.size(); i++) {
-            if (rawCommand(parts.get(i)) != null) {
-                out.add(String.join(";", parts.subList(i, parts.size())));
-                break;
-            }
-            out.add(parts.get(i));
+        for (Lexer.Statement s : lexer.scan(text, 1).statements()) {
+            out.add(s.source());
         }
         return out;
     }
@@ -153,15 +137,40 @@ public final class Interpreter {
     }
 
     /**
-     * Runs one line. Errors come back as {@link CommandException} with one clear line; any other exception
-     * is wrapped (its stack trace kept for {@code trace}).
+     * Runs one command given as text (JavaScript's callbacks, tests, the batch command). Text holding several
+     * statements is refused: {@link ScriptRunner} runs those. Errors come back as {@link CommandException} with one
+     * clear line; any other exception is wrapped (its stack trace kept for {@code trace}).
      */
     public Outcome execute(String line) {
-        RawCommand raw = rawCommand(line);
-        List<String> words = raw == null ? Tokenizer.split(line) : List.of(firstWord(line));
+        Lexer.Scan scan = lexer.scan(line, 1);
+        if (scan.incomplete()) {
+            throw new CommandException(scan.unfinished().message());
+        }
+        List<Lexer.Statement> statements = scan.statements();
+        if (statements.isEmpty()) {
+            return new Outcome(null, Result.EMPTY, false, 0, false);
+        }
+        if (statements.size() > 1) {
+            throw new CommandException("one command at a time here, but '" + line.strip() + "' holds "
+                    + statements.size() + " (split at ';' or line ends)");
+        }
+        return execute(statements.get(0));
+    }
+
+    /**
+     * Runs one statement from the {@link #lexer()} (its {@code !} marker is the runner's business). Errors come back
+     * as {@link CommandException} with one clear line; any other exception is wrapped (its stack trace kept for
+     * {@code trace}).
+     */
+    public Outcome execute(Lexer.Statement statement) {
+        if (statement.error() != null) {
+            throw new CommandException(statement.error());
+        }
+        List<String> words = statement.words();
         if (words.isEmpty()) {
             return new Outcome(null, Result.EMPTY, false, 0, false);
         }
+        RawCommand raw = statement.isRaw() && registry.find(words.get(0)) instanceof RawCommand r ? r : null;
         Command c = raw != null ? raw : registry.get(words.get(0));
         qsh.core.tensor.MemoryBudget.set(session.settings().memoryBudget()); // one heap, one budget: this session's
         long t0 = System.nanoTime();
@@ -174,14 +183,13 @@ public final class Interpreter {
             Result r;
             depth++;
             try {
-                r = raw != null ? raw.runRaw(line.stripLeading().substring(words.get(0).length()), session)
-                        : c.run(args, session);
+                r = raw != null ? raw.runRaw(statement.rawText(), session) : c.run(args, session);
             } finally {
                 depth--;
                 qsh.core.tensor.MemoryBudget.set(session.settings().memoryBudget()); // 'set memory-budget' holds now
             }
             if (depth == 0) { // lines of a script run by 'run FILE' are not recorded twice: the 'run' line is
-                String stopped = session.history().record(line.strip(), c.spec().name());
+                String stopped = session.history().record(statement.text(), c.spec().name());
                 if (stopped != null) {
                     r = withWarning(r, stopped);
                 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import qsh.commands.Interpreter;
 import qsh.commands.ScriptRunner;
@@ -15,7 +16,8 @@ import qsh.commands.spi.CommandException;
 
 /**
  * qsh's entry point. {@code qsh} starts the REPL (or reads commands from stdin when it is not a terminal),
- * {@code qsh FILE.qsh [--echo] [--keep-going]} replays a script, {@code qsh -c 'LINE'} runs one command.
+ * {@code qsh FILE.qsh [--echo] [--keep-going]} replays a script, {@code qsh -c 'LINE'} runs a line (several
+ * {@code -c} run in order). Every form feeds the same {@link ScriptRunner}, so a text means the same everywhere.
  * Exit codes: 0 success, 1 a command failed, 2 bad usage.
  */
 public final class Main {
@@ -51,8 +53,8 @@ public final class Main {
         }
         boolean echo = false;
         boolean keepGoing = false;
-        String command = null;
-        String file = null;
+        List<String> commands = new ArrayList<>(); // every -c, run in order (psql's habit)
+        List<String> positional = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--echo":
@@ -66,7 +68,7 @@ public final class Main {
                         err.println("qsh: -c needs a command line, e.g. qsh -c 'encode [1, 2] --bw 8'");
                         return EXIT_USAGE;
                     }
-                    command = args[++i];
+                    commands.add(args[++i]);
                     break;
                 case "--cds-warmup":
                     try {
@@ -78,7 +80,8 @@ public final class Main {
                     }
                 case "-h":
                 case "--help":
-                    out.println("usage: qsh [FILE.qsh [--echo] [--keep-going] | FILE.js] | qsh -c 'COMMAND[; COMMAND...]'");
+                    out.println("usage: qsh [FILE.qsh [--echo] [--keep-going] | FILE.js]"
+                            + " | qsh -c 'COMMAND[; COMMAND...]' [-c ...] [--keep-going]");
                     out.println("       qsh quantize --input_network M.onnx (--input_list L.txt | --enable_float_fallback)"
                             + " --output_path OUT.onnx [FLAGS]   (the spec's qairt-quantizer; qsh -c 'help qairt-quantizer')");
                     out.println("  no arguments: interactive shell (reads stdin as a script when it is not a terminal)");
@@ -88,31 +91,34 @@ public final class Main {
                         err.println("qsh: unknown option " + args[i] + " (try qsh --help)");
                         return EXIT_USAGE;
                     }
-                    if (file != null) {
-                        err.println("qsh: one script at a time (got " + file + " and " + args[i] + ")");
-                        return EXIT_USAGE;
-                    }
-                    file = args[i];
+                    positional.add(args[i]);
             }
         }
+        if (!commands.isEmpty() && !positional.isEmpty()) { // psql's rule: a stray word is an error, not ignored
+            err.println("qsh: unexpected argument '" + positional.get(0) + "' with -c; quote the whole command line"
+                    + " (qsh -c '" + commands.get(commands.size() - 1) + " " + String.join(" ", positional)
+                    + "') or give each command its own -c");
+            return EXIT_USAGE;
+        }
+        if (positional.size() > 1) {
+            err.println("qsh: one script at a time (got " + positional.get(0) + " and " + positional.get(1) + ")");
+            return EXIT_USAGE;
+        }
+        String file = positional.isEmpty() ? null : positional.get(0);
         Interpreter interp = new Interpreter();
-        Renderer renderer = new Renderer(out, err, interp.session(), terminal && file == null && command == null);
+        Renderer renderer = new Renderer(out, err, interp.session(), terminal && file == null && commands.isEmpty());
         interp.sink(renderer.sink());
-        if (command != null) {
-            try {
-                // several commands may be joined with ';' (qsh -c 'load m.onnx; infer --random --json'); js takes the rest
-                for (String statement : interp.statements(command)) {
-                    Interpreter.Outcome o = interp.execute(statement);
-                    renderer.print(o);
-                    if (o.exit()) {
-                        break;
-                    }
+        if (!commands.isEmpty()) {
+            // each -c is a text like a script's (';' separates, '#' comments, js takes its line); they run in order
+            boolean failed = false;
+            for (String command : commands) {
+                ScriptRunner runner = new ScriptRunner(interp);
+                failed |= !runner.run(command, "-c", echo, keepGoing, f -> renderer.error(f.message())).isEmpty();
+                if (runner.exitRequested() || (failed && !keepGoing)) {
+                    break;
                 }
-                return 0;
-            } catch (CommandException e) {
-                renderer.error(e.getMessage());
-                return EXIT_FAILED;
             }
+            return failed ? EXIT_FAILED : 0;
         }
         if (file != null && file.endsWith(".js")) {
             // a JavaScript file runs in the session's context, as 'run FILE.js' would
@@ -183,9 +189,9 @@ public final class Main {
         }
     }
 
-    /** Quotes one shell word for qsh's tokenizer (quotes group, no escapes: the other quote kind when needed). */
+    /** Quotes one shell word for qsh's lexer (quotes group, no escapes: the other quote kind when needed). */
     static String quote(String word) {
-        if (!word.isEmpty() && word.chars().noneMatch(c -> Character.isWhitespace(c) || "\"';[]#".indexOf(c) >= 0)) {
+        if (!word.isEmpty() && word.chars().noneMatch(c -> Character.isWhitespace(c) || "\"';[]#\\".indexOf(c) >= 0)) {
             return word;
         }
         return word.indexOf('"') < 0 ? '"' + word + '"' : "'" + word + "'";

@@ -20,6 +20,7 @@ import org.jline.widget.TailTipWidgets;
 import org.jline.console.CmdDesc;
 import org.jline.console.ArgDesc;
 import qsh.commands.Interpreter;
+import qsh.commands.ScriptRunner;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
@@ -31,14 +32,21 @@ import qsh.commands.spi.OptionSpec;
  */
 final class Repl {
     private final Interpreter interp;
+    private final Path historyFile;
 
     Repl(Interpreter interp) {
+        this(interp, Path.of(System.getProperty("user.home"), ".qsh_history"));
+    }
+
+    /** A REPL keeping its history in {@code historyFile} (null: in memory only, for tests). */
+    Repl(Interpreter interp, Path historyFile) {
         this.interp = interp;
+        this.historyFile = historyFile;
     }
 
     int run() {
         try (Terminal terminal = TerminalBuilder.builder().system(true).provider("jni").build()) {
-            return loop(terminal);
+            return loop(terminal, new PrintStream(terminal.output(), true, java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             System.err.println("qsh: cannot open the terminal: " + e.getMessage());
             return Main.EXIT_USAGE;
@@ -69,35 +77,37 @@ final class Repl {
     }
 
     private LineReader reader(Terminal terminal) {
-        // js lines continue while a bracket, string or comment is open ({ … } blocks span lines)
+        // A line is accepted when the session's lexer says it is complete, the rule scripts and -c follow: an open
+        // '[', a trailing '\\' or unfinished js code ({ … } blocks) asks for another line ("...> "). JLine's own
+        // quote and bracket checks are not used: an unclosed quote is an error on its line, as in a script.
         DefaultParser parser = new DefaultParser() {
             @Override
             public org.jline.reader.ParsedLine parse(String line, int cursor, ParseContext context) {
-                if (context == ParseContext.ACCEPT_LINE && interp.registry().find(line.strip().split("\\s+", 2)[0])
-                        instanceof qsh.commands.spi.RawCommand) {
+                if (context == ParseContext.ACCEPT_LINE) {
                     if (interp.isIncomplete(line)) {
-                        throw new org.jline.reader.EOFError(-1, -1, "open bracket", "}");
+                        throw new org.jline.reader.EOFError(-1, -1, "unfinished line", "]");
                     }
                     return super.parse(line, cursor, ParseContext.SPLIT_LINE);
                 }
                 return super.parse(line, cursor, context);
             }
         };
-        parser.setEofOnUnclosedBracket(DefaultParser.Bracket.SQUARE);
         parser.setEscapeChars(new char[0]);
-        LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("qsh")
+        LineReaderBuilder builder = LineReaderBuilder.builder().terminal(terminal).appName("qsh")
                 .parser(parser)
                 .completer(new Completion(interp))
-                .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".qsh_history"))
-                .variable(LineReader.SECONDARY_PROMPT_PATTERN, "...> ")
-                .build();
+                .variable(LineReader.SECONDARY_PROMPT_PATTERN, "...> ");
+        if (historyFile != null) {
+            builder.variable(LineReader.HISTORY_FILE, historyFile);
+        }
+        LineReader reader = builder.build();
         new AutosuggestionWidgets(reader).enable();
         new TailTipWidgets(reader, hints(), 0, TailTipWidgets.TipType.COMBINED).enable();
         return reader;
     }
 
-    private int loop(Terminal terminal) {
-        PrintStream out = new PrintStream(terminal.output(), true, java.nio.charset.StandardCharsets.UTF_8);
+    /** Reads lines from {@code terminal} until Ctrl-D or exit; output goes to {@code out}. */
+    int loop(Terminal terminal, PrintStream out) {
         Renderer renderer = new Renderer(out, out, interp.session(), true);
         interp.sink(renderer.sink());
         interp.session().progressReporter(new ProgressBar(out));
@@ -125,13 +135,17 @@ final class Repl {
             } catch (UserInterruptException e) {
                 continue;
             } catch (EndOfFileException e) {
+                // Ctrl-D on an unfinished line (a '[' still open): say what was dropped, as a script's end would
+                if (e.getPartialLine() != null && interp.isIncomplete(e.getPartialLine())) {
+                    renderer.error(interp.lexer().scan(e.getPartialLine(), 1).unfinished().message());
+                }
                 return 0;
             }
-            Interpreter.Outcome[] result = new Interpreter.Outcome[1];
+            boolean[] exit = new boolean[1];
             String[] error = new String[1];
             Thread worker = new Thread(() -> {
                 try {
-                    result[0] = interp.execute(line);
+                    exit[0] = runAccepted(line, renderer);
                 } catch (CommandException e) {
                     error[0] = e.getMessage();
                 } catch (OutOfMemoryError e) { // the interpreter reports a command's; this is the last net
@@ -151,13 +165,20 @@ final class Repl {
             running.set(null);
             if (error[0] != null) {
                 renderer.error(error[0]);
-            } else if (result[0] != null) {
-                renderer.print(result[0]);
-                if (result[0].exit()) {
-                    return 0;
-                }
+            } else if (exit[0]) {
+                return 0;
             }
         }
+    }
+
+    /**
+     * Runs what the user accepted (one or more statements, possibly over several lines) through the same runner
+     * as scripts and -c: output as it comes, the first error stops the rest of this input. True when exit ran.
+     */
+    private boolean runAccepted(String text, Renderer renderer) {
+        ScriptRunner runner = new ScriptRunner(interp, renderer::print);
+        runner.run(text, "<repl>", false, false, f -> renderer.error(f.message()));
+        return runner.exitRequested();
     }
 
     /** JLine accepts only plain words as argument names: keep the synopsis words it can show. */

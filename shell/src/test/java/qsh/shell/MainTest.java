@@ -115,10 +115,54 @@ class MainTest {
         ScriptTranscriptTest.Run bad = ScriptTranscriptTest.run("-c", "show nosuch; let y = [1]; show y");
         assertEquals(1, bad.code());
         assertFalse(bad.output().contains("y: float32"), bad.output());
-        // a ';' inside a literal's brackets or quotes does not split
-        assertEquals(java.util.List.of("encode [1; 2]"), qsh.commands.spi.Tokenizer.statements("encode [1; 2]"));
-        assertEquals(java.util.List.of("run 'a;b.qsh'"), qsh.commands.spi.Tokenizer.statements("run 'a;b.qsh'"));
-        assertEquals(java.util.List.of("let x = [1]", " show x"), qsh.commands.spi.Tokenizer.statements("let x = [1]; show x"));
+        // a ';' inside a literal's brackets or quotes does not split (the lexer's own cases are in LexerTest)
+        qsh.commands.Interpreter in = new qsh.commands.Interpreter();
+        assertEquals(java.util.List.of("encode [1; 2]"), in.statements("encode [1; 2]"));
+        assertEquals(java.util.List.of("run 'a;b.qsh'"), in.statements("run 'a;b.qsh'"));
+        assertEquals(java.util.List.of("let x = [1]", "show x"), in.statements("let x = [1]; show x"));
+    }
+
+    @Test
+    void everyDashCRunsInOrder() {
+        // the setting of the first -c holds in the second (issue 16: only the last -c used to run)
+        ScriptTranscriptTest.Run r = ScriptTranscriptTest.run("-c", "set js-statement-limit 1000", "-c", "set");
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().matches("(?s).*js-statement-limit = 1000\n.*js-statement-limit 1000 .*"), r.output());
+        ScriptTranscriptTest.Run two = ScriptTranscriptTest.run("-c", "let a = [1]", "-c", "show a");
+        assertTrue(two.output().contains("a: float32 [1]"), two.output());
+        ScriptTranscriptTest.Run bad = ScriptTranscriptTest.run("-c", "show nosuch", "-c", "let b = [1]");
+        assertEquals(Main.EXIT_FAILED, bad.code());
+        assertFalse(bad.output().contains("b [1]"), "the first failing -c stops the rest: " + bad.output());
+    }
+
+    @Test
+    void strayArgumentsAfterDashCAreOneLineUsageErrors() {
+        ScriptTranscriptTest.Run r = ScriptTranscriptTest.run("-c", "encode", "[1,", "2]");
+        assertEquals(Main.EXIT_USAGE, r.code());
+        String out = r.output().strip();
+        assertFalse(out.contains("\n"), out);
+        assertTrue(out.startsWith("qsh: unexpected argument '[1,' with -c"), out);
+        assertTrue(out.contains("(qsh -c 'encode [1, 2]')"), out);
+        assertEquals(Main.EXIT_USAGE, ScriptTranscriptTest.run("a.qsh", "-c", "show x").code());
+    }
+
+    @Test
+    void quotedWordsComeBackWhole() {
+        // the batch command builds a command line from shell words; the lexer must give each word back as it was
+        qsh.commands.spi.Lexer lexer = new qsh.commands.Interpreter().lexer();
+        for (String word : new String[] {"C:\\out\\", "a b", "x;y", "#tag", "[1", "it's", "say \"hi\"", "plain"}) {
+            assertEquals(java.util.List.of("load", word), lexer.words("load " + Main.quote(word)), word);
+        }
+    }
+
+    @Test
+    void helpIsAcceptedAndNamesEveryForm() {
+        for (String flag : new String[] {"--help", "-h"}) {
+            ScriptTranscriptTest.Run r = ScriptTranscriptTest.run(flag);
+            assertEquals(0, r.code(), r.output());
+            assertTrue(r.output().startsWith("usage: qsh"), r.output());
+            assertTrue(r.output().contains("[-c ...]"), r.output());
+        }
     }
 
     @Test

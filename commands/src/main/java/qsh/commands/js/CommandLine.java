@@ -44,7 +44,7 @@ final class CommandLine {
 
     /** Quotes a word for qsh's tokenizer when it holds spaces, quotes or brackets. */
     static String quote(String word) {
-        if (!word.isEmpty() && word.chars().noneMatch(c -> Character.isWhitespace(c) || "\"';[]#".indexOf(c) >= 0)) {
+        if (!word.isEmpty() && word.chars().noneMatch(c -> Character.isWhitespace(c) || "\"';[]#\\".indexOf(c) >= 0)) {
             return word;
         }
         return word.indexOf('"') < 0 ? '"' + word + '"' : "'" + word + "'";

@@ -8,9 +8,11 @@ import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
 import qsh.commands.Interpreter;
 import qsh.commands.ModelState;
+import qsh.commands.ScriptRunner;
 import qsh.commands.Session;
 import qsh.commands.SessionTensor;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.Result;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.metrics.TopK;
@@ -50,22 +52,35 @@ public final class QshApi {
         return value;
     }
 
-    /** Runs {@code line}, refusing {@code exit} (a script cannot end the session it runs in). */
-    private Interpreter.Outcome execute(String line, String function) {
-        Interpreter.Outcome o = interp().execute(required(line, function, "a command line"));
-        if (o.exit()) {
-            throw rt.fail("qsh." + function + "('exit'): a script cannot end the session; let the script finish, then exit");
-        }
-        return o;
-    }
-
-    /** Runs a command line and returns its result data; a failure becomes a JavaScript Error. */
-    Object data(String line) {
+    /**
+     * Runs the statements of {@code text} through the session's one statement runner (so ';', '#' and brackets
+     * mean what they mean at the prompt), handing each outcome to {@code onOutcome}; the first error stops them.
+     * {@code exit} is refused (a script cannot end the session it runs in).
+     */
+    private void runStatements(String text, String function, java.util.function.Consumer<Interpreter.Outcome> onOutcome) {
+        ScriptRunner runner = new ScriptRunner(interp(), o -> {
+            if (o.exit()) {
+                throw rt.fail("qsh." + function + "('exit'): a script cannot end the session; let the script finish,"
+                        + " then exit");
+            }
+            onOutcome.accept(o);
+        });
+        List<ScriptRunner.Failure> failures;
         try {
-            return execute(line, "run").result().data();
-        } catch (CommandException e) {
+            failures = runner.run(required(text, function, "a command line"), "qsh." + function, false, false, f -> { });
+        } catch (CommandException e) { // interrupted between statements
             throw rt.fail(e.getMessage());
         }
+        if (!failures.isEmpty()) {
+            throw rt.fail(failures.get(0).message());
+        }
+    }
+
+    /** Runs command lines and returns the result data of the last one; a failure becomes a JavaScript Error. */
+    Object data(String line) {
+        Object[] last = {Result.EMPTY.data()};
+        runStatements(line, "run", o -> last[0] = o.result().data());
+        return last[0];
     }
 
     /** {@code qsh.run("calibrate list.txt --per-channel")}: any command; its --json data as JS objects. */
@@ -84,15 +99,10 @@ public final class QshApi {
         return run(line);
     }
 
-    /** {@code qsh.exec("graph")}: runs a command and prints its output as if typed. */
+    /** {@code qsh.exec("graph")}: runs command lines and prints their output as if typed. */
     @HostAccess.Export
     public void exec(String line) {
-        try {
-            Interpreter.Outcome o = execute(line, "exec");
-            interp().sink().emit(o);
-        } catch (CommandException e) {
-            throw rt.fail(e.getMessage());
-        }
+        runStatements(line, "exec", o -> interp().sink().emit(o));
     }
 
     /** {@code qsh.load(path | "demo")}: loads a model; returns the load summary. */

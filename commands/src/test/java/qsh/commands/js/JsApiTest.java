@@ -70,8 +70,8 @@ class JsApiTest {
         List<ScriptRunner.Failure> fails = new ScriptRunner(t.interp).run(new StringReader(script), "s.qsh", false, false, f -> { });
         assertEquals(List.of(), fails);
         assertEquals("3\none line; with a semicolon\n", t.printed.toString());
-        assertEquals(List.of("js 1; 2", "js", "js"), List.of(t.interp.statements("js 1; 2").get(0), "js", "js"));
-        assertEquals(List.of("set", " js 1; 2"), t.interp.statements("set; js 1; 2"));
+        assertEquals(List.of("js 1; 2"), t.interp.statements("js 1; 2"));
+        assertEquals(List.of("set", "js 1; 2", "show x"), t.interp.statements("set; js 1; 2\nshow x"));
     }
 
     @Test
