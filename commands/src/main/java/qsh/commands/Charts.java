@@ -29,7 +29,7 @@ import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
-import qsh.core.calib.AtomicFile;
+import qsh.core.io.AtomicFile;
 import qsh.core.quant.Encoding;
 import qsh.core.tensor.Histogram;
 

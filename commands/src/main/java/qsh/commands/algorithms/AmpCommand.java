@@ -23,6 +23,7 @@ import qsh.core.calib.Calibrator;
 import qsh.core.calib.InputList;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
+import qsh.core.io.AtomicFile;
 import qsh.core.metrics.ErrorMetrics;
 import qsh.core.metrics.TopK;
 import qsh.core.sim.QdqGraphBuilder;
@@ -167,7 +168,7 @@ public final class AmpCommand implements Command {
             try {
                 byte[] json = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
                         .writeValueAsBytes(pareto);
-                qsh.core.calib.AtomicFile.write(session.resolve(args.get("pareto").get()), json);
+                AtomicFile.write(session.resolve(args.get("pareto").get()), json);
             } catch (java.io.IOException e) {
                 throw new CommandException("cannot write " + args.get("pareto").get() + ": " + e.getMessage());
             }

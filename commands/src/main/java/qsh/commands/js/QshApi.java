@@ -13,6 +13,7 @@ import qsh.commands.SessionTensor;
 import qsh.commands.spi.CommandException;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
+import qsh.core.io.RegularFiles;
 import qsh.core.metrics.TopK;
 import qsh.core.tensor.Tensor;
 
@@ -329,7 +330,7 @@ public final class QshApi {
     public JsTensor readRaw(String path) {
         java.nio.file.Path p = session().resolve(required(path, "readRaw", "a file path"));
         try {
-            byte[] b = qsh.core.calib.RegularFiles.read(p, "raw file", qsh.core.tensor.MemoryBudget.bytes());
+            byte[] b = RegularFiles.read(p, "raw file", qsh.core.tensor.MemoryBudget.bytes());
             if (b.length % 4 != 0) {
                 throw rt.fail(path + ": " + b.length + " bytes is not a whole number of float32 values");
             }
@@ -346,7 +347,7 @@ public final class QshApi {
     public String readText(String path) {
         java.nio.file.Path p = session().resolve(required(path, "readText", "a file path"));
         try {
-            return qsh.core.calib.RegularFiles.readText(p, "text file");
+            return RegularFiles.readText(p, "text file");
         } catch (IllegalArgumentException e) {
             throw rt.fail(e.getMessage());
         }

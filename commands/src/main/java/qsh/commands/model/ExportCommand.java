@@ -13,7 +13,7 @@ import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
-import qsh.core.calib.AtomicFile;
+import qsh.core.io.AtomicFile;
 import qsh.core.graph.Graph;
 import qsh.core.sim.EncodingsJson;
 import qsh.core.sim.QdqGraphBuilder;

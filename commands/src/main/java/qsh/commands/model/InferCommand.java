@@ -17,6 +17,7 @@ import qsh.commands.spi.Result;
 import qsh.core.calib.RawTensorFile;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
+import qsh.core.io.RegularFiles;
 import qsh.core.tensor.Tensor;
 import qsh.core.tensor.TensorStats;
 
@@ -69,7 +70,7 @@ public final class InferCommand implements Command {
             try {
                 java.nio.file.Files.createDirectories(dir);
             } catch (java.io.IOException e) {
-                throw new CommandException("cannot create " + dir + ": " + qsh.core.calib.RegularFiles.reason(e));
+                throw new CommandException("cannot create " + dir + ": " + RegularFiles.reason(e));
             }
             outs.forEach((k, v) -> {
                 if (!(v instanceof Tensor t)) {

@@ -10,7 +10,7 @@ import qsh.commands.spi.CommandException;
 import qsh.commands.spi.OptionSpec;
 import qsh.core.calib.RawTensorFile;
 import qsh.core.graph.Graph;
-import qsh.core.graph.ShapeInference;
+import qsh.core.exec.ShapeInference;
 import qsh.core.graph.ValueInfo;
 import qsh.core.tensor.Tensor;
 

@@ -10,7 +10,7 @@ import qsh.core.equalize.ConstantAddFolder;
 import qsh.core.exec.ConstantFolder;
 import qsh.core.graph.InputDims;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.modelio.OnnxReader;
 
 /** Finds a model by path or by the word {@code demo} (the Fashion-MNIST classifier shipped in the jar). */
 public final class ModelLoader {

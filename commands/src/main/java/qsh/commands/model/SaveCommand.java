@@ -11,10 +11,10 @@ import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.Result;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxWriter;
-import qsh.core.calib.AtomicFile;
-import qsh.core.onnx.OnnxReader;
-import qsh.core.opset.SchemaCheck;
+import qsh.core.modelio.OnnxWriter;
+import qsh.core.io.AtomicFile;
+import qsh.core.modelio.OnnxReader;
+import qsh.core.schema.SchemaCheck;
 
 /** {@code save FILE.onnx}: writes the session's model (temporary file, then rename: never a half-written file). */
 public final class SaveCommand implements Command {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import qsh.commands.Interpreter;
 import qsh.commands.ModelState;
 import qsh.commands.spi.CommandException;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.tensor.Tensor;
 
 /** load / graph / node / infer / ranges / save on a real model (the PaddleOCR text-direction classifier). */

@@ -25,7 +25,7 @@ import qsh.commands.spi.CommandException;
 import qsh.core.calib.RawTensorFile;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.onnx.TensorProtos;
 import qsh.core.onnx.proto.OnnxProto.AttributeProto;
 import qsh.core.onnx.proto.OnnxProto.GraphProto;
@@ -35,7 +35,7 @@ import qsh.core.onnx.proto.OnnxProto.OperatorSetIdProto;
 import qsh.core.onnx.proto.OnnxProto.TensorShapeProto;
 import qsh.core.onnx.proto.OnnxProto.TypeProto;
 import qsh.core.onnx.proto.OnnxProto.ValueInfoProto;
-import qsh.core.opset.SchemaCheck;
+import qsh.core.schema.SchemaCheck;
 import qsh.core.quant.Encoding;
 import qsh.core.tensor.Tensor;
 

@@ -16,6 +16,7 @@ import qsh.commands.ModelState;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
 import qsh.core.graph.ValueInfo;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.quant.Encoding;
 import qsh.core.tensor.Tensor;
 
@@ -113,7 +114,7 @@ final class ZooModelRun {
 
     /** {@code --input_dim NAME D1,…} when a non-batch dim of the input is symbolic (a symbolic batch binds to 1). */
     String inputDimFlag() {
-        Graph g = qsh.core.onnx.OnnxReader.read(file);
+        Graph g = OnnxReader.read(file);
         for (ValueInfo v : g.inputs()) {
             if (v.name().equals(model.input())) {
                 for (int i = 1; i < v.dims().length; i++) {
@@ -308,7 +309,7 @@ final class ZooModelRun {
     /** {agreeing rows, rows}: argmax over the last axis (classes) of each row of the flattened output. */
     private int[] top1Agreement(List<float[]> a, List<float[]> b) {
         int classes = -1;
-        Graph g = qsh.core.onnx.OnnxReader.read(file);
+        Graph g = OnnxReader.read(file);
         long[] dims = g.outputs().get(0).dims();
         if (dims.length > 0 && dims[dims.length - 1] > 0) {
             classes = (int) dims[dims.length - 1];

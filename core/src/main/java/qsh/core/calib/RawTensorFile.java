@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
+import qsh.core.io.AtomicFile;
+import qsh.core.io.RegularFiles;
 import qsh.core.tensor.Tensor;
 
 /**

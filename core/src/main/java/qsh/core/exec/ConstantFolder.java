@@ -12,7 +12,6 @@ import qsh.core.exec.ops.OpKernel;
 import qsh.core.exec.ops.Ops;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.graph.ShapeInference;
 import qsh.core.graph.ValueInfo;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.MemoryBudget;

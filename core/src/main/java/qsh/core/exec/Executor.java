@@ -11,8 +11,8 @@ import qsh.core.exec.ops.OpKernel;
 import qsh.core.exec.ops.Ops;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.graph.ShapeInference;
 import qsh.core.graph.ValueInfo;
+import qsh.core.shape.ShapeRules;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.MemoryBudget;
 import qsh.core.tensor.Tensor;
@@ -286,6 +286,6 @@ public final class Executor {
 
     /** The shape of a produced value (Tensor or LongTensor). */
     public static int[] shapeOf(Object v) {
-        return v instanceof Tensor ? ((Tensor) v).shape() : ((LongTensor) v).shape();
+        return ShapeRules.shapeOf(v);
     }
 }

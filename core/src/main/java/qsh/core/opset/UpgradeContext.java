@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.graph.ShapeInference;
+import qsh.core.exec.ShapeInference;
 import qsh.core.graph.ValueInfo;
 import qsh.core.onnx.proto.OnnxProto.AttributeProto;
 import qsh.core.onnx.proto.OnnxProto.NodeProto;

@@ -26,7 +26,7 @@ import qsh.core.calib.Calibrator;
 import qsh.core.calib.RawTensorFile;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.sim.QuantConfig;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import qsh.core.graph.Graph;
-import qsh.core.graph.ShapeInference;
-import qsh.core.onnx.OnnxWriter;
+import qsh.core.modelio.OnnxWriter;
 import qsh.core.testing.ModelBuilder;
 import qsh.core.tensor.Tensor;
 

@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxWriter;
+import qsh.core.modelio.OnnxWriter;
 import qsh.core.testing.ModelBuilder;
 import qsh.core.tensor.Tensor;
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import qsh.core.exec.Executor;
-import qsh.core.onnx.OnnxReader;
-import qsh.core.onnx.OnnxWriter;
+import qsh.core.modelio.OnnxReader;
+import qsh.core.modelio.OnnxWriter;
 import qsh.core.testing.ModelBuilder;
 import qsh.core.tensor.Tensor;
 

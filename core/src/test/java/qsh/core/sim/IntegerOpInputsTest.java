@@ -17,7 +17,7 @@ import qsh.core.calib.Calibrator;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.graph.ValueInfo;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.quant.Encoding;
 import qsh.core.tensor.Tensor;
 import qsh.core.testing.ModelBuilder;

@@ -1,5 +1,6 @@
 package qsh.core.exec.kernels;
 
+import qsh.core.shape.ConvGeometry;
 import qsh.core.tensor.Tensor;
 
 /** ONNX MaxPool / AveragePool / GlobalAveragePool / GlobalMaxPool for 1-D, 2-D and 3-D spatial inputs (3-D: {@link Pool3d}). */

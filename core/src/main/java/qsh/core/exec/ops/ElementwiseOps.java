@@ -6,6 +6,7 @@ import qsh.core.exec.kernels.Parallel;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import qsh.core.graph.Node;
+import qsh.core.shape.Broadcasting;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
@@ -110,7 +111,7 @@ final class ElementwiseOps {
             return (Tensor) map(x, v -> v >= 0 ? v : v * a)[0]; // a float product is exact in double
         }
         if (!perChannel) {
-            if (!java.util.Arrays.equals(Broadcast.shape(xs, slope.shape()), xs)) {
+            if (!java.util.Arrays.equals(Broadcasting.shape(xs, slope.shape()), xs)) {
                 throw new IllegalArgumentException("PRelu slope " + slope.shapeString() + " does not broadcast to X "
                         + x.shapeString());
             }
@@ -154,7 +155,7 @@ final class ElementwiseOps {
         return (n, in, op) -> {
             if (n.hasAttr("axis")) { // the pre-opset-7 form: broadcast=1 with B aligned at axis
                 in = in.clone();
-                in[1] = ShapeOps.reshape(in[1], Broadcast.legacyOperandShape(n, ShapeOps.shape(in[0]).length, ShapeOps.shape(in[1])));
+                in[1] = ShapeOps.reshape(in[1], Broadcasting.legacyOperandShape(n, ShapeOps.shape(in[0]).length, ShapeOps.shape(in[1])));
             }
             if (in[0] instanceof LongTensor && in[1] instanceof LongTensor) {
                 return new Object[] {Broadcast.apply((LongTensor) in[0], (LongTensor) in[1], l)};

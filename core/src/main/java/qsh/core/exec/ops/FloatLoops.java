@@ -3,6 +3,7 @@ package qsh.core.exec.ops;
 import qsh.core.exec.kernels.Buffers;
 import qsh.core.exec.kernels.Parallel;
 import java.util.Arrays;
+import qsh.core.shape.Broadcasting;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -35,7 +36,7 @@ final class FloatLoops {
             Parallel.forRange(o.length, o.length, PARALLEL_MIN, (i0, i1) -> run(op, x, i0, y, i0, o, i0, i1 - i0));
             return Tensor.of(as, o);
         }
-        int[] shape = Broadcast.shape(as, bs);
+        int[] shape = Broadcasting.shape(as, bs);
         int r = shape.length;
         int[] pa = pad(as, r);
         int[] pb = pad(bs, r);

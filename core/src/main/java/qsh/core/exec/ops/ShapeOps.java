@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import qsh.core.graph.Node;
+import qsh.core.shape.Broadcasting;
+import qsh.core.shape.SliceRange;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
@@ -132,7 +134,7 @@ final class ShapeOps {
             return new Object[] {Tensor.of(s, d)};
         });
         m.put("Expand", (n, in, op) -> {
-            int[] target = Broadcast.shape(shape(in[0]), ints(in[1]));
+            int[] target = Broadcasting.shape(shape(in[0]), ints(in[1]));
             return new Object[] {pick(in[0], Broadcast.indexMap(shape(in[0]), target), target)};
         });
     }

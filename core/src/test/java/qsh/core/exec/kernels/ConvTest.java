@@ -8,6 +8,7 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import qsh.core.shape.ConvGeometry;
 import qsh.core.tensor.Tensor;
 
 class ConvTest {

@@ -1,4 +1,4 @@
-package qsh.core.opset;
+package qsh.core.schema;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package qsh.core.calib;
+package qsh.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

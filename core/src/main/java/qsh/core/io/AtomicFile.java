@@ -1,4 +1,4 @@
-package qsh.core.calib;
+package qsh.core.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
