@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
@@ -59,7 +60,7 @@ public class ExecutorBenchmark {
         try (InputStream in = ExecutorBenchmark.class.getClassLoader().getResourceAsStream(resource)) {
             bytes = in.readAllBytes();
         }
-        graph = OnnxReader.read(new java.io.ByteArrayInputStream(bytes), resource);
+        graph = OnnxReader.read(new ByteArrayInputStream(bytes), resource);
         inputName = graph.inputs().get(0).name();
         int[] s = new int[shape.length];
         for (int i = 0; i < s.length; i++) {

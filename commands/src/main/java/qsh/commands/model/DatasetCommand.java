@@ -15,9 +15,9 @@ import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
-import qsh.core.io.AtomicFile;
 import qsh.core.calib.RawTensorFile;
 import qsh.core.data.FashionMnist;
+import qsh.core.io.AtomicFile;
 import qsh.core.io.RegularFiles;
 
 /**

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +37,8 @@ import qsh.core.onnx.proto.OnnxProto.OperatorSetIdProto;
 import qsh.core.onnx.proto.OnnxProto.TensorShapeProto;
 import qsh.core.onnx.proto.OnnxProto.TypeProto;
 import qsh.core.onnx.proto.OnnxProto.ValueInfoProto;
-import qsh.core.schema.SchemaCheck;
 import qsh.core.quant.Encoding;
+import qsh.core.schema.SchemaCheck;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -155,8 +157,8 @@ class OldOpsetExportTest {
         Path list = dir.resolve("list" + n + ".txt");
         try {
             Files.write(list, lines);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return list;
     }

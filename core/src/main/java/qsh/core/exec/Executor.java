@@ -1,5 +1,6 @@
 package qsh.core.exec;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -236,7 +237,7 @@ public final class Executor {
      * Arrays the executor did not lend out (inputs passed through, weights) are left alone.
      */
     public static void recycle(Graph g, Map<String, ?> results) {
-        List<float[]> arrays = new java.util.ArrayList<>();
+        List<float[]> arrays = new ArrayList<>();
         for (Object v : results.values()) {
             if (v instanceof Tensor t) {
                 arrays.add(t.data());

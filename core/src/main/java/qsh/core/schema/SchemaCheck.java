@@ -1,7 +1,7 @@
 package qsh.core.schema;
 
-import java.util.ArrayList;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;

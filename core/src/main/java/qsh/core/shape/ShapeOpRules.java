@@ -1,6 +1,7 @@
 package qsh.core.shape;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import qsh.core.graph.Node;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
@@ -213,7 +214,7 @@ public final class ShapeOpRules {
     }
 
     static int[] keep(int[] s, boolean[] drop) {
-        return java.util.stream.IntStream.range(0, s.length).filter(i -> !drop[i]).map(i -> s[i]).toArray();
+        return IntStream.range(0, s.length).filter(i -> !drop[i]).map(i -> s[i]).toArray();
     }
 
     static int axis(int a, int rank) {

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import qsh.core.io.AtomicFile;
 import qsh.core.io.RegularFiles;
-import qsh.core.quant.Encoding;
 import qsh.core.quant.EncoderOptions;
+import qsh.core.quant.Encoding;
 
 /**
  * Reads and writes AIMET encodings JSON, the spec's {@code --quantization_overrides} format: versions 0.4, 0.5,

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import qsh.core.onnx.OnnxFormatException;
+import qsh.core.onnx.proto.OnnxProto;
 import qsh.core.onnx.proto.OnnxProto.AttributeProto;
 import qsh.core.onnx.proto.OnnxProto.GraphProto;
 import qsh.core.onnx.proto.OnnxProto.ModelProto;
@@ -79,7 +80,7 @@ class OnnxReaderLimitsTest {
     @Test
     void externalDataIsRefusedByName() throws Exception {
         TensorProto t = TensorProto.newBuilder().setName("w").setDataType(1).addDims(1_000_000_000L)
-                .addExternalData(qsh.core.onnx.proto.OnnxProto.StringStringEntryProto.newBuilder().setKey("location")
+                .addExternalData(OnnxProto.StringStringEntryProto.newBuilder().setKey("location")
                         .setValue("/dev/zero")).build();
         Path f = dir.resolve("ext.onnx");
         Files.write(f, modelWith(t));

@@ -1,7 +1,7 @@
 package qsh.core.exec.ops;
 
-import qsh.core.exec.kernels.Buffers;
 import java.util.Arrays;
+import qsh.core.exec.kernels.Buffers;
 import qsh.core.shape.Broadcasting;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;

@@ -1,11 +1,11 @@
 package qsh.core.exec.ops;
 
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 import qsh.core.exec.kernels.Buffers;
 import qsh.core.exec.kernels.FloatMath;
 import qsh.core.exec.kernels.Parallel;
-import java.util.Map;
-import java.util.function.DoubleUnaryOperator;
-import qsh.core.graph.Node;
 import qsh.core.shape.Broadcasting;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
@@ -90,7 +90,7 @@ final class ElementwiseOps {
         m.put("Identity", (n, in, op) -> new Object[] {in[0]});
         m.put("Dropout", (n, in, op) -> { // inference: identity, mask all true
             long[] ones = new long[ShapeOps.size(in[0])];
-            java.util.Arrays.fill(ones, 1L);
+            Arrays.fill(ones, 1L);
             return new Object[] {in[0], LongTensor.of(ShapeOps.shape(in[0]), ones)};
         });
     }
@@ -111,7 +111,7 @@ final class ElementwiseOps {
             return (Tensor) map(x, v -> v >= 0 ? v : v * a)[0]; // a float product is exact in double
         }
         if (!perChannel) {
-            if (!java.util.Arrays.equals(Broadcasting.shape(xs, slope.shape()), xs)) {
+            if (!Arrays.equals(Broadcasting.shape(xs, slope.shape()), xs)) {
                 throw new IllegalArgumentException("PRelu slope " + slope.shapeString() + " does not broadcast to X "
                         + x.shapeString());
             }

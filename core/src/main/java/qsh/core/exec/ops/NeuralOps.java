@@ -1,9 +1,10 @@
 package qsh.core.exec.ops;
 
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.IntStream;
 import qsh.core.exec.kernels.BatchNorm;
 import qsh.core.exec.kernels.Conv;
-import qsh.core.shape.ConvGeometry;
 import qsh.core.exec.kernels.ConvTranspose;
 import qsh.core.exec.kernels.Gemm;
 import qsh.core.exec.kernels.MatMul;
@@ -12,6 +13,7 @@ import qsh.core.exec.kernels.Pool;
 import qsh.core.exec.kernels.Resize;
 import qsh.core.exec.kernels.Softmax;
 import qsh.core.graph.Node;
+import qsh.core.shape.ConvGeometry;
 
 import qsh.core.shape.ResizeGeometry;
 import qsh.core.tensor.Tensor;
@@ -157,7 +159,7 @@ final class NeuralOps {
         int[] s = x.shape();
         boolean[] red = new boolean[s.length];
         if (axes == null || axes.length == 0) {
-            java.util.Arrays.fill(red, true);
+            Arrays.fill(red, true);
         } else {
             for (int a : axes) {
                 red[a < 0 ? a + s.length : a] = true;
@@ -184,7 +186,7 @@ final class NeuralOps {
         if (keep) {
             return Tensor.of(outFull, o);
         }
-        return Tensor.of(java.util.stream.IntStream.range(0, s.length).filter(i -> !red[i]).map(i -> s[i]).toArray(), o);
+        return Tensor.of(IntStream.range(0, s.length).filter(i -> !red[i]).map(i -> s[i]).toArray(), o);
     }
 
     private static int[] poolPads(Node n, Tensor x, int[] k, int[] strides, int[] dil, boolean ceil) {
@@ -201,7 +203,7 @@ final class NeuralOps {
     }
 
     static int[] spatial(int[] s) {
-        return java.util.Arrays.copyOfRange(s, 2, s.length);
+        return Arrays.copyOfRange(s, 2, s.length);
     }
 
     static int[] orOnes(int[] v, int n) {
@@ -209,7 +211,7 @@ final class NeuralOps {
             return v;
         }
         int[] r = new int[n];
-        java.util.Arrays.fill(r, 1);
+        Arrays.fill(r, 1);
         return r;
     }
 
