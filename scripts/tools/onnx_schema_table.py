@@ -1,4 +1,4 @@
-"""Prints the rows of qsh.core.opset.OpSchemas from ONNX's own operator schemas (the facts behind Operators.md and
+"""Prints the rows of qsh.core.schema.OpSchemas from ONNX's own operator schemas (the facts behind Operators.md and
 Changelog.md): for every op qsh knows, each version's since-opset, input/output count range and attribute names
 ('!' = required). Run with an ONNX wheel unpacked at ONNX_DIR (its C extension holds the schemas), e.g.
     unzip onnx-1.23.1-cp311-*.whl 'onnx/*' -d /tmp/onnx && /usr/bin/python3 onnx_schema_table.py /tmp/onnx/onnx

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
@@ -25,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -59,7 +60,7 @@ public class ExecutorBenchmark {
         try (InputStream in = ExecutorBenchmark.class.getClassLoader().getResourceAsStream(resource)) {
             bytes = in.readAllBytes();
         }
-        graph = OnnxReader.read(new java.io.ByteArrayInputStream(bytes), resource);
+        graph = OnnxReader.read(new ByteArrayInputStream(bytes), resource);
         inputName = graph.inputs().get(0).name();
         int[] s = new int[shape.length];
         for (int i = 0; i < s.length; i++) {

@@ -3,10 +3,12 @@ package qsh.commands;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.geom.Ellipse2D;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;
@@ -29,7 +31,10 @@ import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
-import qsh.core.calib.AtomicFile;
+import qsh.commands.spi.CommandException;
+import qsh.core.amp.MixedPrecisionSearch;
+import qsh.core.io.AtomicFile;
+import qsh.core.metrics.ClippingSweep;
 import qsh.core.quant.Encoding;
 import qsh.core.tensor.Histogram;
 
@@ -147,8 +152,8 @@ public final class Charts {
     }
 
     /** SQNR against the clipping factor, with the points tf, percentile and enhanced choose. */
-    public static void clippingCurve(Path png, String title, qsh.core.metrics.ClippingSweep.Point[] curve,
-                                     java.util.Map<String, double[]> marks) {
+    public static void clippingCurve(Path png, String title, ClippingSweep.Point[] curve,
+                                     Map<String, double[]> marks) {
         org.jfree.data.xy.XYSeries s = new org.jfree.data.xy.XYSeries("SQNR of tf on range × f");
         for (var p : curve) {
             if (Double.isFinite(p.sqnrDb())) {
@@ -172,7 +177,7 @@ public final class Charts {
         Color[] colors = {RANGE, new Color(0xF58518), new Color(0x54A24B)};
         for (int i = 0; i < points.getSeriesCount(); i++) {
             pr.setSeriesPaint(i, colors[i % colors.length]);
-            pr.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));
+            pr.setSeriesShape(i, new Ellipse2D.Double(-6, -6, 12, 12));
         }
         plot.setDataset(1, points);
         plot.setRenderer(1, pr);
@@ -183,8 +188,8 @@ public final class Charts {
     }
 
     /** AMP's pareto points (relative BitOps → score) with the target line and the chosen point. */
-    public static void pareto(Path png, String title, List<qsh.core.amp.MixedPrecisionSearch.Point> points,
-                              qsh.core.amp.MixedPrecisionSearch.Point chosen, double target, String unit) {
+    public static void pareto(Path png, String title, List<MixedPrecisionSearch.Point> points,
+                              MixedPrecisionSearch.Point chosen, double target, String unit) {
         org.jfree.data.xy.XYSeries s = new org.jfree.data.xy.XYSeries("scored points (phase 2)");
         for (var p : points) {
             s.add(p.relativeBitOps(), p.score());
@@ -198,7 +203,7 @@ public final class Charts {
         r.setSeriesPaint(0, VALUES);
         r.setSeriesPaint(1, RANGE);
         r.setSeriesLinesVisible(1, false);
-        r.setSeriesShape(1, new java.awt.geom.Ellipse2D.Double(-7, -7, 14, 14));
+        r.setSeriesShape(1, new Ellipse2D.Double(-7, -7, 14, 14));
         NumberAxis y = new NumberAxis("score (" + unit + ")");
         y.setAutoRangeIncludesZero(false);
         XYPlot plot = new XYPlot(d, new NumberAxis("BitOps relative to the all-highest model"), y, r);
@@ -246,7 +251,7 @@ public final class Charts {
         try {
             ChartUtils.writeChartAsPNG(out, chart, w, h);
         } catch (IOException | RuntimeException | Error e) {
-            throw new qsh.commands.spi.CommandException("cannot draw " + png + ": " + e.getMessage());
+            throw new CommandException("cannot draw " + png + ": " + e.getMessage());
         }
         AtomicFile.write(png, out.toByteArray());
     }

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import qsh.core.calib.AtomicFile;
+import qsh.core.io.AtomicFile;
 
 /**
  * The session's successful command lines, and an optional recording: {@code record FILE.qsh} saves every later

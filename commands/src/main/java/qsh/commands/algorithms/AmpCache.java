@@ -10,9 +10,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import qsh.core.calib.AtomicFile;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
+import qsh.core.io.AtomicFile;
 import qsh.core.tensor.Tensor;
 
 /**

@@ -1,14 +1,21 @@
 package qsh.commands.algorithms;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 import java.util.function.ToDoubleFunction;
+import qsh.commands.Charts;
+import qsh.commands.Format;
 import qsh.commands.ModelState;
-import qsh.commands.model.FashionMnistImages;
 import qsh.commands.Session;
+import qsh.commands.model.CalibrateCommand;
+import qsh.commands.model.FashionMnistImages;
+import qsh.commands.model.ShapeProbe;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -23,7 +30,7 @@ import qsh.core.calib.Calibrator;
 import qsh.core.calib.InputList;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
-import qsh.core.metrics.ErrorMetrics;
+import qsh.core.io.AtomicFile;
 import qsh.core.metrics.TopK;
 import qsh.core.sim.QdqGraphBuilder;
 import qsh.core.sim.QuantConfig;
@@ -82,7 +89,7 @@ public final class AmpCommand implements Command {
             throw new CommandException(e.getMessage());
         }
         CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)),
-                qsh.commands.model.CalibrateCommand.inputShapes(g));
+                CalibrateCommand.inputShapes(g));
         QuantConfig cfg = QuantConfig.DEFAULTS.withOptions(session.settings().encoderOptions());
         CalibrationStatistics stats;
         try {
@@ -95,7 +102,7 @@ public final class AmpCommand implements Command {
                 : sqnrScore(g, inputs, Math.max(1, args.getInt("samples", 32)));
         double allowed = args.getDouble("allowed-drop", top1 ? 0.01 : 3.0);
         MixedPrecisionSearch.Search search = MixedPrecisionSearch.Search.parse(args.get("search").orElse("binary"));
-        Map<String, int[]> shapes = qsh.commands.model.ShapeProbe.shapes(m);
+        Map<String, int[]> shapes = ShapeProbe.shapes(m);
         MixedPrecisionSearch.Result r;
         try {
             r = MixedPrecisionSearch.run(g, stats, cfg, candidates, shapes, score, allowed,
@@ -109,7 +116,7 @@ public final class AmpCommand implements Command {
         return report(r, candidates, top1 ? "top-1" : "dB SQNR", v -> fmt(v, top1), allowed, args, session, List.of());
     }
 
-    static Result report(MixedPrecisionSearch.Result r, List<Candidate> cands, String unit, java.util.function.DoubleFunction<String> fmt,
+    static Result report(MixedPrecisionSearch.Result r, List<Candidate> cands, String unit, DoubleFunction<String> fmt,
                          double allowed, Args args, Session session, List<String> notes) {
         List<String> lines = new ArrayList<>();
         lines.add("amp: " + r.groups().size() + " quantizer groups × " + cands.size() + " candidates ("
@@ -130,12 +137,12 @@ public final class AmpCommand implements Command {
             for (int c = 1; c < cands.size(); c++) {
                 b.append(String.format("  %s %s", cands.get(c).label(), fmt.apply(r.sensitivity()[i][c])));
             }
-            lines.add(String.format("    %-40s%s", qsh.commands.Format.tail(r.groups().get(i).op(), 40), b));
+            lines.add(String.format("    %-40s%s", Format.tail(r.groups().get(i).op(), 40), b));
         }
         lines.add("  phase 2, pareto points scored (relative BitOps → score):");
         for (MixedPrecisionSearch.Point p : r.pareto()) {
             lines.add(String.format("    %6.3f → %s%s", p.relativeBitOps(), fmt.apply(p.score()), p == r.chosen()
-                    || java.util.Arrays.equals(p.choice(), r.chosen().choice()) ? "  ◀ chosen" : ""));
+                    || Arrays.equals(p.choice(), r.chosen().choice()) ? "  ◀ chosen" : ""));
         }
         Map<String, Integer> mix = new LinkedHashMap<>();
         for (int c : r.chosen().choice()) {
@@ -167,14 +174,14 @@ public final class AmpCommand implements Command {
             try {
                 byte[] json = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
                         .writeValueAsBytes(pareto);
-                qsh.core.calib.AtomicFile.write(session.resolve(args.get("pareto").get()), json);
-            } catch (java.io.IOException e) {
+                AtomicFile.write(session.resolve(args.get("pareto").get()), json);
+            } catch (IOException e) {
                 throw new CommandException("cannot write " + args.get("pareto").get() + ": " + e.getMessage());
             }
             lines.add("  wrote " + args.get("pareto").get());
         }
         if (args.get("png").isPresent()) {
-            qsh.commands.Charts.pareto(session.resolve(args.get("png").get()), "AMP pareto front (" + unit + ")", r.pareto(),
+            Charts.pareto(session.resolve(args.get("png").get()), "AMP pareto front (" + unit + ")", r.pareto(),
                     r.chosen(), r.baseline() - allowed, unit);
             lines.add("  drew " + args.get("png").get());
         }

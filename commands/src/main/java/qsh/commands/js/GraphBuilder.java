@@ -1,6 +1,7 @@
 package qsh.commands.js;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,7 @@ import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
 import qsh.commands.ModelState;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.onnx.TensorProtos;
 import qsh.core.onnx.proto.OnnxProto.AttributeProto;
 import qsh.core.onnx.proto.OnnxProto.GraphProto;
@@ -94,9 +95,9 @@ public final class GraphBuilder {
     /** {@code b.add(a, b)}: elementwise sum of two values of the same shape (a residual connection). */
     @HostAccess.Export
     public String add(String a, String b) {
-        if (!java.util.Arrays.equals(shapeOf(a), shapeOf(b))) {
-            throw api.runtime().fail("add needs equal shapes: " + java.util.Arrays.toString(shapeOf(a)) + " and "
-                    + java.util.Arrays.toString(shapeOf(b)));
+        if (!Arrays.equals(shapeOf(a), shapeOf(b))) {
+            throw api.runtime().fail("add needs equal shapes: " + Arrays.toString(shapeOf(a)) + " and "
+                    + Arrays.toString(shapeOf(b)));
         }
         return node("Add", name("add"), List.of(a, b), shapeOf(a));
     }
@@ -262,7 +263,7 @@ public final class GraphBuilder {
     private int[] rank(String x, int r, String op) {
         int[] s = shapeOf(x);
         if (s.length != r) {
-            throw api.runtime().fail(op + " needs a rank-" + r + " input; '" + x + "' has shape " + java.util.Arrays.toString(s));
+            throw api.runtime().fail(op + " needs a rank-" + r + " input; '" + x + "' has shape " + Arrays.toString(s));
         }
         return s;
     }

@@ -1,5 +1,8 @@
 package qsh.commands.js;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,11 +14,14 @@ import qsh.commands.ModelState;
 import qsh.commands.ScriptRunner;
 import qsh.commands.Session;
 import qsh.commands.SessionTensor;
+import qsh.commands.model.FashionMnistImages;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.Result;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
+import qsh.core.io.RegularFiles;
 import qsh.core.metrics.TopK;
+import qsh.core.tensor.MemoryBudget;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -310,9 +316,9 @@ public final class QshApi {
         }
         int offset = intOption(o, "offset", 0);
         int count = intOption(o, "count", 100);
-        qsh.commands.model.FashionMnistImages all;
+        FashionMnistImages all;
         try {
-            all = qsh.commands.model.FashionMnistImages.load(null, split.equals("train"), offset + count);
+            all = FashionMnistImages.load(null, split.equals("train"), offset + count);
         } catch (CommandException e) {
             throw rt.fail(e.getMessage());
         }
@@ -337,14 +343,14 @@ public final class QshApi {
     /** {@code qsh.readRaw("img0.raw")}: a raw float32 little-endian file (the spec's input format) as a 1-D tensor view. */
     @HostAccess.Export
     public JsTensor readRaw(String path) {
-        java.nio.file.Path p = session().resolve(required(path, "readRaw", "a file path"));
+        Path p = session().resolve(required(path, "readRaw", "a file path"));
         try {
-            byte[] b = qsh.core.calib.RegularFiles.read(p, "raw file", qsh.core.tensor.MemoryBudget.bytes());
+            byte[] b = RegularFiles.read(p, "raw file", MemoryBudget.bytes());
             if (b.length % 4 != 0) {
                 throw rt.fail(path + ": " + b.length + " bytes is not a whole number of float32 values");
             }
             float[] f = new float[b.length / 4];
-            java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
             return new JsTensor(this, SessionTensor.floats(path, Tensor.of(new int[] {f.length}, f), "qsh.readRaw"));
         } catch (IllegalArgumentException e) {
             throw rt.fail(e.getMessage());
@@ -354,9 +360,9 @@ public final class QshApi {
     /** {@code qsh.readText("labels.txt")}: a text file (UTF-8), e.g. an input list or labels. */
     @HostAccess.Export
     public String readText(String path) {
-        java.nio.file.Path p = session().resolve(required(path, "readText", "a file path"));
+        Path p = session().resolve(required(path, "readText", "a file path"));
         try {
-            return qsh.core.calib.RegularFiles.readText(p, "text file");
+            return RegularFiles.readText(p, "text file");
         } catch (IllegalArgumentException e) {
             throw rt.fail(e.getMessage());
         }

@@ -15,9 +15,10 @@ import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
-import qsh.core.calib.AtomicFile;
 import qsh.core.calib.RawTensorFile;
 import qsh.core.data.FashionMnist;
+import qsh.core.io.AtomicFile;
+import qsh.core.io.RegularFiles;
 
 /**
  * {@code dataset fashion-mnist --out DIR}: writes Fashion-MNIST images as raw float32 files (1×1×28×28, values in
@@ -58,7 +59,7 @@ public final class DatasetCommand implements Command {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
-            throw new CommandException(out + ": cannot create the folder (" + qsh.core.calib.RegularFiles.reason(e) + ")");
+            throw new CommandException(out + ": cannot create the folder (" + RegularFiles.reason(e) + ")");
         }
         int n = images.size();
         StringBuilder list = new StringBuilder();

@@ -15,6 +15,7 @@ import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.calib.InputList;
+import qsh.core.io.RegularFiles;
 import qsh.core.metrics.TopK;
 
 /**
@@ -65,7 +66,7 @@ public final class EvaluateCommand implements Command {
     static int[] readLabels(Path file, int expected) {
         List<String> text;
         try {
-            text = qsh.core.calib.RegularFiles.readText(file, "labels file").lines().toList();
+            text = RegularFiles.readText(file, "labels file").lines().toList();
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
         }

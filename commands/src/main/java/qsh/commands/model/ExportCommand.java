@@ -13,9 +13,10 @@ import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
-import qsh.core.calib.AtomicFile;
 import qsh.core.graph.Graph;
+import qsh.core.io.AtomicFile;
 import qsh.core.sim.EncodingsJson;
+import qsh.core.sim.EncodingsVersion;
 import qsh.core.sim.QdqGraphBuilder;
 
 /**
@@ -60,7 +61,7 @@ public final class ExportCommand implements Command {
     record Written(Path model, Path encodings, long bytes, long opset, long quantizeNodes, long dequantizeNodes) {}
 
     /** Writes the QDQ model and its encodings; on failure neither file is left behind half-written. */
-    static Written write(ModelState m, Path out, boolean pack4, qsh.core.sim.EncodingsVersion version) {
+    static Written write(ModelState m, Path out, boolean pack4, EncodingsVersion version) {
         Graph qdq;
         try {
             qdq = QdqGraphBuilder.export(m.graph(), m.plan(), pack4);

@@ -1,7 +1,10 @@
 package qsh.commands.model;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,7 @@ import qsh.commands.spi.Result;
 import qsh.core.calib.RawTensorFile;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
+import qsh.core.io.RegularFiles;
 import qsh.core.tensor.Tensor;
 import qsh.core.tensor.TensorStats;
 
@@ -67,9 +71,9 @@ public final class InferCommand implements Command {
         if (args.get("out").isPresent()) {
             Path dir = session.resolve(args.get("out").get());
             try {
-                java.nio.file.Files.createDirectories(dir);
-            } catch (java.io.IOException e) {
-                throw new CommandException("cannot create " + dir + ": " + qsh.core.calib.RegularFiles.reason(e));
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new CommandException("cannot create " + dir + ": " + RegularFiles.reason(e));
             }
             outs.forEach((k, v) -> {
                 if (!(v instanceof Tensor t)) {
@@ -124,7 +128,7 @@ public final class InferCommand implements Command {
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;
         }
-        java.util.Arrays.sort(idx, (a, b) -> Float.compare(logits[b], logits[a]));
+        Arrays.sort(idx, (a, b) -> Float.compare(logits[b], logits[a]));
         List<Map<String, Object>> out = new ArrayList<>();
         for (int i = 0; i < Math.min(5, idx.length); i++) {
             Map<String, Object> x = new LinkedHashMap<>();

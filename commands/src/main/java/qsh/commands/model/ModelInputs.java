@@ -5,13 +5,16 @@ import java.util.List;
 import java.util.Map;
 import qsh.commands.Format;
 import qsh.commands.Session;
+import qsh.commands.TensorExpressions;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.OptionSpec;
 import qsh.core.calib.RawTensorFile;
+import qsh.core.exec.ShapeInference;
 import qsh.core.graph.Graph;
-import qsh.core.graph.ShapeInference;
+import qsh.core.graph.InputDims;
 import qsh.core.graph.ValueInfo;
+import qsh.core.tensor.MemoryBudget;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -34,14 +37,14 @@ final class ModelInputs {
     static Map<String, Tensor> fromArgs(Args args, Session session, Graph g, String command) {
         if (args.has("random")) {
             args.atMost(0);
-            int[] shape = args.get("shape").map(qsh.commands.TensorExpressions::parseShape).orElse(null);
+            int[] shape = args.get("shape").map(TensorExpressions::parseShape).orElse(null);
             if (shape != null && g.inputs().size() != 1) {
                 throw new CommandException("--shape applies to single-input models; this one has " + g.inputs().size() + " inputs");
             }
             // Refuse shapes the model cannot take before allocating them: inference finds the first node that fails.
             Map<String, int[]> shapes = ShapeProbe.inputShapes(g, shape);
             shapes.values().forEach(Tensor::checkedSize);
-            shapes.forEach((name, s) -> qsh.core.tensor.MemoryBudget.check("input '" + name + "'", s, Float.BYTES));
+            shapes.forEach((name, s) -> MemoryBudget.check("input '" + name + "'", s, Float.BYTES));
             List<String> problems = ShapeInference.infer(g, shapes).problems();
             if (!problems.isEmpty()) {
                 throw new CommandException(shapes.isEmpty() ? "the model cannot run: " + problems.get(0)
@@ -72,7 +75,7 @@ final class ModelInputs {
                     new CommandException("'" + name + "' is not an input of the model (inputs: "
                             + g.inputs().stream().map(ValueInfo::name).toList() + ")"));
             if (!vi.isStatic()) {
-                throw new CommandException(qsh.core.graph.InputDims.unboundMessage(vi));
+                throw new CommandException(InputDims.unboundMessage(vi));
             }
             int[] shape = new int[vi.dims().length];
             for (int i = 0; i < shape.length; i++) {

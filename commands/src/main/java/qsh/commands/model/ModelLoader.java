@@ -3,14 +3,15 @@ package qsh.commands.model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.OptionSpec;
 import qsh.core.equalize.ConstantAddFolder;
 import qsh.core.exec.ConstantFolder;
-import qsh.core.graph.InputDims;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.graph.InputDims;
+import qsh.core.modelio.OnnxReader;
 
 /** Finds a model by path or by the word {@code demo} (the Fashion-MNIST classifier shipped in the jar). */
 public final class ModelLoader {
@@ -50,7 +51,7 @@ public final class ModelLoader {
      */
     public static InputDims.Binding loadBound(String what, List<String> inputDims, boolean keepConstantNodes) {
         Graph g = load(what);
-        List<String> notes = new java.util.ArrayList<>();
+        List<String> notes = new ArrayList<>();
         if (!keepConstantNodes) {
             ConstantFolder.Result folded = ConstantFolder.fold(g);
             if (folded.foldedNodes() > 0) {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import qsh.commands.Format;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
@@ -15,9 +16,9 @@ import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.exec.Executor;
+import qsh.core.exec.ShapeInference;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.graph.ShapeInference;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -73,7 +74,7 @@ public final class ProfileCommand implements Command {
                 throw new CommandException("interrupted after " + r + " runs");
             }
             long t0 = System.nanoTime();
-            Map<String, Object> out = Executor.run(g, inputs, null, java.util.Set.of(), (node, ops, nanos) -> {
+            Map<String, Object> out = Executor.run(g, inputs, null, Set.of(), (node, ops, nanos) -> {
                 long[] a = byOps.computeIfAbsent(ops, k -> new long[2]);
                 a[0] += nanos;
                 a[1]++;

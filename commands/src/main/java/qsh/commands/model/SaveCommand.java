@@ -1,5 +1,7 @@
 package qsh.commands.model;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +13,10 @@ import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.Result;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxWriter;
-import qsh.core.calib.AtomicFile;
-import qsh.core.onnx.OnnxReader;
-import qsh.core.opset.SchemaCheck;
+import qsh.core.io.AtomicFile;
+import qsh.core.modelio.OnnxReader;
+import qsh.core.modelio.OnnxWriter;
+import qsh.core.schema.SchemaCheck;
 
 /** {@code save FILE.onnx}: writes the session's model (temporary file, then rename: never a half-written file). */
 public final class SaveCommand implements Command {
@@ -29,8 +31,8 @@ public final class SaveCommand implements Command {
     static byte[] checkedBytes(Graph g, Path out, String prefix) {
         byte[] bytes = OnnxWriter.toProto(g).toByteArray();
         try {
-            SchemaCheck.requireValid(OnnxReader.read(new java.io.ByteArrayInputStream(bytes), out.toString()), out.toString());
-        } catch (java.io.IOException | IllegalArgumentException e) {
+            SchemaCheck.requireValid(OnnxReader.read(new ByteArrayInputStream(bytes), out.toString()), out.toString());
+        } catch (IOException | IllegalArgumentException e) {
             throw new CommandException(prefix + e.getMessage() + "; nothing was written");
         }
         return bytes;

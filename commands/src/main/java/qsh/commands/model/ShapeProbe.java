@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 import qsh.commands.ModelState;
 import qsh.commands.spi.CommandException;
 import qsh.core.exec.Executor;
+import qsh.core.exec.ShapeInference;
 import qsh.core.graph.Graph;
-import qsh.core.graph.ShapeInference;
 import qsh.core.graph.ValueInfo;
 import qsh.core.tensor.Tensor;
 

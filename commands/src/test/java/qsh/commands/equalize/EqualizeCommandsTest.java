@@ -16,7 +16,7 @@ import qsh.commands.Interpreter;
 import qsh.commands.ModelState;
 import qsh.commands.spi.CommandException;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxWriter;
+import qsh.core.modelio.OnnxWriter;
 
 /** fold-bn, cle plan/step/apply, absorb-bias and undo on the demo model. */
 class EqualizeCommandsTest {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qsh.commands.Interpreter;
 import qsh.commands.spi.CommandException;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.quant.Encoding;
 import qsh.core.sim.EncodingsJson;
 import qsh.core.sim.QuantOverrides;
@@ -79,11 +80,11 @@ class CalibrateCommandTest {
         Interpreter in = new Interpreter();
         Path folded = dir.resolve("folded.onnx");
         in.execute("qairt-quantizer --input_network demo --input_list " + LIST + " --weight_bw 4 --output_path " + folded);
-        assertEquals(0, qsh.core.onnx.OnnxReader.read(folded).opCounts().getOrDefault("BatchNormalization", 0));
+        assertEquals(0, OnnxReader.read(folded).opCounts().getOrDefault("BatchNormalization", 0));
         Path kept = dir.resolve("kept.onnx");
         in.execute("qairt-quantizer --input_network demo --input_list " + LIST + " --weight_bw 4 --disable_batchnorm_folding"
                 + " --output_path " + kept);
-        assertEquals(17, qsh.core.onnx.OnnxReader.read(kept).opCounts().getOrDefault("BatchNormalization", 0));
+        assertEquals(17, OnnxReader.read(kept).opCounts().getOrDefault("BatchNormalization", 0));
     }
 
     @Test

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import qsh.commands.Interpreter;
 import qsh.commands.ModelState;
 import qsh.commands.spi.CommandException;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.exec.Executor;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.tensor.Tensor;
 
 /** load / graph / node / infer / ranges / save on a real model (the PaddleOCR text-direction classifier). */
@@ -123,7 +126,7 @@ class ModelCommandsTest {
         in.execute("load " + cls);
         ModelState before = in.session().model().orElseThrow();
         Path trunc = dir.resolve("trunc.onnx");
-        Files.write(trunc, java.util.Arrays.copyOf(Files.readAllBytes(cls), 5000));
+        Files.write(trunc, Arrays.copyOf(Files.readAllBytes(cls), 5000));
         Path raw = dir.resolve("small.raw");
         Files.write(raw, new byte[12]);
         for (String line : List.of("load " + trunc, "load " + dir.resolve("missing.onnx"), "node NoSuchNode",
@@ -140,9 +143,9 @@ class ModelCommandsTest {
     void shapesWithoutARunEqualARunsShapes() throws Exception {
         var g = OnnxReader.read(cls);
         Map<String, int[]> shapes = ShapeProbe.shapes(ModelState.loaded(g, cls.toString()));
-        Map<String, int[]> ran = new java.util.HashMap<>();
-        qsh.core.exec.Executor.run(g, ShapeProbe.randomInputs(g, 1, null),
-                (name, node, value) -> ran.put(name, qsh.core.exec.Executor.shapeOf(value)));
+        Map<String, int[]> ran = new HashMap<>();
+        Executor.run(g, ShapeProbe.randomInputs(g, 1, null),
+                (name, node, value) -> ran.put(name, Executor.shapeOf(value)));
         assertEquals(258, ran.size());
         ran.forEach((k, v) -> assertArrayEquals(v, shapes.get(k), k));
         assertEquals(ShapeProbe.staticShapes(g).keySet(), shapes.keySet());

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,7 @@ import qsh.commands.spi.CommandException;
 import qsh.core.calib.RawTensorFile;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.onnx.TensorProtos;
 import qsh.core.onnx.proto.OnnxProto.AttributeProto;
 import qsh.core.onnx.proto.OnnxProto.GraphProto;
@@ -35,8 +37,8 @@ import qsh.core.onnx.proto.OnnxProto.OperatorSetIdProto;
 import qsh.core.onnx.proto.OnnxProto.TensorShapeProto;
 import qsh.core.onnx.proto.OnnxProto.TypeProto;
 import qsh.core.onnx.proto.OnnxProto.ValueInfoProto;
-import qsh.core.opset.SchemaCheck;
 import qsh.core.quant.Encoding;
+import qsh.core.schema.SchemaCheck;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -155,8 +157,8 @@ class OldOpsetExportTest {
         Path list = dir.resolve("list" + n + ".txt");
         try {
             Files.write(list, lines);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return list;
     }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import qsh.commands.Interpreter;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.OptionSpec;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.quant.QuantMode;
 import qsh.core.sim.QuantizationPlan;
 import qsh.core.sim.TensorPrecision;
@@ -172,7 +173,7 @@ class QairtQuantizerSpecFlagsTest {
         assertTrue(plan(batch).precision(conv).isInt());
         assertTrue(Files.readString(dir.resolve("o.encodings")).contains(conv));
         assertEquals(List.of("logits", "/features/features.0/Conv_output_0", conv), // the exported model's outputs
-                qsh.core.onnx.OnnxReader.read(dir.resolve("o.onnx")).outputs().stream().map(v -> v.name()).toList());
+                OnnxReader.read(dir.resolve("o.onnx")).outputs().stream().map(v -> v.name()).toList());
 
         Path bad = dir.resolve("bad.txt");
         Files.writeString(bad, "#/features/features.0/Conv\n%nosuch\n" + DATA.resolve("demo/img0.raw") + "\n");

@@ -8,14 +8,19 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.stream.IntStream;
 import qsh.commands.Interpreter;
 import qsh.commands.ModelState;
+import qsh.commands.spi.CommandException;
+import qsh.core.calib.RawTensorFile;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
 import qsh.core.graph.ValueInfo;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.quant.Encoding;
 import qsh.core.tensor.Tensor;
 
@@ -72,7 +77,7 @@ final class ZooModelRun {
             Tensor t = ZooInputs.image(seed, s[1], s[2], s[3], model.norm());
             calibration.add(t);
             Path raw = work.resolve("calib_" + seed + ".raw");
-            qsh.core.calib.RawTensorFile.write(raw, t);
+            RawTensorFile.write(raw, t);
             lines.append(raw).append('\n');
         }
         Files.writeString(list, lines);
@@ -113,7 +118,7 @@ final class ZooModelRun {
 
     /** {@code --input_dim NAME D1,…} when a non-batch dim of the input is symbolic (a symbolic batch binds to 1). */
     String inputDimFlag() {
-        Graph g = qsh.core.onnx.OnnxReader.read(file);
+        Graph g = OnnxReader.read(file);
         for (ValueInfo v : g.inputs()) {
             if (v.name().equals(model.input())) {
                 for (int i = 1; i < v.dims().length; i++) {
@@ -151,7 +156,7 @@ final class ZooModelRun {
         } else {
             try {
                 exported = ort(out, evaluation);
-                boolean finite = exported.stream().allMatch(v -> java.util.stream.IntStream.range(0, v.length)
+                boolean finite = exported.stream().allMatch(v -> IntStream.range(0, v.length)
                         .allMatch(i -> Float.isFinite(v[i])));
                 check("ort-runs-export " + n, finite, finite ? "" : "non-finite outputs");
             } catch (Exception e) {
@@ -238,7 +243,7 @@ final class ZooModelRun {
             so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR); // not every unused initializer
             try (OrtSession s = env.createSession(onnx.toString(), so)) {
                 for (Tensor x : inputs) {
-                    long[] shape = java.util.Arrays.stream(x.shape()).asLongStream().toArray();
+                    long[] shape = Arrays.stream(x.shape()).asLongStream().toArray();
                     try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), shape);
                          OrtSession.Result res = s.run(Map.of(model.input(), t))) {
                         FloatBuffer b = ((OnnxTensor) res.get(0)).getFloatBuffer();
@@ -308,7 +313,7 @@ final class ZooModelRun {
     /** {agreeing rows, rows}: argmax over the last axis (classes) of each row of the flattened output. */
     private int[] top1Agreement(List<float[]> a, List<float[]> b) {
         int classes = -1;
-        Graph g = qsh.core.onnx.OnnxReader.read(file);
+        Graph g = OnnxReader.read(file);
         long[] dims = g.outputs().get(0).dims();
         if (dims.length > 0 && dims[dims.length - 1] > 0) {
             classes = (int) dims[dims.length - 1];
@@ -351,7 +356,7 @@ final class ZooModelRun {
 
     private void fail(String check, Exception e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (!(e instanceof qsh.commands.spi.CommandException)) {
+        if (!(e instanceof CommandException)) {
             msg = e.getClass().getSimpleName() + ": " + msg;
         }
         // ORT's load errors: keep the reason, not the boilerplate before it

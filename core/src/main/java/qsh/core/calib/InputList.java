@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import qsh.core.io.RegularFiles;
 
 /**
  * A calibration input list as the spec defines it ("Quantizing a Model" and "qairt-quantizer"):

@@ -4,6 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
+import qsh.core.io.AtomicFile;
+import qsh.core.io.RegularFiles;
+import qsh.core.tensor.MemoryBudget;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -19,7 +22,7 @@ public final class RawTensorFile {
      */
     public static Tensor read(Path file, String inputName, int[] shape) {
         long elements = Tensor.checkedSize(shape);
-        qsh.core.tensor.MemoryBudget.check("input '" + inputName + "'", shape, Float.BYTES);
+        MemoryBudget.check("input '" + inputName + "'", shape, Float.BYTES);
         long expectedBytes = elements * Float.BYTES;
         long actualBytes = RegularFiles.check(file, "raw input", Long.MAX_VALUE);
         if (actualBytes != expectedBytes) {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.graph.ShapeInference;
+import qsh.core.exec.ShapeInference;
 import qsh.core.tensor.Tensor;
 
 /**

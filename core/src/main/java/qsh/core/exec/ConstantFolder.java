@@ -1,8 +1,10 @@
 package qsh.core.exec;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,6 @@ import qsh.core.exec.ops.OpKernel;
 import qsh.core.exec.ops.Ops;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.graph.ShapeInference;
 import qsh.core.graph.ValueInfo;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.MemoryBudget;
@@ -127,7 +128,7 @@ public final class ConstantFolder {
     private static Object[] evaluate(Graph g, Node n, Map<String, Object> values) {
         OpKernel k = Ops.get(n.domain(), n.opType());
         Object[] args = new Object[n.inputs().size()];
-        Set<Object> inputArrays = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Object> inputArrays = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int j = 0; j < args.length; j++) {
             String i = n.input(j);
             args[j] = i.isEmpty() ? null : values.get(i);

@@ -2,6 +2,7 @@ package qsh.core.exec;
 
 import java.lang.ref.SoftReference;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -9,14 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import qsh.core.exec.kernels.Buffers;
 import qsh.core.exec.ops.OpKernel;
 import qsh.core.exec.ops.Ops;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.graph.ShapeInference;
 import qsh.core.graph.ValueInfo;
+import qsh.core.tensor.MemoryBudget;
 
 /**
  * What the executor works out once per graph instead of on every run: each value's slot in an array (no name
@@ -60,7 +62,7 @@ final class ExecutionPlan {
     /** Idle buffer pools, one per concurrent run seen (at most {@link #MAX_POOLS} kept). */
     private final ConcurrentLinkedDeque<SoftReference<Buffers.Pool>> pools = new ConcurrentLinkedDeque<>();
     private static final int MAX_POOLS = 4;
-    private final Map<String, ShapeCheck> shapeChecks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, ShapeCheck> shapeChecks = new ConcurrentHashMap<>();
 
     /**
      * What static shape inference found for one set of input shapes.
@@ -143,7 +145,7 @@ final class ExecutionPlan {
     /** Frees each value after its last reader (or its producer, when nothing reads it); never weights or outputs. */
     private void computeReleases(Graph g, Set<String> graphOutputs) {
         int[] last = new int[names.size()];
-        java.util.Arrays.fill(last, -1);
+        Arrays.fill(last, -1);
         for (int i = 0; i < steps.size(); i++) {
             for (int s : steps.get(i).out) {
                 if (s >= 0) {
@@ -182,7 +184,7 @@ final class ExecutionPlan {
      */
     ShapeCheck shapeCheck(Graph g, Map<String, int[]> inputShapes) {
         StringBuilder key = new StringBuilder();
-        inputShapes.forEach((k, v) -> key.append(k).append(java.util.Arrays.toString(v)).append(';'));
+        inputShapes.forEach((k, v) -> key.append(k).append(Arrays.toString(v)).append(';'));
         String k = key.toString();
         ShapeCheck c = shapeChecks.get(k);
         if (c == null) {
@@ -201,7 +203,7 @@ final class ExecutionPlan {
                         unknown.add(n);
                         continue;
                     }
-                    long b = qsh.core.tensor.MemoryBudget.bytesOf(s, Float.BYTES);
+                    long b = MemoryBudget.bytesOf(s, Float.BYTES);
                     if (b > largestBytes) {
                         largest = n;
                         largestShape = s;

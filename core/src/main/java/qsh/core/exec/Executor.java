@@ -1,5 +1,6 @@
 package qsh.core.exec;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -11,8 +12,8 @@ import qsh.core.exec.ops.OpKernel;
 import qsh.core.exec.ops.Ops;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.graph.ShapeInference;
 import qsh.core.graph.ValueInfo;
+import qsh.core.shape.ShapeRules;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.MemoryBudget;
 import qsh.core.tensor.Tensor;
@@ -236,7 +237,7 @@ public final class Executor {
      * Arrays the executor did not lend out (inputs passed through, weights) are left alone.
      */
     public static void recycle(Graph g, Map<String, ?> results) {
-        List<float[]> arrays = new java.util.ArrayList<>();
+        List<float[]> arrays = new ArrayList<>();
         for (Object v : results.values()) {
             if (v instanceof Tensor t) {
                 arrays.add(t.data());
@@ -286,6 +287,6 @@ public final class Executor {
 
     /** The shape of a produced value (Tensor or LongTensor). */
     public static int[] shapeOf(Object v) {
-        return v instanceof Tensor ? ((Tensor) v).shape() : ((LongTensor) v).shape();
+        return ShapeRules.shapeOf(v);
     }
 }

@@ -9,6 +9,8 @@ import qsh.core.graph.Node;
 import qsh.core.onnx.proto.OnnxProto.ModelProto;
 import qsh.core.onnx.proto.OnnxProto.NodeProto;
 import qsh.core.onnx.proto.OnnxProto.OperatorSetIdProto;
+import qsh.core.schema.OpSchemas;
+import qsh.core.schema.SchemaCheck;
 
 /**
  * Raises a graph's default-domain opset and rewrites every node whose operator schema changed in between into the

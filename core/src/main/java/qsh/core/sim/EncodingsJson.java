@@ -14,9 +14,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.core.calib.AtomicFile;
-import qsh.core.quant.Encoding;
+import qsh.core.io.AtomicFile;
+import qsh.core.io.RegularFiles;
 import qsh.core.quant.EncoderOptions;
+import qsh.core.quant.Encoding;
 
 /**
  * Reads and writes AIMET encodings JSON, the spec's {@code --quantization_overrides} format: versions 0.4, 0.5,
@@ -55,7 +56,7 @@ public final class EncodingsJson {
     /** Reads a file; {@code options} supplies the minimum range used when recomputing encodings. */
     public static QuantOverrides read(Path file, EncoderOptions options) {
         // a regular file of bounded size: a FIFO would block, /dev/zero would fill the heap
-        String text = qsh.core.calib.RegularFiles.readText(file, "encodings file", 1L << 30);
+        String text = RegularFiles.readText(file, "encodings file", 1L << 30);
         return parse(text, file.toString(), options);
     }
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +27,7 @@ import qsh.core.calib.Calibrator;
 import qsh.core.calib.RawTensorFile;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.sim.QuantConfig;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
@@ -56,7 +57,7 @@ class MixedPrecisionSearchTest {
             }
         }
         stats = Calibrator.collect(g, CalibrationInputs.of(samples, Map.of("input", new int[] {1, 1, 28, 28}), "demo"), false, 0, d -> { });
-        shapes = new java.util.HashMap<>();
+        shapes = new HashMap<>();
         Executor.run(g, samples.get(0), (name, node, v) -> {
             if (v instanceof Tensor t) {
                 shapes.put(name, t.shape());

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import qsh.core.io.AtomicFile;
 import qsh.core.tensor.Tensor;
 
 class RawTensorFileTest {

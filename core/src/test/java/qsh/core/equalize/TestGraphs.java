@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.onnx.TensorProtos;
 import qsh.core.onnx.proto.OnnxProto.AttributeProto;
 import qsh.core.onnx.proto.OnnxProto.GraphProto;

@@ -11,17 +11,18 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import qsh.core.graph.Graph;
-import qsh.core.graph.ShapeInference;
-import qsh.core.onnx.OnnxWriter;
-import qsh.core.testing.ModelBuilder;
+import qsh.core.modelio.OnnxWriter;
 import qsh.core.tensor.Tensor;
+import qsh.core.testing.ModelBuilder;
 
 /**
  * ONNX Runtime as the oracle for the CNN ops qsh added for real models (LRN, PRelu, Split, Tile, ReduceSum,
@@ -104,9 +105,9 @@ class CnnOpsOnnxRuntimeTest {
     void conv3dEpilogueEqualsNodeByNode() {
         Graph g = chain3d();
         Map<String, Tensor> in = Map.of("x", random(13, -2, 2, 1, 3, 6, 7, 8));
-        List<String> steps = new java.util.ArrayList<>();
-        Map<String, Object> fused = Executor.run(g, in, null, java.util.Set.of(), (n, ops, nanos) -> steps.add(ops));
-        Map<String, Object> plain = Executor.run(g, in, (name, node, v) -> { }, java.util.Set.of());
+        List<String> steps = new ArrayList<>();
+        Map<String, Object> fused = Executor.run(g, in, null, Set.of(), (n, ops, nanos) -> steps.add(ops));
+        Map<String, Object> plain = Executor.run(g, in, (name, node, v) -> { }, Set.of());
         assertTrue(steps.contains("Conv+BatchNormalization+Relu"), "steps " + steps);
         for (String o : List.of("o1", "o2", "o3")) {
             assertArrayEquals(((Tensor) plain.get(o)).data(), ((Tensor) fused.get(o)).data(), o);

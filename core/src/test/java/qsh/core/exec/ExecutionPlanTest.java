@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import qsh.core.exec.ops.Ops;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.tensor.Tensor;
 import qsh.core.testing.ModelBuilder;
 

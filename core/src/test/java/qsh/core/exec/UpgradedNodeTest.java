@@ -1,8 +1,6 @@
 package qsh.core.exec;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -14,6 +12,7 @@ import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,11 +25,11 @@ import org.junit.jupiter.api.TestFactory;
 import qsh.core.exec.ops.Ops;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.onnx.OnnxReader;
-import qsh.core.onnx.OnnxWriter;
+import qsh.core.modelio.OnnxReader;
+import qsh.core.modelio.OnnxWriter;
 import qsh.core.onnx.TensorProtos;
 import qsh.core.opset.OpsetUpgrader;
-import qsh.core.opset.SchemaCheck;
+import qsh.core.schema.SchemaCheck;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 import qsh.core.testing.SystemPackages;
@@ -135,7 +134,7 @@ class UpgradedNodeTest {
              OrtSession s = env.createSession(OnnxWriter.toProto(g).toByteArray(), so)) {
             for (Map.Entry<String, Object> e : inputs.entrySet()) {
                 Object v = e.getValue();
-                long[] shape = java.util.Arrays.stream(Executor.shapeOf(v)).asLongStream().toArray();
+                long[] shape = Arrays.stream(Executor.shapeOf(v)).asLongStream().toArray();
                 in.put(e.getKey(), v instanceof Tensor
                         ? OnnxTensor.createTensor(env, FloatBuffer.wrap(((Tensor) v).data()), shape)
                         : OnnxTensor.createTensor(env, LongBuffer.wrap(((LongTensor) v).data()), shape));
@@ -144,7 +143,7 @@ class UpgradedNodeTest {
             try (OrtSession.Result r = s.run(in)) {
                 for (Map.Entry<String, OnnxValue> e : r) {
                     OnnxTensor t = (OnnxTensor) e.getValue();
-                    int[] shape = java.util.Arrays.stream(t.getInfo().getShape()).mapToInt(Math::toIntExact).toArray();
+                    int[] shape = Arrays.stream(t.getInfo().getShape()).mapToInt(Math::toIntExact).toArray();
                     if (t.getInfo().type == ai.onnxruntime.OnnxJavaType.INT64) {
                         LongBuffer b = t.getLongBuffer();
                         long[] d = new long[b.remaining()];

@@ -7,16 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import qsh.core.exec.Executor;
-import qsh.core.onnx.OnnxReader;
-import qsh.core.onnx.OnnxWriter;
-import qsh.core.testing.ModelBuilder;
+import qsh.core.modelio.OnnxReader;
+import qsh.core.modelio.OnnxWriter;
 import qsh.core.tensor.Tensor;
+import qsh.core.testing.ModelBuilder;
 
 /** --input_dim and the batch-1 rule: what is bound, what stays open, what is refused, what export declares. */
 class InputDimsTest {
@@ -45,7 +46,7 @@ class InputDimsTest {
         assertArrayEquals(new int[] {1, 3, 48, 320}, out.shape());
         // an edit keeps the declared inputs; the written file declares [d0, 3, d2, d3] again
         Graph edited = g.edited(g.nodes(), g.weights(), g.weightTypes());
-        Graph reread = OnnxReader.read(new java.io.ByteArrayInputStream(OnnxWriter.toProto(edited).toByteArray()), "m");
+        Graph reread = OnnxReader.read(new ByteArrayInputStream(OnnxWriter.toProto(edited).toByteArray()), "m");
         assertEquals("[d0, 3, d2, d3]", reread.inputs().get(0).shapeString());
     }
 

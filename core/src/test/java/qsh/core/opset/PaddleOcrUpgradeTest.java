@@ -15,7 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxWriter;
+import qsh.core.modelio.OnnxWriter;
+import qsh.core.schema.SchemaCheck;
 import qsh.core.tensor.Tensor;
 import qsh.core.testing.ModelBuilder;
 

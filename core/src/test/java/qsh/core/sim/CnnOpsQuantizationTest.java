@@ -21,10 +21,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxWriter;
+import qsh.core.modelio.OnnxWriter;
 import qsh.core.quant.Encoding;
-import qsh.core.testing.ModelBuilder;
 import qsh.core.tensor.Tensor;
+import qsh.core.testing.ModelBuilder;
 
 /**
  * The CNN ops added for real models, quantized: Conv3d's weight is per-channel on axis 0 like Conv's, PRelu's slope

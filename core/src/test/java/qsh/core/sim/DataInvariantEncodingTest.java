@@ -22,7 +22,7 @@ import qsh.core.calib.CalibrationInputs;
 import qsh.core.calib.Calibrator;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxWriter;
+import qsh.core.modelio.OnnxWriter;
 import qsh.core.quant.Encoding;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ import qsh.core.calib.Calibrator;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.graph.ValueInfo;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.quant.Encoding;
 import qsh.core.tensor.Tensor;
 import qsh.core.testing.ModelBuilder;
@@ -61,7 +62,7 @@ class IntegerOpInputsTest {
             return new int[] {1, 3, 64, 96};
         }
         ValueInfo in = g.inputs().get(0);
-        return java.util.Arrays.stream(in.dims()).mapToInt(d -> (int) d).toArray();
+        return Arrays.stream(in.dims()).mapToInt(d -> (int) d).toArray();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.onnx.TensorProtos;
 import qsh.core.onnx.proto.OnnxProto.AttributeProto;
 import qsh.core.onnx.proto.OnnxProto.GraphProto;

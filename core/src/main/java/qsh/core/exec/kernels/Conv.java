@@ -1,5 +1,7 @@
 package qsh.core.exec.kernels;
 
+import java.util.Arrays;
+import qsh.core.shape.ConvGeometry;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -197,11 +199,11 @@ public final class Conv {
                     int iy = oy * sh - pt + ky * dh;
                     int cr = base + oy * ow;
                     if (iy < 0 || iy >= h) {
-                        java.util.Arrays.fill(col, cr, cr + ow, 0f);
+                        Arrays.fill(col, cr, cr + ow, 0f);
                         continue;
                     }
                     int xr = xc + iy * w + dx;
-                    java.util.Arrays.fill(col, cr, cr + lo, 0f);
+                    Arrays.fill(col, cr, cr + lo, 0f);
                     if (sw == 1) {
                         if (hi > lo) { // the window may miss the row entirely (then xr + lo can be out of range)
                             System.arraycopy(x, xr + lo, col, cr + lo, hi - lo);
@@ -211,7 +213,7 @@ public final class Conv {
                             col[cr + ox] = x[xr + ox * sw];
                         }
                     }
-                    java.util.Arrays.fill(col, cr + hi, cr + ow, 0f);
+                    Arrays.fill(col, cr + hi, cr + ow, 0f);
                 }
             }
         });

@@ -1,5 +1,7 @@
 package qsh.core.exec.kernels;
 
+import java.util.Arrays;
+import qsh.core.shape.ConvGeometry;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -80,15 +82,15 @@ final class Conv3d {
                     for (int oy = 0; oy < oh; oy++, cr += ow) {
                         int iy = oy * s[1] + dy;
                         if (iz < 0 || iz >= d || iy < 0 || iy >= h) {
-                            java.util.Arrays.fill(col, cr, cr + ow, 0f);
+                            Arrays.fill(col, cr, cr + ow, 0f);
                             continue;
                         }
                         int xr = xOff + ((ci * d + iz) * h + iy) * w + dx;
-                        java.util.Arrays.fill(col, cr, cr + lo, 0f);
+                        Arrays.fill(col, cr, cr + lo, 0f);
                         for (int ox = lo; ox < hi; ox++) {
                             col[cr + ox] = x[xr + ox * s[2]];
                         }
-                        java.util.Arrays.fill(col, cr + hi, cr + ow, 0f);
+                        Arrays.fill(col, cr + hi, cr + ow, 0f);
                     }
                 }
             }

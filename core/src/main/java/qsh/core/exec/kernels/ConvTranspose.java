@@ -1,6 +1,7 @@
 package qsh.core.exec.kernels;
 
 import java.util.Arrays;
+import qsh.core.shape.ConvGeometry;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -12,45 +13,9 @@ public final class ConvTranspose {
     }
 
     /**
-     * Resolves pads per the ONNX ConvTranspose rules: with outputShape (or auto_pad SAME_*, where outputShape =
-     * in * stride) total = s*(in-1) + outPad + (k-1)*d + 1 - out, split begin-heavy except for SAME_UPPER;
-     * otherwise explicitPads (null = zeros).
-     */
-    public static int[] resolvePads(String autoPad, int[] inSpatial, int[] kernel, int[] strides, int[] dilations,
-                                    int[] outputPadding, int[] explicitPads, int[] outputShape) {
-        int r = inSpatial.length;
-        String mode = autoPad == null || autoPad.isEmpty() ? "NOTSET" : autoPad;
-        boolean same = mode.equals("SAME_UPPER") || mode.equals("SAME_LOWER");
-        if (!same && !mode.equals("NOTSET") && !mode.equals("VALID")) {
-            throw new IllegalArgumentException("unknown auto_pad '" + autoPad
-                    + "' (use NOTSET, VALID, SAME_UPPER or SAME_LOWER)");
-        }
-        int[] pads = new int[2 * r];
-        if (outputShape == null && !same) {
-            if (explicitPads == null || mode.equals("VALID")) {
-                return pads;
-            }
-            if (explicitPads.length != 2 * r) {
-                throw new IllegalArgumentException("ConvTranspose pads " + Arrays.toString(explicitPads)
-                        + " must have " + 2 * r + " entries");
-            }
-            return explicitPads.clone();
-        }
-        for (int d = 0; d < r; d++) {
-            int s = ConvGeometry.at(strides, d);
-            int out = outputShape != null ? outputShape[outputShape.length - r + d] : inSpatial[d] * s;
-            int total = s * (inSpatial[d] - 1) + at0(outputPadding, d)
-                    + (kernel[d] - 1) * ConvGeometry.at(dilations, d) + 1 - out;
-            int half = Math.floorDiv(total, 2); // ONNX rule uses floor division; negative total widens the end
-            pads[d] = mode.equals("SAME_UPPER") ? half : total - half;
-            pads[d + r] = total - pads[d];
-        }
-        return pads;
-    }
-
-    /**
      * Transposed convolution. If outputShape (spatial sizes, or full N,C,spatial) is given, pads are derived
-     * from it with the NOTSET rule; for auto_pad call {@link #resolvePads} and pass its pads with outputShape null.
+     * from it with the NOTSET rule; for auto_pad call {@link ConvGeometry#transposePads} and pass its pads with
+     * outputShape null.
      */
     public static Tensor convTranspose(Tensor x, Tensor w, Tensor bias, int[] strides, int[] pads, int[] dilations,
                                        int group, int[] outputPadding, int[] outputShape) {
@@ -62,17 +27,17 @@ public final class ConvTranspose {
         int[] inSp = Arrays.copyOfRange(x.shape(), 2, x.rank());
         int[] k = Arrays.copyOfRange(w.shape(), 2, w.rank());
         int[] p = outputShape != null
-                ? resolvePads("NOTSET", inSp, k, strides, dilations, outputPadding, null, outputShape)
+                ? ConvGeometry.transposePads("NOTSET", inSp, k, strides, dilations, outputPadding, null, outputShape)
                 : (pads == null ? new int[2 * r] : pads);
         if (r == 1) {
             Tensor y = run(x.reshape(x.dim(0), x.dim(1), 1, x.dim(2)), w.reshape(w.dim(0), w.dim(1), 1, w.dim(2)), bias,
                     1, ConvGeometry.at(strides, 0), 0, p[0], 0, p[1], 1, ConvGeometry.at(dilations, 0), group,
-                    0, at0(outputPadding, 0));
+                    0, ConvGeometry.at0(outputPadding, 0));
             return y.reshape(y.dim(0), y.dim(1), y.dim(3));
         }
         return run(x, w, bias, ConvGeometry.at(strides, 0), ConvGeometry.at(strides, 1), p[0], p[1], p[2], p[3],
-                ConvGeometry.at(dilations, 0), ConvGeometry.at(dilations, 1), group, at0(outputPadding, 0),
-                at0(outputPadding, 1));
+                ConvGeometry.at(dilations, 0), ConvGeometry.at(dilations, 1), group, ConvGeometry.at0(outputPadding, 0),
+                ConvGeometry.at0(outputPadding, 1));
     }
 
     private static Tensor run(Tensor x, Tensor w, Tensor bias, int sh, int sw, int pt, int pl, int pb, int pr,
@@ -189,9 +154,5 @@ public final class ConvTranspose {
                 }
             }
         }
-    }
-
-    private static int at0(int[] values, int d) {
-        return values == null || values.length == 0 ? 0 : values[d];
     }
 }

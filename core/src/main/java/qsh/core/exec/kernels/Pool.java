@@ -1,5 +1,7 @@
 package qsh.core.exec.kernels;
 
+import java.util.Arrays;
+import qsh.core.shape.ConvGeometry;
 import qsh.core.tensor.Tensor;
 
 /** ONNX MaxPool / AveragePool / GlobalAveragePool / GlobalMaxPool for 1-D, 2-D and 3-D spatial inputs (3-D: {@link Pool3d}). */
@@ -50,7 +52,7 @@ public final class Pool {
             }
         });
         int[] shape = new int[x.rank()];
-        java.util.Arrays.fill(shape, 1);
+        Arrays.fill(shape, 1);
         shape[0] = x.dim(0);
         shape[1] = x.dim(1);
         return Tensor.of(shape, y);
@@ -109,7 +111,7 @@ public final class Pool {
         }
         if ((r != 1 && r != 2) || kernel.length != r) {
             throw new IllegalArgumentException("pooling supports 1-D/2-D/3-D spatial inputs with one kernel size per axis,"
-                    + " got X " + x.shapeString() + " kernel " + java.util.Arrays.toString(kernel));
+                    + " got X " + x.shapeString() + " kernel " + Arrays.toString(kernel));
         }
         int[] p = pads == null ? new int[2 * r] : pads;
         int n = x.dim(0);

@@ -1,5 +1,6 @@
 package qsh.core.exec.kernels;
 
+import qsh.core.shape.ConvGeometry;
 import qsh.core.tensor.Tensor;
 
 /**

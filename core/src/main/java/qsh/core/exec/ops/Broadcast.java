@@ -1,7 +1,8 @@
 package qsh.core.exec.ops;
 
-import qsh.core.exec.kernels.Buffers;
 import java.util.Arrays;
+import qsh.core.exec.kernels.Buffers;
+import qsh.core.shape.Broadcasting;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
@@ -15,41 +16,6 @@ public final class Broadcast {
 
     interface LongOp {
         long apply(long a, long b);
-    }
-
-    /** The broadcast shape of {@code a} and {@code b}, or an error naming both shapes. */
-    public static int[] shape(int[] a, int[] b) {
-        int r = Math.max(a.length, b.length);
-        int[] out = new int[r];
-        for (int i = 0; i < r; i++) {
-            int da = i - (r - a.length) >= 0 ? a[i - (r - a.length)] : 1;
-            int db = i - (r - b.length) >= 0 ? b[i - (r - b.length)] : 1;
-            if (da != db && da != 1 && db != 1) {
-                throw new IllegalArgumentException("shapes " + Arrays.toString(a) + " and " + Arrays.toString(b) + " do not broadcast");
-            }
-            out[i] = da == 1 ? db : da;
-        }
-        return out;
-    }
-
-    /**
-     * B's shape as numpy broadcasting must see it for an op in the pre-opset-7 form (Add-1/6 and the other
-     * arithmetic ops): with broadcast=1 and an axis, B's dimensions sit at A's {@code axis}, so B gets trailing
-     * 1-dimensions up to A's rank; any other node keeps B's shape.
-     */
-    public static int[] legacyOperandShape(qsh.core.graph.Node n, int rankA, int[] b) {
-        if (n.attrInt("broadcast", 0) == 0 || !n.hasAttr("axis")) {
-            return b;
-        }
-        long axis = n.attrInt("axis", 0);
-        int trailing = rankA - (int) (axis < 0 ? axis + rankA : axis) - b.length;
-        if (trailing < 0) {
-            throw new IllegalArgumentException("B of shape " + Arrays.toString(b) + " does not fit at axis " + axis
-                    + " of a rank-" + rankA + " A");
-        }
-        int[] out = Arrays.copyOf(b, b.length + trailing);
-        Arrays.fill(out, b.length, out.length, 1);
-        return out;
     }
 
     /** For each output element, the flat index into an input of shape {@code in} broadcast to {@code out}. */
@@ -92,7 +58,7 @@ public final class Broadcast {
             }
             return Tensor.of(a.shape(), o);
         }
-        int[] shape = shape(a.shape(), b.shape());
+        int[] shape = Broadcasting.shape(a.shape(), b.shape());
         if (y.length == 1 && Arrays.equals(shape, a.shape())) {
             float v = y[0];
             float[] o = Buffers.floats(x.length);
@@ -111,7 +77,7 @@ public final class Broadcast {
     }
 
     static LongTensor apply(LongTensor a, LongTensor b, LongOp op) {
-        int[] shape = shape(a.shape(), b.shape());
+        int[] shape = Broadcasting.shape(a.shape(), b.shape());
         int[] ma = indexMap(a.shape(), shape);
         int[] mb = indexMap(b.shape(), shape);
         long[] o = new long[ma.length];

@@ -1,11 +1,12 @@
 package qsh.core.exec.ops;
 
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 import qsh.core.exec.kernels.Buffers;
 import qsh.core.exec.kernels.FloatMath;
 import qsh.core.exec.kernels.Parallel;
-import java.util.Map;
-import java.util.function.DoubleUnaryOperator;
-import qsh.core.graph.Node;
+import qsh.core.shape.Broadcasting;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
@@ -89,7 +90,7 @@ final class ElementwiseOps {
         m.put("Identity", (n, in, op) -> new Object[] {in[0]});
         m.put("Dropout", (n, in, op) -> { // inference: identity, mask all true
             long[] ones = new long[ShapeOps.size(in[0])];
-            java.util.Arrays.fill(ones, 1L);
+            Arrays.fill(ones, 1L);
             return new Object[] {in[0], LongTensor.of(ShapeOps.shape(in[0]), ones)};
         });
     }
@@ -110,7 +111,7 @@ final class ElementwiseOps {
             return (Tensor) map(x, v -> v >= 0 ? v : v * a)[0]; // a float product is exact in double
         }
         if (!perChannel) {
-            if (!java.util.Arrays.equals(Broadcast.shape(xs, slope.shape()), xs)) {
+            if (!Arrays.equals(Broadcasting.shape(xs, slope.shape()), xs)) {
                 throw new IllegalArgumentException("PRelu slope " + slope.shapeString() + " does not broadcast to X "
                         + x.shapeString());
             }
@@ -154,7 +155,7 @@ final class ElementwiseOps {
         return (n, in, op) -> {
             if (n.hasAttr("axis")) { // the pre-opset-7 form: broadcast=1 with B aligned at axis
                 in = in.clone();
-                in[1] = ShapeOps.reshape(in[1], Broadcast.legacyOperandShape(n, ShapeOps.shape(in[0]).length, ShapeOps.shape(in[1])));
+                in[1] = ShapeOps.reshape(in[1], Broadcasting.legacyOperandShape(n, ShapeOps.shape(in[0]).length, ShapeOps.shape(in[1])));
             }
             if (in[0] instanceof LongTensor && in[1] instanceof LongTensor) {
                 return new Object[] {Broadcast.apply((LongTensor) in[0], (LongTensor) in[1], l)};

@@ -1,8 +1,10 @@
 package qsh.core.exec.ops;
 
+import java.util.Arrays;
 import qsh.core.exec.kernels.Buffers;
 import qsh.core.exec.kernels.Parallel;
-import java.util.Arrays;
+import qsh.core.shape.Broadcasting;
+import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -35,7 +37,7 @@ final class FloatLoops {
             Parallel.forRange(o.length, o.length, PARALLEL_MIN, (i0, i1) -> run(op, x, i0, y, i0, o, i0, i1 - i0));
             return Tensor.of(as, o);
         }
-        int[] shape = Broadcast.shape(as, bs);
+        int[] shape = Broadcasting.shape(as, bs);
         int r = shape.length;
         int[] pa = pad(as, r);
         int[] pb = pad(bs, r);
@@ -184,7 +186,7 @@ final class FloatLoops {
      */
     static Tensor powScalarExponent(Tensor x, Object exponent) {
         int[] es = exponent instanceof Tensor ? ((Tensor) exponent).shape()
-                : exponent instanceof qsh.core.tensor.LongTensor ? ((qsh.core.tensor.LongTensor) exponent).shape() : null;
+                : exponent instanceof LongTensor ? ((LongTensor) exponent).shape() : null;
         if (es == null || es.length > x.rank() || Tensor.checkedSize(es) != 1) {
             return null;
         }

@@ -2,10 +2,10 @@ package qsh.core.exec.ops;
 
 import qsh.core.exec.kernels.Buffers;
 import qsh.core.exec.kernels.Conv;
-import qsh.core.exec.kernels.ConvGeometry;
 import qsh.core.exec.kernels.Epilogue;
 import qsh.core.exec.kernels.Parallel;
 import qsh.core.graph.Node;
+import qsh.core.shape.ConvGeometry;
 import qsh.core.tensor.Tensor;
 
 /**

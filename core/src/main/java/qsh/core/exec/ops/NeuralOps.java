@@ -1,9 +1,10 @@
 package qsh.core.exec.ops;
 
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.IntStream;
 import qsh.core.exec.kernels.BatchNorm;
 import qsh.core.exec.kernels.Conv;
-import qsh.core.exec.kernels.ConvGeometry;
 import qsh.core.exec.kernels.ConvTranspose;
 import qsh.core.exec.kernels.Gemm;
 import qsh.core.exec.kernels.MatMul;
@@ -12,7 +13,9 @@ import qsh.core.exec.kernels.Pool;
 import qsh.core.exec.kernels.Resize;
 import qsh.core.exec.kernels.Softmax;
 import qsh.core.graph.Node;
+import qsh.core.shape.ConvGeometry;
 
+import qsh.core.shape.ResizeGeometry;
 import qsh.core.tensor.Tensor;
 
 /** The compute ops: node attributes resolved here, arithmetic in {@code qsh.core.exec.kernels}. */
@@ -43,7 +46,7 @@ final class NeuralOps {
             String autoPad = n.attrString("auto_pad", "NOTSET");
             int[] pads = n.attrInts("pads");
             if (!autoPad.equals("NOTSET") && outShape == null) {
-                pads = ConvTranspose.resolvePads(autoPad, spatial(x.shape()), kernel, strides, dil, outPad, pads, null);
+                pads = ConvGeometry.transposePads(autoPad, spatial(x.shape()), kernel, strides, dil, outPad, pads, null);
             }
             return one(ConvTranspose.convTranspose(x, w, in.length > 2 ? (Tensor) in[2] : null, strides,
                     pads == null ? new int[2 * sp] : pads, dil, (int) n.attrInt("group", 1), outPad, outShape));
@@ -86,7 +89,7 @@ final class NeuralOps {
         m.put("Upsample", (n, in, op) -> {
             Tensor x = f(in[0]);
             float[] scales = upsampleScales(n, in);
-            return one(Resize.resize(x, Resize.outputShape(x.shape(), scales, null), scales, n.attrString("mode", "nearest"),
+            return one(Resize.resize(x, ResizeGeometry.outputShape(x.shape(), scales, null), scales, n.attrString("mode", "nearest"),
                     "asymmetric", "floor", -0.75f, false));
         });
         m.put("Pad", (n, in, op) -> {
@@ -121,7 +124,7 @@ final class NeuralOps {
         String nearest = op < 11 ? "floor" : n.attrString("nearest_mode", "round_prefer_floor");
         float a = n.attrFloat("cubic_coeff_a", -0.75f);
         boolean exclude = n.attrInt("exclude_outside", 0) != 0;
-        int[] outShape = Resize.outputShape(x.shape(), scales, sizes);
+        int[] outShape = ResizeGeometry.outputShape(x.shape(), scales, sizes);
         if (scales != null) {
             return one(Resize.resize(x, outShape, scales, mode, ctm, nearest, a, exclude));
         }
@@ -156,7 +159,7 @@ final class NeuralOps {
         int[] s = x.shape();
         boolean[] red = new boolean[s.length];
         if (axes == null || axes.length == 0) {
-            java.util.Arrays.fill(red, true);
+            Arrays.fill(red, true);
         } else {
             for (int a : axes) {
                 red[a < 0 ? a + s.length : a] = true;
@@ -183,7 +186,7 @@ final class NeuralOps {
         if (keep) {
             return Tensor.of(outFull, o);
         }
-        return Tensor.of(java.util.stream.IntStream.range(0, s.length).filter(i -> !red[i]).map(i -> s[i]).toArray(), o);
+        return Tensor.of(IntStream.range(0, s.length).filter(i -> !red[i]).map(i -> s[i]).toArray(), o);
     }
 
     private static int[] poolPads(Node n, Tensor x, int[] k, int[] strides, int[] dil, boolean ceil) {
@@ -200,7 +203,7 @@ final class NeuralOps {
     }
 
     static int[] spatial(int[] s) {
-        return java.util.Arrays.copyOfRange(s, 2, s.length);
+        return Arrays.copyOfRange(s, 2, s.length);
     }
 
     static int[] orOnes(int[] v, int n) {
@@ -208,7 +211,7 @@ final class NeuralOps {
             return v;
         }
         int[] r = new int[n];
-        java.util.Arrays.fill(r, 1);
+        Arrays.fill(r, 1);
         return r;
     }
 

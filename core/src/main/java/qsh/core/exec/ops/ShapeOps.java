@@ -1,12 +1,18 @@
 package qsh.core.exec.ops;
 
-import qsh.core.exec.kernels.Buffers;
-import qsh.core.exec.kernels.Parallel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import qsh.core.exec.kernels.Buffers;
+import qsh.core.exec.kernels.Parallel;
 import qsh.core.graph.Node;
+import qsh.core.onnx.Float16;
+import qsh.core.onnx.TensorProtos;
+import qsh.core.onnx.proto.OnnxProto;
+import qsh.core.shape.Broadcasting;
+import qsh.core.shape.SliceRange;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
@@ -107,7 +113,7 @@ final class ShapeOps {
                 float[] d = x.data();
                 float[] r = new float[d.length];
                 for (int i = 0; i < d.length; i++) {
-                    r[i] = qsh.core.onnx.Float16.round(d[i]);
+                    r[i] = Float16.round(d[i]);
                 }
                 return new Object[] {Tensor.of(x.shape(), r)};
             }
@@ -120,19 +126,19 @@ final class ShapeOps {
         m.put("ConstantOfShape", (n, in, op) -> {
             int[] s = ints(in[0]);
             var a = n.attributes().get("value");
-            if (a != null && qsh.core.onnx.TensorProtos.isInteger(a.getT().getDataType())) {
-                long v = ((LongTensor) qsh.core.onnx.TensorProtos.decode(a.getT())).data()[0];
+            if (a != null && TensorProtos.isInteger(a.getT().getDataType())) {
+                long v = ((LongTensor) TensorProtos.decode(a.getT())).data()[0];
                 long[] d = new long[(int) Tensor.checkedSize(s)];
                 Arrays.fill(d, v);
                 return new Object[] {LongTensor.of(s, d)};
             }
-            float v = a == null ? 0f : ((Tensor) qsh.core.onnx.TensorProtos.decode(a.getT())).get(0);
+            float v = a == null ? 0f : ((Tensor) TensorProtos.decode(a.getT())).get(0);
             float[] d = new float[(int) Tensor.checkedSize(s)];
             Arrays.fill(d, v);
             return new Object[] {Tensor.of(s, d)};
         });
         m.put("Expand", (n, in, op) -> {
-            int[] target = Broadcast.shape(shape(in[0]), ints(in[1]));
+            int[] target = Broadcasting.shape(shape(in[0]), ints(in[1]));
             return new Object[] {pick(in[0], Broadcast.indexMap(shape(in[0]), target), target)};
         });
     }
@@ -140,12 +146,12 @@ final class ShapeOps {
     /** Cast's target element type: Cast-6's number, or Cast-1's type name ("FLOAT", "INT64", ...). */
     static long castTarget(Node n) {
         var a = n.attributes().get("to");
-        if (a == null || a.getType() != qsh.core.onnx.proto.OnnxProto.AttributeProto.AttributeType.STRING) {
+        if (a == null || a.getType() != OnnxProto.AttributeProto.AttributeType.STRING) {
             return n.attrInt("to", 1);
         }
-        String name = a.getS().toStringUtf8().toUpperCase(java.util.Locale.ROOT);
+        String name = a.getS().toStringUtf8().toUpperCase(Locale.ROOT);
         for (int t = 1; t <= 16; t++) {
-            if (qsh.core.onnx.TensorProtos.typeName(t).equals(name)) {
+            if (TensorProtos.typeName(t).equals(name)) {
                 return t;
             }
         }

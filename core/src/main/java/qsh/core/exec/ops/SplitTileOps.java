@@ -3,8 +3,8 @@ package qsh.core.exec.ops;
 import java.util.Arrays;
 import java.util.Map;
 import qsh.core.exec.kernels.Buffers;
-import qsh.core.exec.kernels.SplitSizes;
 import qsh.core.graph.Node;
+import qsh.core.shape.SplitSizes;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 

@@ -6,6 +6,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import qsh.core.shape.ConvGeometry;
 import qsh.core.tensor.Tensor;
 
 class ConvTransposeTest {
@@ -72,14 +73,14 @@ class ConvTransposeTest {
     void outputShapeResolvesPadsLikeOnnx() {
         // ONNX ConvTranspose doc example convtranspose_output_shape: X 1x1x3x3, W 1x2x3x3, strides 3,2,
         // output_padding 1,1, output_shape 10x8:
-        int[] pads = ConvTranspose.resolvePads("NOTSET", new int[] {3, 3}, new int[] {3, 3}, new int[] {3, 2}, null,
+        int[] pads = ConvGeometry.transposePads("NOTSET", new int[] {3, 3}, new int[] {3, 3}, new int[] {3, 2}, null,
                 new int[] {1, 1}, null, new int[] {10, 8});
         // total = 3*2 + 1 + 3 - 10 = 0 and 2*2 + 1 + 3 - 8 = 0
         assertArrayEquals(new int[] {0, 0, 0, 0}, pads);
         // SAME_*: output = in * stride = 6; total = 2*2 + (k-1) + 1 - 6 = 1 (k=3) or 0 (k=2)
-        assertArrayEquals(new int[] {0, 0, 1, 1}, ConvTranspose.resolvePads("SAME_UPPER", new int[] {3, 3},
+        assertArrayEquals(new int[] {0, 0, 1, 1}, ConvGeometry.transposePads("SAME_UPPER", new int[] {3, 3},
                 new int[] {3, 3}, new int[] {2, 2}, null, null, null, null));
-        assertArrayEquals(new int[] {1, 0, 0, 0}, ConvTranspose.resolvePads("SAME_LOWER", new int[] {3, 3},
+        assertArrayEquals(new int[] {1, 0, 0, 0}, ConvGeometry.transposePads("SAME_LOWER", new int[] {3, 3},
                 new int[] {3, 2}, new int[] {2, 2}, null, null, null, null));
         Tensor x = Tensor.zeros(1, 1, 3, 3);
         Tensor w = Tensor.zeros(1, 2, 3, 3);

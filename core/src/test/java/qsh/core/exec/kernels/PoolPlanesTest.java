@@ -10,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import qsh.core.shape.ConvGeometry;
 import qsh.core.tensor.Tensor;
 
 /**

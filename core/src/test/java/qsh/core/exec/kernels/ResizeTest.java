@@ -3,6 +3,7 @@ package qsh.core.exec.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import org.junit.jupiter.api.Test;
+import qsh.core.shape.ResizeGeometry;
 import qsh.core.tensor.Tensor;
 
 /** Golden values from the ONNX Resize operator documentation examples. */
@@ -15,7 +16,7 @@ class ResizeTest {
 
     @Test
     void linearHalfPixelUpsample() { // resize_upsample_scales_linear
-        int[] out = Resize.outputShape(X.shape(), new float[] {1, 1, 2, 2}, null);
+        int[] out = ResizeGeometry.outputShape(X.shape(), new float[] {1, 1, 2, 2}, null);
         close(new float[] {1, 1.25f, 1.75f, 2, 1.5f, 1.75f, 2.25f, 2.5f, 2.5f, 2.75f, 3.25f, 3.5f, 3, 3.25f, 3.75f, 4},
                 Resize.resize(X, out, "linear", "half_pixel", "round_prefer_floor", -0.75f, false));
     }
@@ -29,7 +30,7 @@ class ResizeTest {
 
     @Test
     void nearestUpsample() { // resize_upsample_scales_nearest, scales 1,1,2,3
-        int[] out = Resize.outputShape(X.shape(), new float[] {1, 1, 2, 3}, null);
+        int[] out = ResizeGeometry.outputShape(X.shape(), new float[] {1, 1, 2, 3}, null);
         assertArrayEquals(new int[] {1, 1, 4, 6}, out);
         close(new float[] {1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4},
                 Resize.resize(X, out, "nearest", "half_pixel", "round_prefer_floor", -0.75f, false));
@@ -39,7 +40,7 @@ class ResizeTest {
     void nearestAsymmetricDownsample() { // resize_downsample_scales_nearest: 2x4 by 0.6 -> 1x2 = [1, 3]
         Tensor x = Tensor.of(new int[] {1, 1, 2, 4}, new float[] {1, 2, 3, 4, 5, 6, 7, 8});
         float[] sc = {1, 1, 0.6f, 0.6f};
-        int[] out = Resize.outputShape(x.shape(), sc, null);
+        int[] out = ResizeGeometry.outputShape(x.shape(), sc, null);
         close(new float[] {1, 3}, Resize.resize(x, out, sc, "nearest", "asymmetric", "round_prefer_floor", -0.75f, false));
     }
 

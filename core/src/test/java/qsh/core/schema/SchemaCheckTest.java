@@ -1,4 +1,4 @@
-package qsh.core.opset;
+package qsh.core.schema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package qsh.core.calib;
+package qsh.core.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,7 +48,7 @@ public final class AtomicFile {
     private static final int MAX_STEM = 120;
 
     /** Runs before each rename of a group write; tests use it to make a rename fail after the checks passed. */
-    static volatile java.util.function.Consumer<Path> beforeRename = p -> { };
+    static volatile Consumer<Path> beforeRename = p -> { };
 
     private AtomicFile() {}
 

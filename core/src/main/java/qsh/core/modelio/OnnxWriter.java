@@ -1,9 +1,9 @@
-package qsh.core.onnx;
+package qsh.core.modelio;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import qsh.core.calib.AtomicFile;
 import qsh.core.graph.Graph;
+import qsh.core.io.AtomicFile;
 import qsh.core.onnx.proto.OnnxProto.GraphProto;
 import qsh.core.onnx.proto.OnnxProto.ModelProto;
 

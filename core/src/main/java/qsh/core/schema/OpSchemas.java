@@ -1,10 +1,11 @@
-package qsh.core.opset;
+package qsh.core.schema;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The ONNX operator schemas of the ops qsh knows, as data: for each op, every version with the opset it appeared
@@ -77,8 +78,8 @@ public final class OpSchemas {
 
     private static void add(String op, int since, boolean deprecated, int minIn, int maxIn, int minOut, int maxOut,
                             String... attrs) {
-        Set<String> all = new java.util.TreeSet<>();
-        Set<String> req = new java.util.TreeSet<>();
+        Set<String> all = new TreeSet<>();
+        Set<String> req = new TreeSet<>();
         for (String a : attrs) {
             String name = a.endsWith("!") ? a.substring(0, a.length() - 1) : a;
             all.add(name);

@@ -1,8 +1,8 @@
-package qsh.core.graph;
+package qsh.core.shape;
 
 import java.util.Arrays;
 import java.util.Set;
-import qsh.core.exec.kernels.SplitSizes;
+import qsh.core.graph.Node;
 
 /**
  * Output shapes of Split (all its outputs), Tile and ReduceSum, in every opset form the executor runs: Split's

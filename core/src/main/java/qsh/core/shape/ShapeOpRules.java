@@ -1,6 +1,8 @@
-package qsh.core.graph;
+package qsh.core.shape;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
+import qsh.core.graph.Node;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
@@ -8,7 +10,7 @@ import qsh.core.tensor.Tensor;
  * Shape rules of the data-movement ops (Concat, Reshape, Transpose, Squeeze, Unsqueeze, Gather, Slice) and the
  * helpers all rules share; see {@link ShapeRules}.
  */
-final class ShapeOpRules {
+public final class ShapeOpRules {
     private ShapeOpRules() {}
 
     /** Concat-1's axis defaulted to 1; from Concat-4 the attribute is required. */
@@ -200,19 +202,19 @@ final class ShapeOpRules {
         for (int k = 0; k < starts.length; k++) {
             int ax = axes == null ? k : axis((int) axes[k], s.length);
             long step = steps == null ? 1 : steps[k];
-            out[ax] = (int) qsh.core.exec.ops.SliceRange.of(s[ax], starts[k], ends[k], step).length();
+            out[ax] = (int) SliceRange.of(s[ax], starts[k], ends[k], step).length();
         }
         return out;
     }
 
     /** The first axis a Shape node reports (its start attribute, clamped). */
-    static int shapeStart(Node n, int rank) {
+    public static int shapeStart(Node n, int rank) {
         int start = (int) n.attrInt("start", 0);
         return Math.max(0, Math.min(rank, start < 0 ? start + rank : start));
     }
 
     static int[] keep(int[] s, boolean[] drop) {
-        return java.util.stream.IntStream.range(0, s.length).filter(i -> !drop[i]).map(i -> s[i]).toArray();
+        return IntStream.range(0, s.length).filter(i -> !drop[i]).map(i -> s[i]).toArray();
     }
 
     static int axis(int a, int rank) {

@@ -1,12 +1,11 @@
-package qsh.core.graph;
+package qsh.core.shape;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import qsh.core.exec.kernels.ConvGeometry;
-import qsh.core.exec.kernels.ConvTranspose;
-import qsh.core.exec.kernels.Resize;
+import qsh.core.graph.Node;
+import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -14,7 +13,7 @@ import qsh.core.tensor.Tensor;
  * (weights, folded constants; null = unknown), following the ONNX operator definitions. A rule returns null for
  * an output it cannot know and throws IllegalArgumentException when the inputs contradict the op.
  */
-final class ShapeRules {
+public final class ShapeRules {
     private ShapeRules() {}
 
     /** Ops whose single output has the shape of input 0. */
@@ -26,7 +25,7 @@ final class ShapeRules {
     private static final Set<String> BROADCAST = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum");
 
     /** Output shapes of {@code n} (one entry per output; null where unknown). */
-    static int[][] outputs(Node n, int[][] in, Object[] vals, long opset) {
+    public static int[][] outputs(Node n, int[][] in, Object[] vals, long opset) {
         int outs = n.outputs().size();
         int[][] r = new int[outs][];
         if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) {
@@ -50,7 +49,7 @@ final class ShapeRules {
                     return r;
                 }
                 // Add-1/6 etc. with broadcast=1 and axis: B aligned at A's axis (no-op for any other node)
-                s = broadcast(s, i == 1 ? qsh.core.exec.ops.Broadcast.legacyOperandShape(n, in[0].length, x) : x);
+                s = broadcast(s, i == 1 ? Broadcasting.legacyOperandShape(n, in[0].length, x) : x);
             }
             r[0] = s;
             return r;
@@ -152,7 +151,7 @@ final class ShapeRules {
 
     /** Multidirectional (NumPy) broadcasting: the executor's rule. */
     static int[] broadcast(int[] a, int[] b) {
-        return qsh.core.exec.ops.Broadcast.shape(a, b);
+        return Broadcasting.shape(a, b);
     }
 
     private static int[] conv(Node n, int[] x, int[] w) {
@@ -200,7 +199,7 @@ final class ShapeRules {
         String autoPad = n.attrString("auto_pad", "NOTSET");
         int[] pads = n.attrInts("pads");
         pads = autoPad.equals("NOTSET") && pads != null ? pads
-                : ConvTranspose.resolvePads(autoPad, inSp, kernel, strides, dil, outPad, pads, null);
+                : ConvGeometry.transposePads(autoPad, inSp, kernel, strides, dil, outPad, pads, null);
         int[] o = new int[sp];
         for (int d = 0; d < sp; d++) {
             o[d] = strides[d] * (inSp[d] - 1) + outPad[d] + (w[d + 2] - 1) * dil[d] + 1 - pads[d] - pads[d + sp];
@@ -304,11 +303,11 @@ final class ShapeRules {
             if (hasScales && vals[2] instanceof Tensor t && t.size() > 0) {
                 scales = t.data();
             }
-            if (hasSizes && Tensor.checkedSize(ShapeInference.shapeOf(vals[3])) > 0) {
+            if (hasSizes && Tensor.checkedSize(shapeOf(vals[3])) > 0) {
                 sizes = ShapeOpRules.ints(vals[3]);
             }
         }
-        return Resize.outputShape(in[0], scales, sizes);
+        return ResizeGeometry.outputShape(in[0], scales, sizes);
     }
 
     private static int[] pad(Node n, int[][] in, Object[] vals, long opset) {
@@ -426,4 +425,9 @@ final class ShapeRules {
 
 
 
+
+    /** The shape of a Tensor or LongTensor. */
+    public static int[] shapeOf(Object v) {
+        return v instanceof Tensor ? ((Tensor) v).shape() : ((LongTensor) v).shape();
+    }
 }

@@ -1,4 +1,4 @@
-package qsh.core.onnx;
+package qsh.core.modelio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import qsh.core.onnx.OnnxFormatException;
+import qsh.core.onnx.proto.OnnxProto;
 import qsh.core.onnx.proto.OnnxProto.AttributeProto;
 import qsh.core.onnx.proto.OnnxProto.GraphProto;
 import qsh.core.onnx.proto.OnnxProto.ModelProto;
@@ -78,7 +80,7 @@ class OnnxReaderLimitsTest {
     @Test
     void externalDataIsRefusedByName() throws Exception {
         TensorProto t = TensorProto.newBuilder().setName("w").setDataType(1).addDims(1_000_000_000L)
-                .addExternalData(qsh.core.onnx.proto.OnnxProto.StringStringEntryProto.newBuilder().setKey("location")
+                .addExternalData(OnnxProto.StringStringEntryProto.newBuilder().setKey("location")
                         .setValue("/dev/zero")).build();
         Path f = dir.resolve("ext.onnx");
         Files.write(f, modelWith(t));

@@ -1,4 +1,4 @@
-package qsh.core.exec.ops;
+package qsh.core.shape;
 
 /**
  * One axis of ONNX Slice: negative starts/ends count from the end, then are clamped to [0, d] for positive

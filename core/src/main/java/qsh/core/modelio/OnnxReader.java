@@ -1,4 +1,4 @@
-package qsh.core.onnx;
+package qsh.core.modelio;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
+import qsh.core.onnx.OnnxFormatException;
+import qsh.core.onnx.TensorProtos;
 import qsh.core.onnx.proto.OnnxProto.GraphProto;
 import qsh.core.onnx.proto.OnnxProto.ModelProto;
 import qsh.core.onnx.proto.OnnxProto.NodeProto;

@@ -1,4 +1,4 @@
-package qsh.core.graph;
+package qsh.core.exec;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +10,12 @@ import java.util.Map;
 import java.util.Set;
 import qsh.core.exec.ops.OpKernel;
 import qsh.core.exec.ops.Ops;
+import qsh.core.graph.Graph;
+import qsh.core.graph.Node;
+import qsh.core.graph.ValueInfo;
+import qsh.core.schema.SchemaCheck;
+import qsh.core.shape.ShapeOpRules;
+import qsh.core.shape.ShapeRules;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
@@ -54,7 +60,7 @@ public final class ShapeInference {
     public static Result infer(Graph g, Map<String, int[]> inputShapes) {
         Map<String, int[]> shapes = new LinkedHashMap<>();
         Map<String, Object> values = new HashMap<>(g.weights());
-        g.weights().forEach((k, v) -> shapes.put(k, shapeOf(v)));
+        g.weights().forEach((k, v) -> shapes.put(k, ShapeRules.shapeOf(v)));
         for (ValueInfo vi : g.inputs()) {
             int[] s = inputShapes.get(vi.name());
             if (s == null && vi.isStatic()) {
@@ -75,7 +81,7 @@ public final class ShapeInference {
                 in[i] = name.isEmpty() ? null : shapes.get(name);
                 vals[i] = name.isEmpty() ? null : values.get(name);
             }
-            String arity = qsh.core.opset.SchemaCheck.arityProblem(n, opset);
+            String arity = SchemaCheck.arityProblem(n, opset);
             if (arity != null) {
                 problems.add(arity);
                 continue;
@@ -115,7 +121,7 @@ public final class ShapeInference {
     public static int[][] outputShapes(Node n, Object[] values, long opset) {
         int[][] in = new int[values.length][];
         for (int i = 0; i < values.length; i++) {
-            in[i] = values[i] == null ? null : shapeOf(values[i]);
+            in[i] = values[i] == null ? null : ShapeRules.shapeOf(values[i]);
         }
         try {
             return ShapeRules.outputs(n, in, values, opset);
@@ -150,13 +156,13 @@ public final class ShapeInference {
             return;
         }
         for (int i = 0; i < vals.length; i++) {
-            if (!n.input(i).isEmpty() && (vals[i] == null || Tensor.checkedSize(shapeOf(vals[i])) > FOLD_LIMIT)) {
+            if (!n.input(i).isEmpty() && (vals[i] == null || Tensor.checkedSize(ShapeRules.shapeOf(vals[i])) > FOLD_LIMIT)) {
                 return;
             }
         }
         try {
             Object[] r = kernel.run(n, vals.clone(), opset);
-            if (r.length > 0 && r[0] != null && Arrays.equals(shapeOf(r[0]), out[0])) {
+            if (r.length > 0 && r[0] != null && Arrays.equals(ShapeRules.shapeOf(r[0]), out[0])) {
                 values.put(n.output(0), r[0]);
             }
         } catch (RuntimeException e) {
@@ -167,9 +173,4 @@ public final class ShapeInference {
     /** Ops never folded: their values are not needed for shapes, and folding them would only cost time. */
     private static final Set<String> FOLD_EXCLUDED = Set.of("Conv", "ConvTranspose", "Gemm", "MatMul",
             "QuantizeLinear", "DequantizeLinear", "Resize", "Upsample", "Dropout");
-
-    /** The shape of a Tensor or LongTensor. */
-    static int[] shapeOf(Object v) {
-        return v instanceof Tensor ? ((Tensor) v).shape() : ((LongTensor) v).shape();
-    }
 }

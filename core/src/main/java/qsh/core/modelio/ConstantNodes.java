@@ -1,4 +1,4 @@
-package qsh.core.onnx;
+package qsh.core.modelio;
 
 import qsh.core.onnx.proto.OnnxProto.AttributeProto;
 import qsh.core.onnx.proto.OnnxProto.NodeProto;

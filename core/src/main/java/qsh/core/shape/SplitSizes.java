@@ -1,4 +1,4 @@
-package qsh.core.exec.kernels;
+package qsh.core.shape;
 
 import java.util.Arrays;
 

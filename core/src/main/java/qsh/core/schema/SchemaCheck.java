@@ -1,11 +1,11 @@
-package qsh.core.opset;
+package qsh.core.schema;
 
-import java.util.ArrayList;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.modelio.OnnxReader;
 
 /**
  * Checks every node of a graph against the ONNX schema of its op at the graph's opset ({@link OpSchemas}): the op

@@ -1,4 +1,4 @@
-package qsh.core.graph;
+package qsh.core.exec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,8 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import qsh.core.exec.Executor;
-import qsh.core.onnx.OnnxReader;
+import qsh.core.graph.Graph;
+import qsh.core.graph.Node;
+import qsh.core.modelio.OnnxReader;
 import qsh.core.onnx.proto.OnnxProto.AttributeProto;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;

@@ -1,0 +1,188 @@
+package qsh.commands;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shape of the commands module (README "Architecture"). It depends on core and nothing above it, and its
+ * package cycles are frozen: today the root package {@code qsh.commands} (Session, CommandRegistry, Interpreter
+ * ...) and every subpackage depend on each other, which issue 17 part 4 is to undo. A package dependency that lies
+ * on a cycle must be in {@link #FROZEN_CYCLE_EDGES}; a new one fails here, and so does an entry no longer on a
+ * cycle, so the list can only shrink.
+ */
+class ArchitectureTest {
+    /** The commands module's main classes, without tests. */
+    private static final JavaClasses COMMANDS = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("qsh.commands");
+
+    /**
+     * The package dependencies on cycles as measured when the test was added (ArchUnit's class-level
+     * dependencies, grouped by the package below qsh.commands; "(root)" is qsh.commands itself). THIS LIST IS TO
+     * SHRINK: remove an entry when the dependency is gone, never add one. The way out, in short: the registry
+     * and the JS bridge reach commands and Session through interfaces in spi; commands stop calling other
+     * commands' internals (CalibrateCommand.inputShapes, EncodeCommand.json) once core has a workflow API.
+     */
+    static final Set<String> FROZEN_CYCLE_EDGES = Set.of(
+            "(root) -> algorithms", "(root) -> builtin", "(root) -> equalize", "(root) -> js", "(root) -> model",
+            "(root) -> spi",
+            "algorithms -> (root)", "algorithms -> js", "algorithms -> model", "algorithms -> spi",
+            "builtin -> (root)", "builtin -> js", "builtin -> model", "builtin -> spi",
+            "equalize -> (root)", "equalize -> spi",
+            "js -> (root)", "js -> model", "js -> spi",
+            "model -> (root)", "model -> algorithms", "model -> builtin", "model -> spi",
+            "spi -> (root)");
+
+    @Test
+    void theImportSeesCommands() {
+        // guards the rules below against passing on an empty import
+        assertTrue(COMMANDS.size() > 100, "imported only " + COMMANDS.size() + " command classes");
+    }
+
+    @Test
+    void noNewPackageCycle() {
+        Map<String, Set<String>> examples = cycleEdges(packageDependencies(COMMANDS));
+        Set<String> added = new TreeSet<>(examples.keySet());
+        added.removeAll(FROZEN_CYCLE_EDGES);
+        StringBuilder why = new StringBuilder();
+        for (String edge : added) {
+            why.append("\n  new package dependency on a cycle: ").append(edge).append(" (")
+                    .append(String.join("; ", examples.get(edge))).append(')');
+        }
+        assertEquals("", why.toString(), "invert the dependency (an interface in the lower package) or move the"
+                + " class; the frozen cycles in ArchitectureTest.FROZEN_CYCLE_EDGES are to shrink, not grow");
+    }
+
+    @Test
+    void theFrozenListOnlyShrinks() {
+        Set<String> gone = new TreeSet<>(FROZEN_CYCLE_EDGES);
+        gone.removeAll(cycleEdges(packageDependencies(COMMANDS)).keySet());
+        assertEquals(Set.of(), gone, "no longer on a package cycle: remove these from FROZEN_CYCLE_EDGES");
+    }
+
+    @Test
+    void theCycleFinderFindsCycles() {
+        // a -> b -> c -> a is one cycle of three edges; c -> d and d alone are not on it
+        Map<String, Map<String, Set<String>>> g = new TreeMap<>();
+        for (String[] e : new String[][] {{"a", "b"}, {"b", "c"}, {"c", "a"}, {"c", "d"}}) {
+            g.computeIfAbsent(e[0], k -> new TreeMap<>()).put(e[1], Set.of(e[0] + ".X->" + e[1] + ".Y"));
+        }
+        assertEquals(Set.of("a -> b", "b -> c", "c -> a"), cycleEdges(g).keySet());
+    }
+
+    @Test
+    void commandsKnowNoShell() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("qsh.shell..", "org.jline..")
+                .because("dependencies point one way: shell -> commands -> core; commands has no JLine")
+                .check(COMMANDS);
+    }
+
+    /** The package below qsh.commands that {@code c} lives in, "(root)" for qsh.commands itself. */
+    private static String slice(JavaClass c) {
+        String p = c.getPackageName();
+        if (p.equals("qsh.commands")) {
+            return "(root)";
+        }
+        String rest = p.substring("qsh.commands.".length());
+        int dot = rest.indexOf('.');
+        return dot < 0 ? rest : rest.substring(0, dot);
+    }
+
+    /** Slice -> slice it depends on -> a few class-level dependencies as examples. */
+    private static Map<String, Map<String, Set<String>>> packageDependencies(JavaClasses classes) {
+        Map<String, Map<String, Set<String>>> g = new TreeMap<>();
+        for (JavaClass c : classes) {
+            for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                JavaClass t = d.getTargetClass();
+                if (!t.getPackageName().startsWith("qsh.commands")) {
+                    continue;
+                }
+                String from = slice(c);
+                String to = slice(t);
+                if (!from.equals(to)) {
+                    Set<String> ex = g.computeIfAbsent(from, k -> new TreeMap<>()).computeIfAbsent(to, k -> new TreeSet<>());
+                    if (ex.size() < 3) {
+                        ex.add(c.getSimpleName() + "->" + t.getSimpleName());
+                    }
+                }
+            }
+        }
+        return g;
+    }
+
+    /**
+     * The edges that lie on a cycle ("a -> b" with its examples): those whose two ends are in one strongly
+     * connected component (Tarjan's algorithm).
+     */
+    static Map<String, Set<String>> cycleEdges(Map<String, Map<String, Set<String>>> g) {
+        Map<String, Integer> component = new Tarjan(g).run();
+        Map<String, Set<String>> out = new TreeMap<>();
+        g.forEach((from, targets) -> targets.forEach((to, ex) -> {
+            if (component.get(from).equals(component.get(to))) {
+                out.put(from + " -> " + to, ex);
+            }
+        }));
+        return out;
+    }
+
+    /** Strongly connected components of a small graph. */
+    private static final class Tarjan {
+        private final Map<String, Map<String, Set<String>>> g;
+        private final Map<String, Integer> index = new HashMap<>();
+        private final Map<String, Integer> low = new HashMap<>();
+        private final Map<String, Integer> component = new HashMap<>();
+        private final Deque<String> stack = new ArrayDeque<>();
+        private int next;
+
+        Tarjan(Map<String, Map<String, Set<String>>> g) {
+            this.g = g;
+        }
+
+        Map<String, Integer> run() {
+            Set<String> nodes = new TreeSet<>(g.keySet());
+            g.values().forEach(t -> nodes.addAll(t.keySet()));
+            for (String v : nodes) {
+                if (!index.containsKey(v)) {
+                    visit(v);
+                }
+            }
+            return component;
+        }
+
+        private void visit(String v) {
+            index.put(v, next);
+            low.put(v, next++);
+            stack.push(v);
+            for (String w : g.getOrDefault(v, Map.of()).keySet()) {
+                if (!index.containsKey(w)) {
+                    visit(w);
+                    low.put(v, Math.min(low.get(v), low.get(w)));
+                } else if (stack.contains(w)) {
+                    low.put(v, Math.min(low.get(v), index.get(w)));
+                }
+            }
+            if (low.get(v).equals(index.get(v))) {
+                String w;
+                do {
+                    w = stack.pop();
+                    component.put(w, index.get(v));
+                } while (!w.equals(v));
+            }
+        }
+    }
+}
