@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import qsh.core.calib.ActivationEncodings;
 import qsh.core.calib.CalibrationStatistics;
+import qsh.core.equalize.BiasMap;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.graph.ValueInfo;
@@ -53,7 +54,8 @@ import qsh.core.tensor.Tensor;
  * </ul>
  * A Conv/ConvTranspose/Gemm/MatMul output that feeds only a Relu/Clip (and a BatchNormalization or Add output
  * that feeds only a Relu/Clip) is fused into it, as QNN's converter fuses activations into the op before them: it
- * gets no encoding of its own. Batch norms are folded into their layer before planning ({@link ModelQuantizer});
+ * gets no encoding of its own; so does a Conv output that feeds only its {@link BiasMap} (the map is part of the
+ * conv's bias, stored like the bias). Batch norms are folded into their layer before planning ({@link ModelQuantizer});
  * one that is still here (--disable_batchnorm_folding, or not foldable) is its own op, with its input quantized. Errors (bad per-channel count, unsupported bitwidth)
  * are one-line {@link IllegalArgumentException}s naming the tensor.
  */
@@ -150,6 +152,7 @@ public final class QuantizationPlanner {
         }
         for (WeightedOp w : weighted) {
             planBias(w);
+            planBiasMap(w);
         }
         for (Node n : g.nodes()) {
             planStaticInputs(n);
@@ -165,7 +168,7 @@ public final class QuantizationPlanner {
     private void planStaticInputs(Node n) {
         int[] data = STATIC_DATA_INPUTS.get(n.opType());
         TensorPrecision op = ops.get(n.name());
-        if (data == null || op == null || int32Ops.contains(n.name())) {
+        if (data == null || op == null || int32Ops.contains(n.name()) || BiasMap.ofAdd(g, n) != null) {
             return;
         }
         for (int i : data.length == 0 ? allInputs(n) : data) {
@@ -324,6 +327,9 @@ public final class QuantizationPlanner {
             return null;
         }
         Node c = cs.get(0);
+        if (BiasMap.ofAdd(g, c) != null && c.input(0).equals(t)) {
+            return c.output(0); // a conv's bias map is its epilogue: no encoding between them
+        }
         Set<String> into = FUSES_INTO.get(p.opType());
         return into != null && into.contains(c.opType()) && c.input(0).equals(t) ? c.output(0) : null;
     }
@@ -557,6 +563,43 @@ public final class QuantizationPlanner {
                     cfg.options(), Explanation.NONE)));
         } else {
             throw new IllegalArgumentException("bias '" + w.bias() + "' has bitwidth " + bw + ": use 8 or 32");
+        }
+    }
+
+    /**
+     * A conv's {@link BiasMap} is the position-dependent part of its bias, so it is stored as the bias is: at 32
+     * bits on the bias's grid (input scale × weight scale, per output channel along the map's axis 1), never as an
+     * 8-bit static input; at bias_bw 8/16 on its own grid at that bitwidth; float when the conv runs in float.
+     */
+    private void planBiasMap(WeightedOp w) {
+        BiasMap m = BiasMap.of(g, w.node());
+        if (m == null || params.containsKey(m.map())) {
+            return;
+        }
+        TensorPrecision wp = params.get(w.weight());
+        TensorPrecision bp = w.bias() == null ? null : params.get(w.bias());
+        List<Encoding> given = ov.params().get(m.map());
+        if (given != null) {
+            params.put(m.map(), given.get(0).isInt() ? TensorPrecision.integer(given, 1)
+                    : TensorPrecision.floating(given.get(0).bitwidth()));
+        } else if (!wp.isInt() || (bp != null && !bp.isInt())) {
+            params.put(m.map(), bp != null ? bp : wp);
+        } else if (bp != null && bp.bitwidth() == 32) {
+            params.put(m.map(), TensorPrecision.integer(bp.encodings(), 1));
+        } else {
+            int bw = bp != null ? bp.bitwidth() : cfg.biasBw();
+            Tensor mt = (Tensor) g.weights().get(m.map());
+            if (bw == 32) {
+                Encoding in = inputEncoding(w.node());
+                List<Encoding> be = new ArrayList<>();
+                for (Encoding e : wp.encodings()) {
+                    be.add(Encoding.fromScaleAndZeroPoint(32, in.scale() * e.scale(), 1L << 31, true));
+                }
+                params.put(m.map(), TensorPrecision.integer(be, 1));
+            } else {
+                params.put(m.map(), TensorPrecision.integer(Encoders.encode(cfg.paramQuantizer(), mt.data(), bw,
+                        cfg.options(), Explanation.NONE)));
+            }
         }
     }
 
