@@ -6,18 +6,27 @@ import qsh.core.graph.Node;
 import qsh.core.tensor.Tensor;
 
 /**
- * A convolution's position-dependent bias: Conv → Add(y, M) with M a constant [1, C_out, H_out, W_out] that no
- * other node reads. Exact high-bias absorption makes one (see {@link HighBiasAbsorber}): when the input of a
+ * A convolution's position-dependent bias: Conv → Add(y, M), marked {@link #MARK}, with M a constant
+ * [C_out, H_out, W_out] (broadcast over the batch) that no other node reads. Exact high-bias absorption makes one (see {@link HighBiasAbsorber}): when the input of a
  * zero-padding conv is shifted by −c, the conv's output changes by −Σ W·c over the taps that read the image, so the
  * interior gains the full kernel sum in the per-channel bias and the border outputs, whose windows also cover
  * padding, get the rest from M (M is zero in the interior). The map is part of the conv's epilogue, like the bias:
- * the quantizer fuses the conv into the Add (no encoding between them) and stores M on the bias's 32-bit grid.
+ * the quantizer fuses the conv into the Add (no encoding between them) and stores M on the bias's 32-bit grid, channel
+ * first like the bias, so one DequantizeLinear with axis 0 reads both (ONNX Runtime 1.29 at its extended optimization
+ * level mis-evaluates a per-channel int32 DequantizeLinear on axis 1 of a 4-D map; axis 0 runs right at every level).
  *
  * @param conv the Conv node
  * @param add  the Add node after it
  * @param map  the map's initializer name
  */
 public record BiasMap(Node conv, Node add, String map) {
+    /**
+     * The doc_string that marks an Add as a bias map. A Conv → Add(constant) that the model brought along is an op
+     * of its own (QNN quantizes its constant as a static input); only the Adds absorption made carry this mark, which
+     * survives saving and loading the ONNX file.
+     */
+    public static final String MARK = "qsh: bias map (position-dependent part of the conv's bias, from exact high-bias absorption)";
+
     /** The bias map after {@code conv}, or null when it has none. */
     public static BiasMap of(Graph g, Node conv) {
         if (!conv.opType().equals("Conv") || conv.outputs().size() != 1) {
@@ -29,12 +38,13 @@ public record BiasMap(Node conv, Node add, String map) {
             return null;
         }
         Node add = uses.get(0);
-        if (!add.opType().equals("Add") || add.inputs().size() != 2 || !add.input(0).equals(y)) {
+        if (!add.opType().equals("Add") || add.inputs().size() != 2 || !add.input(0).equals(y)
+                || !add.proto().getDocString().equals(MARK)) {
             return null;
         }
         String m = add.input(1);
-        if (!(g.weights().get(m) instanceof Tensor t) || g.consumers(m).size() != 1 || t.rank() != 4 || t.dim(0) != 1
-                || !(g.weights().get(conv.input(1)) instanceof Tensor w) || w.rank() != 4 || t.dim(1) != w.dim(0)) {
+        if (!(g.weights().get(m) instanceof Tensor t) || g.consumers(m).size() != 1 || t.rank() != 3
+                || !(g.weights().get(conv.input(1)) instanceof Tensor w) || w.rank() != 4 || t.dim(0) != w.dim(0)) {
             return null;
         }
         return new BiasMap(conv, add, m);
@@ -72,7 +82,7 @@ public record BiasMap(Node conv, Node add, String map) {
      * The border correction of a 2-D conv (weight {@code w} [M, C/g, kh, kw]) whose input [1, C, h, w] is shifted
      * by −c: corr[o, y, x] = −Σ over the taps (i, ky, kx) of output (y, x) that fall on padding of W[o, i, ky, kx]·c_i
      * (depthwise: c_o), the part of the kernel sum the zero padding does not see. Zero where no tap is padding.
-     * Returns [1, M, H_out, W_out], or null when nothing at all falls on padding.
+     * Returns [M, H_out, W_out], or null when nothing at all falls on padding.
      */
     static Tensor borderCorrection(Node conv, Tensor w, float[] c, boolean depthwise, int inH, int inW) {
         int m = w.dim(0);
@@ -120,7 +130,7 @@ public record BiasMap(Node conv, Node add, String map) {
                 }
             }
         }
-        return any ? Tensor.of(new int[] {1, m, outH, outW}, corr) : null;
+        return any ? Tensor.of(new int[] {m, outH, outW}, corr) : null;
     }
 
     /** [top, left, bottom, right] pads of a 2-D conv on an h × w input (explicit, or SAME_UPPER/SAME_LOWER). */

@@ -175,7 +175,7 @@ public final class HighBiasAbsorber {
         String raw = ed.freshName(y + "_before_bias_map");
         ed.putWeight(mapName, corr);
         ed.replaceNode(conv.name(), conv.proto().toBuilder().setOutput(0, raw).build());
-        ed.addNode(NodeProto.newBuilder().setOpType("Add").setName(conv.name() + "/bias_map").addInput(raw)
+        ed.addNode(NodeProto.newBuilder().setOpType("Add").setName(conv.name() + "/bias_map").setDocString(BiasMap.MARK).addInput(raw)
                 .addInput(mapName).addOutput(y).build());
     }
 

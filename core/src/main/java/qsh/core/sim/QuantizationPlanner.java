@@ -403,7 +403,7 @@ public final class QuantizationPlanner {
                 return TensorPrecision.floating(e.bitwidth());
             }
             checkActivationBitwidth(t, e.bitwidth());
-            return TensorPrecision.integer(given, 1);
+            return TensorPrecision.integer(given, 0);
         }
         Integer bw = ov.activationBitwidths().get(t);
         if (bw != null) {
@@ -568,7 +568,7 @@ public final class QuantizationPlanner {
 
     /**
      * A conv's {@link BiasMap} is the position-dependent part of its bias, so it is stored as the bias is: at 32
-     * bits on the bias's grid (input scale × weight scale, per output channel along the map's axis 1), never as an
+     * bits on the bias's grid (input scale × weight scale, per output channel along the map's axis 0), never as an
      * 8-bit static input; at bias_bw 8/16 on its own grid at that bitwidth; float when the conv runs in float.
      */
     private void planBiasMap(WeightedOp w) {
@@ -580,12 +580,12 @@ public final class QuantizationPlanner {
         TensorPrecision bp = w.bias() == null ? null : params.get(w.bias());
         List<Encoding> given = ov.params().get(m.map());
         if (given != null) {
-            params.put(m.map(), given.get(0).isInt() ? TensorPrecision.integer(given, 1)
+            params.put(m.map(), given.get(0).isInt() ? TensorPrecision.integer(given, 0)
                     : TensorPrecision.floating(given.get(0).bitwidth()));
         } else if (!wp.isInt() || (bp != null && !bp.isInt())) {
             params.put(m.map(), bp != null ? bp : wp);
         } else if (bp != null && bp.bitwidth() == 32) {
-            params.put(m.map(), TensorPrecision.integer(bp.encodings(), 1));
+            params.put(m.map(), bp);
         } else {
             int bw = bp != null ? bp.bitwidth() : cfg.biasBw();
             Tensor mt = (Tensor) g.weights().get(m.map());
@@ -595,7 +595,7 @@ public final class QuantizationPlanner {
                 for (Encoding e : wp.encodings()) {
                     be.add(Encoding.fromScaleAndZeroPoint(32, in.scale() * e.scale(), 1L << 31, true));
                 }
-                params.put(m.map(), TensorPrecision.integer(be, 1));
+                params.put(m.map(), TensorPrecision.integer(be, 0));
             } else {
                 params.put(m.map(), TensorPrecision.integer(Encoders.encode(cfg.paramQuantizer(), mt.data(), bw,
                         cfg.options(), Explanation.NONE)));
