@@ -576,30 +576,18 @@ public final class QuantizationPlanner {
         if (m == null || params.containsKey(m.map())) {
             return;
         }
-        TensorPrecision wp = params.get(w.weight());
         TensorPrecision bp = w.bias() == null ? null : params.get(w.bias());
         List<Encoding> given = ov.params().get(m.map());
         if (given != null) {
             params.put(m.map(), given.get(0).isInt() ? TensorPrecision.integer(given, 0)
                     : TensorPrecision.floating(given.get(0).bitwidth()));
-        } else if (!wp.isInt() || (bp != null && !bp.isInt())) {
-            params.put(m.map(), bp != null ? bp : wp);
-        } else if (bp != null && bp.bitwidth() == 32) {
-            params.put(m.map(), bp);
+        } else if (bp == null) {
+            throw new IllegalArgumentException(w.node().name() + " has a bias map but no bias: give it a zero bias");
+        } else if (!bp.isInt() || bp.bitwidth() == 32) {
+            params.put(m.map(), bp); // float with its op, or on the bias's 32-bit grid (the map is channel first too)
         } else {
-            int bw = bp != null ? bp.bitwidth() : cfg.biasBw();
-            Tensor mt = (Tensor) g.weights().get(m.map());
-            if (bw == 32) {
-                Encoding in = inputEncoding(w.node());
-                List<Encoding> be = new ArrayList<>();
-                for (Encoding e : wp.encodings()) {
-                    be.add(Encoding.fromScaleAndZeroPoint(32, in.scale() * e.scale(), 1L << 31, true));
-                }
-                params.put(m.map(), TensorPrecision.integer(be, 0));
-            } else {
-                params.put(m.map(), TensorPrecision.integer(Encoders.encode(cfg.paramQuantizer(), mt.data(), bw,
-                        cfg.options(), Explanation.NONE)));
-            }
+            params.put(m.map(), TensorPrecision.integer(Encoders.encode(cfg.paramQuantizer(),
+                    ((Tensor) g.weights().get(m.map())).data(), bp.bitwidth(), cfg.options(), Explanation.NONE)));
         }
     }
 
