@@ -14,6 +14,7 @@ import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.model.QuantOptions;
 import qsh.core.equalize.CleChain;
 import qsh.core.equalize.CrossLayerEqualizer;
 import qsh.core.equalize.CrossLayerEqualizer.ChainPlan;
@@ -31,13 +32,19 @@ public final class CleCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("cle", "equalize",
             "cross-layer equalization: plan (show chains and scales), step (equalize the next chain), apply (all)",
             "plan|step|apply",
-            List.of(OptionSpec.flag("keep-relu6", "leave ReLU6 activations alone (their chains are skipped)"),
+            QuantOptions.concat(List.of(OptionSpec.flag("keep-relu6", "leave ReLU6 activations alone (their chains are skipped)"),
                     OptionSpec.flag("explain", "print the formula and the numbers of the first channels"),
                     OptionSpec.value("rows", "N", "channels shown per chain (default 4 for plan, 8 for step)"),
                     OptionSpec.value("width", "N", "width of each whisker axis in cle step (default 24)"),
                     OptionSpec.value("png", "FILE.png", "cle step: also draw the layer's channel ranges before/after as a PNG")),
+                    TransformData.OPTIONS),
             List.of("cle plan", "cle step --explain", "cle apply --keep-relu6"),
             List.of("fold-bn", "absorb-bias", "undo", "ranges"), true);
+
+    /** The spec's patterns ("Enhanced Quantization Techniques: Limitations"; r = required, o = optional). */
+    static final String NO_CHAIN = "no chain to equalize: CLE needs Conv → BN → (ReLU) → Conv, or Conv → BN → (ReLU) →"
+            + " DepthwiseConv → BN → (ReLU) → Conv, on a single branch (BN is required for the full algorithm: without its"
+            + " β, γ absorb-bias says \"" + qsh.core.equalize.HighBiasAbsorber.INVALID_MODEL + "\")";
 
     @Override
     public CommandSpec spec() {
@@ -73,7 +80,7 @@ public final class CleCommand implements Command {
             lines.addAll(EqualizeText.table(p, rows));
         }
         if (plans.isEmpty()) {
-            lines.add("no chain to equalize: CLE needs Conv → (BN) → ReLU or nothing → Conv on a single branch");
+            lines.add(NO_CHAIN);
         } else if (args.has("explain")) {
             lines.addAll(EqualizeText.explain(plans.get(0), 3));
         }
@@ -119,6 +126,7 @@ public final class CleCommand implements Command {
                     + shown.name() + ", before and after", before, after);
             lines.add("  drew " + args.get("png").get());
         }
+        lines.add(TransformData.of(args, session, m.graph()).changeLine(m.graph(), a.graph()));
         session.transform(m.withGraph(a.graph(), a.rescale(prep.batchNorms())), "cle step (" + label + ")");
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("chain", index + 1);
@@ -150,6 +158,7 @@ public final class CleCommand implements Command {
             lines.addAll(EqualizeText.explain(a.plans().get(0), 3));
         }
         lines.addAll(EqualizeText.skipped(prep.matches().skipped(), 20));
+        lines.add(TransformData.of(args, session, m.graph()).changeLine(m.graph(), a.graph()));
         lines.add("next: absorb-bias moves high biases on (needs the folded batch norms' β, γ); undo reverts");
         session.transform(m.withGraph(a.graph(), a.rescale(prep.batchNorms())), "cle apply (" + todo.size() + " chains)");
         Map<String, Object> data = new LinkedHashMap<>();
@@ -163,7 +172,7 @@ public final class CleCommand implements Command {
     /** Nothing changes: no chain, or every chain already equalized. */
     private static Result nothingToDo(List<CleChain> chains, ClePreparation prep) {
         List<String> lines = new ArrayList<>();
-        lines.add(chains.isEmpty() ? "no chain to equalize: CLE needs Conv → (BN) → ReLU or nothing → Conv on a single branch; the model is unchanged"
+        lines.add(chains.isEmpty() ? NO_CHAIN + "; the model is unchanged"
                 : "all " + chains.size() + " chains are already equalized; the model is unchanged");
         lines.addAll(EqualizeText.skipped(prep.matches().skipped(), 20));
         return Result.of(Map.of("chains", chains.size(), "changed", false, "skipped", prep.matches().skipped()), lines);

@@ -21,8 +21,8 @@ import qsh.core.tensor.Tensor;
 public final class FoldBnCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("fold-bn", "equalize",
             "fold BatchNormalization nodes into the Conv or Gemm before them (the float function stays the same)", "",
-            List.of(OptionSpec.flag("explain", "print the formula and the numbers of the first channels"),
-                    OptionSpec.value("rows", "N", "folds listed (default 6)")),
+            qsh.commands.model.QuantOptions.concat(List.of(OptionSpec.flag("explain", "print the formula and the numbers of the first channels"),
+                    OptionSpec.value("rows", "N", "folds listed (default 6)")), TransformData.OPTIONS),
             List.of("fold-bn", "fold-bn --explain"), List.of("cle", "absorb-bias", "undo", "graph"), true);
 
     @Override
@@ -54,6 +54,7 @@ public final class FoldBnCommand implements Command {
         }
         r.skipped().forEach(s -> lines.add("  not folded: " + s));
         if (!r.folds().isEmpty()) {
+            lines.add(TransformData.of(args, session, m.graph()).changeLine(m.graph(), r.graph()));
             session.transform(m.withGraph(r.graph(), m.batchNorms().merge(r.batchNorms())),
                     "fold-bn (" + r.folds().size() + " batch norms)");
         }

@@ -73,6 +73,9 @@ public final class QairtQuantizerCommand implements Command {
         return m;
     }
 
+    /** Calibration inputs --algorithms cle observes pre-activations on (the first of the list). */
+    static final int CLE_SAMPLES = 32;
+
     @Override
     public CommandSpec spec() {
         return SPEC;
@@ -130,14 +133,24 @@ public final class QairtQuantizerCommand implements Command {
         }
         String algorithms = args.get("algorithms").orElse("");
         if (algorithms.contains("cle")) { // spec: --algorithms cle (before quantization)
-            qsh.core.equalize.CleAlgorithm.Result cle = qsh.core.equalize.CleAlgorithm.run(g);
-            g = cle.graph();
+            // absorption bounds c by the input list's pre-activations (exact on them); without a list, data-free
+            var data = inputs == null ? qsh.commands.equalize.TransformData.random(g)
+                    : qsh.commands.equalize.TransformData.calibration(CalibrateCommand.samples(
+                            session.resolve(args.get("input_list").get()), g, CLE_SAMPLES));
+            qsh.core.equalize.CleAlgorithm.Result cle = qsh.core.equalize.CleAlgorithm.run(g, data.forAbsorption());
             lines.add("cle: " + cle.folds().size() + " batch norms folded, " + cle.replaced().size() + " ReLU6 → ReLU, "
                     + cle.chains().size() + " chains equalized, " + cle.skipped().size() + " convs skipped, "
-                    + cle.absorptions().stream().filter(x -> x.channelsChanged() > 0).count() + " links with high biases absorbed");
+                    + cle.absorptions().stream().filter(x -> x.channelsChanged() > 0).count() + " links with high biases absorbed"
+                    + " (" + cle.absorptions().stream().filter(x -> x.mapped()).count() + " with bias maps at padded borders; c "
+                    + (cle.dataDriven() ? "from the input list" : "= max(0, β − 3|γ|)") + ")");
             if (cle.message() != null && !cle.message().isBlank()) {
                 lines.add("  " + cle.message());
             }
+            if (!cle.unsized().isEmpty()) {
+                lines.add("  " + cle.unsized().size() + " links not absorbed: the later layer zero-pads an input of open size (give --input_dim)");
+            }
+            lines.add("  " + data.changeLine(g, cle.graph()));
+            g = cle.graph();
         }
         if (args.get("quantization_overrides").isPresent() && !args.has("ignore_quantization_overrides")
                 && !args.has("ignore_encodings")) {

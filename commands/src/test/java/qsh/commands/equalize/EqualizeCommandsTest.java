@@ -102,6 +102,34 @@ class EqualizeCommandsTest {
         assertTrue(out.contains("Invalid model for HBA quantization algorithm."), out);
     }
 
+    static final Path DEMO_LIST = Path.of("..", "scripts", "data", "demo", "input_list.txt").toAbsolutePath().normalize();
+
+    @Test
+    void everyTransformSaysHowMuchItChangedTheFloatOutputs() {
+        Interpreter in = new Interpreter();
+        String fold = text(in, "fold-bn");
+        assertTrue(fold.contains("float outputs on 4 random inputs: changed by < 1e-6 of the output range (within 1e-4)"), fold);
+        String cle = text(in, "cle apply --input-list " + DEMO_LIST);
+        // ReLU6 → ReLU changes the demo's function where activations exceeded 6: said with the figure
+        assertTrue(cle.contains("warning: this changed the float outputs by 0.035 of the output range")
+                && cle.contains("8 calibration inputs"), cle);
+        String hba = text(in, "absorb-bias --input-list " + DEMO_LIST + " --explain");
+        // the demo's pre-activations reach 0 on every channel of its samples: the data allow no c > 0
+        assertTrue(hba.contains("every channel's pre-activation reaches 0 or below on the 8 inputs"), hba);
+        assertTrue(hba.contains("c = max(0, min z) over the calibration inputs"), hba);
+        assertTrue(hba.contains("float outputs: unchanged"), hba);
+    }
+
+    @Test
+    void helpAndMessagesUseTheSpecsPattern() {
+        Interpreter in = new Interpreter();
+        in.execute("fold-bn");
+        in.execute("cle apply --keep-relu6");
+        String none = text(in, "cle apply --keep-relu6");
+        assertTrue(none.contains("Conv → BN → (ReLU) → Conv") && none.contains("BN is required for the full algorithm")
+                && none.contains("Invalid model for HBA quantization algorithm."), none);
+    }
+
     @Test
     void failingCommandsLeaveTheSessionAsItWas() {
         Interpreter in = new Interpreter();

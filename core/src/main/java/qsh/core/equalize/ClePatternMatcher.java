@@ -10,8 +10,10 @@ import qsh.core.tensor.Tensor;
 
 /**
  * Finds the chains CLE may scale, in topological order: exactly the spec's single-branch patterns
- * ("Enhanced Quantization Techniques: Limitations") Conv → (BN) → act → Conv, and Conv → (BN) → act →
- * DepthwiseConv → (BN) → act → Conv. Scaling through an activation is only valid when it is positively
+ * ("Enhanced Quantization Techniques: Limitations") Conv → BN → (act) → Conv, and Conv → BN → (act) →
+ * DepthwiseConv → BN → (act) → Conv (r = required, o = optional in the spec: BN is required for the complete
+ * algorithm, since high-bias absorption needs its β, γ; here a chain without BN is still equalized, and absorption
+ * says the spec's message). A conv's {@link BiasMap} belongs to the conv. Scaling through an activation is only valid when it is positively
  * homogeneous (ReLU, or none; Nagel et al. 2019, §4.1), and only when no other consumer sees the scaled values,
  * so an output read by more than one node breaks the chain. Every conv that starts no chain gets a reason.
  */
@@ -89,6 +91,11 @@ public final class ClePatternMatcher {
                 return fail(fromName + " output feeds " + (uses.isEmpty() ? "no node" : uses.size() + " nodes"));
             }
             Node n = uses.get(0);
+            if (from == conv && BiasMap.ofAdd(g, n) != null) { // the conv's own bias map: part of the conv
+                from = n;
+                value = n.outputs().get(0);
+                continue;
+            }
             switch (n.opType()) {
                 case "BatchNormalization":
                     if (!bn.isEmpty() || !act.isEmpty()) {

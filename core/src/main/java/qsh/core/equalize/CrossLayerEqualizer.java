@@ -152,6 +152,16 @@ public final class CrossLayerEqualizer {
             }
             ed.putWeight(bias, Tensor.of(b.shape(), nb));
         }
+        BiasMap m = BiasMap.of(g, layer); // the position-dependent part of the bias scales with it
+        if (m != null) {
+            Tensor t = ed.weight(m.map());
+            float[] nm = t.data().clone();
+            int inner = nm.length / f.length;
+            for (int i = 0; i < nm.length; i++) {
+                nm[i] = (float) (nm[i] * f[i / inner]);
+            }
+            ed.putWeight(m.map(), Tensor.of(t.shape(), nm));
+        }
     }
 
     private static float sanitize(double s) {

@@ -108,6 +108,11 @@ final class GraphEditor {
         replaceNode(name, p.build());
     }
 
+    /** Adds a node (the built graph orders nodes topologically). */
+    void addNode(NodeProto proto) {
+        nodes.add(new Node(proto, proto.getName()));
+    }
+
     /** Removes a node. */
     void removeNode(String name) {
         nodes.removeIf(n -> n.name().equals(name));

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import qsh.core.calib.ActivationEncodings;
 import qsh.core.calib.CalibrationStatistics;
+import qsh.core.equalize.BiasMap;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.graph.ValueInfo;
@@ -53,7 +54,8 @@ import qsh.core.tensor.Tensor;
  * </ul>
  * A Conv/ConvTranspose/Gemm/MatMul output that feeds only a Relu/Clip (and a BatchNormalization or Add output
  * that feeds only a Relu/Clip) is fused into it, as QNN's converter fuses activations into the op before them: it
- * gets no encoding of its own. Batch norms are folded into their layer before planning ({@link ModelQuantizer});
+ * gets no encoding of its own; so does a Conv output that feeds only its {@link BiasMap} (the map is part of the
+ * conv's bias, stored like the bias). Batch norms are folded into their layer before planning ({@link ModelQuantizer});
  * one that is still here (--disable_batchnorm_folding, or not foldable) is its own op, with its input quantized. Errors (bad per-channel count, unsupported bitwidth)
  * are one-line {@link IllegalArgumentException}s naming the tensor.
  */
@@ -167,6 +169,7 @@ public final class QuantizationPlanner {
         }
         for (WeightedOp w : weighted) {
             planBias(w);
+            planBiasMap(w);
         }
         BiasRange.describe(biasWidened).ifPresent(warnings::add);
         for (Node n : g.nodes()) {
@@ -183,7 +186,7 @@ public final class QuantizationPlanner {
     private void planStaticInputs(Node n) {
         int[] data = STATIC_DATA_INPUTS.get(n.opType());
         TensorPrecision op = ops.get(n.name());
-        if (data == null || op == null || int32Ops.contains(n.name())) {
+        if (data == null || op == null || int32Ops.contains(n.name()) || BiasMap.ofAdd(g, n) != null) {
             return;
         }
         for (int i : data.length == 0 ? allInputs(n) : data) {
@@ -360,6 +363,9 @@ public final class QuantizationPlanner {
             return null;
         }
         Node c = cs.get(0);
+        if (BiasMap.ofAdd(g, c) != null && c.input(0).equals(t)) {
+            return c.output(0); // a conv's bias map is its epilogue: no encoding between them
+        }
         Set<String> into = FUSES_INTO.get(p.opType());
         return into != null && into.contains(c.opType()) && c.input(0).equals(t) ? c.output(0) : null;
     }
@@ -433,7 +439,7 @@ public final class QuantizationPlanner {
                 return TensorPrecision.floating(e.bitwidth());
             }
             checkActivationBitwidth(t, e.bitwidth());
-            return TensorPrecision.integer(given, 1);
+            return TensorPrecision.integer(given, 0);
         }
         Integer bw = ov.activationBitwidths().get(t);
         if (bw != null) {
@@ -599,6 +605,31 @@ public final class QuantizationPlanner {
                     cfg.options(), Explanation.NONE)));
         } else {
             throw new IllegalArgumentException("bias '" + w.bias() + "' has bitwidth " + bw + ": use 8 or 32");
+        }
+    }
+
+    /**
+     * A conv's {@link BiasMap} is the position-dependent part of its bias, so it is stored as the bias is: at 32
+     * bits on the bias's grid (input scale × weight scale, per output channel along the map's axis 0), never as an
+     * 8-bit static input; at bias_bw 8/16 on its own grid at that bitwidth; float when the conv runs in float.
+     */
+    private void planBiasMap(WeightedOp w) {
+        BiasMap m = BiasMap.of(g, w.node());
+        if (m == null || params.containsKey(m.map())) {
+            return;
+        }
+        TensorPrecision bp = w.bias() == null ? null : params.get(w.bias());
+        List<Encoding> given = ov.params().get(m.map());
+        if (given != null) {
+            params.put(m.map(), given.get(0).isInt() ? TensorPrecision.integer(given, 0)
+                    : TensorPrecision.floating(given.get(0).bitwidth()));
+        } else if (bp == null) {
+            throw new IllegalArgumentException(w.node().name() + " has a bias map but no bias: give it a zero bias");
+        } else if (!bp.isInt() || bp.bitwidth() == 32) {
+            params.put(m.map(), bp); // float with its op, or on the bias's 32-bit grid (the map is channel first too)
+        } else {
+            params.put(m.map(), TensorPrecision.integer(Encoders.encode(cfg.paramQuantizer(),
+                    ((Tensor) g.weights().get(m.map())).data(), bp.bitwidth(), cfg.options(), Explanation.NONE)));
         }
     }
 
