@@ -8,7 +8,7 @@ import java.util.Set;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.graph.ShapeInference;
+import qsh.core.exec.ShapeInference;
 import qsh.core.tensor.Tensor;
 
 /**
