@@ -1,6 +1,7 @@
 package qsh.commands;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import qsh.commands.spi.CommandException;
@@ -49,6 +50,19 @@ public record Settings(Rounding rounding, double minRange, int bitwidth, QuantMo
         m.put("js-statement-limit", "stop a js command after N statements (none | N; a new JavaScript context starts)");
         m.put("memory-budget", "largest tensor a command may create (auto = half the heap | SIZE, e.g. 512m, 2g)");
         return m;
+    }
+
+    /** The values a setting takes when they are a fixed list (for completion); empty for numbers and sizes. */
+    public static List<String> choices(String name) {
+        switch (name) {
+            case "rounding": return List.of("half-even", "half-away");
+            case "mode": return java.util.Arrays.stream(QuantMode.values()).map(QuantMode::id).toList();
+            case "feedback": return List.of("silent", "normal", "verbose");
+            case "timing": return List.of("on", "off");
+            case "colour":
+            case "color": return List.of("auto", "on", "off");
+            default: return List.of();
+        }
     }
 
     /** A copy with {@code name} set to {@code value}; validates and names the allowed values on error. */

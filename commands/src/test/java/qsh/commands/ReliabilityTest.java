@@ -150,7 +150,7 @@ class ReliabilityTest {
     void anOutOfMemoryErrorEndsTheCommandNotTheSession() {
         CommandRegistry reg = CommandRegistry.standard();
         reg.add(new Command() {
-            private final CommandSpec spec = new CommandSpec("hog", "test", "runs out of memory", "", List.of(), List.of(),
+            private final CommandSpec spec = new CommandSpec("hog", "test", "runs out of memory", List.of(), List.of(), List.of(),
                     List.of(), false);
 
             @Override
@@ -245,7 +245,7 @@ class ReliabilityTest {
         reg.add(new Command() {
             @Override
             public CommandSpec spec() {
-                return new CommandSpec("crash", "test", "a kernel bug", "", List.of(), List.of(), List.of(), false);
+                return new CommandSpec("crash", "test", "a kernel bug", List.of(), List.of(), List.of(), List.of(), false);
             }
 
             @Override

@@ -3,9 +3,6 @@ package qsh.shell;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -14,17 +11,10 @@ import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
-import org.jline.utils.AttributedString;
 import org.jline.widget.AutosuggestionWidgets;
-import org.jline.widget.TailTipWidgets;
-import org.jline.console.CmdDesc;
-import org.jline.console.ArgDesc;
 import qsh.commands.Interpreter;
 import qsh.commands.ScriptRunner;
-import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
-import qsh.commands.spi.CommandSpec;
-import qsh.commands.spi.OptionSpec;
 
 /**
  * The interactive loop: JLine line editing, history in ~/.qsh_history, completion and argument hints from
@@ -102,7 +92,7 @@ final class Repl {
         }
         LineReader reader = builder.build();
         new AutosuggestionWidgets(reader).enable();
-        new TailTipWidgets(reader, hints(), 0, TailTipWidgets.TipType.COMBINED).enable();
+        new CursorHints(reader, interp).enable();
         return reader;
     }
 
@@ -179,37 +169,5 @@ final class Repl {
         ScriptRunner runner = new ScriptRunner(interp, renderer::print);
         runner.run(text, "<repl>", false, false, f -> renderer.error(f.message()));
         return runner.exitRequested();
-    }
-
-    /** JLine accepts only plain words as argument names: keep the synopsis words it can show. */
-    private static List<ArgDesc> argNames(String arguments) {
-        List<ArgDesc> out = new java.util.ArrayList<>();
-        for (String w : arguments.split("\\s+")) {
-            String clean = w.replaceAll("[^A-Za-z0-9_.\\-]", "_");
-            if (!clean.isEmpty() && !clean.matches("_+")) {
-                try {
-                    out.add(new ArgDesc(clean));
-                } catch (IllegalArgumentException e) {
-                    // a word JLine cannot display: the synopsis line still shows it
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Argument hints (TailTipWidgets) for every command, from its spec. */
-    private Map<String, CmdDesc> hints() {
-        Map<String, CmdDesc> m = new HashMap<>();
-        for (Command c : interp.registry().all()) {
-            CommandSpec s = c.spec();
-            Map<String, List<AttributedString>> opts = new HashMap<>();
-            for (OptionSpec o : s.allOptions()) {
-                opts.put("--" + o.name(), List.of(new AttributedString(o.description())));
-            }
-            CmdDesc d = new CmdDesc(List.of(new AttributedString(s.synopsis()), new AttributedString(s.summary())),
-                    argNames(s.arguments()), opts);
-            m.put(s.name(), d);
-        }
-        return m;
     }
 }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -24,11 +26,11 @@ import qsh.core.tensor.Tensor;
  */
 public final class AdaroundCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("adaround", "quantization",
-            "learn each weight's rounding (up or down) layer by layer on calibration data (AdaRound)", "[INPUT_LIST]",
-            List.of(OptionSpec.value("config", "FILE.yaml", "the spec's AdaRound config: a dataset with a JS loader, num_batches, optional_adaround_args"),
-                    OptionSpec.value("iterations", "N", "Adam steps per layer (default 2000; the paper uses 10 000)"),
-                    OptionSpec.value("samples", "N", "calibration inputs used (default 64, from the start of the list)"),
-                    OptionSpec.value("batch", "N", "samples per step (default 8)")),
+            "learn each weight's rounding (up or down) layer by layer on calibration data (AdaRound)", List.of(ArgSpec.of("INPUT_LIST", ArgKind.FILE).asOptional()),
+            List.of(OptionSpec.file("config", "FILE.yaml", "the spec's AdaRound config: a dataset with a JS loader, num_batches, optional_adaround_args"),
+                    OptionSpec.integer("iterations", "N", "Adam steps per layer (default {default}; the paper uses 10 000)").defaults(AdaRound.Options.DEFAULTS.iterations()),
+                    OptionSpec.integer("samples", "N", "calibration inputs used (default {default}, from the start of the list)").defaults(64),
+                    OptionSpec.integer("batch", "N", "samples per step").defaults(AdaRound.Options.DEFAULTS.batchSize())),
             List.of("calibrate list.txt --per-channel --weight-bw 4; adaround list.txt", "adaround list.txt --iterations 500",
                     "adaround --config scripts/algorithms/adaround.yaml"),
             List.of("calibrate", "eval", "compare"), true);
@@ -53,11 +55,11 @@ public final class AdaroundCommand implements Command {
             throw new CommandException("AdaRound rounds quantized weights: run calibrate first (its encodings stay fixed)");
         }
         List<Map<String, Tensor>> samples = qsh.commands.model.CalibrateCommand.samples(session.resolve(file), m.graph(),
-                Math.max(1, args.getInt("samples", 64)));
+                Math.max(1, args.getInt("samples")));
         int count = samples.size();
         AdaRound.Options d = AdaRound.Options.DEFAULTS;
-        AdaRound.Options opt = new AdaRound.Options(Math.max(1, args.getInt("iterations", d.iterations())),
-                Math.max(1, args.getInt("batch", d.batchSize())), d.lambda(), d.betaStart(), d.betaEnd(), d.warmup(),
+        AdaRound.Options opt = new AdaRound.Options(Math.max(1, args.getInt("iterations")),
+                Math.max(1, args.getInt("batch")), d.lambda(), d.betaStart(), d.betaEnd(), d.warmup(),
                 d.learningRate(), d.seed());
         long layers = m.plan().params().entrySet().stream().filter(e -> e.getValue().isInt()).count();
         AdaRound.Result r;

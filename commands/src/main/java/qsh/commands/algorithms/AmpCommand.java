@@ -16,14 +16,16 @@ import qsh.commands.Session;
 import qsh.commands.model.CalibrateCommand;
 import qsh.commands.model.FashionMnistImages;
 import qsh.commands.model.ShapeProbe;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
-import qsh.core.amp.MixedPrecisionSearch;
 import qsh.core.amp.MixedPrecisionSearch.Candidate;
+import qsh.core.amp.MixedPrecisionSearch;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.calib.CalibrationStatistics;
 import qsh.core.calib.Calibrator;
@@ -48,17 +50,17 @@ import qsh.core.tensor.Tensor;
  */
 public final class AmpCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("amp", "quantization",
-            "automatic mixed precision: per-op sensitivity, pareto front, the cheapest mix within the allowed drop", "[INPUT_LIST]",
-            List.of(OptionSpec.value("config", "FILE.yaml", "the spec's AMP config: datasets with JS loaders, candidates, eval callbacks, optional_amp_args"),
-                    OptionSpec.value("candidates", "LIST", "ACT/PARAM pairs, highest first (default 16/16,8/16,16/8,8/8)"),
-                    OptionSpec.value("allowed-drop", "D", "score drop allowed from the all-highest model (default 3 dB, or 0.01 top-1)"),
-                    OptionSpec.choice("search", "phase-2 search (default binary)", "binary", "interpolation", "bruteforce"),
+            "automatic mixed precision: per-op sensitivity, pareto front, the cheapest mix within the allowed drop", List.of(ArgSpec.of("INPUT_LIST", ArgKind.FILE).asOptional()),
+            List.of(OptionSpec.file("config", "FILE.yaml", "the spec's AMP config: datasets with JS loaders, candidates, eval callbacks, optional_amp_args"),
+                    OptionSpec.value("candidates", "LIST", "ACT/PARAM pairs, highest first").defaults("16/16,8/16,16/8,8/8"),
+                    OptionSpec.number("allowed-drop", "D", "score drop allowed from the all-highest model (default 3 dB, or 0.01 top-1)"),
+                    OptionSpec.choice("search", "phase-2 search", "binary", "interpolation", "bruteforce").defaults("binary"),
                     OptionSpec.flag("reverse", "phase 2 from all-lowest, raising the most sensitive ops first (phase2_reverse)"),
                     OptionSpec.choice("eval", "score by top-1 on a labelled data set instead of output SQNR", "fashion-mnist"),
-                    OptionSpec.value("limit", "N", "test images for --eval (default 1000)"),
-                    OptionSpec.value("samples", "N", "list inputs for the SQNR score (default 32)"),
-                    OptionSpec.value("png", "FILE.png", "draw the pareto curve"),
-                    OptionSpec.value("pareto", "FILE.json", "write the pareto list as JSON")),
+                    OptionSpec.integer("limit", "N", "test images for --eval").defaults(1000),
+                    OptionSpec.integer("samples", "N", "list inputs for the SQNR score").defaults(32),
+                    OptionSpec.file("png", "FILE.png", "draw the pareto curve"),
+                    OptionSpec.file("pareto", "FILE.json", "write the pareto list as JSON")),
             List.of("amp data/demo/input_list.txt", "amp list.txt --eval fashion-mnist --allowed-drop 0.005 --png /tmp/pareto.png",
                     "amp --config scripts/algorithms/amp.yaml --pareto /tmp/pareto.json"),
             List.of("calibrate", "encodings", "graph", "export"), true);
@@ -82,7 +84,7 @@ public final class AmpCommand implements Command {
         Graph g = m.graph();
         List<Candidate> candidates = new ArrayList<>();
         try {
-            for (String c : args.get("candidates").orElse("16/16,8/16,16/8,8/8").split(",")) {
+            for (String c : args.getOrDefault("candidates").split(",")) {
                 candidates.add(Candidate.parse(c));
             }
         } catch (IllegalArgumentException e) {
@@ -98,10 +100,10 @@ public final class AmpCommand implements Command {
             throw new CommandException(e.getMessage());
         }
         boolean top1 = args.get("eval").isPresent();
-        ToDoubleFunction<Graph> score = top1 ? top1Score(g, args.getInt("limit", 1000))
-                : sqnrScore(g, inputs, Math.max(1, args.getInt("samples", 32)));
+        ToDoubleFunction<Graph> score = top1 ? top1Score(g, args.getInt("limit"))
+                : sqnrScore(g, inputs, Math.max(1, args.getInt("samples")));
         double allowed = args.getDouble("allowed-drop", top1 ? 0.01 : 3.0);
-        MixedPrecisionSearch.Search search = MixedPrecisionSearch.Search.parse(args.get("search").orElse("binary"));
+        MixedPrecisionSearch.Search search = MixedPrecisionSearch.Search.parse(args.getOrDefault("search"));
         Map<String, int[]> shapes = ShapeProbe.shapes(m);
         MixedPrecisionSearch.Result r;
         try {

@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import qsh.commands.ModelState;
+import qsh.commands.Session;
 import qsh.commands.js.ScriptFunctions.Batch;
 import qsh.commands.model.FashionMnistImages;
 import qsh.commands.model.QuantOptions;
-import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -19,8 +21,8 @@ import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.adaround.AdaRound;
-import qsh.core.amp.MixedPrecisionSearch;
 import qsh.core.amp.MixedPrecisionSearch.Candidate;
+import qsh.core.amp.MixedPrecisionSearch;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.calib.InputList;
 import qsh.core.equalize.CleAlgorithm;
@@ -41,13 +43,13 @@ import qsh.core.tensor.Tensor;
  */
 public final class AutoQuantCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("autoquant", "quantization",
-            "try the model as configured, then CLE, scheme search, AdaRound and AMP until the score is within the allowed drop", "[INPUT_LIST]",
+            "try the model as configured, then CLE, scheme search, AdaRound and AMP until the score is within the allowed drop", List.of(ArgSpec.of("INPUT_LIST", ArgKind.FILE).asOptional()),
             QuantOptions.concat(QuantOptions.SPECS, List.of(
-                    OptionSpec.value("config", "FILE.yaml", "the spec's AutoQuant config: datasets with JS loaders, eval_callback, amp_candidates, optional args"),
+                    OptionSpec.file("config", "FILE.yaml", "the spec's AutoQuant config: datasets with JS loaders, eval_callback, amp_candidates, optional args"),
                     OptionSpec.choice("eval", "labelled data to score top-1 on", "fashion-mnist"),
-                    OptionSpec.value("limit", "N", "test images scored (default 2000)"),
-                    OptionSpec.value("allowed-drop", "POINTS", "top-1 points allowed below float (default 0.5)"),
-                    OptionSpec.value("adaround-iterations", "N", "AdaRound steps per layer (default 500)"))),
+                    OptionSpec.integer("limit", "N", "test images scored").defaults(2000),
+                    OptionSpec.number("allowed-drop", "POINTS", "top-1 points allowed below float").defaults(0.5),
+                    OptionSpec.integer("adaround-iterations", "N", "AdaRound steps per layer").defaults(500))),
             List.of("autoquant list.txt --eval fashion-mnist", "autoquant list.txt --eval fashion-mnist --weight-bw 4 --per-channel",
                     "autoquant --config scripts/algorithms/autoquant.yaml"),
             List.of("calibrate", "cle", "adaround", "amp"), true);
@@ -70,7 +72,7 @@ public final class AutoQuantCommand implements Command {
             if (args.get("eval").isEmpty()) {
                 throw new CommandException("autoquant needs an evaluation: give --eval fashion-mnist, or --config FILE.yaml with an eval_callback");
             }
-            FashionMnistImages test = FashionMnistImages.test(args.getInt("limit", 2000));
+            FashionMnistImages test = FashionMnistImages.test(args.getInt("limit"));
             var testInputs = test.samples(m.graph().inputs().get(0).name());
             ToDoubleFunction<Graph> top1 = g -> 100.0 * TopK.evaluate(g, test.size(), testInputs, test.labels(), d -> { }).top1() / test.size();
             Map<String, int[]> shapes = qsh.commands.model.CalibrateCommand.inputShapes(m.graph());
@@ -80,8 +82,8 @@ public final class AutoQuantCommand implements Command {
                 samples.add(inputs.load(i));
             }
             o = AutoQuantPipeline.run(new AutoQuantPipeline.Setup(m.graph(), m.source(), inputs, QuantOptions.config(args, session),
-                    top1, v -> String.format("%.2f%%", v), args.getDouble("allowed-drop", 0.5), null, null, samples,
-                    AdaRound.Options.DEFAULTS.withIterations(args.getInt("adaround-iterations", 500)), true, null, null));
+                    top1, v -> String.format("%.2f%%", v), args.getDouble("allowed-drop"), null, null, samples,
+                    AdaRound.Options.DEFAULTS.withIterations(args.getInt("adaround-iterations")), true, null, null));
         }
         session.transform(o.model(), "autoquant");
         return Result.of(o.data(), o.lines());

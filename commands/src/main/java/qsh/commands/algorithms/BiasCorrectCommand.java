@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -24,9 +26,9 @@ import qsh.core.tensor.Tensor;
 public final class BiasCorrectCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("bias-correct", "quantization",
             "remove the mean output shift quantization causes in each layer (analytical, or --empirical on data)",
-            "[--empirical INPUT_LIST]",
+            List.of(ArgSpec.of("INPUT_LIST", ArgKind.FILE).asOptional()),
             List.of(OptionSpec.flag("empirical", "measure the shift on an input list's data instead of predicting it from batch norms"),
-                    OptionSpec.value("samples", "N", "calibration inputs used (default 32)"),
+                    OptionSpec.integer("samples", "N", "calibration inputs used").defaults(32),
                     OptionSpec.flag("explain", "print the rule and the largest corrections")),
             List.of("calibrate list.txt; bias-correct; eval fashion-mnist", "bias-correct --empirical list.txt"),
             List.of("calibrate", "adaround", "cle"), true);
@@ -49,7 +51,7 @@ public final class BiasCorrectCommand implements Command {
         if (empirical) {
             String file = args.positional(0, "an input list (empirical bias correction measures on data)");
             List<Map<String, Tensor>> samples = qsh.commands.model.CalibrateCommand.samples(session.resolve(file), m.graph(),
-                    Math.max(1, args.getInt("samples", 32)));
+                    Math.max(1, args.getInt("samples")));
             count = samples.size();
             try {
                 r = EmpiricalBiasCorrection.run(m.graph(), m.plan(), samples,

@@ -5,6 +5,8 @@ import java.util.Map;
 import qsh.commands.Format;
 import qsh.commands.Session;
 import qsh.commands.SessionTensor;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -18,7 +20,7 @@ import qsh.core.tensor.Tensor;
 public final class DequantizeCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("dequantize", "encodings",
             "turn a quantized tensor back into floats: x̂ = (q - offset) · scale",
-            "TENSOR", List.of(OptionSpec.value("as", "NAME", "name of the result (default: TENSOR_dq)")),
+            List.of(ArgSpec.of("TENSOR", ArgKind.TENSOR)), List.of(OptionSpec.of("as", ArgKind.NAME, "NAME", "name of the result (default: TENSOR_dq)")),
             List.of("dequantize x_q", "dequantize wq --as w_hat"), List.of("quantize", "encode"), true);
 
     @Override

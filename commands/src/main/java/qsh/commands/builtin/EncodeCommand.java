@@ -7,6 +7,8 @@ import java.util.Map;
 import qsh.commands.Format;
 import qsh.commands.Operands;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
@@ -30,7 +32,7 @@ public final class EncodeCommand implements Command {
 
     private static final CommandSpec SPEC = new CommandSpec("encode", "encodings",
             "compute an encoding (min, max, scale, offset) and show the quantized and dequantized values",
-            "TENSOR|LITERAL", concat(Operands.ENCODING_OPTIONS,
+            List.of(ArgSpec.of("TENSOR|LITERAL", ArgKind.TENSOR)), concat(Operands.ENCODING_OPTIONS,
                     OptionSpec.flag("explain", "print every step of the algorithm with its numbers")),
             List.of("encode [-1.8, -1.0, 0, 0.5] --bw 8", "encode [-5.1, 5.1] --explain",
                     "encode w --mode symmetric --per-channel 0"),

@@ -9,7 +9,7 @@ import qsh.commands.spi.Result;
 
 /** {@code exit}: ends the session (Ctrl-D does the same). */
 public final class ExitCommand implements Command {
-    private static final CommandSpec SPEC = new CommandSpec("exit", "session", "leave qsh (Ctrl-D does the same)", "",
+    private static final CommandSpec SPEC = new CommandSpec("exit", "session", "leave qsh (Ctrl-D does the same)", List.of(),
             List.of(), List.of("exit"), List.of(), false);
 
     @Override

@@ -6,17 +6,20 @@ import java.util.List;
 import java.util.Map;
 import qsh.commands.CommandRegistry;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.SubcommandSpec;
 
 /** {@code help [COMMAND]}: commands by topic, or one command's synopsis, options, examples and see-also. */
 public final class HelpCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("help", "session",
             "list commands by topic, show one command's usage, options and examples, or a concept page",
-            "[COMMAND | topics | TOPIC]", List.of(),
+            List.of(ArgSpec.of("COMMAND | topics | TOPIC", ArgKind.COMMAND).orWords("topics").asOptional()), List.of(),
             List.of("help", "help encode", "help topics", "help zero-exact"), List.of("set"), true);
 
     private final CommandRegistry registry;
@@ -24,6 +27,11 @@ public final class HelpCommand implements Command {
     /** Help over {@code registry}. */
     public HelpCommand(CommandRegistry registry) {
         this.registry = registry;
+    }
+
+    /** The concept pages' names ({@code help TOPIC}), for completion. */
+    public static java.util.Set<String> topicNames() {
+        return HelpTopics.all().keySet();
     }
 
     @Override
@@ -71,6 +79,12 @@ public final class HelpCommand implements Command {
         CommandSpec s = registry.get(word).spec();
         lines.add(s.name() + " — " + s.summary());
         lines.add("usage: " + s.synopsis());
+        if (!s.subcommands().isEmpty()) {
+            lines.add("subcommands:");
+            for (SubcommandSpec sub : s.subcommands()) {
+                lines.add(String.format("  %-24s %s", sub.usage(), sub.summary()));
+            }
+        }
         if (!s.allOptions().isEmpty()) {
             lines.add("options:");
             for (OptionSpec o : s.allOptions()) {
@@ -90,6 +104,52 @@ public final class HelpCommand implements Command {
         if (!s.seeAlso().isEmpty()) {
             lines.add("see also: " + String.join(", ", s.seeAlso()));
         }
-        return Result.of(s, lines);
+        return Result.of(data(s), lines);
+    }
+
+    /** A command's spec as --json data: what each argument and option is, with the defaults. */
+    static Map<String, Object> data(CommandSpec s) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("name", s.name());
+        d.put("topic", s.topic());
+        d.put("summary", s.summary());
+        d.put("synopsis", s.synopsis());
+        d.put("arguments", s.arguments().stream().map(HelpCommand::data).toList());
+        List<Map<String, Object>> subs = new ArrayList<>();
+        for (SubcommandSpec sub : s.subcommands()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", sub.name());
+            m.put("summary", sub.summary());
+            m.put("arguments", sub.arguments().stream().map(HelpCommand::data).toList());
+            subs.add(m);
+        }
+        d.put("subcommands", subs);
+        List<Map<String, Object>> opts = new ArrayList<>();
+        for (OptionSpec o : s.allOptions()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", o.name());
+            m.put("value", o.valueName());
+            m.put("kind", o.kind() == null ? "flag" : o.kind().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("choices", o.choices());
+            m.put("default", o.defaultValue());
+            m.put("description", o.description());
+            opts.add(m);
+        }
+        d.put("options", opts);
+        d.put("refused", s.refused());
+        d.put("examples", s.examples());
+        d.put("see_also", s.seeAlso());
+        d.put("json", s.json());
+        return d;
+    }
+
+    private static Map<String, Object> data(ArgSpec a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", a.name());
+        m.put("kind", a.kind().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("choices", a.choices());
+        m.put("optional", a.optional());
+        m.put("variadic", a.variadic());
+        return m;
     }
 }

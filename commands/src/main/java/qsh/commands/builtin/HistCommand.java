@@ -7,6 +7,8 @@ import java.util.Map;
 import qsh.commands.Format;
 import qsh.commands.Operands;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
@@ -27,12 +29,12 @@ public final class HistCommand implements Command {
 
     private static final CommandSpec SPEC = new CommandSpec("hist", "encodings",
             "histogram of a tensor with an encoding's range and clipped mass marked",
-            "TENSOR|LITERAL", EncodeCommand.concat(List.of(
+            List.of(ArgSpec.of("TENSOR|LITERAL", ArgKind.TENSOR)), EncodeCommand.concat(List.of(
                     OptionSpec.choice("mode", "encoder whose range is marked (default: the 'mode' setting)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
-                    OptionSpec.value("bw", "N", "bitwidth of the marked encoding (default: the 'bitwidth' setting)")),
-                    OptionSpec.value("bins", "N", "number of rows (default 20)"),
-                    OptionSpec.value("width", "N", "bar width in characters (default 40)"),
-                    OptionSpec.value("png", "FILE.png", "also draw it as a PNG (80 bins unless --bins)")),
+                    OptionSpec.integer("bw", "N", "bitwidth of the marked encoding (default: the 'bitwidth' setting)")),
+                    OptionSpec.integer("bins", "N", "number of rows").defaults(20),
+                    OptionSpec.integer("width", "N", "bar width in characters").defaults(40),
+                    OptionSpec.file("png", "FILE.png", "also draw it as a PNG (80 bins unless --bins)")),
             List.of("hist t --mode enhanced --bw 4", "hist w --bins 30"), List.of("encode", "show"), true);
 
     @Override
@@ -44,8 +46,8 @@ public final class HistCommand implements Command {
     public Result run(Args args, Session session) {
         Operands.Operand op = Operands.tensor(args, 0, session);
         args.atMost(1);
-        int bins = Math.max(2, Math.min(200, args.getInt("bins", 20)));
-        int width = Math.max(10, Math.min(200, args.getInt("width", 40)));
+        int bins = Math.max(2, Math.min(200, args.getInt("bins")));
+        int width = Math.max(10, Math.min(200, args.getInt("width")));
         int bw = Operands.bitwidth(args, session);
         Tensor t = op.tensor();
         Encoding e = Operands.encoder(args, session).encode(t.data(), 0, t.size(), bw,

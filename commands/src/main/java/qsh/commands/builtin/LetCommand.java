@@ -6,6 +6,8 @@ import qsh.commands.Format;
 import qsh.commands.Session;
 import qsh.commands.SessionTensor;
 import qsh.commands.TensorExpressions;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -19,15 +21,17 @@ import qsh.core.tensor.TensorGenerators;
 public final class LetCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("let", "tensors",
             "name a tensor: a literal, a copy of another tensor, or a seeded generator",
-            "NAME = [..]|TENSOR|normal|uniform|longtail|perchannel SHAPE",
-            List.of(OptionSpec.value("seed", "N", "random seed (default 1)"),
-                    OptionSpec.value("mean", "X", "normal: mean (default 0)"),
-                    OptionSpec.value("std", "X", "normal: standard deviation (default 1)"),
-                    OptionSpec.value("lo", "X", "uniform: lower bound (default -1)"),
-                    OptionSpec.value("hi", "X", "uniform: upper bound (default 1)"),
-                    OptionSpec.value("scale", "X", "longtail: Laplace scale of the bulk (default 1)"),
-                    OptionSpec.value("tail", "P", "longtail: fraction of outliers 10x wider (default 0.01)"),
-                    OptionSpec.value("spread", "S", "perchannel: channel std spread, log-uniform in [1/S, S] (default 10)")),
+            List.of(ArgSpec.of("NAME", ArgKind.NAME), ArgSpec.of("=", ArgKind.TEXT).orWords("="),
+                    ArgSpec.of("[..]|TENSOR|normal|uniform|longtail|perchannel", ArgKind.TENSOR).orWords(TensorExpressions.GENERATORS.toArray(String[]::new)),
+                    ArgSpec.of("SHAPE", ArgKind.TEXT).asOptional()),
+            List.of(OptionSpec.integer("seed", "N", "random seed").defaults(1),
+                    OptionSpec.number("mean", "X", "normal: mean").defaults(0),
+                    OptionSpec.number("std", "X", "normal: standard deviation").defaults(1),
+                    OptionSpec.number("lo", "X", "uniform: lower bound").defaults(-1),
+                    OptionSpec.number("hi", "X", "uniform: upper bound").defaults(1),
+                    OptionSpec.number("scale", "X", "longtail: Laplace scale of the bulk").defaults(1),
+                    OptionSpec.number("tail", "P", "longtail: fraction of outliers 10x wider").defaults(0.01),
+                    OptionSpec.number("spread", "S", "perchannel: channel std spread, log-uniform in [1/S, S]").defaults(10)),
             List.of("let x = [-1.8, -1.0, 0, 0.5]", "let w = normal 4x16 --seed 7 --std 0.2",
                     "let t = longtail 10000 --seed 1 --tail 0.01"),
             List.of("show", "tensors", "encode"), true);
@@ -50,14 +54,14 @@ public final class LetCommand implements Command {
         if (TensorExpressions.GENERATORS.contains(what)) {
             int[] shape = TensorExpressions.parseShape(args.positional(3, "a shape like 8x27"));
             args.atMost(4);
-            long seed = args.getInt("seed", 1);
+            long seed = args.getInt("seed");
             switch (what) {
                 case "normal":
-                    t = TensorGenerators.normal(shape, args.getDouble("mean", 0), positive(args, "std", 1), seed);
+                    t = TensorGenerators.normal(shape, args.getDouble("mean"), positive(args, "std"), seed);
                     break;
                 case "uniform": {
-                    double lo = args.getDouble("lo", -1);
-                    double hi = args.getDouble("hi", 1);
+                    double lo = args.getDouble("lo");
+                    double hi = args.getDouble("hi");
                     if (!(hi > lo)) {
                         throw new CommandException("uniform needs --hi > --lo");
                     }
@@ -65,13 +69,13 @@ public final class LetCommand implements Command {
                     break;
                 }
                 case "longtail":
-                    t = TensorGenerators.longTailed(shape, positive(args, "scale", 1), args.getDouble("tail", 0.01), seed);
+                    t = TensorGenerators.longTailed(shape, positive(args, "scale"), args.getDouble("tail"), seed);
                     break;
                 default:
                     if (shape.length != 2) {
                         throw new CommandException("perchannel needs a 2-D shape CHANNELSxN, e.g. 8x27");
                     }
-                    t = TensorGenerators.perChannel(shape[0], shape[1], positive(args, "spread", 10), seed);
+                    t = TensorGenerators.perChannel(shape[0], shape[1], positive(args, "spread"), seed);
             }
             origin = what + " seed " + seed;
         } else {
@@ -84,8 +88,8 @@ public final class LetCommand implements Command {
                 List.of(name + " " + Format.shape(t.shape()) + " = " + origin));
     }
 
-    private static double positive(Args args, String name, double dflt) {
-        double v = args.getDouble(name, dflt);
+    private static double positive(Args args, String name) {
+        double v = args.getDouble(name);
         if (!(v > 0)) {
             throw new CommandException("--" + name + " must be positive");
         }

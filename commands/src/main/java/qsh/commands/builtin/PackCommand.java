@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import qsh.commands.Operands;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -22,9 +24,9 @@ import qsh.core.tensor.Tensor;
 public final class PackCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("pack", "packing",
             "pack 4-bit integer values two per byte (first value in the low nibble)",
-            "TENSOR|LITERAL", List.of(OptionSpec.value("bw", "4", "bitwidth of the values (only 4 packs)"),
+            List.of(ArgSpec.of("TENSOR|LITERAL", ArgKind.TENSOR)), List.of(OptionSpec.integer("bw", "4", "bitwidth of the values (only 4 packs)").defaults(4),
                     OptionSpec.flag("signed", "values are signed 4-bit [-8, 7] (two's-complement nibbles)"),
-                    OptionSpec.value("per-channel", "AXIS", "pack each index along AXIS separately"),
+                    OptionSpec.integer("per-channel", "AXIS", "pack each index along AXIS separately"),
                     OptionSpec.flag("explain", "show the nibble layout of the first bytes: which value goes where")),
             List.of("pack [10, 4] --bw 4", "pack [[1,2,3],[4,5,6]] --per-channel 0", "pack [-8, 7] --signed"),
             List.of("unpack", "quantize"), true);
@@ -38,7 +40,7 @@ public final class PackCommand implements Command {
     public Result run(Args args, Session session) {
         Operands.Operand op = Operands.tensor(args, 0, session);
         args.atMost(1);
-        int bw = args.getInt("bw", 4);
+        int bw = args.getInt("bw");
         if (bw != 4) {
             throw new CommandException("only 4-bit values are packed (two per byte); got --bw " + bw);
         }

@@ -6,6 +6,8 @@ import qsh.commands.Format;
 import qsh.commands.Operands;
 import qsh.commands.Session;
 import qsh.commands.SessionTensor;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -19,8 +21,8 @@ import qsh.core.tensor.Tensor;
 public final class QuantizeCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("quantize", "encodings",
             "quantize a tensor onto its grid [0, 2^bw-1] and keep the result (with its encoding) as a new tensor",
-            "TENSOR", EncodeCommand.concat(Operands.ENCODING_OPTIONS,
-                    OptionSpec.value("as", "NAME", "name of the result (default: TENSOR_q)")),
+            List.of(ArgSpec.of("TENSOR", ArgKind.TENSOR)), EncodeCommand.concat(Operands.ENCODING_OPTIONS,
+                    OptionSpec.of("as", ArgKind.NAME, "NAME", "name of the result (default: TENSOR_q)")),
             List.of("quantize x --bw 8", "quantize w --mode symmetric --per-channel 0 --as wq"),
             List.of("dequantize", "encode", "pack"), true);
 

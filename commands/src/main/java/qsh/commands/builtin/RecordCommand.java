@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import qsh.commands.History;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -14,7 +16,7 @@ import qsh.commands.spi.Result;
 /** {@code record FILE.qsh} / {@code record off}: save what is typed from now on as a replayable script. */
 public final class RecordCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("record", "session",
-            "save every following successful command to a .qsh script (record off stops)", "FILE.qsh | off",
+            "save every following successful command to a .qsh script (record off stops)", List.of(ArgSpec.of("FILE.qsh | off", ArgKind.FILE).orWords("off")),
             List.of(), List.of("record /tmp/lesson.qsh", "record off"), List.of("save-history", "run"), false);
 
     @Override

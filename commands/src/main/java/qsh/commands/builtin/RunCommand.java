@@ -10,6 +10,8 @@ import java.util.List;
 import qsh.commands.Interpreter;
 import qsh.commands.ScriptRunner;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -23,7 +25,7 @@ import qsh.commands.spi.Result;
  */
 public final class RunCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("run", "session", "replay a .qsh script (or run a .js file) in this session",
-            "FILE.qsh|FILE.js", List.of(OptionSpec.flag("echo", "print each command before its output")),
+            List.of(ArgSpec.of("FILE.qsh|FILE.js", ArgKind.FILE)), List.of(OptionSpec.flag("echo", "print each command before its output")),
             List.of("run scripts/01-tf-encoding.qsh", "run lesson.qsh --echo", "run scripts/08-js-sweep.js"),
             List.of("help", "js"), false);
 

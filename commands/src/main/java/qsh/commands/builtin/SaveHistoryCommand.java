@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import qsh.commands.History;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
@@ -13,7 +15,7 @@ import qsh.commands.spi.Result;
 /** {@code save-history FILE.qsh}: every successful command of this session as a replayable script. */
 public final class SaveHistoryCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("save-history", "session",
-            "write this session's successful commands as a replayable .qsh script", "FILE.qsh",
+            "write this session's successful commands as a replayable .qsh script", List.of(ArgSpec.of("FILE.qsh", ArgKind.FILE)),
             List.of(), List.of("save-history /tmp/session.qsh"), List.of("record", "run"), false);
 
     @Override

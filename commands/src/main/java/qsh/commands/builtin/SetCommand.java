@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import qsh.commands.Session;
 import qsh.commands.Settings;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
@@ -13,7 +15,7 @@ import qsh.commands.spi.Result;
 /** {@code set}: lists every setting, or changes one (validated; an invalid value changes nothing). */
 public final class SetCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("set", "session",
-            "list every setting, or change one", "[NAME VALUE]", List.of(),
+            "list every setting, or change one", List.of(ArgSpec.of("NAME", ArgKind.SETTING).asOptional(), ArgSpec.of("VALUE", ArgKind.SETTING_VALUE).asOptional()), List.of(),
             List.of("set", "set rounding half-away", "set feedback verbose"), List.of("help"), true);
 
     @Override

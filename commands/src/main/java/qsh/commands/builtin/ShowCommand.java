@@ -7,11 +7,14 @@ import java.util.Map;
 import qsh.commands.Format;
 import qsh.commands.Session;
 import qsh.commands.SessionTensor;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.SubcommandSpec;
 import qsh.core.quant.Encoding;
 import qsh.core.tensor.TensorStats;
 
@@ -19,8 +22,11 @@ import qsh.core.tensor.TensorStats;
 public final class ShowCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("show", "tensors",
             "print a tensor: header with shape, dtype, encoding and statistics, then its values (summarised)",
-            "[tensor|node] NAME", List.of(OptionSpec.value("edge", "N", "items shown at each end of every axis (default 3)")),
-            List.of("show x", "show w --edge 5", "show node Conv_1"), List.of("let", "tensors", "hist", "node"), true);
+            List.of(ArgSpec.of("NAME", ArgKind.TENSOR)),
+            List.of(OptionSpec.integer("edge", "N", "items shown at each end of every axis").defaults(3)),
+            List.of("show x", "show w --edge 5", "show node Conv_1"), List.of("let", "tensors", "hist", "node"), true)
+            .withSubcommands(SubcommandSpec.of("tensor", "a session tensor, weight or activation", ArgSpec.of("NAME", ArgKind.TENSOR)),
+                    SubcommandSpec.of("node", "a node of the model (as the node command)", ArgSpec.of("NODE", ArgKind.NODE)));
 
     private final qsh.commands.model.NodeCommand node = new qsh.commands.model.NodeCommand();
 
@@ -42,7 +48,7 @@ public final class ShowCommand implements Command {
         int at = first.equals("tensor") ? 1 : 0;
         SessionTensor st = session.tensor(args.positional(at, "a tensor name"));
         args.atMost(at + 1);
-        int edge = Math.max(1, args.getInt("edge", 3));
+        int edge = Math.max(1, args.getInt("edge"));
         TensorStats s = TensorStats.of(st.tensor());
         List<String> lines = new ArrayList<>();
         lines.add(st.name() + ": " + st.dtype() + " " + Format.shape(st.tensor().shape()) + "  (" + st.origin() + ")");

@@ -15,7 +15,7 @@ import qsh.commands.spi.Result;
 /** {@code tensors}: lists the session's named tensors. */
 public final class TensorsCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("tensors", "tensors", "list the session's named tensors",
-            "", List.of(), List.of("tensors", "tensors --json"), List.of("let", "show"), true);
+            List.of(), List.of(), List.of("tensors", "tensors --json"), List.of("let", "show"), true);
 
     @Override
     public CommandSpec spec() {

@@ -12,7 +12,7 @@ import qsh.commands.spi.Result;
 /** {@code trace}: the last error's stack trace (errors are otherwise one line). */
 public final class TraceCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("trace", "session", "print the last error's stack trace",
-            "", List.of(), List.of("trace"), List.of("help"), false);
+            List.of(), List.of(), List.of("trace"), List.of("help"), false);
 
     @Override
     public CommandSpec spec() {

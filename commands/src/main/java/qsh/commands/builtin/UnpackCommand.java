@@ -5,6 +5,8 @@ import java.util.Map;
 import qsh.commands.Format;
 import qsh.commands.Session;
 import qsh.commands.SessionTensor;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -18,9 +20,9 @@ import qsh.core.tensor.Tensor;
 public final class UnpackCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("unpack", "packing",
             "unpack hex bytes of packed 4-bit values (low nibble first)",
-            "HEX", List.of(OptionSpec.value("count", "N", "number of values (default: 2 per byte)"),
+            List.of(ArgSpec.of("HEX", ArgKind.TEXT)), List.of(OptionSpec.integer("count", "N", "number of values (default: 2 per byte)"),
                     OptionSpec.flag("signed", "nibbles are signed (two's complement)"),
-                    OptionSpec.value("as", "NAME", "store the values as a session tensor")),
+                    OptionSpec.of("as", ArgKind.NAME, "NAME", "store the values as a session tensor")),
             List.of("unpack 4a", "unpack 4a07 --count 3", "unpack f8 --signed"), List.of("pack"), true);
 
     @Override

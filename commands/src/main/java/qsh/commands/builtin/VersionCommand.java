@@ -14,7 +14,7 @@ public final class VersionCommand implements Command {
     /** qsh's version. */
     public static final String VERSION = "0.1.0";
 
-    private static final CommandSpec SPEC = new CommandSpec("version", "session", "qsh, Java and JavaScript versions", "", List.of(),
+    private static final CommandSpec SPEC = new CommandSpec("version", "session", "qsh, Java and JavaScript versions", List.of(), List.of(),
             List.of("version", "version --json"), List.of("help"), true);
 
     private final qsh.commands.js.JsBridge js;

@@ -8,16 +8,17 @@ import qsh.commands.ChannelRanges;
 import qsh.commands.Format;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.model.QuantOptions;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
-import qsh.commands.model.QuantOptions;
+import qsh.commands.spi.SubcommandSpec;
 import qsh.core.equalize.CleChain;
-import qsh.core.equalize.CrossLayerEqualizer;
 import qsh.core.equalize.CrossLayerEqualizer.ChainPlan;
+import qsh.core.equalize.CrossLayerEqualizer;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.tensor.Tensor;
@@ -31,15 +32,18 @@ import qsh.core.tensor.Tensor;
 public final class CleCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("cle", "equalize",
             "cross-layer equalization: plan (show chains and scales), step (equalize the next chain), apply (all)",
-            "plan|step|apply",
+            List.of(),
             QuantOptions.concat(List.of(OptionSpec.flag("keep-relu6", "leave ReLU6 activations alone (their chains are skipped)"),
                     OptionSpec.flag("explain", "print the formula and the numbers of the first channels"),
-                    OptionSpec.value("rows", "N", "channels shown per chain (default 4 for plan, 8 for step)"),
-                    OptionSpec.value("width", "N", "width of each whisker axis in cle step (default 24)"),
-                    OptionSpec.value("png", "FILE.png", "cle step: also draw the layer's channel ranges before/after as a PNG")),
+                    OptionSpec.integer("rows", "N", "channels shown per chain (4 for plan, 8 for step unless given)"),
+                    OptionSpec.integer("width", "N", "width of each whisker axis in cle step").defaults(24),
+                    OptionSpec.file("png", "FILE.png", "cle step: also draw the layer's channel ranges before/after as a PNG")),
                     TransformData.OPTIONS),
             List.of("cle plan", "cle step --explain", "cle apply --keep-relu6"),
-            List.of("fold-bn", "absorb-bias", "undo", "ranges"), true);
+            List.of("fold-bn", "absorb-bias", "undo", "ranges"), true)
+            .withSubcommands(SubcommandSpec.of("plan", "show the chains and their scales (changes nothing)"),
+                    SubcommandSpec.of("step", "equalize the next chain, showing its channel ranges before and after"),
+                    SubcommandSpec.of("apply", "equalize every chain"));
 
     /** The spec's patterns ("Enhanced Quantization Techniques: Limitations"; r = required, o = optional). */
     static final String NO_CHAIN = "no chain to equalize: CLE needs Conv → BN → (ReLU) → Conv, or Conv → BN → (ReLU) →"
@@ -115,7 +119,7 @@ public final class CleCommand implements Command {
         String label = "chain " + (index + 1) + " of " + chains.size();
         lines.add("equalized " + label + ": " + p.chain().describe() + "  (" + EqualizeText.shape(p) + ")");
         lines.add(shown.name() + " weight ranges per output channel, before and after:");
-        int width = Math.max(10, Math.min(80, args.getInt("width", 24)));
+        int width = Math.max(10, Math.min(80, args.getInt("width")));
         lines.addAll(ChannelRanges.sideBySide(before, after, width, Math.max(1, args.getInt("rows", 8))));
         lines.add("  channel max|w| spread (largest/smallest): " + spread(before) + " → " + spread(after));
         if (args.has("explain")) {

@@ -27,9 +27,9 @@ import qsh.core.tensor.Tensor;
 public record TransformData(List<Map<String, Tensor>> inputs, boolean calibration) {
     /** The options every transform command takes. */
     public static final List<OptionSpec> OPTIONS = List.of(
-            OptionSpec.value("input-list", "L.txt", "calibration inputs: absorption bounds c by them, and the change of the"
+            OptionSpec.file("input-list", "L.txt", "calibration inputs: absorption bounds c by them, and the change of the"
                     + " float outputs is measured on them (without: a few random inputs, data-free c)"),
-            OptionSpec.value("samples", "N", "inputs of --input-list used (default 32)"));
+            OptionSpec.integer("samples", "N", "inputs of --input-list used").defaults(32));
 
     /** Random inputs measured on when there is no input list. */
     static final int RANDOM_INPUTS = 4;
@@ -38,7 +38,7 @@ public record TransformData(List<Map<String, Tensor>> inputs, boolean calibratio
     static TransformData of(Args args, Session session, Graph g) {
         if (args.get("input-list").isPresent()) {
             return calibration(CalibrateCommand.samples(session.resolve(args.get("input-list").get()), g,
-                    Math.max(1, args.getInt("samples", 32))));
+                    Math.max(1, args.getInt("samples"))));
         }
         return random(g);
     }

@@ -17,7 +17,7 @@ public final class UndoCommand implements Command {
     static final String UNDOABLE = "fold-bn, cle step/apply, absorb-bias, calibrate's batch-norm fold, bias-correct,"
             + " adaround, amp, autoquant";
     private static final CommandSpec SPEC = new CommandSpec("undo", "equalize",
-            "revert the last model transform (" + UNDOABLE + ")", "", List.of(),
+            "revert the last model transform (" + UNDOABLE + ")", List.of(), List.of(),
             List.of("undo", "cle apply; undo"), List.of("cle", "fold-bn", "absorb-bias"), true);
 
     @Override

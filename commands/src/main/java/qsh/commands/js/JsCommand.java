@@ -2,6 +2,8 @@ package qsh.commands.js;
 
 import java.util.List;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.RawCommand;
@@ -13,7 +15,7 @@ import qsh.commands.spi.Result;
  */
 public final class JsCommand implements RawCommand {
     private static final CommandSpec SPEC = new CommandSpec("js", "scripting",
-            "evaluate JavaScript (GraalJS, sandboxed) with the qsh global; js { … } spans lines", "CODE | { BLOCK }",
+            "evaluate JavaScript (GraalJS, sandboxed) with the qsh global; js { … } spans lines", List.of(ArgSpec.of("CODE | { BLOCK }", ArgKind.TEXT)),
             List.of(),
             List.of("js qsh.load(\"demo\"); qsh.nodes().length",
                     "js qsh.encode(\"features.0.weight\", {bw: 4, mode: \"enhanced\"}).sqnr_db",

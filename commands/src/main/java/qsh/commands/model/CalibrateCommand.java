@@ -7,6 +7,8 @@ import java.util.Map;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
 import qsh.commands.builtin.EncodeCommand;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -35,13 +37,14 @@ import qsh.core.sim.TensorPrecision;
 public final class CalibrateCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("calibrate", "quantization",
             "quantize the model: calibrate on an input list (or --float-fallback), apply overrides, plan every tensor",
-            "INPUT_LIST",
+            List.of(ArgSpec.of("INPUT_LIST", ArgKind.FILE).asOptional()),
             QuantOptions.concat(QuantOptions.SPECS, List.of(
                     OptionSpec.flag("float-fallback", "no input list: quantize only tensors with an override encoding"),
                     OptionSpec.flag("ignore-overrides", "ignore the overrides loaded with 'encodings load'"),
                     OptionSpec.flag("explain", "show each step with its numbers: statistics, fusion, encodings, bias rule, overrides, convert ops"),
-                    OptionSpec.value("save", "FILE.json", "write the encodings as AIMET encodings JSON"),
-                    OptionSpec.choice("version", "encodings JSON version for --save (default 0.6.1)", "0.4.0", "0.5.0", "0.6.1", "1.0.0"))),
+                    OptionSpec.file("save", "FILE.json", "write the encodings as AIMET encodings JSON"),
+                    OptionSpec.choice("version", "encodings JSON version for --save", "0.4.0", "0.5.0", "0.6.1", "1.0.0")
+                            .defaults(EncodingsVersion.V0_6_1.text()))),
             List.of("calibrate data/demo/input_list.txt", "calibrate list.txt --per-channel --bias-bw 32",
                     "calibrate list.txt --act-bw 16 --save enc.json", "calibrate --float-fallback"),
             List.of("encodings", "evaluate", "compare", "export"), true);
@@ -82,7 +85,7 @@ public final class CalibrateCommand implements Command {
         }
         String saved = args.get("save").orElse(null);
         if (saved != null) {
-            EncodingsJson.write(session.resolve(saved), out.plan().encodings(), versionOf(args.get("version").orElse("0.6.1")));
+            EncodingsJson.write(session.resolve(saved), out.plan().encodings(), versionOf(args.getOrDefault("version")));
         }
         if (out.folds().isEmpty()) {
             session.model(m.withPlan(out.plan(), out.simulated()));

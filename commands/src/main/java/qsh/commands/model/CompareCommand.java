@@ -9,6 +9,8 @@ import java.util.Set;
 import qsh.commands.Format;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -27,10 +29,10 @@ import qsh.core.sim.QdqGraphBuilder;
  */
 public final class CompareCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("compare", "quantization",
-            "per-layer SQNR of the quantized model vs float, worst first; weights or activations dominate?", "INPUT_LIST",
-            List.of(OptionSpec.value("limit", "N", "use the first N lines of the list (default 16)"),
-                    OptionSpec.value("top", "N", "rows to print (default 12; --json has all)"),
-                    OptionSpec.value("png", "FILE.png", "also draw the SQNR of every layer as bars")),
+            "per-layer SQNR of the quantized model vs float, worst first; weights or activations dominate?", List.of(ArgSpec.of("INPUT_LIST", ArgKind.FILE)),
+            List.of(OptionSpec.integer("limit", "N", "use the first N lines of the list").defaults(16),
+                    OptionSpec.integer("top", "N", "rows to print (default {default}; --json has all)").defaults(12),
+                    OptionSpec.file("png", "FILE.png", "also draw the SQNR of every layer as bars")),
             List.of("compare data/demo/input_list.txt", "compare list.txt --limit 100 --top 30"),
             List.of("calibrate", "evaluate", "eval"), true);
 
@@ -48,7 +50,7 @@ public final class CompareCommand implements Command {
             throw new CommandException("the model is not quantized: run calibrate first");
         }
         CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)), CalibrateCommand.inputShapes(m.graph()));
-        int n = Math.min(inputs.size(), args.getInt("limit", 16));
+        int n = Math.min(inputs.size(), args.getInt("limit"));
         Set<String> tensors = new LinkedHashSet<>(m.plan().activations().keySet());
         LayerErrors errors = new LayerErrors(m.graph(), List.of(m.simulated(),
                 QdqGraphBuilder.build(m.graph(), m.plan().weightsOnly(), true),
@@ -62,7 +64,7 @@ public final class CompareCommand implements Command {
             progress.accept(i + 1);
         }
         List<LayerErrors.Row> rows = errors.rows();
-        int top = args.getInt("top", 12);
+        int top = args.getInt("top");
         List<String> lines = new ArrayList<>();
         lines.add(String.format("per-layer SQNR over %d input(s), %s, worst first (dB; higher is better)", n, m.plan().label()));
         lines.add(String.format("  %-48s %8s %9s %9s  %-11s", "tensor", "SQNR", "w-only", "a-only", "dominated by"));

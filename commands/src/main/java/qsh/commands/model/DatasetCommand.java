@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -28,11 +29,11 @@ import qsh.core.io.RegularFiles;
  */
 public final class DatasetCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("dataset", "quantization",
-            "write Fashion-MNIST images as raw files with input_list.txt and labels.txt", "fashion-mnist",
-            List.of(OptionSpec.value("out", "DIR", "folder to write (created if missing)"),
-                    OptionSpec.choice("split", "train (for calibration, default) or test (for evaluation)", "train", "test"),
-                    OptionSpec.value("count", "N", "how many images, from the first (default 100)"),
-                    OptionSpec.value("dir", "DIR", "folder with the *-idx*-ubyte.gz files (default " + FashionMnist.DEFAULT_SOURCE + ")")),
+            "write Fashion-MNIST images as raw files with input_list.txt and labels.txt", List.of(ArgSpec.choice("fashion-mnist")),
+            List.of(OptionSpec.dir("out", "folder to write (created if missing)"),
+                    OptionSpec.choice("split", "train (for calibration) or test (for evaluation)", "train", "test").defaults("train"),
+                    OptionSpec.integer("count", "N", "how many images, from the first").defaults(100),
+                    OptionSpec.dir("dir", "folder with the *-idx*-ubyte.gz files (default " + FashionMnist.DEFAULT_SOURCE + ")")),
             List.of("dataset fashion-mnist --out /tmp/calib --count 500", "dataset fashion-mnist --split test --out /tmp/test --count 1000"),
             List.of("calibrate", "evaluate"), true);
 
@@ -49,11 +50,11 @@ public final class DatasetCommand implements Command {
             throw new CommandException("unknown data set '" + set + "': qsh knows fashion-mnist");
         }
         Path out = session.resolve(args.get("out").orElseThrow(() -> new CommandException("give --out DIR")));
-        int count = args.getInt("count", 100);
+        int count = args.getInt("count");
         if (count <= 0) {
             throw new CommandException("--count must be positive, got " + count);
         }
-        boolean train = args.get("split").orElse("train").equals("train");
+        boolean train = args.getOrDefault("split").equals("train");
         Path dir = args.get("dir").map(session::resolve).orElse(null);
         FashionMnistImages images = FashionMnistImages.load(dir, train, count);
         try {

@@ -6,14 +6,18 @@ import java.util.List;
 import java.util.Map;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.SubcommandSpec;
 import qsh.core.quant.PerChannel;
 import qsh.core.sim.EncodingsJson;
+import qsh.core.sim.EncodingsVersion;
 import qsh.core.sim.QuantOverrides;
 import qsh.core.sim.QuantizationPlan;
 import qsh.core.sim.TensorPrecision;
@@ -26,11 +30,16 @@ import qsh.core.tensor.Tensor;
  */
 public final class EncodingsCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("encodings", "quantization",
-            "show, save, load (as overrides) or clear the model's encodings", "show [TENSOR] | save FILE | load FILE | clear",
-            List.of(OptionSpec.choice("version", "JSON version for save (default 0.6.1)", "0.4.0", "0.5.0", "0.6.1", "1.0.0")),
+            "show, save, load (as overrides) or clear the model's encodings", List.of(),
+            List.of(OptionSpec.choice("version", "JSON version for save", "0.4.0", "0.5.0", "0.6.1", "1.0.0")
+                    .defaults(EncodingsVersion.V0_6_1.text())),
             List.of("encodings show", "encodings show conv1_out", "encodings save /tmp/enc.json --version 1.0.0",
                     "encodings load overrides.json", "encodings clear"),
-            List.of("calibrate", "export"), true);
+            List.of("calibrate", "export"), true)
+            .withSubcommands(SubcommandSpec.of("show", "list the encodings (or one tensor's)", ArgSpec.of("TENSOR", ArgKind.TENSOR).asOptional()),
+                    SubcommandSpec.of("save", "write them as AIMET encodings JSON", ArgSpec.of("FILE", ArgKind.FILE)),
+                    SubcommandSpec.of("load", "read an encodings JSON as overrides for the next calibrate", ArgSpec.of("FILE", ArgKind.FILE)),
+                    SubcommandSpec.of("clear", "drop the loaded overrides"));
 
     @Override
     public CommandSpec spec() {
@@ -50,7 +59,7 @@ public final class EncodingsCommand implements Command {
                 String file = args.positional(1, "a file to write");
                 requirePlan(m);
                 EncodingsJson.write(session.resolve(file), m.plan().encodings(),
-                        CalibrateCommand.versionOf(args.get("version").orElse("0.6.1")));
+                        CalibrateCommand.versionOf(args.getOrDefault("version")));
                 return Result.of(Map.of("file", file), List.of("wrote " + m.plan().encodings().size() + " tensor encodings to " + file));
             }
             case "load": {

@@ -24,9 +24,9 @@ import qsh.core.metrics.TopK;
  */
 public final class EvaluateCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("evaluate", "quantization",
-            "top-1/top-5 of the float and the quantized model over an input list with labels", "",
-            List.of(OptionSpec.value("input_list", "L.txt", "inputs, one line per inference (spec format)"),
-                    OptionSpec.value("labels", "Y.txt", "one integer class per line, same order as the list")),
+            "top-1/top-5 of the float and the quantized model over an input list with labels", List.of(),
+            List.of(OptionSpec.file("input_list", "L.txt", "inputs, one line per inference (spec format)"),
+                    OptionSpec.file("labels", "Y.txt", "one integer class per line, same order as the list")),
             List.of("evaluate --input_list data/test/input_list.txt --labels data/test/labels.txt --json"),
             List.of("calibrate", "eval", "compare", "dataset"), true);
 

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -25,9 +27,10 @@ import qsh.core.sim.QdqGraphBuilder;
  */
 public final class ExportCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("export", "quantization",
-            "write the quantized model as QDQ ONNX (ONNX Runtime runs it) and OUT.encodings", "OUT.onnx",
+            "write the quantized model as QDQ ONNX (ONNX Runtime runs it) and OUT.encodings", List.of(ArgSpec.of("OUT.onnx", ArgKind.FILE)),
             List.of(OptionSpec.flag("pack-4-bit-weights", "store 4-bit weights packed as int4/uint4 (opset 21)"),
-                    OptionSpec.choice("version", "encodings JSON version (default 0.6.1)", "0.4.0", "0.5.0", "0.6.1", "1.0.0")),
+                    OptionSpec.choice("version", "encodings JSON version", "0.4.0", "0.5.0", "0.6.1", "1.0.0")
+                            .defaults(EncodingsVersion.V0_6_1.text())),
             List.of("export /tmp/demo_w8a8.onnx", "export /tmp/demo_w4.onnx --pack-4-bit-weights"),
             List.of("calibrate", "encodings", "save"), true);
 
@@ -46,7 +49,7 @@ public final class ExportCommand implements Command {
                     + " or save it as float with: save " + file);
         }
         Written w = write(m, session.resolve(file), args.has("pack-4-bit-weights"),
-                CalibrateCommand.versionOf(args.get("version").orElse("0.6.1")));
+                CalibrateCommand.versionOf(args.getOrDefault("version")));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("model", w.model().toString());
         data.put("encodings", w.encodings().toString());

@@ -21,7 +21,7 @@ import qsh.core.graph.Node;
 public final class GraphCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("graph", "model",
             "list the model's nodes in order: op, input/output shapes, parameter shapes",
-            "", List.of(OptionSpec.value("op", "TYPE", "only nodes of this op type")),
+            List.of(), List.of(OptionSpec.value("op", "TYPE", "only nodes of this op type")),
             List.of("graph", "graph --op Conv", "graph --json"), List.of("load", "node", "infer"), true);
 
     @Override

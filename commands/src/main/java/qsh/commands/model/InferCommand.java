@@ -11,6 +11,8 @@ import java.util.Map;
 import qsh.commands.Format;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -31,8 +33,8 @@ import qsh.core.tensor.TensorStats;
  */
 public final class InferCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("infer", "model",
-            "run the model in float on raw inputs (NAME:=FILE.raw) or seeded random ones", "[NAME:=FILE.raw|FILE.raw ...]",
-            withInputOptions(OptionSpec.value("out", "DIR", "write each output as DIR/NAME.raw (float32 little-endian)")),
+            "run the model in float on raw inputs (NAME:=FILE.raw) or seeded random ones", List.of(ArgSpec.of("NAME:=FILE.raw|FILE.raw", ArgKind.INPUT_FILE).asVariadic()),
+            withInputOptions(OptionSpec.dir("out", "write each output as DIR/NAME.raw (float32 little-endian)")),
             List.of("infer --random --seed 1", "infer --random --shape 1x3x48x192", "infer scripts/data/demo/img0.raw", "infer input:=img0.raw --out /tmp/out"),
             List.of("load", "graph", "show"), true);
 

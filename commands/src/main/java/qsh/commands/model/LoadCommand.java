@@ -7,6 +7,8 @@ import java.util.Map;
 import qsh.commands.Format;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
@@ -20,7 +22,7 @@ import qsh.core.graph.ValueInfo;
 /** {@code load FILE|demo}: reads an ONNX model into the session and summarises it. */
 public final class LoadCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("load", "model",
-            "load an ONNX model (or the built-in demo) and summarise it", "FILE.onnx|demo", List.of(ModelLoader.INPUT_DIM, ModelLoader.NO_SIMPLIFICATION),
+            "load an ONNX model (or the built-in demo) and summarise it", List.of(ArgSpec.of("FILE.onnx|demo", ArgKind.MODEL)), List.of(ModelLoader.INPUT_DIM, ModelLoader.NO_SIMPLIFICATION),
             List.of("load demo", "load models/net.onnx --json", "load rec.onnx --input_dim x 1,3,48,320"), List.of("graph", "infer", "save"), true);
 
     @Override

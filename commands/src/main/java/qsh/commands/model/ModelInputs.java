@@ -27,7 +27,7 @@ final class ModelInputs {
     /** The options these inputs read. */
     static final List<OptionSpec> OPTIONS = List.of(
             OptionSpec.flag("random", "feed seeded uniform [0,1) inputs"),
-            OptionSpec.value("seed", "N", "seed for --random (default 1)"),
+            OptionSpec.integer("seed", "N", "seed for --random").defaults(1),
             OptionSpec.value("shape", "SHAPE", "--random input shape, e.g. 1x3x48x192 (default: unknown batch 1, other unknown dims 224)"));
 
     private ModelInputs() {
@@ -51,7 +51,7 @@ final class ModelInputs {
                         : "input shape " + Format.shape(shapes.values().iterator().next())
                         + " does not fit the model: " + problems.get(0));
             }
-            return ShapeProbe.randomInputs(g, args.getInt("seed", 1), shape);
+            return ShapeProbe.randomInputs(g, args.getInt("seed"), shape);
         }
         if (args.positional().isEmpty()) {
             throw new CommandException(command + " needs inputs: " + command + " NAME:=FILE.raw …, or " + command + " --random");

@@ -7,6 +7,8 @@ import java.util.Map;
 import qsh.commands.Format;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -20,7 +22,7 @@ import qsh.core.onnx.proto.OnnxProto.AttributeProto;
 /** {@code node NAME}: one node's op, attributes, inputs (weights with shapes), outputs and consumers. */
 public final class NodeCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("node", "model",
-            "show one node: op, attributes, inputs and weights, outputs, who consumes them", "NODE", List.of(),
+            "show one node: op, attributes, inputs and weights, outputs, who consumes them", List.of(ArgSpec.of("NODE", ArgKind.NODE)), List.of(),
             List.of("node Conv_1", "node Conv_1 --json"), List.of("graph", "show", "ranges"), true);
 
     @Override

@@ -9,6 +9,8 @@ import java.util.Set;
 import qsh.commands.Format;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -31,10 +33,10 @@ public final class ProfileCommand implements Command {
     /** Warm-up time before timing (at least 3 runs). */
     private static final long WARM_NANOS = 1_500_000_000L;
     private static final CommandSpec SPEC = new CommandSpec("profile", "model",
-            "time the float executor per op kind and per step on the loaded model", "[NAME:=FILE.raw|FILE.raw ...]",
+            "time the float executor per op kind and per step on the loaded model", List.of(ArgSpec.of("NAME:=FILE.raw|FILE.raw", ArgKind.INPUT_FILE).asVariadic()),
             InferCommand.withInputOptions(
-                    OptionSpec.value("runs", "N", "timed runs (default 20, after 1.5 s of warm-up runs)"),
-                    OptionSpec.value("top", "N", "slowest steps to list (default 10)")),
+                    OptionSpec.integer("runs", "N", "timed runs (default {default}, after 1.5 s of warm-up runs)").defaults(20),
+                    OptionSpec.integer("top", "N", "slowest steps to list").defaults(10)),
             List.of("profile --random", "profile --random --runs 50 --top 3", "profile scripts/data/demo/img0.raw --top 5"),
             List.of("infer", "graph"), true);
 
@@ -47,8 +49,8 @@ public final class ProfileCommand implements Command {
     public Result run(Args args, Session session) {
         ModelState m = session.requireModel();
         Graph g = m.graph();
-        int runs = args.getInt("runs", 20);
-        int top = args.getInt("top", 10);
+        int runs = args.getInt("runs");
+        int top = args.getInt("top");
         if (runs < 1 || runs > 100_000 || top < 0) {
             throw new CommandException("--runs takes 1 to 100000, --top 0 or more");
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -17,6 +18,7 @@ import qsh.core.calib.CalibrationInputs;
 import qsh.core.calib.InputList;
 import qsh.core.graph.Graph;
 import qsh.core.sim.EncodingsJson;
+import qsh.core.sim.EncodingsVersion;
 import qsh.core.sim.ModelQuantizer;
 import qsh.core.sim.QuantConfig;
 import qsh.core.sim.QuantOverrides;
@@ -30,25 +32,25 @@ import qsh.core.sim.TensorPrecision;
  */
 public final class QairtQuantizerCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("qairt-quantizer", "quantization",
-            "batch quantization with the spec's flags (also: qsh quantize --input_network …)", "",
+            "batch quantization with the spec's flags (also: qsh quantize --input_network …)", List.of(),
             QuantOptions.concat(List.of(
-                    OptionSpec.value("input_network", "M.onnx", "the float model (or demo)"),
-                    OptionSpec.value("input_list", "L.txt", "calibration inputs, one line per inference"),
+                    OptionSpec.of("input_network", ArgKind.MODEL, "M.onnx", "the float model (or demo)"),
+                    OptionSpec.file("input_list", "L.txt", "calibration inputs, one line per inference"),
                     ModelLoader.INPUT_DIM, ModelLoader.NO_SIMPLIFICATION,
                     OptionSpec.flag("enable_float_fallback", "no calibration data: quantize only tensors with overrides"),
-                    OptionSpec.value("output_path", "OUT.onnx", "where to write the QDQ model (and OUT.encodings)"),
-                    OptionSpec.value("quantization_overrides", "F.json", "AIMET encodings JSON to apply"),
+                    OptionSpec.file("output_path", "OUT.onnx", "where to write the QDQ model (and OUT.encodings)"),
+                    OptionSpec.file("quantization_overrides", "F.json", "AIMET encodings JSON to apply"),
                     OptionSpec.flag("ignore_quantization_overrides", "ignore --quantization_overrides"),
                     OptionSpec.flag("pack_4_bit_weights", "store 4-bit weights packed (int4/uint4, opset 21)"),
                     OptionSpec.choice("algorithms", "cle: fold batch norms, ReLU6 → ReLU, cross-layer equalization, high-bias absorption"
                             + " before calibration; bc: empirical bias correction after it", "cle", "bc", "cle,bc"),
                     OptionSpec.choice("apply_algorithms", "adaround (without --config: on the input list, the spec's default mode), amp or autoquant (with --config)",
                             "adaround", "amp", "autoquant"),
-                    OptionSpec.value("config", "FILE.yaml", "the spec's YAML config for --apply_algorithms (datasets with JS loaders, eval callbacks)"),
-                    OptionSpec.choice("encodings_version", "JSON version of OUT.encodings (default 0.6.1)", "0.6.1", "1.0.0"),
+                    OptionSpec.file("config", "FILE.yaml", "the spec's YAML config for --apply_algorithms (datasets with JS loaders, eval callbacks)"),
+                    OptionSpec.choice("encodings_version", "JSON version of OUT.encodings", "0.6.1", "1.0.0").defaults(EncodingsVersion.V0_6_1.text()),
                     // the spec's other spellings (its qairt-quantizer section and the legacy quantizers)
-                    OptionSpec.value("input_dlc", "M.onnx", "the spec's name for --input_network; here an ONNX model (qsh reads ONNX, not DLC)"),
-                    OptionSpec.value("output_dlc", "OUT.onnx", "the spec's name for --output_path; here an ONNX QDQ model (qsh writes ONNX, not DLC)"),
+                    OptionSpec.of("input_dlc", ArgKind.MODEL, "M.onnx", "the spec's name for --input_network; here an ONNX model (qsh reads ONNX, not DLC)"),
+                    OptionSpec.file("output_dlc", "OUT.onnx", "the spec's name for --output_path; here an ONNX QDQ model (qsh writes ONNX, not DLC)"),
                     OptionSpec.flag("float_fallback", "the legacy quantizers' spelling of --enable_float_fallback"),
                     OptionSpec.flag("ignore_encodings", "legacy spelling of --ignore_quantization_overrides (an ONNX model"
                             + " carries no encodings of its own here: the overrides are the only ones)"),
@@ -209,14 +211,14 @@ public final class QairtQuantizerCommand implements Command {
             m = m.withPlan(bc.plan(), qsh.core.sim.QdqGraphBuilder.build(g, bc.plan(), true));
             lines.add("bc: " + bc.corrections().size() + " layers bias-corrected on " + samples.size() + " samples");
         }
-        String version = args.get("encodings_version").orElse("0.6.1");
+        String version = args.getOrDefault("encodings_version");
         ExportCommand.Written w = ExportCommand.write(m, session.resolve(output), args.has("pack_4_bit_weights"),
                 CalibrateCommand.versionOf(version));
         session.model(m);
         long intActs = m.plan().activations().values().stream().filter(TensorPrecision::isInt).count();
         long intParams = m.plan().params().values().stream().filter(TensorPrecision::isInt).count();
         if (nonQuantized) {
-            lines.add(args.getInt("float_bw", 32) == 16 ? "non-quantized FP16 model (spec: no --input_list, --float_bw 16):"
+            lines.add(args.getInt("float_bw") == 16 ? "non-quantized FP16 model (spec: no --input_list, --float_bw 16):"
                     + " every activation, weight and bias is float16" : "non-quantized FP32 model (spec: no --input_list,"
                     + " --float_bw 32): the float model as it is");
         }

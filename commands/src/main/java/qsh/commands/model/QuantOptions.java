@@ -12,12 +12,12 @@ import qsh.core.sim.QuantConfig;
 /** The quantizer flags shared by {@code calibrate} and batch {@code quantize} (spec, "qairt-quantizer"). */
 public final class QuantOptions {
     public static final List<OptionSpec> SPECS = List.of(
-            OptionSpec.choice("act-bw", "activation bitwidth (default 8)", "8", "16"),
-            OptionSpec.choice("weight-bw", "weight bitwidth (default 8)", "4", "8", "16"),
-            OptionSpec.choice("bias-bw", "bias bitwidth: 8 (own encoding, spec default) or 32 (input×weight scale)", "8", "32"),
-            OptionSpec.choice("float-bw", "bitwidth of float tensors (32, or 16 for FP16)", "16", "32"),
+            OptionSpec.choice("act-bw", "activation bitwidth", "8", "16").defaults(8),
+            OptionSpec.choice("weight-bw", "weight bitwidth", "4", "8", "16").defaults(8),
+            OptionSpec.choice("bias-bw", "bias bitwidth: {default} (own encoding, spec default) or 32 (input×weight scale)", "8", "32").defaults(8),
+            OptionSpec.choice("float-bw", "bitwidth of float tensors ({default}, or 16 for FP16)", "16", "32").defaults(32),
             OptionSpec.choice("float-bias-bw", "bias bitwidth of float ops without a bias encoding", "16", "32"),
-            OptionSpec.choice("act-quantizer", "activation encoder (default tf)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
+            OptionSpec.choice("act-quantizer", "activation encoder", "tf", "symmetric", "enhanced", "adjusted", "percentile").defaults("tf"),
             OptionSpec.choice("param-quantizer", "weight encoder (default tf; symmetric with --per-channel)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
             OptionSpec.flag("per-channel", "per-output-channel symmetric weights for Conv, ConvTranspose and depthwise"),
             OptionSpec.flag("per-row", "per-row weights (one encoding per output) for FullyConnected (Gemm) and MatMul"
@@ -28,8 +28,7 @@ public final class QuantOptions {
     private QuantOptions() {}
 
     /** The same flags under the spec's qairt-quantizer names (--act_bw, --use_per_channel_quantization, …). */
-    static final List<OptionSpec> SPEC_NAMED = SPECS.stream().map(o -> new OptionSpec(specName(o.name()), o.valueName(),
-            o.description(), o.choices())).toList();
+    static final List<OptionSpec> SPEC_NAMED = SPECS.stream().map(o -> o.named(specName(o.name()))).toList();
 
     /** act-bw → act_bw; per-channel → use_per_channel_quantization; per-row → use_per_row_quantization. */
     static String specName(String shellName) {
@@ -48,9 +47,9 @@ public final class QuantOptions {
         boolean perChannel = args.has(n.apply("per-channel"));
         try {
             QuantMode param = QuantMode.parse(args.get(n.apply("param-quantizer")).orElse(perChannel ? "symmetric" : "tf"));
-            QuantMode act = QuantMode.parse(args.get(n.apply("act-quantizer")).orElse("tf"));
-            return new QuantConfig(args.getInt(n.apply("act-bw"), 8), args.getInt(n.apply("weight-bw"), 8),
-                    args.getInt(n.apply("bias-bw"), 8), args.getInt(n.apply("float-bw"), 32),
+            QuantMode act = QuantMode.parse(args.getOrDefault(n.apply("act-quantizer")));
+            return new QuantConfig(args.getInt(n.apply("act-bw")), args.getInt(n.apply("weight-bw")),
+                    args.getInt(n.apply("bias-bw")), args.getInt(n.apply("float-bw")),
                     args.getInt(n.apply("float-bias-bw"), 0), param, act, perChannel, args.has(n.apply("per-row")), session.settings().encoderOptions());
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage());

@@ -7,6 +7,8 @@ import java.util.Map;
 import qsh.commands.ChannelRanges;
 import qsh.commands.Format;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -23,10 +25,10 @@ import qsh.core.tensor.Tensor;
  */
 public final class RangesCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("ranges", "model",
-            "per-output-channel weight ranges of a node, one whisker row per channel", "NODE",
-            List.of(OptionSpec.value("width", "N", "width of the whisker axis (default 50)"),
-                    OptionSpec.value("max", "N", "show at most N channels (default 32)"),
-                    OptionSpec.value("png", "FILE.png", "also draw every channel's range as a PNG")),
+            "per-output-channel weight ranges of a node, one whisker row per channel", List.of(ArgSpec.of("NODE", ArgKind.NODE)),
+            List.of(OptionSpec.integer("width", "N", "width of the whisker axis").defaults(50),
+                    OptionSpec.integer("max", "N", "show at most N channels").defaults(32),
+                    OptionSpec.file("png", "FILE.png", "also draw every channel's range as a PNG")),
             List.of("ranges Conv_1", "ranges Conv_3 --max 8"), List.of("node", "encode"), true);
 
     @Override
@@ -57,8 +59,8 @@ public final class RangesCommand implements Command {
         float[] hi = r.hi();
         float gl = r.min();
         float gh = r.max();
-        int width = Math.max(10, Math.min(200, args.getInt("width", 50)));
-        int max = Math.max(1, args.getInt("max", 32));
+        int width = Math.max(10, Math.min(200, args.getInt("width")));
+        int max = Math.max(1, args.getInt("max"));
         List<String> lines = new ArrayList<>();
         lines.add(name + " (" + n.opType() + ") weight " + n.input(1) + " " + Format.shape(t.shape()) + ": " + channels
                 + " output channels on axis " + axis + ", overall [" + Format.num(gl) + ", " + Format.num(gh) + "]");

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgKind;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -21,7 +23,7 @@ import qsh.core.schema.SchemaCheck;
 /** {@code save FILE.onnx}: writes the session's model (temporary file, then rename: never a half-written file). */
 public final class SaveCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("save", "model", "write the model to an ONNX file",
-            "FILE.onnx", List.of(), List.of("save /tmp/model.onnx"), List.of("load"), true);
+            List.of(ArgSpec.of("FILE.onnx", ArgKind.FILE)), List.of(), List.of("save /tmp/model.onnx"), List.of("load"), true);
 
     /**
      * The bytes of {@code g} as an ONNX file, re-read and checked against every node's opset schema

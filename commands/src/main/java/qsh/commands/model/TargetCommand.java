@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -23,7 +24,7 @@ public final class TargetCommand implements Command {
     private static final Map<String, Boolean> NEEDS_QUANTIZED = Map.of("cpu", false, "gpu", false, "dsp", true, "htp", true,
             "hta", true);
     private static final CommandSpec SPEC = new CommandSpec("target", "quantization",
-            "does the model suit a backend (spec: CPU/GPU non-quantized; DSP/HTP/HTA quantized)?", "cpu|gpu|dsp|htp|hta",
+            "does the model suit a backend (spec: CPU/GPU non-quantized; DSP/HTP/HTA quantized)?", List.of(ArgSpec.choice("cpu", "gpu", "dsp", "htp", "hta")),
             List.of(), List.of("target htp", "target cpu --json"), List.of("calibrate", "encodings"), true);
 
     @Override

@@ -63,10 +63,7 @@ public final class Args {
                     value = String.join(" ", words.subList(i + 1, i + 1 + arity));
                     i += arity;
                 }
-                if (!o.choices().isEmpty() && !o.choices().contains(value)) {
-                    throw new CommandException("--" + n + " must be one of " + String.join(", ", o.choices())
-                            + ", not '" + value + "'");
-                }
+                checkValue(o, value);
                 opts.put(n, value);
                 all.computeIfAbsent(n, k -> new ArrayList<>()).add(value);
                 if (i + 1 < words.size() && !words.get(i + 1).startsWith("--")) {
@@ -76,7 +73,47 @@ public final class Args {
                 pos.add(w);
             }
         }
+        checkPositional(spec, pos);
         return new Args(spec, Collections.unmodifiableList(pos), opts, all, after);
+    }
+
+    /** An option value of the wrong kind is refused here, before the command runs: one line naming what fits. */
+    private static void checkValue(OptionSpec o, String value) {
+        if (!o.choices().isEmpty() && !o.choices().contains(value)) {
+            throw new CommandException("--" + o.name() + " must be one of " + String.join(", ", o.choices())
+                    + ", not '" + value + "'");
+        }
+        if (o.kind() == ArgKind.INT) {
+            parseInt(o.name(), value);
+        } else if (o.kind() == ArgKind.NUMBER) {
+            parseDouble(o.name(), value);
+        }
+    }
+
+    /** A subcommand word or a positional choice that is not one of its values is refused with the list. */
+    private static void checkPositional(CommandSpec spec, List<String> pos) {
+        if (pos.isEmpty()) {
+            return;
+        }
+        String first = pos.get(0);
+        int start = 0;
+        if (!spec.subcommands().isEmpty() && spec.subcommand(first).isPresent()) {
+            start = 1;
+        } else if (spec.requiresSubcommand()) {
+            throw notOneOf(spec.name(), first, spec.subcommandNames());
+        }
+        List<ArgSpec> args = spec.argumentsAfter(start == 1 ? first : null);
+        for (int i = start; i < pos.size(); i++) {
+            ArgSpec a = CommandSpec.argumentAt(args, i - start).orElse(null);
+            if (a != null && !a.accepts(pos.get(i))) {
+                throw notOneOf(spec.name(), pos.get(i), a.choices());
+            }
+        }
+    }
+
+    private static CommandException notOneOf(String command, String word, List<String> allowed) {
+        return new CommandException(command + ": '" + word + "' is not one of " + String.join(", ", allowed)
+                + Suggest.hint(word, allowed, ""));
     }
 
     /** The positional words. */
@@ -123,12 +160,56 @@ public final class Args {
         return List.copyOf(repeated.getOrDefault(name, List.of()));
     }
 
-    /** An integer option, or {@code dflt}; a non-integer is a one-line error. */
+    /**
+     * An integer option whose spec has no default (it depends on a setting or on other options), or {@code dflt};
+     * a non-integer is a one-line error. An option with a declared default is read with {@link #getInt(String)}, so
+     * that its default is written once.
+     */
     public int getInt(String name, int dflt) {
         String v = options.get(name);
-        if (v == null) {
-            return dflt;
+        return v == null ? undeclared(name, dflt) : parseInt(name, v);
+    }
+
+    /** An integer option, or the default its spec declares. */
+    public int getInt(String name) {
+        return parseInt(name, getOrDefault(name));
+    }
+
+    /** A number option whose spec has no default, or {@code dflt} (see {@link #getInt(String, int)}). */
+    public double getDouble(String name, double dflt) {
+        String v = options.get(name);
+        return v == null ? undeclared(name, dflt) : parseDouble(name, v);
+    }
+
+    /** A number option, or the default its spec declares. */
+    public double getDouble(String name) {
+        return parseDouble(name, getOrDefault(name));
+    }
+
+    /** An option's value, or the default its spec declares. */
+    public String getOrDefault(String name) {
+        String v = options.get(name);
+        if (v != null) {
+            return v;
         }
+        String d = spec.option(name).map(OptionSpec::defaultValue).orElse(null);
+        if (d == null) {
+            throw new IllegalStateException("--" + name + " of '" + spec.name() + "' declares no default in its spec");
+        }
+        return d;
+    }
+
+    /** A caller's own default, refused when the spec declares one (a default is written in one place). */
+    private <T> T undeclared(String name, T dflt) {
+        String declared = spec.option(name).map(OptionSpec::defaultValue).orElse(null);
+        if (declared != null) {
+            throw new IllegalStateException("--" + name + " of '" + spec.name() + "' declares its default (" + declared
+                    + ") in its spec: read it without a second one");
+        }
+        return dflt;
+    }
+
+    private static int parseInt(String name, String v) {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
@@ -136,12 +217,7 @@ public final class Args {
         }
     }
 
-    /** A number option, or {@code dflt}. */
-    public double getDouble(String name, double dflt) {
-        String v = options.get(name);
-        if (v == null) {
-            return dflt;
-        }
+    private static double parseDouble(String name, String v) {
         try {
             double d = Double.parseDouble(v);
             if (!Double.isFinite(d)) {

@@ -5,25 +5,82 @@ import java.util.List;
 /**
  * One option of a command: {@code --name VALUE} (or a flag when {@code valueName} is null).
  *
- * @param name        long name without dashes
- * @param valueName   placeholder shown in help (null for a flag)
- * @param description one line for help and hints
- * @param choices     allowed values (empty = free)
+ * @param name         long name without dashes
+ * @param valueName    placeholder shown in help (null for a flag)
+ * @param text         one line for help and hints; {@code {default}} in it stands for the default value, else
+ *                     {@code (default X)} is appended when there is one (see {@link #description()})
+ * @param choices      allowed values (empty = free)
+ * @param kind         what the value is (completion and hints follow it); null for a flag
+ * @param defaultValue the value the command uses when the option is absent, as typed; null when there is none
+ *                     or it depends on something else (a setting, another option). This is the one place a default
+ *                     is written: help shows it and {@link Args#getInt(String)} and friends return it.
  */
-public record OptionSpec(String name, String valueName, String description, List<String> choices) {
-    /** A flag (no value). */
-    public static OptionSpec flag(String name, String description) {
-        return new OptionSpec(name, null, description, List.of());
+public record OptionSpec(String name, String valueName, String text, List<String> choices, ArgKind kind,
+                         String defaultValue) {
+    public OptionSpec {
+        choices = List.copyOf(choices);
+        if (defaultValue != null && !choices.isEmpty() && !choices.contains(defaultValue)) {
+            throw new IllegalArgumentException("--" + name + ": default " + defaultValue + " is not one of " + choices);
+        }
     }
 
-    /** An option taking a free value. */
+    /** A flag (no value). */
+    public static OptionSpec flag(String name, String description) {
+        return new OptionSpec(name, null, description, List.of(), null, null);
+    }
+
+    /** An option taking free text. */
     public static OptionSpec value(String name, String valueName, String description) {
-        return new OptionSpec(name, valueName, description, List.of());
+        return new OptionSpec(name, valueName, description, List.of(), ArgKind.TEXT, null);
+    }
+
+    /** An option taking a value of {@code kind}. */
+    public static OptionSpec of(String name, ArgKind kind, String valueName, String description) {
+        return new OptionSpec(name, valueName, description, List.of(), kind, null);
+    }
+
+    /** An option naming a file. */
+    public static OptionSpec file(String name, String valueName, String description) {
+        return of(name, ArgKind.FILE, valueName, description);
+    }
+
+    /** An option naming a folder. */
+    public static OptionSpec dir(String name, String description) {
+        return of(name, ArgKind.DIR, "DIR", description);
+    }
+
+    /** An integer option. */
+    public static OptionSpec integer(String name, String valueName, String description) {
+        return of(name, ArgKind.INT, valueName, description);
+    }
+
+    /** A number option. */
+    public static OptionSpec number(String name, String valueName, String description) {
+        return of(name, ArgKind.NUMBER, valueName, description);
     }
 
     /** An option taking one of {@code choices}. */
     public static OptionSpec choice(String name, String description, String... choices) {
-        return new OptionSpec(name, String.join("|", choices), description, List.of(choices));
+        return new OptionSpec(name, String.join("|", choices), description, List.of(choices), ArgKind.CHOICE, null);
+    }
+
+    /** The same option with the default the command uses when it is absent. */
+    public OptionSpec defaults(Object value) {
+        return new OptionSpec(name, valueName, text, choices, kind, String.valueOf(value));
+    }
+
+    /** The same option under another name (the spec's spelling of a shell option). */
+    public OptionSpec named(String otherName) {
+        return new OptionSpec(otherName, valueName, text, choices, kind, defaultValue);
+    }
+
+    /** The line help and hints show: the text with its default filled in or appended. */
+    public String description() {
+        if (defaultValue == null) {
+            return text;
+        }
+        return text.contains("{default}") ? text.replace("{default}", defaultValue)
+                : text + " (default " + defaultValue + ")";
     }
 
     /**

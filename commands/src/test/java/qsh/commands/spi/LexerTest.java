@@ -21,7 +21,7 @@ class LexerTest {
     private static final RawCommand JS = new RawCommand() {
         @Override
         public CommandSpec spec() {
-            return new CommandSpec("js", "scripting", "test", "CODE", List.of(), List.of(), List.of(), false);
+            return new CommandSpec("js", "scripting", "test", List.of(qsh.commands.spi.ArgSpec.of("CODE", qsh.commands.spi.ArgKind.TEXT)), List.of(), List.of(), List.of(), false);
         }
 
         @Override
