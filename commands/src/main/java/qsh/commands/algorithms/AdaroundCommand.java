@@ -31,7 +31,7 @@ public final class AdaroundCommand implements Command {
                     OptionSpec.integer("iterations", "N", "Adam steps per layer (default {default}; the paper uses 10 000)").defaults(AdaRound.Options.DEFAULTS.iterations()),
                     OptionSpec.integer("samples", "N", "calibration inputs used (default {default}, from the start of the list)").defaults(64),
                     OptionSpec.integer("batch", "N", "samples per step").defaults(AdaRound.Options.DEFAULTS.batchSize())),
-            List.of("calibrate list.txt --per-channel --weight-bw 4; adaround list.txt", "adaround list.txt --iterations 500",
+            List.of("calibrate scripts/data/demo/input_list.txt --per-channel --weight-bw 4; adaround scripts/data/demo/input_list.txt", "adaround scripts/data/demo/input_list.txt --iterations 500",
                     "adaround --config scripts/algorithms/adaround.yaml"),
             List.of("calibrate", "eval", "compare"), true);
 

@@ -53,7 +53,7 @@ public final class AmpCommand implements Command {
             "automatic mixed precision: per-op sensitivity, pareto front, the cheapest mix within the allowed drop", List.of(ArgSpec.of("INPUT_LIST", ArgKind.FILE).asOptional()),
             List.of(OptionSpec.file("config", "FILE.yaml", "the spec's AMP config: datasets with JS loaders, candidates, eval callbacks, optional_amp_args"),
                     OptionSpec.value("candidates", "LIST", "ACT/PARAM pairs, highest first").defaults("16/16,8/16,16/8,8/8"),
-                    OptionSpec.number("allowed-drop", "D", "score drop allowed from the all-highest model (default 3 dB, or 0.01 top-1)"),
+                    OptionSpec.number("allowed-drop", "D", "score drop allowed from the all-highest model (3 dB, or 0.01 top-1 with --eval, unless given)"),
                     OptionSpec.choice("search", "phase-2 search", "binary", "interpolation", "bruteforce").defaults("binary"),
                     OptionSpec.flag("reverse", "phase 2 from all-lowest, raising the most sensitive ops first (phase2_reverse)"),
                     OptionSpec.choice("eval", "score by top-1 on a labelled data set instead of output SQNR", "fashion-mnist"),
@@ -61,7 +61,7 @@ public final class AmpCommand implements Command {
                     OptionSpec.integer("samples", "N", "list inputs for the SQNR score").defaults(32),
                     OptionSpec.file("png", "FILE.png", "draw the pareto curve"),
                     OptionSpec.file("pareto", "FILE.json", "write the pareto list as JSON")),
-            List.of("amp data/demo/input_list.txt", "amp list.txt --eval fashion-mnist --allowed-drop 0.005 --png /tmp/pareto.png",
+            List.of("amp scripts/data/demo/input_list.txt", "amp scripts/data/demo/input_list.txt --eval fashion-mnist --allowed-drop 0.005 --png /tmp/pareto.png",
                     "amp --config scripts/algorithms/amp.yaml --pareto /tmp/pareto.json"),
             List.of("calibrate", "encodings", "graph", "export"), true);
 

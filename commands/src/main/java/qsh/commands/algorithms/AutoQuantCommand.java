@@ -50,7 +50,7 @@ public final class AutoQuantCommand implements Command {
                     OptionSpec.integer("limit", "N", "test images scored").defaults(2000),
                     OptionSpec.number("allowed-drop", "POINTS", "top-1 points allowed below float").defaults(0.5),
                     OptionSpec.integer("adaround-iterations", "N", "AdaRound steps per layer").defaults(500))),
-            List.of("autoquant list.txt --eval fashion-mnist", "autoquant list.txt --eval fashion-mnist --weight-bw 4 --per-channel",
+            List.of("autoquant scripts/data/demo/input_list.txt --eval fashion-mnist", "autoquant scripts/data/demo/input_list.txt --eval fashion-mnist --weight-bw 4 --per-channel",
                     "autoquant --config scripts/algorithms/autoquant.yaml"),
             List.of("calibrate", "cle", "adaround", "amp"), true);
 

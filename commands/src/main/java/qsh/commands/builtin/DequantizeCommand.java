@@ -21,7 +21,7 @@ public final class DequantizeCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("dequantize", "encodings",
             "turn a quantized tensor back into floats: x̂ = (q - offset) · scale",
             List.of(ArgSpec.of("TENSOR", ArgKind.TENSOR)), List.of(OptionSpec.of("as", ArgKind.NAME, "NAME", "name of the result (default: TENSOR_dq)")),
-            List.of("dequantize x_q", "dequantize wq --as w_hat"), List.of("quantize", "encode"), true);
+            List.of("let x = [-1.8, -1.0, 0, 0.5]; quantize x; dequantize x_q", "dequantize x_q --as x_hat"), List.of("quantize", "encode"), true);
 
     @Override
     public CommandSpec spec() {

@@ -35,7 +35,7 @@ public final class EncodeCommand implements Command {
             List.of(ArgSpec.of("TENSOR|LITERAL", ArgKind.TENSOR)), concat(Operands.ENCODING_OPTIONS,
                     OptionSpec.flag("explain", "print every step of the algorithm with its numbers")),
             List.of("encode [-1.8, -1.0, 0, 0.5] --bw 8", "encode [-5.1, 5.1] --explain",
-                    "encode w --mode symmetric --per-channel 0"),
+                    "load demo; encode features.0.weight --mode symmetric --per-channel 0"),
             List.of("quantize", "hist", "set"), true);
 
     @Override

@@ -35,7 +35,7 @@ public final class HistCommand implements Command {
                     OptionSpec.integer("bins", "N", "number of rows").defaults(20),
                     OptionSpec.integer("width", "N", "bar width in characters").defaults(40),
                     OptionSpec.file("png", "FILE.png", "also draw it as a PNG (80 bins unless --bins)")),
-            List.of("hist t --mode enhanced --bw 4", "hist w --bins 30"), List.of("encode", "show"), true);
+            List.of("let t = longtail 10000 --seed 1; hist t --mode enhanced --bw 4", "load demo; hist features.0.weight --bins 30"), List.of("encode", "show"), true);
 
     @Override
     public CommandSpec spec() {

@@ -26,7 +26,7 @@ import qsh.commands.spi.Result;
 public final class RunCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("run", "session", "replay a .qsh script (or run a .js file) in this session",
             List.of(ArgSpec.of("FILE.qsh|FILE.js", ArgKind.FILE)), List.of(OptionSpec.flag("echo", "print each command before its output")),
-            List.of("run scripts/01-tf-encoding.qsh", "run lesson.qsh --echo", "run scripts/08-js-sweep.js"),
+            List.of("run scripts/01-tf-encoding.qsh", "run scripts/03-packing.qsh --echo", "run scripts/08-js-sweep.js"),
             List.of("help", "js"), false);
 
     private final Interpreter interpreter;

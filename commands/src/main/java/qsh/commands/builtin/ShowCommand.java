@@ -24,7 +24,7 @@ public final class ShowCommand implements Command {
             "print a tensor: header with shape, dtype, encoding and statistics, then its values (summarised)",
             List.of(ArgSpec.of("NAME", ArgKind.TENSOR)),
             List.of(OptionSpec.integer("edge", "N", "items shown at each end of every axis").defaults(3)),
-            List.of("show x", "show w --edge 5", "show node Conv_1"), List.of("let", "tensors", "hist", "node"), true)
+            List.of("let x = [-1.8, -1.0, 0, 0.5]; show x", "load demo; show features.0.weight --edge 5", "show node /features/features.0/Conv"), List.of("let", "tensors", "hist", "node"), true)
             .withSubcommands(SubcommandSpec.of("tensor", "a session tensor, weight or activation", ArgSpec.of("NAME", ArgKind.TENSOR)),
                     SubcommandSpec.of("node", "a node of the model (as the node command)", ArgSpec.of("NODE", ArgKind.NODE)));
 

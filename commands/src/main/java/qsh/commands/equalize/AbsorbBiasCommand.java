@@ -27,7 +27,7 @@ public final class AbsorbBiasCommand implements Command {
             "high-bias absorption: move c of each chain layer's bias into the next (exact; c from --input-list data, else max(0, β − 3|γ|))",
             List.of(), qsh.commands.model.QuantOptions.concat(TransformData.OPTIONS,
                     List.of(OptionSpec.flag("explain", "print the formula and the numbers of the first channels"))),
-            List.of("absorb-bias", "absorb-bias --input-list data/demo/input_list.txt", "absorb-bias --explain"),
+            List.of("absorb-bias", "absorb-bias --input-list scripts/data/demo/input_list.txt", "absorb-bias --explain"),
             List.of("cle", "fold-bn", "undo"), true);
 
     @Override

@@ -45,8 +45,8 @@ public final class CalibrateCommand implements Command {
                     OptionSpec.file("save", "FILE.json", "write the encodings as AIMET encodings JSON"),
                     OptionSpec.choice("version", "encodings JSON version for --save", "0.4.0", "0.5.0", "0.6.1", "1.0.0")
                             .defaults(EncodingsVersion.V0_6_1.text()))),
-            List.of("calibrate data/demo/input_list.txt", "calibrate list.txt --per-channel --bias-bw 32",
-                    "calibrate list.txt --act-bw 16 --save enc.json", "calibrate --float-fallback"),
+            List.of("calibrate scripts/data/demo/input_list.txt", "calibrate scripts/data/demo/input_list.txt --per-channel --bias-bw 32",
+                    "calibrate scripts/data/demo/input_list.txt --act-bw 16 --save /tmp/enc.json", "calibrate --float-fallback"),
             List.of("encodings", "evaluate", "compare", "export"), true);
 
     @Override

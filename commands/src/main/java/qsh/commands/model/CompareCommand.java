@@ -33,7 +33,7 @@ public final class CompareCommand implements Command {
             List.of(OptionSpec.integer("limit", "N", "use the first N lines of the list").defaults(16),
                     OptionSpec.integer("top", "N", "rows to print (default {default}; --json has all)").defaults(12),
                     OptionSpec.file("png", "FILE.png", "also draw the SQNR of every layer as bars")),
-            List.of("compare data/demo/input_list.txt", "compare list.txt --limit 100 --top 30"),
+            List.of("calibrate scripts/data/demo/input_list.txt; compare scripts/data/demo/input_list.txt", "compare scripts/data/demo/input_list.txt --limit 100 --top 30"),
             List.of("calibrate", "evaluate", "eval"), true);
 
     @Override

@@ -33,8 +33,8 @@ public final class EncodingsCommand implements Command {
             "show, save, load (as overrides) or clear the model's encodings", List.of(),
             List.of(OptionSpec.choice("version", "JSON version for save", "0.4.0", "0.5.0", "0.6.1", "1.0.0")
                     .defaults(EncodingsVersion.V0_6_1.text())),
-            List.of("encodings show", "encodings show conv1_out", "encodings save /tmp/enc.json --version 1.0.0",
-                    "encodings load overrides.json", "encodings clear"),
+            List.of("calibrate scripts/data/demo/input_list.txt; encodings show", "encodings show input", "encodings save /tmp/enc.json --version 1.0.0",
+                    "encodings load scripts/data/overrides/mixed-int16.json", "encodings clear"),
             List.of("calibrate", "export"), true)
             .withSubcommands(SubcommandSpec.of("show", "list the encodings (or one tensor's)", ArgSpec.of("TENSOR", ArgKind.TENSOR).asOptional()),
                     SubcommandSpec.of("save", "write them as AIMET encodings JSON", ArgSpec.of("FILE", ArgKind.FILE)),

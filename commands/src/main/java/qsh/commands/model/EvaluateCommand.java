@@ -27,7 +27,8 @@ public final class EvaluateCommand implements Command {
             "top-1/top-5 of the float and the quantized model over an input list with labels", List.of(),
             List.of(OptionSpec.file("input_list", "L.txt", "inputs, one line per inference (spec format)"),
                     OptionSpec.file("labels", "Y.txt", "one integer class per line, same order as the list")),
-            List.of("evaluate --input_list data/test/input_list.txt --labels data/test/labels.txt --json"),
+            List.of("dataset fashion-mnist --split test --out /tmp/qsh-test --count 200; calibrate /tmp/qsh-test/input_list.txt;"
+                    + " evaluate --input_list /tmp/qsh-test/input_list.txt --labels /tmp/qsh-test/labels.txt --json"),
             List.of("calibrate", "eval", "compare", "dataset"), true);
 
     @Override

@@ -31,7 +31,7 @@ public final class ExportCommand implements Command {
             List.of(OptionSpec.flag("pack-4-bit-weights", "store 4-bit weights packed as int4/uint4 (opset 21)"),
                     OptionSpec.choice("version", "encodings JSON version", "0.4.0", "0.5.0", "0.6.1", "1.0.0")
                             .defaults(EncodingsVersion.V0_6_1.text())),
-            List.of("export /tmp/demo_w8a8.onnx", "export /tmp/demo_w4.onnx --pack-4-bit-weights"),
+            List.of("calibrate scripts/data/demo/input_list.txt; export /tmp/demo_w8a8.onnx", "export /tmp/demo_w4.onnx --pack-4-bit-weights"),
             List.of("calibrate", "encodings", "save"), true);
 
     @Override

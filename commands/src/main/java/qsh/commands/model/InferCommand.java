@@ -35,7 +35,7 @@ public final class InferCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("infer", "model",
             "run the model in float on raw inputs (NAME:=FILE.raw) or seeded random ones", List.of(ArgSpec.of("NAME:=FILE.raw|FILE.raw", ArgKind.INPUT_FILE).asVariadic()),
             withInputOptions(OptionSpec.dir("out", "write each output as DIR/NAME.raw (float32 little-endian)")),
-            List.of("infer --random --seed 1", "infer --random --shape 1x3x48x192", "infer scripts/data/demo/img0.raw", "infer input:=img0.raw --out /tmp/out"),
+            List.of("infer --random --seed 1", "infer --random --shape 1x1x28x28", "infer scripts/data/demo/img0.raw", "infer input:=scripts/data/demo/img0.raw --out /tmp/out"),
             List.of("load", "graph", "show"), true);
 
     /** The input options of {@link ModelInputs} followed by {@code more}. */

@@ -23,7 +23,7 @@ import qsh.core.onnx.proto.OnnxProto.AttributeProto;
 public final class NodeCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("node", "model",
             "show one node: op, attributes, inputs and weights, outputs, who consumes them", List.of(ArgSpec.of("NODE", ArgKind.NODE)), List.of(),
-            List.of("node Conv_1", "node Conv_1 --json"), List.of("graph", "show", "ranges"), true);
+            List.of("node /features/features.0/Conv", "node /features/features.0/Conv --json"), List.of("graph", "show", "ranges"), true);
 
     @Override
     public CommandSpec spec() {

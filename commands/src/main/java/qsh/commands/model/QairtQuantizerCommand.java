@@ -57,9 +57,9 @@ public final class QairtQuantizerCommand implements Command {
                     OptionSpec.flag("use_aimet_quantizer", "accepted: qsh's quantizer computes AIMET-format encodings and runs"
                             + " --apply_algorithms in process, with or without it")),
                     QuantOptions.SPEC_NAMED),
-            List.of("qairt-quantizer --input_network demo --input_list data/demo/input_list.txt --output_path /tmp/q.onnx",
-                    "qairt-quantizer --input_network m.onnx --enable_float_fallback --quantization_overrides o.json --output_path /tmp/q.onnx",
-                    "qairt-quantizer --input_network demo --input_list data/demo/input_list.txt --output_path /tmp/q.onnx"
+            List.of("qairt-quantizer --input_network demo --input_list scripts/data/demo/input_list.txt --output_path /tmp/q.onnx",
+                    "qairt-quantizer --input_network demo --enable_float_fallback --quantization_overrides scripts/data/overrides/mixed-int16.json --output_path /tmp/q.onnx",
+                    "qairt-quantizer --input_network demo --input_list scripts/data/demo/input_list.txt --output_path /tmp/q.onnx"
                             + " --param_quantizer enhanced weights --act_quantizer enhanced activations",
                     "qairt-quantizer --input_network demo --float_bw 16 --output_path /tmp/fp16.onnx   (no input list: the non-quantized FP16 model)"),
             List.of("calibrate", "export", "encodings"), true).withRefused(refusedFlags());

@@ -14,8 +14,8 @@ public final class QuantOptions {
     public static final List<OptionSpec> SPECS = List.of(
             OptionSpec.choice("act-bw", "activation bitwidth", "8", "16").defaults(8),
             OptionSpec.choice("weight-bw", "weight bitwidth", "4", "8", "16").defaults(8),
-            OptionSpec.choice("bias-bw", "bias bitwidth: {default} (own encoding, spec default) or 32 (input×weight scale)", "8", "32").defaults(8),
-            OptionSpec.choice("float-bw", "bitwidth of float tensors ({default}, or 16 for FP16)", "16", "32").defaults(32),
+            OptionSpec.choice("bias-bw", "bias bitwidth: 8 (own encoding, the spec's) or 32 (input×weight scale)", "8", "32").defaults(8),
+            OptionSpec.choice("float-bw", "bitwidth of float tensors (16 for FP16)", "16", "32").defaults(32),
             OptionSpec.choice("float-bias-bw", "bias bitwidth of float ops without a bias encoding", "16", "32"),
             OptionSpec.choice("act-quantizer", "activation encoder", "tf", "symmetric", "enhanced", "adjusted", "percentile").defaults("tf"),
             OptionSpec.choice("param-quantizer", "weight encoder (default tf; symmetric with --per-channel)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),

@@ -29,7 +29,7 @@ public final class RangesCommand implements Command {
             List.of(OptionSpec.integer("width", "N", "width of the whisker axis").defaults(50),
                     OptionSpec.integer("max", "N", "show at most N channels").defaults(32),
                     OptionSpec.file("png", "FILE.png", "also draw every channel's range as a PNG")),
-            List.of("ranges Conv_1", "ranges Conv_3 --max 8"), List.of("node", "encode"), true);
+            List.of("ranges /features/features.0/Conv", "ranges /features/features.3/body/body.3/Conv --max 8"), List.of("node", "encode"), true);
 
     @Override
     public CommandSpec spec() {
