@@ -35,15 +35,15 @@ final class Completion implements Completer {
 
     @Override
     public void complete(LineReader reader, ParsedLine line, List<Candidate> out) {
-        String before = line.line().substring(0, Math.min(line.cursor(), line.line().length()));
-        // JLine replaces its own current word (split at blanks) with a candidate; the spec cursor's word is the same
-        // text for the plain words completion deals with
-        out.addAll(candidates(before, line.word().substring(0, Math.min(line.wordCursor(), line.word().length()))));
+        // JLine replaces its current word (split at blanks) with a candidate; for the words completion deals with
+        // that is the word the spec cursor reads
+        out.addAll(candidates(line.line().substring(0, Math.min(line.cursor(), line.line().length()))));
     }
 
-    /** The candidates for the line typed up to the cursor; {@code typed} is the word JLine will replace. */
-    List<Candidate> candidates(String before, String typed) {
+    /** The candidates for the line typed up to the cursor that start with the word being typed. */
+    List<Candidate> candidates(String before) {
         SpecCursor at = SpecCursor.at(interp.registry(), interp.lexer(), before);
+        String typed = at.word();
         List<Candidate> out = new ArrayList<>();
         switch (at.what()) {
             case COMMAND:
@@ -80,6 +80,7 @@ final class Completion implements Completer {
             default:
                 break;
         }
+        out.removeIf(c -> !c.value().startsWith(typed));
         return out;
     }
 
