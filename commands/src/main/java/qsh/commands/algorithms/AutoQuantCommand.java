@@ -42,7 +42,7 @@ import qsh.core.tensor.Tensor;
 public final class AutoQuantCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("autoquant", "quantization",
             "try the model as configured, then CLE, scheme search, AdaRound and AMP until the score is within the allowed drop", "[INPUT_LIST]",
-            QuantOptions.concat(QuantOptions.SPECS, List.of(
+            OptionSpec.concat(QuantOptions.SPECS, List.of(
                     OptionSpec.value("config", "FILE.yaml", "the spec's AutoQuant config: datasets with JS loaders, eval_callback, amp_candidates, optional args"),
                     OptionSpec.choice("eval", "labelled data to score top-1 on", "fashion-mnist"),
                     OptionSpec.value("limit", "N", "test images scored (default 2000)"),

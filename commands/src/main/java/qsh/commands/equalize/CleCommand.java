@@ -8,13 +8,13 @@ import qsh.commands.ChannelRanges;
 import qsh.commands.Format;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.TransformData;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
-import qsh.commands.model.QuantOptions;
 import qsh.core.equalize.CleChain;
 import qsh.core.equalize.CrossLayerEqualizer;
 import qsh.core.equalize.CrossLayerEqualizer.ChainPlan;
@@ -32,7 +32,7 @@ public final class CleCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("cle", "equalize",
             "cross-layer equalization: plan (show chains and scales), step (equalize the next chain), apply (all)",
             "plan|step|apply",
-            QuantOptions.concat(List.of(OptionSpec.flag("keep-relu6", "leave ReLU6 activations alone (their chains are skipped)"),
+            OptionSpec.concat(List.of(OptionSpec.flag("keep-relu6", "leave ReLU6 activations alone (their chains are skipped)"),
                     OptionSpec.flag("explain", "print the formula and the numbers of the first channels"),
                     OptionSpec.value("rows", "N", "channels shown per chain (default 4 for plan, 8 for step)"),
                     OptionSpec.value("width", "N", "width of each whisker axis in cle step (default 24)"),

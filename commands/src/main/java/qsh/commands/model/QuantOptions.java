@@ -62,10 +62,4 @@ public final class QuantOptions {
         String flag = specNames ? specName("disable-batchnorm-folding") : "disable-batchnorm-folding";
         return args.has(flag) ? ModelQuantizer.Converter.AS_IS : ModelQuantizer.Converter.DEFAULTS;
     }
-
-    public static <T> List<T> concat(List<T> a, List<T> b) {
-        List<T> out = new java.util.ArrayList<>(a);
-        out.addAll(b);
-        return out;
-    }
 }
