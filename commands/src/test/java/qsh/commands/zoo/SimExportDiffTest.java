@@ -18,9 +18,17 @@ import qsh.core.tensor.Tensor;
 /**
  * The diagnostic of {@link SimExportDiff} on zoo models, run on demand: {@code QSH_SIMX=mobilenet_v2,resnet18}
  * (optionally {@code QSH_SIMX_CONFIG="W8A8 per-tensor"}) writes target/simx/MODEL-CONFIG.md, one row per quantized
- * tensor in graph order, and prints the tensors whose own segment (forced run) differs. Skipped without QSH_SIMX.
+ * tensor in graph order, and prints the tensors whose own segment (forced run) differs; and appends to
+ * target/simx/noise.md the output-level gap of simulation vs export beside ORT's own gap under a one-ulp nudge
+ * ({@link SimExportNoise}). QSH_SIMX_MODE=tensors or noise runs one of the two. Skipped without QSH_SIMX.
  */
 class SimExportDiffTest {
+    private static String pair(SimExportNoise.Pair p) {
+        return String.format("%.0f steps, %.2f vs %.2f dB%s%s", p.maxSteps(), p.sqnrA(), p.sqnrB(),
+                p.rows() == 0 ? "" : String.format(", top-1 %d/%d", p.top1Same(), p.rows()),
+                p.disagreements().isEmpty() ? "" : " (" + String.join("; ", p.disagreements()) + ")");
+    }
+
     @TempDir
     Path tmp;
 
@@ -29,6 +37,7 @@ class SimExportDiffTest {
         String only = System.getenv("QSH_SIMX");
         assumeTrue(only != null && !only.isBlank(), "QSH_SIMX=model,… runs the simulation-vs-export diagnostic");
         String configOnly = System.getenv("QSH_SIMX_CONFIG");
+        String mode = System.getenv("QSH_SIMX_MODE"); // tensors | noise | (both)
         ZooManifest zoo = ZooManifest.read();
         Path reports = Files.createDirectories(Path.of("target", "simx"));
         for (ZooManifest.Model m : zoo.models()) {
@@ -51,7 +60,11 @@ class SimExportDiffTest {
             }
             Files.writeString(work.resolve("list.txt"), list);
             List<Map<String, Tensor>> inputs = new ArrayList<>();
-            for (long seed : m.evaluationSeeds()) {
+            String seeds = System.getenv("QSH_SIMX_SEEDS"); // FIRST-LAST: other evaluation inputs than zoo.json's
+            long[] evaluation = seeds == null || seeds.isBlank() ? m.evaluationSeeds()
+                    : java.util.stream.LongStream.rangeClosed(Long.parseLong(seeds.split("-")[0]),
+                            Long.parseLong(seeds.split("-")[1])).toArray();
+            for (long seed : evaluation) {
                 inputs.add(Map.of(m.input(), ZooInputs.image(seed, s[1], s[2], s[3], m.norm())));
             }
             for (ZooManifest.Config c : zoo.configs()) {
@@ -63,13 +76,24 @@ class SimExportDiffTest {
                 in.execute("qairt-quantizer --input_network " + file + " --input_list " + work.resolve("list.txt")
                         + " --output_path " + out + " " + String.join(" ", c.qshFlags()) + run.inputDimFlag());
                 ModelState state = in.session().model().orElseThrow();
-                SimExportDiff.Result r = SimExportDiff.compare(state.simulated(), out, inputs);
-                String name = m.name() + "-" + c.name().replaceAll("[^A-Za-z0-9]", "_");
-                Files.writeString(reports.resolve(name + ".md"), "# " + m.name() + ", " + c.name() + "\n\n"
-                        + SimExportDiff.table(r, false));
-                System.out.println("simx: " + m.name() + ", " + c.name() + ": segments that differ on ORT's inputs");
-                System.out.print(SimExportDiff.table(r, true));
-                assertEquals(List.of(), r.weightMismatches(), "folded weights equal ORT's DequantizeLinear");
+                if (!"noise".equals(mode)) {
+                    SimExportDiff.Result r = SimExportDiff.compare(state.simulated(), out, inputs);
+                    String name = m.name() + "-" + c.name().replaceAll("[^A-Za-z0-9]", "_");
+                    Files.writeString(reports.resolve(name + ".md"), "# " + m.name() + ", " + c.name() + "\n\n"
+                            + SimExportDiff.table(r, false));
+                    System.out.println("simx: " + m.name() + ", " + c.name() + ": segments that differ on ORT's inputs");
+                    System.out.print(SimExportDiff.table(r, true));
+                    assertEquals(List.of(), r.weightMismatches(), "folded weights equal ORT's DequantizeLinear");
+                }
+                if (!"tensors".equals(mode)) {
+                    List<Tensor> xs = inputs.stream().map(v -> v.get(m.input())).toList();
+                    SimExportNoise.Result n = SimExportNoise.measure(state.simulated(), file, out, m.input(), xs, m.top1());
+                    String line = String.format("| %s | %s | %s | %s | %s |%n", m.name(), c.name(), pair(n.simVsExport()),
+                            pair(n.nudgedUp()), pair(n.nudgedDown()));
+                    System.out.print("simx-noise: " + line);
+                    Files.writeString(reports.resolve("noise.md"), line, java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND);
+                }
             }
         }
     }
