@@ -146,8 +146,9 @@ final class SimExportDiff {
             throw new IllegalStateException("sizes differ: " + a.length + " vs " + b.length);
         }
         for (int i = 0; i < a.length; i++) {
-            double steps = Math.abs((double) a[i] - b[i]) / scale;
-            if (steps > 0.5 || Float.isNaN(a[i]) != Float.isNaN(b[i])) {
+            // both are code·scale in float32: the difference in codes is an integer up to that rounding
+            double steps = Math.rint(Math.abs((double) a[i] - b[i]) / scale);
+            if (steps > 0 || Float.isNaN(a[i]) != Float.isNaN(b[i])) {
                 differ[di]++;
                 max[mi] = Math.max(max[mi], steps);
             }
