@@ -113,12 +113,12 @@ public class ExecutorBenchmark {
     }
 
     /** The model as {@code load FILE --input_dim NAME DIMS} gives it. */
-    private static Graph load(Path file, BenchZoo.Model m) {
+    static Graph load(Path file, BenchZoo.Model m) {
         return ModelLoader.loadBound(file.toString(), List.of(m.inputDim()), false).graph();
     }
 
     /** The simulated W8A8 per-tensor graph, bias_bw 32, calibrated on {@link #CALIBRATION_SEEDS}. */
-    private static Graph simulated(Graph g, BenchZoo.Model m) {
+    static Graph simulated(Graph g, BenchZoo.Model m) {
         Map<String, int[]> shapes = new LinkedHashMap<>();
         for (ValueInfo v : g.inputs()) {
             shapes.put(v.name(), java.util.Arrays.stream(v.dims()).mapToInt(d -> (int) d).toArray());
