@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
-import qsh.core.onnx.OnnxWriter;
+import qsh.core.modelio.OnnxWriter;
 import qsh.core.quant.Encoding;
 import qsh.core.testing.ModelBuilder;
 import qsh.core.tensor.Tensor;
