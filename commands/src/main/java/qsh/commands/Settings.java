@@ -40,7 +40,7 @@ public record Settings(Rounding rounding, double minRange, int bitwidth, QuantMo
         m.put("rounding", "grid rounding: half-even (ONNX QuantizeLinear rule) | half-away");
         m.put("min-range", "smallest encoding range (spec: 0.0001)");
         m.put("bitwidth", "default bitwidth for encode/quantize (2-16, or 32)");
-        m.put("mode", "default encoder: tf | symmetric | enhanced | adjusted | percentile");
+        m.put("mode", "default encoder: " + QuantMode.joined(" | "));
         m.put("percentile", "percentile used by the percentile encoder (50-100]");
         m.put("bins", "histogram bins for enhanced/percentile, in encode and calibrate (default "
                 + EncoderOptions.DEFAULT_BINS + ")");

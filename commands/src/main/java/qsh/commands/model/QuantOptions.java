@@ -19,8 +19,8 @@ public final class QuantOptions {
             OptionSpec.choice("float-bw", "bitwidth of float tensors (32, or 16 for FP16)", "16", "32"),
             OptionSpec.choice("float-bias-bw", "bias bitwidth of float ops without a bias encoding", "16", "32"),
             OptionSpec.choice("act-quantizer", "activation encoder (default tf); enhanced and percentile build histograms"
-                    + " of the 'bins' setting's count (" + EncoderOptions.DEFAULT_BINS + " by default, and in qsh quantize)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
-            OptionSpec.choice("param-quantizer", "weight encoder (default tf; symmetric with --per-channel)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
+                    + " of the 'bins' setting's count (" + EncoderOptions.DEFAULT_BINS + " by default, and in qsh quantize)", QuantMode.idArray()),
+            OptionSpec.choice("param-quantizer", "weight encoder (default tf; symmetric with --per-channel)", QuantMode.idArray()),
             OptionSpec.flag("per-channel", "per-output-channel symmetric weights for Conv, ConvTranspose and depthwise"),
             OptionSpec.flag("per-row", "per-row weights (one encoding per output) for FullyConnected (Gemm) and MatMul"
                     + " with a constant 2-D weight"),
