@@ -73,8 +73,8 @@ final class SimExportNoise {
             for (int k = 0; k < a.size(); k++) {
                 for (int off = 0; off + classes <= a.get(k).length; off += classes) {
                     rows++;
-                    int ia = argmax(a.get(k), off, classes);
-                    int ib = argmax(b.get(k), off, classes);
+                    int ia = ZooModelRun.argmax(a.get(k), off, classes);
+                    int ib = ZooModelRun.argmax(b.get(k), off, classes);
                     if (ia == ib) {
                         same++;
                     } else { // how close the two classes are: in the float model and on the export, in output steps
@@ -85,16 +85,6 @@ final class SimExportNoise {
             }
         }
         return new Pair(steps, ZooModelRun.sqnrDb(ref, a), ZooModelRun.sqnrDb(ref, b), same, rows, why);
-    }
-
-    private static int argmax(float[] v, int off, int n) {
-        int best = off;
-        for (int i = off + 1; i < off + n; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /** The export with Mul(·, {@code factor}) before every QuantizeLinear of an activation. */
