@@ -202,20 +202,11 @@ public final class Interpreter {
             session.model(modelBefore);
             session.lastError(e);
             throw e;
-        } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
-            session.model(modelBefore);
-            session.lastError(e);
-            throw new CommandException(c.spec().name() + ": " + e.getMessage(), e);
-        } catch (qsh.core.exec.Executor.InternalFailure e) {
-            session.model(modelBefore);
-            session.lastError(e);
-            throw new CommandException(c.spec().name() + ": internal error in " + e.getMessage()
-                    + " (a bug in qsh, not in your input; type 'trace' for details)", e);
         } catch (RuntimeException e) {
             session.model(modelBefore);
             session.lastError(e);
-            throw new CommandException(c.spec().name() + ": internal error " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + " (type 'trace' for details)", e);
+            // the user's failures (bad input, a stop on request) as their own line; qsh's as a bug pointing to trace
+            throw new CommandException(c.spec().name() + ": " + (ErrorLine.isUsers(e) ? e.getMessage() : ErrorLine.internal(e)), e);
         } catch (OutOfMemoryError e) {
             // what filled the heap was this command's; its values are unreachable now, and the session is as it was
             session.model(modelBefore);

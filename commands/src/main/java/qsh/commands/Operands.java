@@ -16,7 +16,7 @@ public final class Operands {
 
     /** The options every encoding command takes. */
     public static final List<OptionSpec> ENCODING_OPTIONS = List.of(
-            OptionSpec.choice("mode", "encoder (default: the 'mode' setting)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
+            OptionSpec.choice("mode", "encoder (default: the 'mode' setting)", QuantMode.idArray()),
             OptionSpec.integer("bw", "N", "bitwidth, 2-16 (32 for biases); default: the 'bitwidth' setting"),
             OptionSpec.integer("per-channel", "AXIS", "one encoding per index along AXIS"));
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import qsh.commands.spi.CommandException;
+import qsh.core.exec.Cancelled;
 import qsh.commands.spi.Lexer;
 
 /**
@@ -148,8 +149,9 @@ public final class ScriptRunner {
 
         private boolean runAll(List<Lexer.Item> items) {
             for (Lexer.Item item : items) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new CommandException("interrupted");
+                if (Cancelled.requested()) { // Ctrl-C between statements: the run stops here, keep-going or not
+                    fail(item.line(), "interrupted");
+                    return false;
                 }
                 if (item instanceof Lexer.Comment c) {
                     if (echo) {

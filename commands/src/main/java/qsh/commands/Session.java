@@ -1,7 +1,9 @@
 package qsh.commands;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import qsh.commands.spi.CommandException;
@@ -43,7 +45,7 @@ public final class Session {
      * What {@code undo} did: the transform it reverted, and what it could not carry over to the restored model
      * (a calibration made after the transform belongs to the transformed weights), in one line each.
      */
-    public record Undone(String what, java.util.List<String> discarded, java.util.List<String> kept) {}
+    public record Undone(String what, List<String> discarded, List<String> kept) {}
 
     /** Every name {@link #tensor} can resolve: session tensors, model weights, last activations (for completion). */
     public java.util.List<String> tensorNames() {
@@ -151,8 +153,8 @@ public final class Session {
         }
         ModelState now = requireModel();
         ModelState back = u.before();
-        java.util.List<String> discarded = new java.util.ArrayList<>();
-        java.util.List<String> kept = new java.util.ArrayList<>();
+        List<String> discarded = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
         if (now.plan() != u.after().plan() && now.plan() != null) {
             discarded.add("the quantization made after it (" + now.plan().label() + ") was computed on the"
                     + " transformed weights: run calibrate again");
@@ -162,7 +164,7 @@ public final class Session {
             kept.add("the overrides loaded after it");
         }
         this.model = back;
-        return Optional.of(new Undone(u.what(), java.util.List.copyOf(discarded), java.util.List.copyOf(kept)));
+        return Optional.of(new Undone(u.what(), List.copyOf(discarded), List.copyOf(kept)));
     }
 
     /** How many transforms {@code undo} can revert now. */

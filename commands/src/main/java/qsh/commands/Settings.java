@@ -16,7 +16,7 @@ public record Settings(Rounding rounding, double minRange, int bitwidth, QuantMo
                        long memoryBudget) {
     /** The defaults: half-even, min range 0.0001, 8 bits, tf, normal feedback, no timing, colour auto, memory budget auto. */
     public static final Settings DEFAULTS = new Settings(Rounding.HALF_EVEN, EncoderOptions.SPEC_MIN_RANGE, 8,
-            QuantMode.TF, "normal", false, "auto", 99.99, 512, 0, 0);
+            QuantMode.TF, "normal", false, "auto", 99.99, EncoderOptions.DEFAULT_BINS, 0, 0);
 
     /** The setting names with their current values, as shown by {@code set}. */
     public Map<String, String> asMap() {
@@ -41,9 +41,10 @@ public record Settings(Rounding rounding, double minRange, int bitwidth, QuantMo
         m.put("rounding", "grid rounding: half-even (ONNX QuantizeLinear rule) | half-away");
         m.put("min-range", "smallest encoding range (spec: 0.0001)");
         m.put("bitwidth", "default bitwidth for encode/quantize (2-16, or 32)");
-        m.put("mode", "default encoder: tf | symmetric | enhanced | adjusted | percentile");
+        m.put("mode", "default encoder: " + QuantMode.joined(" | "));
         m.put("percentile", "percentile used by the percentile encoder (50-100]");
-        m.put("bins", "histogram bins for enhanced/percentile");
+        m.put("bins", "histogram bins for enhanced/percentile, in encode and calibrate (default "
+                + EncoderOptions.DEFAULT_BINS + ")");
         m.put("feedback", "silent | normal | verbose (verbose explains every step)");
         m.put("timing", "on | off: print each command's time");
         m.put("colour", "auto | on | off");

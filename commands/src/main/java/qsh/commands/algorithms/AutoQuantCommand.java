@@ -44,7 +44,7 @@ import qsh.core.tensor.Tensor;
 public final class AutoQuantCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("autoquant", "quantization",
             "try the model as configured, then CLE, scheme search, AdaRound and AMP until the score is within the allowed drop", List.of(ArgSpec.of("INPUT_LIST", ArgKind.FILE).asOptional()),
-            QuantOptions.concat(QuantOptions.SPECS, List.of(
+            OptionSpec.concat(QuantOptions.SPECS, List.of(
                     OptionSpec.file("config", "FILE.yaml", "the spec's AutoQuant config: datasets with JS loaders, eval_callback, amp_candidates, optional args"),
                     OptionSpec.choice("eval", "labelled data to score top-1 on", "fashion-mnist"),
                     OptionSpec.integer("limit", "N", "test images scored").defaults(2000),

@@ -16,6 +16,7 @@ import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.quant.Encoding;
 import qsh.core.quant.Explanation;
+import qsh.core.quant.QuantMode;
 import qsh.core.tensor.Histogram;
 import qsh.core.tensor.Tensor;
 import qsh.core.tensor.TensorStats;
@@ -30,7 +31,7 @@ public final class HistCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("hist", "encodings",
             "histogram of a tensor with an encoding's range and clipped mass marked",
             List.of(ArgSpec.of("TENSOR|LITERAL", ArgKind.TENSOR)), EncodeCommand.concat(List.of(
-                    OptionSpec.choice("mode", "encoder whose range is marked (default: the 'mode' setting)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
+                    OptionSpec.choice("mode", "encoder whose range is marked (default: the 'mode' setting)", QuantMode.idArray()),
                     OptionSpec.integer("bw", "N", "bitwidth of the marked encoding (default: the 'bitwidth' setting)")),
                     OptionSpec.integer("bins", "N", "number of rows").defaults(20),
                     OptionSpec.integer("width", "N", "bar width in characters").defaults(40),

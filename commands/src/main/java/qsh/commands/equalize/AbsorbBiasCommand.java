@@ -7,6 +7,7 @@ import java.util.Map;
 import qsh.commands.Format;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.TransformData;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
@@ -25,7 +26,7 @@ import qsh.core.equalize.HighBiasAbsorber;
 public final class AbsorbBiasCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("absorb-bias", "equalize",
             "high-bias absorption: move c of each chain layer's bias into the next (exact; c from --input-list data, else max(0, β − 3|γ|))",
-            List.of(), qsh.commands.model.QuantOptions.concat(TransformData.OPTIONS,
+            List.of(), OptionSpec.concat(TransformData.OPTIONS,
                     List.of(OptionSpec.flag("explain", "print the formula and the numbers of the first channels"))),
             List.of("absorb-bias", "absorb-bias --input-list scripts/data/demo/input_list.txt", "absorb-bias --explain"),
             List.of("cle", "fold-bn", "undo"), true);

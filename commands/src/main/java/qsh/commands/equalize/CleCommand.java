@@ -8,7 +8,7 @@ import qsh.commands.ChannelRanges;
 import qsh.commands.Format;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
-import qsh.commands.model.QuantOptions;
+import qsh.commands.TransformData;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
@@ -33,7 +33,7 @@ public final class CleCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("cle", "equalize",
             "cross-layer equalization: plan (show chains and scales), step (equalize the next chain), apply (all)",
             List.of(),
-            QuantOptions.concat(List.of(OptionSpec.flag("keep-relu6", "leave ReLU6 activations alone (their chains are skipped)"),
+            OptionSpec.concat(List.of(OptionSpec.flag("keep-relu6", "leave ReLU6 activations alone (their chains are skipped)"),
                     OptionSpec.flag("explain", "print the formula and the numbers of the first channels"),
                     OptionSpec.integer("rows", "N", "channels shown per chain (4 for plan, 8 for step unless given)"),
                     OptionSpec.integer("width", "N", "width of each whisker axis in cle step").defaults(24),

@@ -7,6 +7,7 @@ import java.util.Map;
 import qsh.commands.Format;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.TransformData;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
@@ -21,7 +22,7 @@ import qsh.core.tensor.Tensor;
 public final class FoldBnCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("fold-bn", "equalize",
             "fold BatchNormalization nodes into the Conv or Gemm before them (the float function stays the same)", List.of(),
-            qsh.commands.model.QuantOptions.concat(List.of(OptionSpec.flag("explain", "print the formula and the numbers of the first channels"),
+            OptionSpec.concat(List.of(OptionSpec.flag("explain", "print the formula and the numbers of the first channels"),
                     OptionSpec.integer("rows", "N", "folds listed").defaults(6)), TransformData.OPTIONS),
             List.of("fold-bn", "fold-bn --explain"), List.of("cle", "absorb-bias", "undo", "graph"), true);
 

@@ -22,6 +22,7 @@ import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.SourceSection;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
+import qsh.commands.ErrorLine;
 import qsh.commands.Interpreter;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.Result;
@@ -194,13 +195,7 @@ final class JsRuntime implements AutoCloseable {
      * JavaScript API, said so (never a bare "null" or "Cannot invoke ...").
      */
     private static String hostMessage(Throwable h) {
-        boolean userError = h instanceof CommandException || h instanceof IllegalArgumentException
-                || h instanceof IllegalStateException || h instanceof ArithmeticException;
-        if (userError && h.getMessage() != null) {
-            return h.getMessage();
-        }
-        return "internal error " + h.getClass().getSimpleName() + (h.getMessage() == null ? "" : ": " + h.getMessage())
-                + " (type 'trace' for details)";
+        return ErrorLine.isUsers(h) && h.getMessage() != null ? h.getMessage() : ErrorLine.internal(h);
     }
 
     private static final java.util.regex.Pattern HOST_CALL = java.util.regex.Pattern.compile(

@@ -71,12 +71,9 @@ public final class QshApi {
             }
             onOutcome.accept(o);
         });
-        List<ScriptRunner.Failure> failures;
-        try {
-            failures = runner.run(required(text, function, "a command line"), "qsh." + function, false, false, f -> { });
-        } catch (CommandException e) { // interrupted between statements
-            throw rt.fail(e.getMessage());
-        }
+        // an interrupt between statements comes back as a failure, like a failing statement
+        List<ScriptRunner.Failure> failures = runner.run(required(text, function, "a command line"), "qsh." + function,
+                false, false, f -> { });
         if (!failures.isEmpty()) {
             throw rt.fail(failures.get(0).message());
         }

@@ -38,7 +38,7 @@ public final class CalibrateCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("calibrate", "quantization",
             "quantize the model: calibrate on an input list (or --float-fallback), apply overrides, plan every tensor",
             List.of(ArgSpec.of("INPUT_LIST", ArgKind.FILE).asOptional()),
-            QuantOptions.concat(QuantOptions.SPECS, List.of(
+            OptionSpec.concat(QuantOptions.SPECS, List.of(
                     OptionSpec.flag("float-fallback", "no input list: quantize only tensors with an override encoding"),
                     OptionSpec.flag("ignore-overrides", "ignore the overrides loaded with 'encodings load'"),
                     OptionSpec.flag("explain", "show each step with its numbers: statistics, fusion, encodings, bias rule, overrides, convert ops"),

@@ -19,6 +19,7 @@ import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.calib.InputList;
+import qsh.core.exec.Cancelled;
 import qsh.core.metrics.LayerErrors;
 import qsh.core.sim.QdqGraphBuilder;
 
@@ -57,8 +58,8 @@ public final class CompareCommand implements Command {
                 QdqGraphBuilder.build(m.graph(), m.plan().activationsOnly(), true)), tensors);
         var progress = session.progress("compare", n);
         for (int i = 0; i < n; i++) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new CommandException("compare interrupted after " + i + " of " + n + " inputs");
+            if (Cancelled.requested()) {
+                throw new Cancelled("compare interrupted after " + i + " of " + n + " inputs");
             }
             errors.add(inputs.load(i));
             progress.accept(i + 1);

@@ -17,6 +17,7 @@ import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.core.exec.Cancelled;
 import qsh.core.exec.Executor;
 import qsh.core.exec.ShapeInference;
 import qsh.core.graph.Graph;
@@ -60,8 +61,8 @@ public final class ProfileCommand implements Command {
         long warmStart = System.nanoTime();
         int warmRuns = 0;
         while (warmRuns < 3 || (System.nanoTime() - warmStart < WARM_NANOS && warmRuns < 1000)) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new CommandException("interrupted while warming up");
+            if (Cancelled.requested()) {
+                throw new Cancelled("interrupted while warming up");
             }
             Executor.recycle(g, Executor.run(g, inputs, null));
             warmRuns++;
@@ -72,8 +73,8 @@ public final class ProfileCommand implements Command {
         Map<String, String> stepOps = new LinkedHashMap<>();
         long[] perRun = new long[runs];
         for (int r = 0; r < runs; r++) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new CommandException("interrupted after " + r + " runs");
+            if (Cancelled.requested()) {
+                throw new Cancelled("interrupted after " + r + " runs");
             }
             long t0 = System.nanoTime();
             Map<String, Object> out = Executor.run(g, inputs, null, Set.of(), (node, ops, nanos) -> {

@@ -33,7 +33,7 @@ import qsh.core.sim.TensorPrecision;
 public final class QairtQuantizerCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("qairt-quantizer", "quantization",
             "batch quantization with the spec's flags (also: qsh quantize --input_network …)", List.of(),
-            QuantOptions.concat(List.of(
+            OptionSpec.concat(List.of(
                     OptionSpec.of("input_network", ArgKind.MODEL, "M.onnx", "the float model (or demo)"),
                     OptionSpec.file("input_list", "L.txt", "calibration inputs, one line per inference"),
                     ModelLoader.INPUT_DIM, ModelLoader.NO_SIMPLIFICATION,
@@ -136,8 +136,8 @@ public final class QairtQuantizerCommand implements Command {
         String algorithms = args.get("algorithms").orElse("");
         if (algorithms.contains("cle")) { // spec: --algorithms cle (before quantization)
             // absorption bounds c by the input list's pre-activations (exact on them); without a list, data-free
-            var data = inputs == null ? qsh.commands.equalize.TransformData.random(g)
-                    : qsh.commands.equalize.TransformData.calibration(CalibrateCommand.samples(
+            var data = inputs == null ? qsh.commands.TransformData.random(g)
+                    : qsh.commands.TransformData.calibration(CalibrateCommand.samples(
                             session.resolve(args.get("input_list").get()), g, CLE_SAMPLES));
             qsh.core.equalize.CleAlgorithm.Result cle = qsh.core.equalize.CleAlgorithm.run(g, data.forAbsorption());
             lines.add("cle: " + cle.folds().size() + " batch norms folded, " + cle.replaced().size() + " ReLU6 → ReLU, "

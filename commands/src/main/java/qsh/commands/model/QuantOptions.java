@@ -5,6 +5,7 @@ import qsh.commands.Session;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.OptionSpec;
+import qsh.core.quant.EncoderOptions;
 import qsh.core.quant.QuantMode;
 import qsh.core.sim.ModelQuantizer;
 import qsh.core.sim.QuantConfig;
@@ -17,8 +18,9 @@ public final class QuantOptions {
             OptionSpec.choice("bias-bw", "bias bitwidth: 8 (own encoding, the spec's) or 32 (input×weight scale)", "8", "32").defaults(8),
             OptionSpec.choice("float-bw", "bitwidth of float tensors (16 for FP16)", "16", "32").defaults(32),
             OptionSpec.choice("float-bias-bw", "bias bitwidth of float ops without a bias encoding", "16", "32"),
-            OptionSpec.choice("act-quantizer", "activation encoder", "tf", "symmetric", "enhanced", "adjusted", "percentile").defaults("tf"),
-            OptionSpec.choice("param-quantizer", "weight encoder (default tf; symmetric with --per-channel)", "tf", "symmetric", "enhanced", "adjusted", "percentile"),
+            OptionSpec.choice("act-quantizer", "activation encoder; enhanced and percentile build histograms"
+                    + " of the 'bins' setting's count (" + EncoderOptions.DEFAULT_BINS + " by default, and in qsh quantize)", QuantMode.idArray()).defaults("tf"),
+            OptionSpec.choice("param-quantizer", "weight encoder (default tf; symmetric with --per-channel)", QuantMode.idArray()),
             OptionSpec.flag("per-channel", "per-output-channel symmetric weights for Conv, ConvTranspose and depthwise"),
             OptionSpec.flag("per-row", "per-row weights (one encoding per output) for FullyConnected (Gemm) and MatMul"
                     + " with a constant 2-D weight"),
@@ -60,11 +62,5 @@ public final class QuantOptions {
     static ModelQuantizer.Converter converter(Args args, boolean specNames) {
         String flag = specNames ? specName("disable-batchnorm-folding") : "disable-batchnorm-folding";
         return args.has(flag) ? ModelQuantizer.Converter.AS_IS : ModelQuantizer.Converter.DEFAULTS;
-    }
-
-    public static <T> List<T> concat(List<T> a, List<T> b) {
-        List<T> out = new java.util.ArrayList<>(a);
-        out.addAll(b);
-        return out;
     }
 }

@@ -100,4 +100,11 @@ public record OptionSpec(String name, String valueName, String text, List<String
     public String usage() {
         return isFlag() ? "--" + name : "--" + name + " " + valueName;
     }
+
+    /** The options of {@code a} followed by those of {@code b} (commands that share a block of options). */
+    public static List<OptionSpec> concat(List<OptionSpec> a, List<OptionSpec> b) {
+        List<OptionSpec> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
 }

@@ -82,7 +82,11 @@ class JsApiTest {
                 + " y = b.maxpool(y, {k: 2}); y = b.globalavgpool(y); y = b.flatten(y);\n"
                 + " b.output(b.gemm(y, {out: 10, seed: 3})); b.build('tiny') }");
         assertEquals("9", t.js("qsh.nodes().length"));
-        assertEquals("10", t.js("qsh.run('infer --random --seed 1').outputs ? 10 : qsh.nodes().length + 3"));
+        // infer's data through qsh.run: one output, the Gemm's, with its shape and values; the seed makes it repeatable
+        assertEquals("1 gemm1 [1,10] 10 true", t.js("const o = qsh.run('infer --random --seed 1').outputs;"
+                + " const again = qsh.run('infer --random --seed 1').outputs;"
+                + " o.length + ' ' + o[0].name + ' ' + JSON.stringify(o[0].shape) + ' ' + o[0].values.length + ' '"
+                + " + (JSON.stringify(o[0].values) === JSON.stringify(again[0].values))"));
         t.js("qsh.calibrate('../scripts/data/demo/input_list.txt', {perChannel: true})");
         String scores = t.js("JSON.stringify(qsh.evaluate(m => m.run({x: new Float32Array(784).fill(0.5)}).gemm1.length))");
         assertEquals("{\"float\":10,\"quantized\":10}", scores);

@@ -59,6 +59,32 @@ class CalibrateCommandTest {
         assertEquals(e.zeroPoint(), a.zeroPoint());
     }
 
+    /**
+     * One histogram and one bins setting: 'set bins' reaches calibration, and calibrate's percentile encoding of an
+     * activation seen in one input equals 'encode --mode percentile' of the same values (same bins, same code).
+     */
+    @Test
+    void calibratedPercentileEqualsEncodeOfTheSameActivationWithTheSetBins() throws Exception {
+        Path list = dir.resolve("one.txt");
+        Files.writeString(list, LIST.getParent().resolve("img0.raw") + "\n");
+        String act = "/features/features.3/Add_output_0";
+        java.util.Map<Integer, Encoding> byBins = new java.util.HashMap<>();
+        for (int bins : new int[] {64, 2048}) {
+            Interpreter in = new Interpreter();
+            in.execute("set bins " + bins);
+            in.execute("calibrate " + list + " --act-quantizer percentile");
+            Encoding calibrated = in.session().model().orElseThrow().encodings().activations().get(act).get(0);
+            in.execute("infer " + LIST.getParent().resolve("img0.raw"));
+            @SuppressWarnings("unchecked")
+            var enc = (java.util.Map<String, Object>) in.execute("encode " + act + " --mode percentile --json").result().data();
+            assertEquals(calibrated.scale(), (double) enc.get("scale"), 0, bins + " bins");
+            assertEquals((long) calibrated.zeroPoint(), ((Number) enc.get("offset")).longValue(), bins + " bins");
+            byBins.put(bins, calibrated);
+        }
+        // the setting reached calibration: 64 bins give another percentile than 2048
+        assertTrue(byBins.get(64).scale() != byBins.get(2048).scale(), byBins.toString());
+    }
+
     @Test
     void disableBatchnormFoldingKeepsEachBatchNormAsItsOwnQuantizedOp() {
         Interpreter in = new Interpreter();

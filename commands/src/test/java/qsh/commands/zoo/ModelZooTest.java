@@ -146,7 +146,7 @@ class ModelZooTest {
         return p.exitValue();
     }
 
-    private static Path fromClassPath(String resource, Path dir) throws IOException {
+    static Path fromClassPath(String resource, Path dir) throws IOException {
         try (InputStream in = ModelZooTest.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IOException("missing test resource " + resource);

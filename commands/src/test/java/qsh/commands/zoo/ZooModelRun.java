@@ -332,7 +332,8 @@ final class ZooModelRun {
         return new int[] {same, rows};
     }
 
-    private static int argmax(float[] v, int off, int n) {
+    /** Index of the largest of v[off .. off+n), the first on ties. */
+    static int argmax(float[] v, int off, int n) {
         int best = off;
         for (int i = off + 1; i < off + n; i++) {
             if (v[i] > v[best]) {

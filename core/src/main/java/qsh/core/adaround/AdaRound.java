@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.IntConsumer;
+import qsh.core.exec.Cancelled;
 import qsh.core.exec.Executor;
 import qsh.core.exec.kernels.Sgemm;
 import qsh.core.graph.Graph;
@@ -77,8 +78,8 @@ public final class AdaRound {
             if (!(n.opType().equals("Conv") || n.opType().equals("Gemm")) || p == null || !p.isInt()) {
                 continue;
             }
-            if (Thread.currentThread().isInterrupted()) {
-                throw new IllegalStateException("AdaRound interrupted after " + done + " layers");
+            if (Cancelled.requested()) {
+                throw new Cancelled("AdaRound interrupted after " + done + " layers");
             }
             long t0 = System.nanoTime();
             Tensor w = (Tensor) g.weights().get(wName);

@@ -130,7 +130,7 @@ public final class AnalyticalBiasCorrection {
 
     /**
      * Φ(z) = ½ (1 + erf(z/√2)), erf by qsh's float kernel ({@link FloatMath#erf}, within 2 ulp; the executor's Erf
-     * op runs the same code): about 1e-7 absolute, as the Abramowitz–Stegun 7.1.26 formula used here before.
+     * op runs the same code), so about 1e-7 absolute in Φ: float rounding of z/√2 and of erf's result.
      */
     static double cdf(double z) {
         double x = z / Math.sqrt(2);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
+import qsh.core.exec.Cancelled;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
@@ -45,8 +46,8 @@ public final class EmpiricalBiasCorrection {
             if (!layer || plan.params().get(n.input(1)) == null || !plan.params().get(n.input(1)).isInt()) {
                 continue;
             }
-            if (Thread.currentThread().isInterrupted()) {
-                throw new IllegalStateException("bias correction interrupted after " + done + " layers");
+            if (Cancelled.requested()) {
+                throw new Cancelled("bias correction interrupted after " + done + " layers");
             }
             String target = target(g, n);
             if (target == null) {

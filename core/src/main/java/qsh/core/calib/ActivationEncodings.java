@@ -5,9 +5,9 @@ import qsh.core.quant.Encoders;
 import qsh.core.quant.EnhancedEncoder;
 import qsh.core.quant.Encoding;
 import qsh.core.quant.Explanation;
+import qsh.core.quant.PercentileEncoder;
 import qsh.core.quant.QuantMode;
 import qsh.core.quant.RangeEncoder;
-import qsh.core.quant.TfEncoder;
 import qsh.core.tensor.Histogram;
 
 /**
@@ -28,13 +28,12 @@ public final class ActivationEncodings {
                                   EncoderOptions opts) {
         switch (mode) {
             case PERCENTILE: {
-                HistogramObserver h = stats.histogram(tensor);
-                double p = opts.percentile() / 100;
-                return TfEncoder.fromTrueRange(h.quantile(1 - p), h.quantile(p), bitwidth, opts, Explanation.NONE);
+                RangeObserver r = stats.range(tensor);
+                return PercentileEncoder.fromHistogram(stats.histogram(tensor).histogram(), r.min(), r.max(), bitwidth,
+                        opts, Explanation.NONE);
             }
             case ENHANCED: {
-                HistogramObserver h = stats.histogram(tensor);
-                Histogram hist = Histogram.ofCounts(h.lowerEdge(), h.upperEdge(), h.counts());
+                Histogram hist = stats.histogram(tensor).histogram();
                 // the streamed histogram's edges lie up to a bin beyond the data: the search starts from the exact
                 // true range, tf's encoding of it among the candidates, so it may shrink the range but never widens
                 // it beyond tf's (a ReLU6 output keeps max 6)

@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
+import qsh.core.exec.Cancelled;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
 import qsh.core.tensor.Tensor;
@@ -11,7 +12,7 @@ import qsh.core.tensor.Tensor;
 /**
  * Runs a float model over calibration inputs and streams every float tensor it sees (graph inputs and node
  * outputs) into {@link CalibrationStatistics}: memory depends on the model, not on the number of inputs.
- * Stops with an {@link IllegalStateException} when the thread is interrupted (Ctrl-C).
+ * Stops with {@link Cancelled} when the thread is interrupted (Ctrl-C).
  */
 public final class Calibrator {
     private Calibrator() {}
@@ -22,8 +23,8 @@ public final class Calibrator {
         CalibrationStatistics stats = histograms ? CalibrationStatistics.withHistograms(bins)
                 : CalibrationStatistics.rangesOnly();
         for (int i = 0; i < inputs.size(); i++) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new IllegalStateException("calibration interrupted after " + i + " of " + inputs.size() + " inputs");
+            if (Cancelled.requested()) {
+                throw new Cancelled("calibration interrupted after " + i + " of " + inputs.size() + " inputs");
             }
             Map<String, Tensor> in = inputs.load(i);
             in.forEach(stats::observe);

@@ -38,7 +38,11 @@ public final class Executor {
         void step(Node first, String ops, long nanos);
     }
 
-    /** An op qsh cannot run, or a node that failed: the message names the node and op. */
+    /**
+     * A problem of the model or its inputs (an op qsh cannot run, inputs that do not fit, a kernel's own check of
+     * its inputs, the heap too small): the message names the node and op. A kernel's unexpected exception is an
+     * {@link InternalFailure} instead, and a stop on request is {@link Cancelled}.
+     */
     public static final class ExecutionException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
@@ -164,8 +168,8 @@ public final class Executor {
                                  Buffers.Pool pool, StepClock clock, Set<Node> dataDependent) {
         Map<float[], int[]> sharers = new IdentityHashMap<>();
         for (ExecutionPlan.Step st : plan.steps) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new ExecutionException("interrupted", null);
+            if (Cancelled.requested()) {
+                throw new Cancelled("interrupted");
             }
             Node n = st.node;
             OpKernel k = st.kernel;
@@ -187,8 +191,8 @@ public final class Executor {
                 if (clock != null) {
                     clock.step(n, st.label, System.nanoTime() - t0);
                 }
-            } catch (ExecutionException | MemoryBudget.Exceeded e) {
-                throw e;
+            } catch (ExecutionException | MemoryBudget.Exceeded | Cancelled | InternalFailure e) {
+                throw e; // already said what it is (a subgraph's run inside a kernel, or a check before it)
             } catch (IllegalArgumentException | ArithmeticException e) {
                 // a kernel's own check of its inputs: the model (or the data) is wrong, and the message says how
                 throw new ExecutionException(where(n) + ": " + e.getMessage(), e);

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
+import qsh.core.exec.Cancelled;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
 import qsh.core.tensor.Tensor;
@@ -91,7 +92,7 @@ public final class TopK {
             throw failure[0];
         }
         if (caller.isInterrupted()) {
-            throw new IllegalStateException("evaluation interrupted after " + done.get() + " of " + n + " samples");
+            throw new Cancelled("evaluation interrupted after " + done.get() + " of " + n + " samples");
         }
         int top1 = 0;
         int top5 = 0;

@@ -19,17 +19,22 @@ public final class PercentileEncoder implements Encoder {
         Encoding.checkIntBitwidth(bitwidth);
         float[] mm = MinMax.of(data, from, to);
         Histogram h = Histogram.ofInRange(data, from, to, mm[0], mm[1], options.bins());
-        return fromHistogram(h, bitwidth, options, explain);
+        return fromHistogram(h, mm[0], mm[1], bitwidth, options, explain);
     }
 
-    /** The percentile encoding from a histogram (e.g. one merged over a calibration set). */
-    public static Encoding fromHistogram(Histogram h, int bitwidth, EncoderOptions options, Explanation explain) {
+    /**
+     * The percentile encoding from a histogram of data whose true range is [trueMin, trueMax]: one tensor's (the
+     * grid is then the true range) or a calibration set's (a streamed grid reaches beyond the data, so the
+     * percentiles are clamped to the true range). Calibration and {@code encode} share this code.
+     */
+    public static Encoding fromHistogram(Histogram h, double trueMin, double trueMax, int bitwidth, EncoderOptions options,
+                                         Explanation explain) {
         double p = options.percentile();
-        double lo = h.quantile((100 - p) / 100);
-        double hi = h.quantile(p / 100);
-        explain.stepf("1. percentiles", "%d bins over the true range [%.6g, %.6g], %.0f values: %.4g%% percentile = %.6g, "
-                + "%.4g%% percentile = %.6g (values outside are clipped)", h.bins(), h.min(), h.max(), h.total(),
-                100 - p, lo, p, hi);
+        double lo = Math.max(trueMin, Math.min(trueMax, h.quantile((100 - p) / 100)));
+        double hi = Math.max(trueMin, Math.min(trueMax, h.quantile(p / 100)));
+        explain.stepf("1. percentiles", "%d bins over [%.6g, %.6g] (true range [%.6g, %.6g]), %.0f values: %.4g%% "
+                + "percentile = %.6g, %.4g%% percentile = %.6g (values outside are clipped)", h.bins(), h.min(), h.max(),
+                trueMin, trueMax, h.total(), 100 - p, lo, p, hi);
         TfRange r = TfRange.of(lo, hi, options.minRange(), explain, 2);
         Encoding e = r.encoding(bitwidth);
         explain.stepf("4. exact zero", "tf's grid on [%.6g, %.6g]: scale %.7g, offset %d, encoding range [%.6f, %.6f]",

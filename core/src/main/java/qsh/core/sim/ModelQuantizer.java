@@ -16,7 +16,8 @@ import qsh.core.tensor.Tensor;
 /**
  * The spec's "Quantizing a Model" end to end: the converter's view of the graph (batch norms folded into the
  * layers before them, as QNN's converters do unless {@code --disable_batchnorm_folding}), calibration statistics
- * from an input list (or, with float fallback, none), a {@link QuantizationPlan} under the config and overrides,
+ * from an input list (or, with float fallback, none; enhanced and percentile histograms with the config's
+ * {@code options().bins()}), a {@link QuantizationPlan} under the config and overrides,
  * and the simulation graph.
  */
 public final class ModelQuantizer {
@@ -47,9 +48,6 @@ public final class ModelQuantizer {
         public static final Converter AS_IS = new Converter(false);
     }
 
-    /** Histogram bins collected for the enhanced and percentile encoders. */
-    public static final int BINS = 2048;
-
     private ModelQuantizer() {}
 
     /** Quantized mode with the converter's defaults (batch norms folded): calibrate on {@code inputs}. */
@@ -66,8 +64,9 @@ public final class ModelQuantizer {
         }
         BatchNormFolder.Result view = converterView(g, converter);
         Graph q = view.graph();
+        // the histograms have the config's bins (the session's 'set bins'), as the encoders' histograms do
         CalibrationStatistics stats = Calibrator.collect(q, inputs, ActivationEncodings.needsHistograms(cfg.actQuantizer()),
-                BINS, progress);
+                cfg.options().bins(), progress);
         QuantizationPlan plan = QuantizationPlanner.plan(q, stats.tensors(), cfg, overrides, stats);
         return new Outcome(q, view.folds(), view.batchNorms(), plan, QdqGraphBuilder.build(q, plan, true), inputs.size(), stats);
     }

@@ -22,6 +22,11 @@ public final class QuantizationPlan {
     public record ConvertOp(String tensor, String consumer, int index, TensorPrecision from, TensorPrecision to) {
         /** The name of the converted value in the QDQ graph. */
         public String outputName() {
+            return outputName(tensor, consumer);
+        }
+
+        /** The name of {@code tensor} converted for node {@code consumer} (saved encodings use it too). */
+        public static String outputName(String tensor, String consumer) {
             return tensor + "_convert_" + consumer;
         }
 

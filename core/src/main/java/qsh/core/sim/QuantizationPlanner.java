@@ -121,7 +121,7 @@ public final class QuantizationPlanner {
         for (Node n : g.nodes()) { // the encodings of convert ops, as QuantizationPlan.encodings() saves them
             for (String t : n.inputs()) {
                 if (floatValues.contains(t)) {
-                    known.add(convertName(t, n));
+                    known.add(QuantizationPlan.ConvertOp.outputName(t, n.name()));
                 }
             }
         }
@@ -319,25 +319,20 @@ public final class QuantizationPlanner {
      */
     private TensorPrecision fallbackConvert(Node n, int i, TensorPrecision from, TensorPrecision op) {
         String t = n.input(i);
-        if (i == 0 && DataInvariantOps.is(n)) {
-            return op; // the op passes its encoding on, so it reads its input on the same grid
-        }
-        TensorPrecision saved = savedConvert(n, t, op);
+        TensorPrecision saved = savedConvert(n, t, op); // saved encodings of a mixed-precision plan come first
         if (saved != null) {
             return saved;
+        }
+        if (i == 0 && DataInvariantOps.is(n)) {
+            return op; // the op passes its encoding on, so it reads its input on the same grid
         }
         TensorPrecision given = from.isInt() ? from : carried.get(t);
         return given == null ? null : TensorPrecision.integer(atBitwidth(given.encoding(), op.bitwidth()));
     }
 
-    /** The name a convert of {@code t} into {@code consumer} has (QuantizationPlan.ConvertOp.outputName). */
-    private static String convertName(String t, Node consumer) {
-        return new QuantizationPlan.ConvertOp(t, consumer.name(), 0, null, null).outputName();
-    }
-
     /** A convert's encoding given by the overrides (saved encodings of a mixed-precision plan), or null. */
     private TensorPrecision savedConvert(Node n, String t, TensorPrecision op) {
-        List<Encoding> e = ov.activations().get(convertName(t, n));
+        List<Encoding> e = ov.activations().get(QuantizationPlan.ConvertOp.outputName(t, n.name()));
         if (e == null || e.isEmpty() || e.get(0).dtype() != Encoding.DType.INT || e.get(0).bitwidth() != op.bitwidth()) {
             return null;
         }
@@ -562,9 +557,12 @@ public final class QuantizationPlanner {
             }
             TensorPrecision to;
             if (op.isInt()) {
-                TensorPrecision saved = savedConvert(n, t, op);
-                to = saved != null ? saved
-                        : stats != null ? TensorPrecision.integer(calibrated(t, op.bitwidth())) : fallbackConvert(n, i, from, op);
+                if (stats == null) {
+                    to = fallbackConvert(n, i, from, op); // a saved convert encoding first, see there
+                } else {
+                    TensorPrecision saved = savedConvert(n, t, op);
+                    to = saved != null ? saved : TensorPrecision.integer(calibrated(t, op.bitwidth()));
+                }
                 if (to == null) { // settle made every such op float; kept so a gap would show, not pass silently
                     throw new IllegalStateException(n.name() + " runs in " + op.describe() + " but its input '" + t
                             + "' has no encoding");

@@ -3,9 +3,11 @@ package qsh.core.tensor;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A fixed-bin histogram over [min, max] (used by the enhanced and percentile encoders and, later, streaming
- * calibration). Values outside the range land in the edge bins. Counts are doubles so that {@link #merge}
- * can redistribute mass fractionally; integer counts stay exact up to 2^53.
+ * A fixed-bin histogram over [min, max]: the one histogram of qsh. The enhanced and percentile encoders build it
+ * over a tensor's true range; streaming calibration ({@code calib.HistogramObserver}) grows it batch by batch with
+ * {@link #widenedToCover} and merges threads with {@link #merge}; both read percentiles with {@link #quantile}.
+ * Values outside the range land in the edge bins. Counts are doubles so that {@link #merge} can redistribute mass
+ * fractionally; integer counts stay exact up to 2^53.
  */
 public final class Histogram {
     /** Below this many values a single thread fills the histogram; above it two halves run in parallel. */
@@ -30,16 +32,17 @@ public final class Histogram {
         this.binWidth = (max - min) / bins;
     }
 
-    /** A histogram with given bin masses over [min, max] (e.g. from a streaming calibration observer). */
-    public static Histogram ofCounts(double min, double max, double[] counts) {
-        Histogram h = new Histogram(min, max, counts.length);
-        for (int i = 0; i < counts.length; i++) {
-            if (!(counts[i] >= 0)) {
-                throw new IllegalArgumentException("bin " + i + " has mass " + counts[i]);
-            }
-            h.counts[i] = counts[i];
-        }
-        return h;
+    /** A grid given by its edges and bin width, owning {@code counts} (no checks: callers build valid grids). */
+    private Histogram(double min, double max, double binWidth, double[] counts) {
+        this.min = min;
+        this.max = max;
+        this.binWidth = binWidth;
+        this.counts = counts;
+    }
+
+    /** An empty grid from its lower edge and bin width: max = min + bins·width (widening keeps widths exact). */
+    private static Histogram grid(double min, double binWidth, int bins) {
+        return new Histogram(min, min + bins * binWidth, binWidth, new double[bins]);
     }
 
     /** A histogram of {@code data[from, to)} over [min, max] with {@code bins} bins. */
@@ -143,18 +146,57 @@ public final class Histogram {
     }
 
     /**
-     * This histogram and {@code other} merged over the union of their ranges with this histogram's bin count
-     * (for streaming calibration whose range grows). Each source bin's mass is spread over the target bins it
-     * overlaps in proportion to the overlap (mass assumed uniform within a bin).
+     * This histogram widened until it covers [lo, hi], with the same bin count and every bin's mass kept exact: the
+     * width grows to width·2^k and the lower edge moves down by a whole number m of old widths (the smallest k and
+     * m that cover), so each new bin is exactly 2^k old bins and old bin i goes to new bin (i + m) / 2^k. No mass
+     * crosses a bin edge, so the result equals binning all data on the wider grid directly (up to float rounding of
+     * values on an edge): streaming calibration grows its histogram this way. Returns this when it already covers.
+     */
+    public Histogram widenedToCover(double lo, double hi) {
+        if (!Double.isFinite(lo) || !Double.isFinite(hi) || hi < lo) {
+            throw new IllegalArgumentException("histogram range must be finite with min <= max: [" + lo + ", " + hi + "]");
+        }
+        if (lo >= min && hi <= max) {
+            return this;
+        }
+        int bins = counts.length;
+        double width = binWidth > 0 ? binWidth : Math.max(Math.abs(min) * 1e-6, 1e-12) / bins;
+        long m = lo < min ? (long) Math.ceil((min - lo) / width) : 0; // old bins prepended
+        double newMin = min - m * width;
+        int k = 0;
+        while (newMin + bins * Math.scalb(width, k) < hi) {
+            k++;
+        }
+        Histogram w = grid(newMin, Math.scalb(width, k), bins);
+        for (int i = 0; i < bins; i++) {
+            if (counts[i] != 0) {
+                long j = (i + m) >> k;
+                w.counts[(int) Math.min(j, bins - 1)] += counts[i];
+            }
+        }
+        return w;
+    }
+
+    /**
+     * This histogram and {@code other} merged, with this histogram's bin count: this grid is widened to cover
+     * other's range ({@link #widenedToCover}, exact), then each of other's bins spreads its mass over the bins it
+     * overlaps in proportion to the overlap (mass assumed uniform within a bin; the only approximate step).
+     * Used to merge the calibration histograms of two threads.
      */
     public Histogram merge(Histogram other) {
-        Histogram m = new Histogram(Math.min(min, other.min), Math.max(max, other.max), counts.length);
-        m.spreadFrom(this);
+        Histogram m = widenedToCover(Math.min(min, other.min), Math.max(max, other.max));
+        m = m == this ? copy() : m;
         m.spreadFrom(other);
         return m;
     }
 
+    /** An independent copy (same grid, same masses). */
+    public Histogram copy() {
+        return new Histogram(min, max, binWidth, counts.clone());
+    }
+
     private void spreadFrom(Histogram src) {
+        int last = counts.length - 1;
         for (int i = 0; i < src.counts.length; i++) {
             double mass = src.counts[i];
             if (mass == 0) {
@@ -162,14 +204,17 @@ public final class Histogram {
             }
             double a = src.edge(i);
             double b = src.edge(i + 1);
-            if (b <= a || binWidth == 0) { // zero-width source bin: a point mass
-                counts[binOf(a)] += mass;
+            int first = binOf(a);
+            int end = binOf(b);
+            if (b <= a || first == end) { // a point mass, or inside one target bin: all of it there, no rounding
+                counts[first] += mass;
                 continue;
             }
-            int first = binOf(a);
-            int lastBin = binOf(b);
-            for (int j = first; j <= lastBin; j++) {
-                double overlap = Math.min(b, edge(j + 1)) - Math.max(a, edge(j));
+            for (int j = first; j <= end; j++) {
+                // the outer edges are open: mass outside the range belongs to the edge bins, like values do
+                double lower = j == 0 ? Double.NEGATIVE_INFINITY : edge(j);
+                double upper = j == last ? Double.POSITIVE_INFINITY : edge(j + 1);
+                double overlap = Math.min(b, upper) - Math.max(a, lower);
                 if (overlap > 0) {
                     counts[j] += mass * overlap / (b - a);
                 }

@@ -1,6 +1,7 @@
 package qsh.core.calib;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -8,7 +9,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import qsh.core.metrics.ErrorMetrics;
 import qsh.core.quant.EncoderOptions;
+import qsh.core.quant.Encoders;
 import qsh.core.quant.Encoding;
+import qsh.core.quant.Explanation;
 import qsh.core.quant.QuantKernels;
 import qsh.core.quant.QuantMode;
 import qsh.core.quant.Rounding;
@@ -55,6 +58,27 @@ class ActivationEncodingsTest {
             System.arraycopy(batches[k], 0, all, k * batches[k].length, batches[k].length);
         }
         assertTrue(sqnr(all, enh) >= sqnr(all, tf) + gainDb - 0.05, "enhanced " + sqnr(all, enh) + " dB vs tf " + sqnr(all, tf));
+    }
+
+    /**
+     * One histogram, one percentile: calibration's percentile encoding of a tensor seen in one batch equals the
+     * percentile encoder's on the same values with the same bins (the streamed grid starts on the true range).
+     */
+    @ParameterizedTest(name = "{0}, {1} bits, {2} bins, p = {3}")
+    @CsvSource({"normal, 8, 512, 99.99", "normal, 4, 2048, 99.9", "relu6, 8, 512, 99.99", "relu6, 16, 2048, 99",
+            "normal, 8, 16, 75"})
+    void calibratedPercentileEqualsTheEncoderOnOneBatch(String dist, int bw, int bins, double percentile) {
+        float[] x = batches(dist, bins)[0];
+        EncoderOptions opts = EncoderOptions.DEFAULTS.withBins(bins).withPercentile(percentile);
+        CalibrationStatistics stats = CalibrationStatistics.withHistograms(bins);
+        stats.observe("t", x, 0, x.length);
+        Encoding calibrated = ActivationEncodings.encode(stats, "t", QuantMode.PERCENTILE, bw, opts);
+        Encoding encoded = Encoders.encode(QuantMode.PERCENTILE, x, bw, opts, Explanation.NONE);
+        assertEquals(encoded, calibrated);
+        // and the percentile clips: it is not tf's encoding of the true range (on the normal data)
+        if (dist.equals("normal")) {
+            assertNotEquals(Encoders.encode(QuantMode.TF, x, bw, opts, Explanation.NONE), calibrated);
+        }
     }
 
     private static double sqnr(float[] x, Encoding e) {

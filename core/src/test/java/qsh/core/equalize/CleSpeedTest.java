@@ -9,8 +9,9 @@ import qsh.core.graph.Graph;
 
 /**
  * Fold + CLE + absorption on a graph the size of torchvision's MobileNetV2 (17 inverted residual blocks,
- * a 1280 → 1000 classifier, ≈3.5M parameters, random weights; shapes only, nothing is run). Target: under 200 ms; the assertion is
- * generous so a busy machine does not make it flaky. JMH would be the measurement of record.
+ * a 1280 → 1000 classifier, ≈3.5M parameters, random weights; shapes only, nothing is run): the whole pass must be
+ * right at this size (every batch norm folded, every ReLU6 replaced, every chain equalized). Its time is printed,
+ * not asserted: a timed unit test is either flaky or too generous to mean anything; timing belongs to JMH.
  */
 class CleSpeedTest {
     /** torchvision MobileNetV2: (expansion t, channels c, repeats n, first stride s). */
@@ -66,6 +67,29 @@ class CleSpeedTest {
         System.out.printf("MobileNetV2-sized graph: fold + ReLU6→ReLU + match + CLE (%d chains) + absorption: "
                 + "first (cold JIT) %.1f ms, best of 10 %.1f ms%n", chains, first / 1e6, best / 1e6);
         assertTrue(chains >= 17, "every inverted residual block has a chain, got " + chains);
-        assertTrue(best < 2_000_000_000L, "took " + best / 1e6 + " ms");
+        // what the pass must leave: no batch norm, no ReLU6 (Clip), and every chain equalized, so that planning
+        // CLE again on the result changes nothing (all scales 1: CLE's fixed point, Nagel et al. 2019, eq. 12).
+        // Chains are applied in order, once: a later chain sharing a layer rescales it again, so the fixed point
+        // holds for each chain no later chain touches (measured: 19 chains, 16 of them untouched by a later one)
+        BatchNormFolder.Result f = BatchNormFolder.fold(g);
+        Graph relu = Relu6Replacer.replace(f.graph()).graph();
+        List<CleChain> found = ClePatternMatcher.match(relu).chains();
+        Graph equalized = CrossLayerEqualizer.apply(relu, found).graph();
+        assertTrue(equalized.nodes().stream().noneMatch(n -> n.opType().equals("BatchNormalization")
+                || n.opType().equals("Clip")), "batch norms and ReLU6 left");
+        int checked = 0;
+        for (int k = 0; k < found.size(); k++) {
+            List<String> layers = found.get(k).layers();
+            boolean touchedLater = found.subList(k + 1, found.size()).stream()
+                    .anyMatch(c -> c.layers().stream().anyMatch(layers::contains));
+            if (!touchedLater) {
+                CrossLayerEqualizer.ChainPlan again = CrossLayerEqualizer.plan(equalized, found.get(k));
+                assertTrue(again.isEqualized(), again.chain().describe() + ": scales still off by " + again.maxScaleDeviation());
+                checked++;
+            }
+        }
+        assertEquals(16, checked, "chains untouched by later ones");
+        // and the check can fail: before CLE the random weights are far from equalized
+        assertTrue(CrossLayerEqualizer.plan(relu, found).stream().allMatch(p -> !p.isEqualized()));
     }
 }

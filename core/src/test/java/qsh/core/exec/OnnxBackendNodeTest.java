@@ -27,13 +27,27 @@ import qsh.core.testing.SystemPackages;
 /**
  * Conformance: every ONNX backend node test (Debian libonnx-testdata) whose ops qsh supports runs through
  * OnnxReader + Executor and must match the expected outputs within ONNX's tolerance (rtol 1e-3, atol 1e-7).
- * Tests using a documented unsupported variant are listed in {@link #KNOWN_UNSUPPORTED} with the reason.
+ * Tests using a documented unsupported variant are listed in {@link #KNOWN_UNSUPPORTED} with the reason. A test
+ * that is not run is counted by why (no data, not loadable, an op qsh lacks, a known variant, a non-tensor input),
+ * and at the end the number passed must not fall below {@link #PASSED_FLOOR} nor the unloadable and unsupported-op
+ * counts rise above their ceilings: a kernel or reader regression that turns passes into skips fails the suite.
  */
 class OnnxBackendNodeTest {
     static final Path ROOT = Path.of("/usr/share/libonnx-testdata/data");
+    /** Just below the 333 passed when the floor was set (Debian libonnx-testdata; 75 known variants, 2 non-tensor inputs). */
+    static final int PASSED_FLOOR = 330;
+    /** Counts when the floor was set of tests qsh cannot load (0) and that use an op qsh lacks (564): more is a regression. */
+    static final int NOT_LOADABLE_CEILING = 0;
+    static final int UNSUPPORTED_OP_CEILING = 564;
+
     static int passed;
     static int failed;
     static int skipped;
+    /** Why tests were skipped, by category (the categories sum to {@link #skipped}). */
+    static final Map<String, Integer> SKIPS = new java.util.TreeMap<>();
+    /** Tests listed and tests started: the floors apply only when every listed test ran (not a filtered run). */
+    static int listed;
+    static int started;
     static int staticKnown;
     static int staticOutputs;
 
@@ -84,35 +98,33 @@ class OnnxBackendNodeTest {
                         .forEach(dirs::add);
             }
         }
+        listed = dirs.size();
         return dirs.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> runOne(d)));
     }
 
     private static void runOne(Path dir) throws IOException {
+        started++;
         String name = dir.getFileName().toString();
         Path model = dir.resolve("model.onnx");
         Path data = dir.resolve("test_data_set_0");
         if (!Files.exists(model) || !Files.isDirectory(data)) {
-            skipped++;
-            Assumptions.abort("no model or data");
+            skip("no model or data", "no model or data");
         }
         Graph g;
         try {
             g = OnnxReader.read(model);
         } catch (IllegalArgumentException e) {
-            skipped++;
-            Assumptions.abort("not loadable by qsh: " + e.getMessage());
+            skip("not loadable", "not loadable by qsh: " + e.getMessage());
             return;
         }
         for (Node n : g.nodes()) {
             if (Ops.get(n.domain(), n.opType()) == null) {
-                skipped++;
-                Assumptions.abort("op " + n.opType() + " not supported");
+                skip("unsupported op", "op " + n.opType() + " not supported");
             }
         }
         for (Map.Entry<String, String> e : KNOWN_UNSUPPORTED.entrySet()) {
             if (name.contains(e.getKey())) {
-                skipped++;
-                Assumptions.abort(e.getValue());
+                skip("known unsupported variant", e.getValue());
             }
         }
         Map<String, Object> inputs = new HashMap<>();
@@ -121,8 +133,7 @@ class OnnxBackendNodeTest {
             try {
                 v = TensorProtos.decode(TensorProtos.readFile(data.resolve("input_" + i + ".pb")));
             } catch (IllegalArgumentException e) {
-                skipped++;
-                Assumptions.abort("input is not a plain tensor (sequence/optional): " + e.getMessage());
+                skip("non-tensor input", "input is not a plain tensor (sequence/optional): " + e.getMessage());
                 return;
             }
             inputs.put(g.inputs().get(i).name(), v);
@@ -146,6 +157,13 @@ class OnnxBackendNodeTest {
             }
         }
         passed++;
+    }
+
+    /** Counts a skip under {@code category} and aborts the test with {@code why}. */
+    private static void skip(String category, String why) {
+        skipped++;
+        SKIPS.merge(category, 1, Integer::sum);
+        Assumptions.abort(why);
     }
 
     /** Static shape inference must find no problem and, where it knows an output's shape, agree with the run. */
@@ -191,8 +209,19 @@ class OnnxBackendNodeTest {
         if (passed + failed + skipped == 0) {
             return; // the test data is missing: the skip line said so
         }
-        System.out.println("ONNX backend node tests: " + passed + " passed, " + failed + " failed, " + skipped + " skipped");
+        System.out.println("ONNX backend node tests: " + passed + " passed, " + failed + " failed, " + skipped + " skipped "
+                + SKIPS);
         System.out.println("static shape inference on those tests: " + staticKnown + " of " + staticOutputs
                 + " outputs inferred (the rest take their shape or axes from a graph input), all equal to the run's");
+        if (started < listed) {
+            return; // a filtered run (-Dtest=OnnxBackendNodeTest#...): the floors are for the whole suite
+        }
+        assertTrue(passed >= PASSED_FLOOR, passed + " node tests passed, fewer than the floor " + PASSED_FLOOR
+                + ": a regression turned passes into failures or skips " + SKIPS);
+        int notLoadable = SKIPS.getOrDefault("not loadable", 0);
+        int unsupportedOp = SKIPS.getOrDefault("unsupported op", 0);
+        assertTrue(notLoadable <= NOT_LOADABLE_CEILING, notLoadable + " tests not loadable, more than " + NOT_LOADABLE_CEILING);
+        assertTrue(unsupportedOp <= UNSUPPORTED_OP_CEILING, unsupportedOp + " tests use an op qsh lacks, more than "
+                + UNSUPPORTED_OP_CEILING + " (an op was dropped from the registry?)");
     }
 }

@@ -59,9 +59,11 @@ class HistogramTest {
         Histogram ha = Histogram.of(a, 0, a.length, 0, 1, 10);
         Histogram hb = Histogram.of(b, 0, b.length, -1, 2, 10);
         Histogram m = ha.merge(hb);
-        assertEquals(-1, m.min(), 0);
-        assertEquals(2, m.max(), 0);
+        // a's grid [0, 1] (width 0.1) grows by whole bins: 10 prepended, width ×4 → [-1, 3]
+        assertEquals(-1, m.min(), 1e-12);
+        assertEquals(3, m.max(), 1e-12);
         assertEquals(10, m.bins());
+        assertEquals(4, ha.total(), 0); // the operands are unchanged
         assertEquals(7, m.total(), 1e-12);
         // the mass below 0 is exactly b's -1 (one value); mass in [0, 1] is a's four values
         double below0 = 0;
@@ -76,6 +78,27 @@ class HistogramTest {
         }
         assertEquals(1, below0, 1e-12);
         assertEquals(4, in01, 1e-12);
+    }
+
+    /** Widening moves whole old bins: the result equals binning the same values on the wider grid directly. */
+    @Test
+    void widenedToCoverEqualsDirectBinning() {
+        // (not the max itself: the last bin is closed at max, so max moves with that bin, not to the next one)
+        float[] x = {0f, 0.125f, 0.25f, 0.5f, 0.75f, 0.875f, 0.9375f};
+        Histogram h = Histogram.of(x, 0, x.length, 0, 1, 8);
+        Histogram w = h.widenedToCover(-1, 3);
+        assertEquals(-1, w.min(), 0);
+        assertEquals(8, w.bins());
+        assertEquals(0.5, w.binWidth(), 0); // 0.125 · 2^2
+        Histogram direct = Histogram.of(x, 0, x.length, w.min(), w.max(), 8);
+        for (int i = 0; i < 8; i++) {
+            assertEquals(direct.count(i), w.count(i), 0, "bin " + i);
+        }
+        assertEquals(h, h.widenedToCover(0.2, 0.8), "already covering: the same histogram");
+        // a degenerate grid (min == max) widens too, keeping its point mass
+        Histogram point = Histogram.of(new float[] {2f, 2f}, 0, 2, 2, 2, 16).widenedToCover(0, 4);
+        assertEquals(2, point.total(), 0);
+        assertEquals(2, point.quantile(0.5), point.binWidth());
     }
 
     @Test

@@ -56,8 +56,11 @@ public final class FloatMath {
     // --- erf: below |x| = 1, x (2/sqrt(pi) + x^2 S(x^2)) with 2/sqrt(pi) split into a float and a remainder so that
     // erf(x) ~ 1.128 x is right to half an ulp near 0 (S fitted by qsh, relative error 1.5e-9); from 1 on,
     // 1 - e^Q(|x|) with Q a degree-7 fit of ln erfc on [1, 3.95] (erfc error 2.3e-11 absolute); |x| clamped to
-    // 3.95, where erfc < 2^-25 so erf rounds to 1. (A&S 7.1.26, which qsh used before, is good to 1.5e-7 absolute
-    // only: a few ulp near 1 and hundreds near 0.)
+    // 3.95, where erfc < 2^-25 so erf rounds to 1. This is qsh's only erf (the Erf op, and the normal CDF of
+    // analytical bias correction). It replaced two approximations good to ~1e-7 only (a few ulp near 1, hundreds
+    // near 0): the executor's, Numerical Recipes' erfc Chebyshev fit (Press et al., 2nd ed., §6.2, "erfcc",
+    // fractional error < 1.2e-7; it was mislabelled Abramowitz-Stegun 7.1.26), and bias correction's, which was
+    // Abramowitz-Stegun 7.1.26 (|error| <= 1.5e-7).
     static final float C0_HI = 1.128379225730896f;
     static final float C0_LO = -5.8635382771399236e-08f;
     static final float S1 = -0.37612631916999817f;

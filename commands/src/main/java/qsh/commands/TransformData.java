@@ -1,10 +1,9 @@
-package qsh.commands.equalize;
+package qsh.commands;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import qsh.commands.Session;
 import qsh.commands.model.CalibrateCommand;
 import qsh.commands.model.ShapeProbe;
 import qsh.commands.spi.Args;
@@ -35,7 +34,7 @@ public record TransformData(List<Map<String, Tensor>> inputs, boolean calibratio
     static final int RANDOM_INPUTS = 4;
 
     /** The data of a command's {@code --input-list}/{@code --samples} for {@code g}. */
-    static TransformData of(Args args, Session session, Graph g) {
+    public static TransformData of(Args args, Session session, Graph g) {
         if (args.get("input-list").isPresent()) {
             return calibration(CalibrateCommand.samples(session.resolve(args.get("input-list").get()), g,
                     Math.max(1, args.getInt("samples"))));
