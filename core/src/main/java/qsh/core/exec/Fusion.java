@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Set;
 import qsh.core.exec.kernels.Activation;
 import qsh.core.exec.kernels.Epilogue;
+import qsh.core.exec.kernels.FakeQuant;
 import qsh.core.exec.ops.FusedOps;
 import qsh.core.exec.ops.OpKernel;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
+import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -60,6 +62,9 @@ final class Fusion {
         if (fuse && n.opType().equals("BatchNormalization")) {
             return batchNorm(n);
         }
+        if (fuse && n.opType().equals("QuantizeLinear")) {
+            return fakeQuantPass(n);
+        }
         return null;
     }
 
@@ -74,14 +79,91 @@ final class Fusion {
         }
         List<Node> chain = new ArrayList<>(List.of(n));
         Epilogue.Builder stages = new Epilogue.Builder();
-        String v = channelChain(n.output(0), w.dim(0), w.rank(), stages, chain);
-        Act act = activation(v, w.rank());
-        if (act != null) {
-            chain.addAll(act.nodes());
-            v = act.output();
+        String v = epilogueChain(n.output(0), w.dim(0), w.rank(), stages, chain);
+        return new Match(chain, n.input(0), v, FusedOps.conv(n, w, b, stages.then(Activation.NONE)));
+    }
+
+    /**
+     * Per-channel ops, then an activation, then a QuantizeLinear → DequantizeLinear pair, repeated while the chain
+     * goes on (a simulated graph quantizes a convolution's output and again its activation's); returns the last
+     * value.
+     */
+    private String epilogueChain(String v, int channels, int rank, Epilogue.Builder stages, List<Node> chain) {
+        while (true) {
+            v = channelChain(v, channels, rank, stages, chain);
+            Act act = activation(v, rank);
+            if (act != null) {
+                chain.addAll(act.nodes());
+                stages.activation(act.act());
+                v = act.output();
+            }
+            Node q = single(v);
+            FakeQuant fq = q == null ? null : fakeQuant(q, v, channels, rank);
+            if (fq == null) {
+                return v;
+            }
+            Node dq = single(q.output(0));
+            chain.add(q);
+            chain.add(dq);
+            stages.fakeQuant(fq);
+            v = dq.output(0);
         }
-        return new Match(chain, n.input(0), v, FusedOps.conv(n, w, b,
-                stages.then(act == null ? Activation.NONE : act.act())));
+    }
+
+    /** A QuantizeLinear → DequantizeLinear pair after any other producer, as one pass (see {@link FakeQuant}). */
+    private Match fakeQuantPass(Node q) {
+        FakeQuant fq = fakeQuant(q, q.input(0), -1, -1);
+        if (fq == null) {
+            return null;
+        }
+        Node dq = single(q.output(0));
+        return new Match(List.of(q, dq), q.input(0), dq.output(0), FusedOps.fakeQuantStep(fq,
+                (int) q.attrInt("axis", 1)));
+    }
+
+    /**
+     * The fake quantization of {@code q} when it is a QuantizeLinear of {@code v} whose output only a
+     * DequantizeLinear reads, with the same constant scale, zero point and axis, no blocks; else null. With
+     * {@code channels} &gt; 0 (an epilogue's data of that many channels on axis 1, of rank {@code rank} or -1 when
+     * unknown) a per-axis pair must be along axis 1; with -1 any axis (checked against the data when it runs).
+     */
+    private FakeQuant fakeQuant(Node q, String v, int channels, int rank) {
+        if (!q.opType().equals("QuantizeLinear") || !isDefault(q) || q.inputs().size() < 2 || !q.input(0).equals(v)
+                || q.outputs().size() != 1 || q.attrInt("block_size", 0) != 0) {
+            return null;
+        }
+        Node dq = single(q.output(0));
+        if (dq == null || !dq.opType().equals("DequantizeLinear") || !isDefault(dq) || dq.inputs().size() < 2
+                || !dq.input(0).equals(q.output(0)) || dq.outputs().size() != 1 || dq.attrInt("block_size", 0) != 0) {
+            return null;
+        }
+        Tensor scale = floatWeight(q.input(1));
+        Tensor dqScale = floatWeight(dq.input(1));
+        if (scale == null || dqScale == null || scale.rank() > 1 || !java.util.Arrays.equals(scale.data(), dqScale.data())
+                || !java.util.Arrays.equals(scale.shape(), dqScale.shape())) {
+            return null;
+        }
+        String zName = q.inputs().size() > 2 ? q.input(2) : "";
+        String dqzName = dq.inputs().size() > 2 ? dq.input(2) : "";
+        LongTensor zero = zName.isEmpty() ? null : longWeight(zName);
+        LongTensor dqZero = dqzName.isEmpty() ? null : longWeight(dqzName);
+        if (zName.isEmpty() != dqzName.isEmpty() || (!zName.isEmpty() && (zero == null || dqZero == null
+                || zero.size() != scale.size() || !java.util.Arrays.equals(zero.data(), dqZero.data())))) {
+            return null;
+        }
+        int s = scale.size();
+        if (s != 1) {
+            long axis = q.attrInt("axis", 1);
+            long dqAxis = dq.attrInt("axis", 1);
+            boolean sameAxis = axis == dqAxis || rank > 0 && (axis < 0 ? axis + rank : axis) == (dqAxis < 0 ? dqAxis + rank : dqAxis);
+            if (!sameAxis || s == 0) {
+                return null;
+            }
+            if (channels > 0 && (s != channels || (axis < 0 ? (rank > 0 ? axis + rank : -1) : axis) != 1)) {
+                return null;
+            }
+        }
+        return FusedOps.fakeQuant(scale, zero, (int) q.attrInt("output_dtype", 2));
     }
 
     /** A BatchNormalization (and following per-channel ops and activation) as one pass over its input. */
@@ -97,14 +179,8 @@ final class Fusion {
             return null;
         }
         List<Node> chain = new ArrayList<>(List.of(n));
-        String v = channelChain(n.output(0), c, -1, stages, chain);
-        Act act = activation(v, -1);
-        if (act != null) {
-            chain.addAll(act.nodes());
-            v = act.output();
-        }
-        return new Match(chain, n.input(0), v, FusedOps.channelwise(c, stages.then(act == null ? Activation.NONE
-                : act.act())));
+        String v = epilogueChain(n.output(0), c, -1, stages, chain);
+        return new Match(chain, n.input(0), v, FusedOps.channelwise(c, stages.then(Activation.NONE)));
     }
 
     /**
@@ -285,6 +361,11 @@ final class Fusion {
 
     private static boolean isDefault(Node n) {
         return n.domain().isEmpty() || n.domain().equals("ai.onnx");
+    }
+
+    private LongTensor longWeight(String name) {
+        Object w = g.weights().get(name);
+        return w instanceof LongTensor ? (LongTensor) w : null;
     }
 
     private Tensor floatWeight(String name) {
