@@ -16,9 +16,12 @@ import qsh.core.tensor.Tensor;
 /**
  * Finds the node chains an execution plan runs as one step, for execution only (the Graph is not changed):
  * Conv, then per-channel ops (inference BatchNormalization, Add/Mul of a per-channel constant), then an
- * activation (Relu, Clip, HardSigmoid, or the exported hard-swish chain x * Clip(x + 3, 0, 6) / 6), all applied
- * by the convolution's {@link Epilogue} to each output row while it is in cache; and, after any other producer, a
- * BatchNormalization chain with its activation as one per-channel pass. Every value inside a chain has exactly
+ * activation (Relu, Clip, HardSigmoid, or the exported hard-swish chain x * Clip(x + 3, 0, 6) / 6), then a
+ * simulated quantization's QuantizeLinear → DequantizeLinear pair ({@link FakeQuant}), and again while the chain
+ * goes on, all applied by the convolution's {@link Epilogue} to each output row while it is in cache; after any
+ * other producer, a BatchNormalization chain with its activation (and pairs) as one per-channel pass; and any other
+ * QuantizeLinear → DequantizeLinear pair as one fake-quant pass, so a simulated graph never materializes its
+ * integer tensors (a run that asks for one gets the node-by-node plan, as for any value a chain eliminates). Every value inside a chain has exactly
  * one reader (the hard-swish input: the chain's two) and is not a graph output, so nothing outside can see it
  * disappear. The epilogue evaluates each op as its kernel does, so fused results are bit-identical; weights are
  * not folded (that would change rounding, and with it a quantization simulation's grid decisions).

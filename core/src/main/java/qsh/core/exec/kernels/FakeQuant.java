@@ -8,7 +8,8 @@ package qsh.core.exec.kernels;
  * float division, rint in double, the add and the saturation in double, then (float)(q - z) · s), so the fused
  * step is bit-identical to running them.
  *
- * <p>The vector form ({@link VectorMath#fakeQuant}) computes the same bits in float only, for integer types of at
+ * <p>The float form (the Vector API's {@link VectorMath#fakeQuant}, else two plain loops C2 vectorizes) computes the
+ * same bits in float only, for integer types of at
  * most 16 bits whose zero points are in range (every type qsh's simulation stores up to 16 bits):
  * there q - z = clamp(rint(x / s), lo - z, hi - z), whose bounds and values are integers below 2^17 and exact in
  * float; rint commutes with a clamp to integer bounds, so the clamp comes first, and the clamped value (below 2^22)
@@ -72,14 +73,35 @@ public final class FakeQuant {
 
     /** y[i] = x̂(x[i]) for i in [from, to) with channel {@code c}'s scale and zero point; y may be x. */
     public void apply(float[] x, float[] y, int from, int to, int c) {
+        float s = scale[c];
         int i = from;
         if (floatExact && FloatMath.vectorReady()) {
-            i = VectorMath.fakeQuant(x, y, from, to, scale[c], below[c], above[c], nanResult[c]);
+            i = VectorMath.fakeQuant(x, y, from, to, s, below[c], above[c], nanResult[c]);
+        } else if (floatExact && Float.isFinite(s) && s != 0f) {
+            floatForm(x, y, from, to, s, below[c], above[c], nanResult[c]);
+            return;
         }
-        float s = scale[c];
         long z = zero[c];
         for (; i < to; i++) {
             y[i] = exact(x[i], s, z, lo, hi);
+        }
+    }
+
+    /**
+     * The float form without the Vector API, in two loops C2 can vectorize (a select in the first would stop it):
+     * the clamp, rounding and scaling, where a NaN x / s stays NaN; then NaN results replaced by the NaN result.
+     * With a finite non-zero scale a result is NaN exactly when x / s is (a clamped value times s is finite or
+     * ±Inf), which is why the caller requires one.
+     */
+    private static void floatForm(float[] x, float[] y, int from, int to, float s, float below, float above,
+                                  float nanResult) {
+        for (int i = from; i < to; i++) {
+            y[i] = ((Math.min(above, Math.max(below, x[i] / s)) + FloatMath.ROUND) - FloatMath.ROUND) * s;
+        }
+        for (int i = from; i < to; i++) {
+            if (y[i] != y[i]) {
+                y[i] = nanResult;
+            }
         }
     }
 

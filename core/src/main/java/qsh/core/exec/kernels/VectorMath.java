@@ -329,7 +329,7 @@ final class VectorMath {
         int i = from;
         for (int end = vectorEnd(from, to); i < end; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i).div(s);
-            VectorMask<Float> nan = v.test(VectorOperators.IS_NAN);
+            VectorMask<Float> nan = v.compare(VectorOperators.NE, v);
             v.max(below).min(above).add(ROUND).sub(ROUND).mul(s).blend(nanResult, nan).intoArray(y, i);
         }
         return i;
