@@ -6,6 +6,7 @@ import java.util.Set;
 import qsh.core.exec.kernels.Activation;
 import qsh.core.exec.kernels.Epilogue;
 import qsh.core.exec.kernels.FakeQuant;
+import qsh.core.exec.kernels.QuantizedHardSwish;
 import qsh.core.exec.ops.FusedOps;
 import qsh.core.exec.ops.OpKernel;
 import qsh.core.graph.Graph;
@@ -41,7 +42,12 @@ final class Fusion {
         }
     }
 
-    private record Act(Activation act, List<Node> nodes, String output) {}
+    /** An activation: a plain one, or (qhs not null) a hard-swish chain with fake quantization inside. */
+    private record Act(Activation act, QuantizedHardSwish qhs, List<Node> nodes, String output) {
+        Act(Activation act, List<Node> nodes, String output) {
+            this(act, null, nodes, output);
+        }
+    }
 
     private final Graph g;
     private final Set<String> graphOutputs;
@@ -94,10 +100,14 @@ final class Fusion {
     private String epilogueChain(String v, int channels, int rank, Epilogue.Builder stages, List<Node> chain) {
         while (true) {
             v = channelChain(v, channels, rank, stages, chain);
-            Act act = activation(v, rank);
+            Act act = activation(v, channels, rank);
             if (act != null) {
                 chain.addAll(act.nodes());
-                stages.activation(act.act());
+                if (act.qhs() != null) {
+                    stages.quantizedHardSwish(act.qhs());
+                } else {
+                    stages.activation(act.act());
+                }
                 v = act.output();
             }
             Node q = single(v);
@@ -248,7 +258,7 @@ final class Fusion {
     }
 
     /** The activation reading {@code v} (as v's only reader, or the hard-swish chain's two), or null. */
-    private Act activation(String v, int rank) {
+    private Act activation(String v, int channels, int rank) {
         Node c = single(v);
         if (c != null && c.input(0).equals(v) && c.outputs().size() == 1 && isDefault(c)) {
             switch (c.opType()) {
@@ -264,11 +274,14 @@ final class Fusion {
                     return null;
             }
         }
-        return hardSwish(v, rank);
+        return hardSwish(v, channels, rank);
     }
 
-    /** Div(Mul(v, Clip(Add(v, k), lo, hi)), d) with scalar constants, v read by exactly the Add and the Mul. */
-    private Act hardSwish(String v, int rank) {
+    /**
+     * Div(Mul(v, Clip(Add(v, k), lo, hi)), d) with scalar constants, v read by exactly the Add and the Mul; in a
+     * simulated graph a QuantizeLinear → DequantizeLinear pair may follow the Add, the Clip and the Mul.
+     */
+    private Act hardSwish(String v, int channels, int rank) {
         List<Node> readers = g.consumers(v);
         if (graphOutputs.contains(v) || readers.size() != 2) {
             return null;
@@ -276,30 +289,60 @@ final class Fusion {
         Node add = readers.get(0).opType().equals("Add") ? readers.get(0) : readers.get(1);
         Node mul = add == readers.get(0) ? readers.get(1) : readers.get(0);
         if (!add.opType().equals("Add") || !mul.opType().equals("Mul") || !isDefault(add) || !isDefault(mul)
-                || add.inputs().size() != 2 || mul.inputs().size() != 2) {
+                || add.inputs().size() != 2 || mul.inputs().size() != 2 || add.outputs().size() != 1) {
             return null;
         }
         Float k = scalar(add.input(0).equals(v) ? add.input(1) : add.input(1).equals(v) ? add.input(0) : null, rank);
-        Node clip = single(add.output(0));
+        List<Node> nodes = new ArrayList<>(List.of(add));
+        FakeQuant[] fq = new FakeQuant[3];
+        String sum = pairAfter(add.output(0), channels, rank, nodes, fq, 0);
+        Node clip = single(sum);
         if (k == null || clip == null || !clip.opType().equals("Clip") || !isDefault(clip)
-                || !clip.input(0).equals(add.output(0))) {
+                || !clip.input(0).equals(sum) || clip.outputs().size() != 1) {
             return null;
         }
+        nodes.add(clip);
         float[] lohi = clipBounds(clip);
-        boolean mulReads = mul.input(0).equals(v) && mul.input(1).equals(clip.output(0))
-                || mul.input(1).equals(v) && mul.input(0).equals(clip.output(0));
-        if (lohi == null || single(clip.output(0)) != mul || !mulReads) {
+        String clipped = pairAfter(clip.output(0), channels, rank, nodes, fq, 1);
+        boolean mulReads = mul.input(0).equals(v) && mul.input(1).equals(clipped)
+                || mul.input(1).equals(v) && mul.input(0).equals(clipped);
+        if (lohi == null || single(clipped) != mul || !mulReads || mul.outputs().size() != 1) {
             return null;
         }
-        Node div = single(mul.output(0));
-        if (div == null || !div.opType().equals("Div") || !isDefault(div) || !div.input(0).equals(mul.output(0))) {
+        nodes.add(mul);
+        String product = pairAfter(mul.output(0), channels, rank, nodes, fq, 2);
+        Node div = single(product);
+        if (div == null || !div.opType().equals("Div") || !isDefault(div) || !div.input(0).equals(product)
+                || div.outputs().size() != 1) {
             return null;
         }
         Float d = scalar(div.input(1), rank);
         if (d == null) {
             return null;
         }
-        return new Act(Activation.hardSwishChain(k, lohi[0], lohi[1], d), List.of(add, clip, mul, div), div.output(0));
+        nodes.add(div);
+        if (fq[0] == null && fq[1] == null && fq[2] == null) {
+            return new Act(Activation.hardSwishChain(k, lohi[0], lohi[1], d), nodes, div.output(0));
+        }
+        return new Act(null, new QuantizedHardSwish(k, lohi[0], lohi[1], d, fq[0], fq[1], fq[2]), nodes,
+                div.output(0));
+    }
+
+    /**
+     * If a QuantizeLinear → DequantizeLinear pair (fit for an epilogue) reads {@code v}, adds its two nodes,
+     * stores its fake quantization in fq[i] and returns the DequantizeLinear's output; else returns v.
+     */
+    private String pairAfter(String v, int channels, int rank, List<Node> nodes, FakeQuant[] fq, int i) {
+        Node q = single(v);
+        FakeQuant f = q == null ? null : fakeQuant(q, v, channels, rank);
+        if (f == null) {
+            return v;
+        }
+        Node dq = single(q.output(0));
+        nodes.add(q);
+        nodes.add(dq);
+        fq[i] = f;
+        return dq.output(0);
     }
 
     /** Clip's constant bounds (attributes before opset 11, inputs after), or null when they are not constants. */

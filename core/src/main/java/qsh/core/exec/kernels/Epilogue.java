@@ -17,11 +17,12 @@ public final class Epilogue {
     private static final int MUL = 2;
     private static final int ACT = 3;
     private static final int FAKE_QUANT = 4;
+    private static final int QUANT_HARD_SWISH = 5;
 
     /** Nothing to apply. */
     public static final Epilogue NONE = new Epilogue(List.of());
 
-    private record Stage(int kind, float[] mul, float[] add, Activation act, FakeQuant fq) {}
+    private record Stage(int kind, float[] mul, float[] add, Activation act, FakeQuant fq, QuantizedHardSwish qhs) {}
 
     // the stages as arrays: the apply loop runs once per output row
     private final int[] kinds;
@@ -29,6 +30,7 @@ public final class Epilogue {
     private final float[][] adds;
     private final Activation[] acts;
     private final FakeQuant[] fqs;
+    private final QuantizedHardSwish[] qhss;
 
     private Epilogue(List<Stage> stages) {
         this.kinds = stages.stream().mapToInt(Stage::kind).toArray();
@@ -36,6 +38,7 @@ public final class Epilogue {
         this.adds = stages.stream().map(Stage::add).toArray(float[][]::new);
         this.acts = stages.stream().map(Stage::act).toArray(Activation[]::new);
         this.fqs = stages.stream().map(Stage::fq).toArray(FakeQuant[]::new);
+        this.qhss = stages.stream().map(Stage::qhs).toArray(QuantizedHardSwish[]::new);
     }
 
     /** A builder of stages. */
@@ -44,26 +47,26 @@ public final class Epilogue {
 
         /** y = x · mul[c] + add[c] (BatchNormalization in inference, with mul and add as its kernel computes them). */
         public Builder affine(float[] mul, float[] add) {
-            stages.add(new Stage(AFFINE, mul, add, null, null));
+            stages.add(new Stage(AFFINE, mul, add, null, null, null));
             return this;
         }
 
         /** y = x + add[c]. */
         public Builder add(float[] add) {
-            stages.add(new Stage(ADD, null, add, null, null));
+            stages.add(new Stage(ADD, null, add, null, null, null));
             return this;
         }
 
         /** y = x · mul[c]. */
         public Builder mul(float[] mul) {
-            stages.add(new Stage(MUL, mul, null, null, null));
+            stages.add(new Stage(MUL, mul, null, null, null, null));
             return this;
         }
 
         /** y = act(x) (nothing for {@link Activation#NONE}). */
         public Builder activation(Activation act) {
             if (!act.isNone()) {
-                stages.add(new Stage(ACT, null, null, act, null));
+                stages.add(new Stage(ACT, null, null, act, null, null));
             }
             return this;
         }
@@ -73,7 +76,13 @@ public final class Epilogue {
          * channel c's scale and zero point.
          */
         public Builder fakeQuant(FakeQuant fq) {
-            stages.add(new Stage(FAKE_QUANT, null, null, null, fq));
+            stages.add(new Stage(FAKE_QUANT, null, null, null, fq, null));
+            return this;
+        }
+
+        /** The hard-swish chain with fake quantization inside ({@link QuantizedHardSwish}). */
+        public Builder quantizedHardSwish(QuantizedHardSwish qhs) {
+            stages.add(new Stage(QUANT_HARD_SWISH, null, null, null, null, qhs));
             return this;
         }
 
@@ -102,6 +111,7 @@ public final class Epilogue {
                 case ADD -> add(y, from, to, adds[k][c]);
                 case MUL -> mul(y, from, to, muls[k][c]);
                 case ACT -> acts[k].apply(y, from, to);
+                case QUANT_HARD_SWISH -> qhss[k].apply(y, from, to, c);
                 default -> fqs[k].apply(y, from, to, fqs[k].channels() == 1 ? 0 : c);
             }
         }
@@ -134,6 +144,7 @@ public final class Epilogue {
                 case ADD -> "add";
                 case MUL -> "mul";
                 case ACT -> acts[k].toString();
+                case QUANT_HARD_SWISH -> qhss[k].toString();
                 default -> fqs[k].toString();
             });
         }

@@ -158,6 +158,44 @@ class FakeQuantTest {
                 "Conv+QuantizeLinear+DequantizeLinear+Relu+QuantizeLinear+DequantizeLinear");
     }
 
+    @ParameterizedTest
+    @CsvSource({"false, true", "true, true", "true, false"})
+    void hardSwishChainWithPairsInsideRunsInTheEpilogue(boolean perChannel, boolean pairAfterClip) {
+        // Conv -> Q/DQ -> x * Clip(x + 3, 0, 6) / 6 with a pair after the Add, (the Clip,) the Mul and the Div
+        int oc = 5;
+        float[] s = new float[perChannel ? oc : 1];
+        long[] z = new long[s.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = 0.02f + 0.005f * i;
+            z[i] = 60 + 7 * i;
+        }
+        int[] ps = {s.length};
+        ModelBuilder b = new ModelBuilder(13).input("x", 1, 3, 23, 29)
+                .init("w", ModelBuilder.random(4, -1, 1, oc, 3, 3, 3)).init("b", ModelBuilder.random(5, -1, 1, oc))
+                .init("s", perChannel ? Tensor.of(ps, s) : Tensor.of(new int[0], s))
+                .init("z", perChannel ? LongTensor.of(ps, z) : LongTensor.of(new int[0], z), 2)
+                .init("three", Tensor.of(new int[0], new float[] {3f})).init("zero", Tensor.of(new int[0], new float[] {0f}))
+                .init("six", Tensor.of(new int[0], new float[] {6f}))
+                .node("Conv", List.of("x", "w", "b"), "c", ModelBuilder.ints("pads", 1, 1, 1, 1))
+                .node("QuantizeLinear", List.of("c", "s", "z"), "cq").node("DequantizeLinear", List.of("cq", "s", "z"), "v")
+                .node("Add", List.of("v", "three"), "a")
+                .node("QuantizeLinear", List.of("a", "s", "z"), "aq").node("DequantizeLinear", List.of("aq", "s", "z"), "ad")
+                .node("Clip", List.of("ad", "zero", "six"), pairAfterClip ? "k" : "kd");
+        if (pairAfterClip) {
+            b.node("QuantizeLinear", List.of("k", "s", "z"), "kq").node("DequantizeLinear", List.of("kq", "s", "z"), "kd");
+        }
+        Graph g = b.node("Mul", List.of("kd", "v"), "m")
+                .node("QuantizeLinear", List.of("m", "s", "z"), "mq").node("DequantizeLinear", List.of("mq", "s", "z"), "md")
+                .node("Div", List.of("md", "six"), "d")
+                .node("QuantizeLinear", List.of("d", "s", "z"), "dq").node("DequantizeLinear", List.of("dq", "s", "z"), "y")
+                .output("y").build();
+        Tensor x = ModelBuilder.random(6, -4, 4, 1, 3, 23, 29);
+        x.data()[40] = Float.NaN;
+        String q = "QuantizeLinear+DequantizeLinear";
+        fusedEqualsTwoKernels(g, Map.of("x", x), "y", "Conv+" + q + "+Add+" + q + "+Clip+" + (pairAfterClip ? q + "+" : "")
+                + "Mul+" + q + "+Div+" + q);
+    }
+
     @Test
     void aPairWhoseIntegersSomeoneAsksForIsNotFused() {
         Graph g = new ModelBuilder(13).input("x", 1, 2, 3).init("s", Tensor.of(new int[0], new float[] {0.1f}))
