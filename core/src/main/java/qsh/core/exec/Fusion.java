@@ -5,18 +5,24 @@ import java.util.List;
 import java.util.Set;
 import qsh.core.exec.kernels.Activation;
 import qsh.core.exec.kernels.Epilogue;
+import qsh.core.exec.kernels.FakeQuant;
+import qsh.core.exec.kernels.QuantizedHardSwish;
 import qsh.core.exec.ops.FusedOps;
 import qsh.core.exec.ops.OpKernel;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
+import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
 /**
  * Finds the node chains an execution plan runs as one step, for execution only (the Graph is not changed):
  * Conv, then per-channel ops (inference BatchNormalization, Add/Mul of a per-channel constant), then an
- * activation (Relu, Clip, HardSigmoid, or the exported hard-swish chain x * Clip(x + 3, 0, 6) / 6), all applied
- * by the convolution's {@link Epilogue} to each output row while it is in cache; and, after any other producer, a
- * BatchNormalization chain with its activation as one per-channel pass. Every value inside a chain has exactly
+ * activation (Relu, Clip, HardSigmoid, or the exported hard-swish chain x * Clip(x + 3, 0, 6) / 6), then a
+ * simulated quantization's QuantizeLinear → DequantizeLinear pair ({@link FakeQuant}), and again while the chain
+ * goes on, all applied by the convolution's {@link Epilogue} to each output row while it is in cache; after any
+ * other producer, a BatchNormalization chain with its activation (and pairs) as one per-channel pass; and any other
+ * QuantizeLinear → DequantizeLinear pair as one fake-quant pass, so a simulated graph never materializes its
+ * integer tensors (a run that asks for one gets the node-by-node plan, as for any value a chain eliminates). Every value inside a chain has exactly
  * one reader (the hard-swish input: the chain's two) and is not a graph output, so nothing outside can see it
  * disappear. The epilogue evaluates each op as its kernel does, so fused results are bit-identical; weights are
  * not folded (that would change rounding, and with it a quantization simulation's grid decisions).
@@ -36,7 +42,12 @@ final class Fusion {
         }
     }
 
-    private record Act(Activation act, List<Node> nodes, String output) {}
+    /** An activation: a plain one, or (qhs not null) a hard-swish chain with fake quantization inside. */
+    private record Act(Activation act, QuantizedHardSwish qhs, List<Node> nodes, String output) {
+        Act(Activation act, List<Node> nodes, String output) {
+            this(act, null, nodes, output);
+        }
+    }
 
     private final Graph g;
     private final Set<String> graphOutputs;
@@ -60,6 +71,9 @@ final class Fusion {
         if (fuse && n.opType().equals("BatchNormalization")) {
             return batchNorm(n);
         }
+        if (fuse && n.opType().equals("QuantizeLinear")) {
+            return fakeQuantPass(n);
+        }
         return null;
     }
 
@@ -74,14 +88,95 @@ final class Fusion {
         }
         List<Node> chain = new ArrayList<>(List.of(n));
         Epilogue.Builder stages = new Epilogue.Builder();
-        String v = channelChain(n.output(0), w.dim(0), w.rank(), stages, chain);
-        Act act = activation(v, w.rank());
-        if (act != null) {
-            chain.addAll(act.nodes());
-            v = act.output();
+        String v = epilogueChain(n.output(0), w.dim(0), w.rank(), stages, chain);
+        return new Match(chain, n.input(0), v, FusedOps.conv(n, w, b, stages.then(Activation.NONE)));
+    }
+
+    /**
+     * Per-channel ops, then an activation, then a QuantizeLinear → DequantizeLinear pair, repeated while the chain
+     * goes on (a simulated graph quantizes a convolution's output and again its activation's); returns the last
+     * value.
+     */
+    private String epilogueChain(String v, int channels, int rank, Epilogue.Builder stages, List<Node> chain) {
+        while (true) {
+            v = channelChain(v, channels, rank, stages, chain);
+            Act act = activation(v, channels, rank);
+            if (act != null) {
+                chain.addAll(act.nodes());
+                if (act.qhs() != null) {
+                    stages.quantizedHardSwish(act.qhs());
+                } else {
+                    stages.activation(act.act());
+                }
+                v = act.output();
+            }
+            Node q = single(v);
+            FakeQuant fq = q == null ? null : fakeQuant(q, v, channels, rank);
+            if (fq == null) {
+                return v;
+            }
+            Node dq = single(q.output(0));
+            chain.add(q);
+            chain.add(dq);
+            stages.fakeQuant(fq);
+            v = dq.output(0);
         }
-        return new Match(chain, n.input(0), v, FusedOps.conv(n, w, b,
-                stages.then(act == null ? Activation.NONE : act.act())));
+    }
+
+    /** A QuantizeLinear → DequantizeLinear pair after any other producer, as one pass (see {@link FakeQuant}). */
+    private Match fakeQuantPass(Node q) {
+        FakeQuant fq = fakeQuant(q, q.input(0), -1, -1);
+        if (fq == null) {
+            return null;
+        }
+        Node dq = single(q.output(0));
+        return new Match(List.of(q, dq), q.input(0), dq.output(0), FusedOps.fakeQuantStep(fq,
+                (int) q.attrInt("axis", 1)));
+    }
+
+    /**
+     * The fake quantization of {@code q} when it is a QuantizeLinear of {@code v} whose output only a
+     * DequantizeLinear reads, with the same constant scale, zero point and axis, no blocks; else null. With
+     * {@code channels} &gt; 0 (an epilogue's data of that many channels on axis 1, of rank {@code rank} or -1 when
+     * unknown) a per-axis pair must be along axis 1; with -1 any axis (checked against the data when it runs).
+     */
+    private FakeQuant fakeQuant(Node q, String v, int channels, int rank) {
+        if (!q.opType().equals("QuantizeLinear") || !isDefault(q) || q.inputs().size() < 2 || !q.input(0).equals(v)
+                || q.outputs().size() != 1 || q.attrInt("block_size", 0) != 0) {
+            return null;
+        }
+        Node dq = single(q.output(0));
+        if (dq == null || !dq.opType().equals("DequantizeLinear") || !isDefault(dq) || dq.inputs().size() < 2
+                || !dq.input(0).equals(q.output(0)) || dq.outputs().size() != 1 || dq.attrInt("block_size", 0) != 0) {
+            return null;
+        }
+        Tensor scale = floatWeight(q.input(1));
+        Tensor dqScale = floatWeight(dq.input(1));
+        if (scale == null || dqScale == null || scale.rank() > 1 || !java.util.Arrays.equals(scale.data(), dqScale.data())
+                || !java.util.Arrays.equals(scale.shape(), dqScale.shape())) {
+            return null;
+        }
+        String zName = q.inputs().size() > 2 ? q.input(2) : "";
+        String dqzName = dq.inputs().size() > 2 ? dq.input(2) : "";
+        LongTensor zero = zName.isEmpty() ? null : longWeight(zName);
+        LongTensor dqZero = dqzName.isEmpty() ? null : longWeight(dqzName);
+        if (zName.isEmpty() != dqzName.isEmpty() || (!zName.isEmpty() && (zero == null || dqZero == null
+                || zero.size() != scale.size() || !java.util.Arrays.equals(zero.data(), dqZero.data())))) {
+            return null;
+        }
+        int s = scale.size();
+        if (s != 1) {
+            long axis = q.attrInt("axis", 1);
+            long dqAxis = dq.attrInt("axis", 1);
+            boolean sameAxis = axis == dqAxis || rank > 0 && (axis < 0 ? axis + rank : axis) == (dqAxis < 0 ? dqAxis + rank : dqAxis);
+            if (!sameAxis || s == 0) {
+                return null;
+            }
+            if (channels > 0 && (s != channels || (axis < 0 ? (rank > 0 ? axis + rank : -1) : axis) != 1)) {
+                return null;
+            }
+        }
+        return FusedOps.fakeQuant(scale, zero, (int) q.attrInt("output_dtype", 2));
     }
 
     /** A BatchNormalization (and following per-channel ops and activation) as one pass over its input. */
@@ -97,14 +192,8 @@ final class Fusion {
             return null;
         }
         List<Node> chain = new ArrayList<>(List.of(n));
-        String v = channelChain(n.output(0), c, -1, stages, chain);
-        Act act = activation(v, -1);
-        if (act != null) {
-            chain.addAll(act.nodes());
-            v = act.output();
-        }
-        return new Match(chain, n.input(0), v, FusedOps.channelwise(c, stages.then(act == null ? Activation.NONE
-                : act.act())));
+        String v = epilogueChain(n.output(0), c, -1, stages, chain);
+        return new Match(chain, n.input(0), v, FusedOps.channelwise(c, stages.then(Activation.NONE)));
     }
 
     /**
@@ -169,7 +258,7 @@ final class Fusion {
     }
 
     /** The activation reading {@code v} (as v's only reader, or the hard-swish chain's two), or null. */
-    private Act activation(String v, int rank) {
+    private Act activation(String v, int channels, int rank) {
         Node c = single(v);
         if (c != null && c.input(0).equals(v) && c.outputs().size() == 1 && isDefault(c)) {
             switch (c.opType()) {
@@ -185,11 +274,14 @@ final class Fusion {
                     return null;
             }
         }
-        return hardSwish(v, rank);
+        return hardSwish(v, channels, rank);
     }
 
-    /** Div(Mul(v, Clip(Add(v, k), lo, hi)), d) with scalar constants, v read by exactly the Add and the Mul. */
-    private Act hardSwish(String v, int rank) {
+    /**
+     * Div(Mul(v, Clip(Add(v, k), lo, hi)), d) with scalar constants, v read by exactly the Add and the Mul; in a
+     * simulated graph a QuantizeLinear → DequantizeLinear pair may follow the Add, the Clip and the Mul.
+     */
+    private Act hardSwish(String v, int channels, int rank) {
         List<Node> readers = g.consumers(v);
         if (graphOutputs.contains(v) || readers.size() != 2) {
             return null;
@@ -197,30 +289,60 @@ final class Fusion {
         Node add = readers.get(0).opType().equals("Add") ? readers.get(0) : readers.get(1);
         Node mul = add == readers.get(0) ? readers.get(1) : readers.get(0);
         if (!add.opType().equals("Add") || !mul.opType().equals("Mul") || !isDefault(add) || !isDefault(mul)
-                || add.inputs().size() != 2 || mul.inputs().size() != 2) {
+                || add.inputs().size() != 2 || mul.inputs().size() != 2 || add.outputs().size() != 1) {
             return null;
         }
         Float k = scalar(add.input(0).equals(v) ? add.input(1) : add.input(1).equals(v) ? add.input(0) : null, rank);
-        Node clip = single(add.output(0));
+        List<Node> nodes = new ArrayList<>(List.of(add));
+        FakeQuant[] fq = new FakeQuant[3];
+        String sum = pairAfter(add.output(0), channels, rank, nodes, fq, 0);
+        Node clip = single(sum);
         if (k == null || clip == null || !clip.opType().equals("Clip") || !isDefault(clip)
-                || !clip.input(0).equals(add.output(0))) {
+                || !clip.input(0).equals(sum) || clip.outputs().size() != 1) {
             return null;
         }
+        nodes.add(clip);
         float[] lohi = clipBounds(clip);
-        boolean mulReads = mul.input(0).equals(v) && mul.input(1).equals(clip.output(0))
-                || mul.input(1).equals(v) && mul.input(0).equals(clip.output(0));
-        if (lohi == null || single(clip.output(0)) != mul || !mulReads) {
+        String clipped = pairAfter(clip.output(0), channels, rank, nodes, fq, 1);
+        boolean mulReads = mul.input(0).equals(v) && mul.input(1).equals(clipped)
+                || mul.input(1).equals(v) && mul.input(0).equals(clipped);
+        if (lohi == null || single(clipped) != mul || !mulReads || mul.outputs().size() != 1) {
             return null;
         }
-        Node div = single(mul.output(0));
-        if (div == null || !div.opType().equals("Div") || !isDefault(div) || !div.input(0).equals(mul.output(0))) {
+        nodes.add(mul);
+        String product = pairAfter(mul.output(0), channels, rank, nodes, fq, 2);
+        Node div = single(product);
+        if (div == null || !div.opType().equals("Div") || !isDefault(div) || !div.input(0).equals(product)
+                || div.outputs().size() != 1) {
             return null;
         }
         Float d = scalar(div.input(1), rank);
         if (d == null) {
             return null;
         }
-        return new Act(Activation.hardSwishChain(k, lohi[0], lohi[1], d), List.of(add, clip, mul, div), div.output(0));
+        nodes.add(div);
+        if (fq[0] == null && fq[1] == null && fq[2] == null) {
+            return new Act(Activation.hardSwishChain(k, lohi[0], lohi[1], d), nodes, div.output(0));
+        }
+        return new Act(null, new QuantizedHardSwish(k, lohi[0], lohi[1], d, fq[0], fq[1], fq[2]), nodes,
+                div.output(0));
+    }
+
+    /**
+     * If a QuantizeLinear → DequantizeLinear pair (fit for an epilogue) reads {@code v}, adds its two nodes,
+     * stores its fake quantization in fq[i] and returns the DequantizeLinear's output; else returns v.
+     */
+    private String pairAfter(String v, int channels, int rank, List<Node> nodes, FakeQuant[] fq, int i) {
+        Node q = single(v);
+        FakeQuant f = q == null ? null : fakeQuant(q, v, channels, rank);
+        if (f == null) {
+            return v;
+        }
+        Node dq = single(q.output(0));
+        nodes.add(q);
+        nodes.add(dq);
+        fq[i] = f;
+        return dq.output(0);
     }
 
     /** Clip's constant bounds (attributes before opset 11, inputs after), or null when they are not constants. */
@@ -285,6 +407,11 @@ final class Fusion {
 
     private static boolean isDefault(Node n) {
         return n.domain().isEmpty() || n.domain().equals("ai.onnx");
+    }
+
+    private LongTensor longWeight(String name) {
+        Object w = g.weights().get(name);
+        return w instanceof LongTensor ? (LongTensor) w : null;
     }
 
     private Tensor floatWeight(String name) {

@@ -91,6 +91,12 @@ public final class ModelBuilder {
         return this;
     }
 
+    /** An integer initializer of ONNX element type {@code elemType} (a zero point: uint8, int16, ...). */
+    public ModelBuilder init(String name, LongTensor t, int elemType) {
+        g.addInitializer(TensorProtos.encode(name, LongTensor.of(t.shape(), t.data(), elemType), elemType));
+        return this;
+    }
+
     /** A node with named outputs. */
     public ModelBuilder node(String op, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
         g.addNode(NodeProto.newBuilder().setName(op + "_" + (++count)).setOpType(op).addAllInput(inputs)

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * What a producing kernel applies to each output row it has just written, in place, before the row leaves the
- * cache: per-channel stages (an inference BatchNormalization x · mul + add, an Add or Mul of a per-channel
- * constant) in order, then an {@link Activation}. Each stage is evaluated exactly as the op it replaces
+ * cache: stages in order, each per-channel (an inference BatchNormalization x · mul + add, an Add or Mul of a
+ * per-channel constant), an {@link Activation}, or a simulated quantization's QuantizeLinear → DequantizeLinear
+ * ({@link FakeQuant}). Each stage is evaluated exactly as the op it replaces
  * evaluates it (same operands, same float operations, same order), so a fused result is bit-identical to running
  * the ops one by one: nothing is folded into weights.
  */
@@ -14,23 +15,30 @@ public final class Epilogue {
     private static final int AFFINE = 0;
     private static final int ADD = 1;
     private static final int MUL = 2;
+    private static final int ACT = 3;
+    private static final int FAKE_QUANT = 4;
+    private static final int QUANT_HARD_SWISH = 5;
 
     /** Nothing to apply. */
-    public static final Epilogue NONE = new Epilogue(List.of(), Activation.NONE);
+    public static final Epilogue NONE = new Epilogue(List.of());
 
-    private record Stage(int kind, float[] mul, float[] add) {}
+    private record Stage(int kind, float[] mul, float[] add, Activation act, FakeQuant fq, QuantizedHardSwish qhs) {}
 
     // the stages as arrays: the apply loop runs once per output row
     private final int[] kinds;
     private final float[][] muls;
     private final float[][] adds;
-    private final Activation act;
+    private final Activation[] acts;
+    private final FakeQuant[] fqs;
+    private final QuantizedHardSwish[] qhss;
 
-    private Epilogue(List<Stage> stages, Activation act) {
+    private Epilogue(List<Stage> stages) {
         this.kinds = stages.stream().mapToInt(Stage::kind).toArray();
         this.muls = stages.stream().map(Stage::mul).toArray(float[][]::new);
         this.adds = stages.stream().map(Stage::add).toArray(float[][]::new);
-        this.act = act;
+        this.acts = stages.stream().map(Stage::act).toArray(Activation[]::new);
+        this.fqs = stages.stream().map(Stage::fq).toArray(FakeQuant[]::new);
+        this.qhss = stages.stream().map(Stage::qhs).toArray(QuantizedHardSwish[]::new);
     }
 
     /** A builder of stages. */
@@ -39,19 +47,42 @@ public final class Epilogue {
 
         /** y = x · mul[c] + add[c] (BatchNormalization in inference, with mul and add as its kernel computes them). */
         public Builder affine(float[] mul, float[] add) {
-            stages.add(new Stage(AFFINE, mul, add));
+            stages.add(new Stage(AFFINE, mul, add, null, null, null));
             return this;
         }
 
         /** y = x + add[c]. */
         public Builder add(float[] add) {
-            stages.add(new Stage(ADD, null, add));
+            stages.add(new Stage(ADD, null, add, null, null, null));
             return this;
         }
 
         /** y = x · mul[c]. */
         public Builder mul(float[] mul) {
-            stages.add(new Stage(MUL, mul, null));
+            stages.add(new Stage(MUL, mul, null, null, null, null));
+            return this;
+        }
+
+        /** y = act(x) (nothing for {@link Activation#NONE}). */
+        public Builder activation(Activation act) {
+            if (!act.isNone()) {
+                stages.add(new Stage(ACT, null, null, act, null, null));
+            }
+            return this;
+        }
+
+        /**
+         * y = QuantizeLinear then DequantizeLinear of x ({@link FakeQuant}): with one channel per tensor, else with
+         * channel c's scale and zero point.
+         */
+        public Builder fakeQuant(FakeQuant fq) {
+            stages.add(new Stage(FAKE_QUANT, null, null, null, fq, null));
+            return this;
+        }
+
+        /** The hard-swish chain with fake quantization inside ({@link QuantizedHardSwish}). */
+        public Builder quantizedHardSwish(QuantizedHardSwish qhs) {
+            stages.add(new Stage(QUANT_HARD_SWISH, null, null, null, null, qhs));
             return this;
         }
 
@@ -62,25 +93,28 @@ public final class Epilogue {
 
         /** The epilogue: these stages, then {@code act}. */
         public Epilogue then(Activation act) {
-            return stages.isEmpty() && act.isNone() ? NONE : new Epilogue(stages, act);
+            activation(act);
+            return stages.isEmpty() ? NONE : new Epilogue(stages);
         }
     }
 
     /** Whether this epilogue does nothing. */
     public boolean isNone() {
-        return kinds.length == 0 && act.isNone();
+        return kinds.length == 0;
     }
 
-    /** Applies the stages (with channel {@code c}'s parameters) and the activation to y[from, to). */
+    /** Applies the stages in order (with channel {@code c}'s parameters) to y[from, to). */
     public void apply(float[] y, int from, int to, int c) {
         for (int k = 0; k < kinds.length; k++) {
             switch (kinds[k]) {
                 case AFFINE -> affine(y, from, to, muls[k][c], adds[k][c]);
                 case ADD -> add(y, from, to, adds[k][c]);
-                default -> mul(y, from, to, muls[k][c]);
+                case MUL -> mul(y, from, to, muls[k][c]);
+                case ACT -> acts[k].apply(y, from, to);
+                case QUANT_HARD_SWISH -> qhss[k].apply(y, from, to, c);
+                default -> fqs[k].apply(y, from, to, fqs[k].channels() == 1 ? 0 : c);
             }
         }
-        act.apply(y, from, to);
     }
 
     private static void affine(float[] y, int from, int to, float m, float a) {
@@ -103,6 +137,17 @@ public final class Epilogue {
 
     @Override
     public String toString() {
-        return kinds.length + " per-channel stage(s), then " + act;
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < kinds.length; k++) {
+            b.append(k == 0 ? "" : ", ").append(switch (kinds[k]) {
+                case AFFINE -> "affine";
+                case ADD -> "add";
+                case MUL -> "mul";
+                case ACT -> acts[k].toString();
+                case QUANT_HARD_SWISH -> qhss[k].toString();
+                default -> fqs[k].toString();
+            });
+        }
+        return kinds.length == 0 ? "none" : b.toString();
     }
 }

@@ -49,6 +49,7 @@ final class VectorMath {
                 expShifted(x, y, 0, n, 1f);
                 max(x, 0, n);
                 divide(y, 0, n, 3f);
+                fakeQuant(x, y, 0, n, 0.1f, -128f, 127f, 0f);
             }
             long vector = Long.MAX_VALUE;
             long scalar = Long.MAX_VALUE;
@@ -317,6 +318,21 @@ final class VectorMath {
         for (; i < to; i++) {
             y[i] /= d;
         }
+    }
+
+    /**
+     * {@link FakeQuant}'s float form lane-wise over [from, to): y = (clamp(x / s, below, above) rounded to an
+     * integer, ties to even) · s, and {@code nanResult} where x / s is NaN; returns where the vector loop stopped,
+     * the caller finishing the tail with {@link FakeQuant#exact}.
+     */
+    static int fakeQuant(float[] x, float[] y, int from, int to, float s, float below, float above, float nanResult) {
+        int i = from;
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i).div(s);
+            VectorMask<Float> nan = v.compare(VectorOperators.NE, v);
+            v.max(below).min(above).add(ROUND).sub(ROUND).mul(s).blend(nanResult, nan).intoArray(y, i);
+        }
+        return i;
     }
 
     /** {@link FloatMath#log(float)} lane-wise. */

@@ -3,16 +3,18 @@ package qsh.core.exec.ops;
 import qsh.core.exec.kernels.Buffers;
 import qsh.core.exec.kernels.Conv;
 import qsh.core.exec.kernels.Epilogue;
+import qsh.core.exec.kernels.FakeQuant;
 import qsh.core.exec.kernels.Parallel;
 import qsh.core.graph.Node;
 import qsh.core.shape.ConvGeometry;
+import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
 /**
  * Kernels an execution plan builds once per graph: a Conv whose weights are packed ahead of time, with an
  * {@link Epilogue} for the per-channel ops and activation that follow it, and a per-channel step (a
- * BatchNormalization chain and its activation) for other producers. The weights are baked in, so these kernels
- * read only the data input.
+ * BatchNormalization chain and its activation) for other producers, and a QuantizeLinear → DequantizeLinear
+ * pair as one {@link FakeQuant} pass. The weights are baked in, so these kernels read only the data input.
  */
 public final class FusedOps {
     private FusedOps() {}
@@ -60,6 +62,53 @@ public final class FusedOps {
                 }
             });
             return new Object[] {Tensor.of(x.shape(), y)};
+        };
+    }
+
+    /**
+     * The fake quantization of a QuantizeLinear with these constant scale and zero point (null: none, the type then
+     * {@code outputType}) followed by a DequantizeLinear with the same ones: the integer range is the zero point's
+     * type's, as QuantizeLinear's kernel takes it.
+     */
+    public static FakeQuant fakeQuant(Tensor scale, LongTensor zero, int outputType) {
+        int type = zero != null ? zero.dataType() : outputType;
+        return new FakeQuant(scale.data(), zero == null ? null : zero.data(), QuantOps.lowest(type),
+                QuantOps.highest(type));
+    }
+
+    /**
+     * y = {@code fq}(x) as one pass (QuantizeLinear → DequantizeLinear without the integer tensor), per tensor or
+     * along {@code axis}, refusing a per-axis scale that does not fit x as QuantizeLinear does.
+     */
+    public static OpKernel fakeQuantStep(FakeQuant fq, int axis) {
+        int channels = fq.channels();
+        return (node, in, op) -> {
+            Tensor x = ElementwiseOps.asFloat(in[0]);
+            int[] shape = x.shape();
+            int inner = 1;
+            if (channels != 1) {
+                int ax = axis < 0 ? axis + shape.length : axis;
+                if (ax < 0 || ax >= shape.length || shape[ax] != channels) {
+                    throw new IllegalArgumentException("per-axis scale of " + channels + " values does not match axis "
+                            + axis + " of shape " + java.util.Arrays.toString(shape));
+                }
+                for (int i = ax + 1; i < shape.length; i++) {
+                    inner *= shape[i];
+                }
+            }
+            float[] xd = x.data();
+            float[] y = Buffers.floats(xd.length);
+            if (channels == 1) {
+                Parallel.forRange(xd.length, xd.length, 1 << 16, (i0, i1) -> fq.apply(xd, y, i0, i1, 0));
+            } else if (inner > 0) {
+                int in1 = inner;
+                Parallel.forRange(xd.length / inner, xd.length, 1 << 16, (p0, p1) -> {
+                    for (int p = p0; p < p1; p++) {
+                        fq.apply(xd, y, p * in1, (p + 1) * in1, p % channels);
+                    }
+                });
+            }
+            return new Object[] {Tensor.of(shape, y)};
         };
     }
 }
