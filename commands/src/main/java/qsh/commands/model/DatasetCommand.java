@@ -17,6 +17,7 @@ import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.calib.RawTensorFile;
 import qsh.core.data.FashionMnist;
+import qsh.core.exec.Cancelled;
 import qsh.core.io.AtomicFile;
 import qsh.core.io.RegularFiles;
 
@@ -65,6 +66,10 @@ public final class DatasetCommand implements Command {
         StringBuilder list = new StringBuilder();
         StringBuilder lab = new StringBuilder();
         for (int i = 0; i < n; i++) {
+            if (Cancelled.requested()) { // the lists are written last, so a stopped run leaves no list to mislead
+                throw new Cancelled("dataset interrupted after " + i + " of " + n + " images: " + out
+                        + " holds those image files but no input_list.txt or labels.txt (run it again to finish)");
+            }
             String name = String.format("img%05d.raw", i);
             RawTensorFile.write(out.resolve(name), images.image(i));
             list.append(name).append('\n');
