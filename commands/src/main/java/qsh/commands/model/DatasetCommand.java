@@ -66,12 +66,15 @@ public final class DatasetCommand implements Command {
         StringBuilder list = new StringBuilder();
         StringBuilder lab = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            if (Cancelled.requested()) { // the lists are written last, so a stopped run leaves no list to mislead
-                throw new Cancelled("dataset interrupted after " + i + " of " + n + " images: " + out
-                        + " holds those image files but no input_list.txt or labels.txt (run it again to finish)");
+            if (Cancelled.requested()) {
+                throw stopped(i, n, out);
             }
             String name = String.format("img%05d.raw", i);
-            RawTensorFile.write(out.resolve(name), images.image(i));
+            try {
+                RawTensorFile.write(out.resolve(name), images.image(i));
+            } catch (Cancelled e) { // Ctrl-C inside the write: that image is not written, the earlier ones are
+                throw stopped(i, n, out);
+            }
             list.append(name).append('\n');
             lab.append(images.labels()[i]).append('\n');
         }
@@ -88,5 +91,11 @@ public final class DatasetCommand implements Command {
             lines.add("note: " + count + " asked, " + shortfall);
         }
         return Result.of(data, lines);
+    }
+
+    /** The stop after {@code done} images: the lists are written last, so a stopped run leaves none to mislead. */
+    private static Cancelled stopped(int done, int n, Path out) {
+        return new Cancelled("dataset interrupted after " + done + " of " + n + " images: " + out
+                + " holds those image files but no input_list.txt or labels.txt (run it again to finish)");
     }
 }

@@ -81,7 +81,13 @@ public final class AdaRound {
             if (!rounds(n, plan)) {
                 continue;
             }
-            Runnable checkCancel = cancelCheck(n.name(), reports.size() + skipped.size(), reports.size(), total);
+            int index = reports.size() + skipped.size();
+            int finished = reports.size();
+            Runnable checkCancel = () -> {
+                if (Cancelled.requested()) {
+                    throw cancelled(n.name(), index, finished, total);
+                }
+            };
             checkCancel.run();
             long t0 = System.nanoTime();
             Tensor w = (Tensor) g.weights().get(wName);
@@ -94,8 +100,14 @@ public final class AdaRound {
             StringBuilder why = new StringBuilder();
             for (Map<String, Tensor> s : samples) {
                 checkCancel.run();
-                Tensor x = (Tensor) Executor.run(sim, s, null, Set.of(simInput)).get(simInput);
-                Tensor y = (Tensor) Executor.run(g, s, null, Set.of(n.output(0))).get(n.output(0));
+                Tensor x;
+                Tensor y;
+                try {
+                    x = (Tensor) Executor.run(sim, s, null, Set.of(simInput)).get(simInput);
+                    y = (Tensor) Executor.run(g, s, null, Set.of(n.output(0))).get(n.output(0));
+                } catch (Cancelled e) { // the executor's own stop between nodes: said as this layer's
+                    throw cancelled(n.name(), index, finished, total);
+                }
                 if (data == null) {
                     data = LayerData.of(n, w, x.shape(), why);
                     if (data == null) {
@@ -127,18 +139,14 @@ public final class AdaRound {
     }
 
     /**
-     * The check run between samples and Adam steps of layer {@code layer} ({@code index} layers passed before it,
-     * {@code finished} of them rounded, {@code total} in all): on Ctrl-C it throws {@link Cancelled} saying that the
-     * finished layers are dropped, since {@link #run} returns nothing and its caller applies nothing.
+     * The stop of layer {@code layer} ({@code index} layers passed before it, {@code finished} of them rounded,
+     * {@code total} in all), raised between samples and Adam steps: it says that the finished layers are dropped,
+     * since {@link #run} then returns nothing and its caller applies nothing.
      */
-    private static Runnable cancelCheck(String layer, int index, int finished, int total) {
-        return () -> {
-            if (Cancelled.requested()) {
-                throw new Cancelled("AdaRound interrupted in layer " + layer + " (" + (index + 1) + " of " + total
-                        + "); the " + finished + " layer" + (finished == 1 ? "" : "s") + " finished before it"
-                        + " are not kept: no weight was changed, the model is as before adaround");
-            }
-        };
+    private static Cancelled cancelled(String layer, int index, int finished, int total) {
+        return new Cancelled("AdaRound interrupted in layer " + layer + " (" + (index + 1) + " of " + total + "); the "
+                + finished + " layer" + (finished == 1 ? "" : "s") + " finished before it are not kept: no weight was"
+                + " changed, the model is as before adaround");
     }
 
     /** The per-channel grid of an output channel (one encoding for per-tensor weights). */
