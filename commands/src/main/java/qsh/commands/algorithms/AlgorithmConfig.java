@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import qsh.commands.spi.CommandException;
 import qsh.core.amp.MixedPrecisionSearch.Candidate;
-import qsh.core.io.CancellableReader;
-import qsh.core.io.RegularFiles;
 import qsh.core.amp.MixedPrecisionSearch.Search;
+import qsh.core.exec.CancellableReader;
+import qsh.core.io.RegularFiles;
 import qsh.core.quant.QuantMode;
 
 /**

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import qsh.commands.spi.CommandException;
 import qsh.core.amp.MixedPrecisionSearch.Candidate;
-import qsh.core.io.CancellableReader;
+import qsh.core.exec.CancellableReader;
 import qsh.core.io.RegularFiles;
 
 /**

@@ -72,7 +72,7 @@ public final class DatasetCommand implements Command {
             String name = String.format("img%05d.raw", i);
             try {
                 RawTensorFile.write(out.resolve(name), images.image(i));
-            } catch (Cancelled e) { // Ctrl-C inside the write: that image is not written, the earlier ones are
+            } catch (Cancelled | java.util.concurrent.CancellationException e) { // Ctrl-C inside the write
                 throw stopped(i, n, out);
             }
             list.append(name).append('\n');

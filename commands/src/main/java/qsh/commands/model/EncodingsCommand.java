@@ -64,7 +64,7 @@ public final class EncodingsCommand implements Command {
                     ov = EncodingsJson.read(session.resolve(file), session.settings().encoderOptions());
                 } catch (IllegalArgumentException e) {
                     throw new CommandException(e.getMessage());
-                } catch (Cancelled e) { // the session is only changed below, after the whole file was read
+                } catch (Cancelled | java.util.concurrent.CancellationException e) { // the session changes only below
                     throw new Cancelled(e.getMessage() + "; nothing was loaded: the overrides are as before");
                 }
                 List<String> lines = new ArrayList<>();

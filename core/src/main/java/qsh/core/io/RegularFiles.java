@@ -17,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import qsh.core.exec.Cancelled;
+import java.util.concurrent.CancellationException;
 
 /**
  * Reads data files the user names (input lists, raw tensors, label files) with a size limit, and only when they are
@@ -81,7 +81,7 @@ public final class RegularFiles {
             }
             return all.toByteArray();
         } catch (ClosedByInterruptException e) { // Ctrl-C during a read: the channel closes itself
-            throw new Cancelled("reading " + file + " interrupted");
+            throw new CancellationException("reading " + file + " interrupted");
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read the " + what + " (" + reason(e) + ")");
         }
@@ -112,9 +112,13 @@ public final class RegularFiles {
         }
     }
 
+    /**
+     * Ctrl-C (the thread's interrupt flag) between two pieces: the JDK's CancellationException, since this package
+     * sits below qsh.core.exec and its Cancelled; the command layer reports either as the one line of a stop.
+     */
     private static void stopIfCancelled(Path file, String done) {
-        if (Cancelled.requested()) {
-            throw new Cancelled("reading " + file + " interrupted after " + done);
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("reading " + file + " interrupted after " + done);
         }
     }
 

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import qsh.core.exec.Cancelled;
 
 /** Reading and decoding in pieces (so Ctrl-C is seen between them) gives the same text as reading at once. */
 class RegularFilesReadTest {
@@ -53,7 +53,7 @@ class RegularFilesReadTest {
         Files.writeString(f, "hello\n");
         Thread.currentThread().interrupt();
         try {
-            Cancelled c = assertThrows(Cancelled.class, () -> RegularFiles.readText(f, "text file"));
+            CancellationException c = assertThrows(CancellationException.class, () -> RegularFiles.readText(f, "text file"));
             assertTrue(c.getMessage().startsWith("reading " + f + " interrupted"), c.getMessage());
         } finally {
             Thread.interrupted();

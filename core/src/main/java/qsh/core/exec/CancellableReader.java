@@ -1,9 +1,8 @@
-package qsh.core.io;
+package qsh.core.exec;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import qsh.core.exec.Cancelled;
 
 /**
  * A reader that stops with {@link Cancelled} when its thread is interrupted (Ctrl-C). Parsers (Jackson's JSON and
