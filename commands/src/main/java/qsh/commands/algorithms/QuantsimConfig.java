@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import qsh.commands.spi.CommandException;
 import qsh.core.amp.MixedPrecisionSearch.Candidate;
+import qsh.core.exec.CancellableReader;
+import qsh.core.io.RegularFiles;
 
 /**
  * The parts of an AIMET quantsim config JSON (the spec's {@code config_file} / {@code default_config_file}) that
@@ -31,7 +33,11 @@ record QuantsimConfig(Boolean perChannel, List<Candidate> defaultKernels, Map<St
     static QuantsimConfig read(Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(file.toFile());
+            // a regular file of bounded size (a FIFO would block), parsed through a reader that watches for Ctrl-C
+            String text = RegularFiles.readText(file, "quantsim config");
+            root = new ObjectMapper().readTree(CancellableReader.of(text, "reading " + file.getFileName()));
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
         } catch (IOException e) {
             throw new CommandException(file.getFileName() + ": not a quantsim config JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }

@@ -19,6 +19,7 @@ import qsh.commands.spi.SubcommandSpec;
 import qsh.core.equalize.CleChain;
 import qsh.core.equalize.CrossLayerEqualizer.ChainPlan;
 import qsh.core.equalize.CrossLayerEqualizer;
+import qsh.core.exec.Cancelled;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.tensor.Tensor;
@@ -142,7 +143,13 @@ public final class CleCommand implements Command {
 
     private static Result apply(ModelState m, ClePreparation prep, Args args, Session session) {
         List<CleChain> chains = prep.matches().chains();
-        List<CleChain> todo = chains.stream().filter(c -> !CrossLayerEqualizer.plan(prep.graph(), c).isEqualized()).toList();
+        List<CleChain> todo = new ArrayList<>();
+        for (CleChain c : chains) {
+            stopIfCancelled("planning");
+            if (!CrossLayerEqualizer.plan(prep.graph(), c).isEqualized()) {
+                todo.add(c);
+            }
+        }
         if (todo.isEmpty()) {
             return nothingToDo(chains, prep);
         }
@@ -152,6 +159,7 @@ public final class CleCommand implements Command {
                 + (todo.size() < chains.size() ? " (" + (chains.size() - todo.size()) + " already were)" : "") + ":");
         List<Map<String, Object>> json = new ArrayList<>();
         for (ChainPlan p : a.plans()) {
+            stopIfCancelled("describing the chains");
             Node shown = prep.graph().node(p.chain().layers().get(p.chain().isTriplet() ? 1 : 0));
             ChannelRanges before = ChannelRanges.of(shown, (Tensor) prep.graph().weights().get(shown.input(1)));
             ChannelRanges after = ChannelRanges.of(shown, (Tensor) a.graph().weights().get(shown.input(1)));
@@ -171,6 +179,13 @@ public final class CleCommand implements Command {
         data.put("chains", json);
         data.put("skipped", prep.matches().skipped());
         return Result.of(data, lines);
+    }
+
+    /** Ctrl-C in a loop over chains: the model is changed only at the end, so stopping here leaves it as it was. */
+    private static void stopIfCancelled(String doing) {
+        if (Cancelled.requested()) {
+            throw new Cancelled("cle interrupted while " + doing + "; nothing was applied: the model is as before");
+        }
     }
 
     /** Nothing changes: no chain, or every chain already equalized. */

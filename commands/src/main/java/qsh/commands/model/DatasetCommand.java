@@ -18,6 +18,7 @@ import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.calib.RawTensorFile;
 import qsh.core.data.FashionMnist;
+import qsh.core.exec.Cancelled;
 import qsh.core.io.AtomicFile;
 import qsh.core.io.RegularFiles;
 
@@ -66,8 +67,15 @@ public final class DatasetCommand implements Command {
         StringBuilder list = new StringBuilder();
         StringBuilder lab = new StringBuilder();
         for (int i = 0; i < n; i++) {
+            if (Cancelled.requested()) {
+                throw stopped(i, n, out);
+            }
             String name = String.format("img%05d.raw", i);
-            RawTensorFile.write(out.resolve(name), images.image(i));
+            try {
+                RawTensorFile.write(out.resolve(name), images.image(i));
+            } catch (Cancelled | java.util.concurrent.CancellationException e) { // Ctrl-C inside the write
+                throw stopped(i, n, out);
+            }
             list.append(name).append('\n');
             lab.append(images.labels()[i]).append('\n');
         }
@@ -84,5 +92,11 @@ public final class DatasetCommand implements Command {
             lines.add("note: " + count + " asked, " + shortfall);
         }
         return Result.of(data, lines);
+    }
+
+    /** The stop after {@code done} images: the lists are written last, so a stopped run leaves none to mislead. */
+    private static Cancelled stopped(int done, int n, Path out) {
+        return new Cancelled("dataset interrupted after " + done + " of " + n + " images: " + out
+                + " holds those image files but no input_list.txt or labels.txt (run it again to finish)");
     }
 }

@@ -1,9 +1,11 @@
 package qsh.commands.model;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import qsh.commands.ModelState;
 import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
@@ -15,6 +17,7 @@ import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.commands.spi.SubcommandSpec;
+import qsh.core.exec.Cancelled;
 import qsh.core.quant.PerChannel;
 import qsh.core.sim.EncodingsJson;
 import qsh.core.sim.EncodingsVersion;
@@ -70,6 +73,8 @@ public final class EncodingsCommand implements Command {
                     ov = EncodingsJson.read(session.resolve(file), session.settings().encoderOptions());
                 } catch (IllegalArgumentException e) {
                     throw new CommandException(e.getMessage());
+                } catch (Cancelled | java.util.concurrent.CancellationException e) { // the session changes only below
+                    throw new Cancelled(e.getMessage() + "; nothing was loaded: the overrides are as before");
                 }
                 List<String> lines = new ArrayList<>();
                 lines.add("loaded " + ov.size() + " overrides from " + file + " (" + ov.activations().size() + " activation, "
@@ -77,12 +82,17 @@ public final class EncodingsCommand implements Command {
                         + " bitwidth-only); they apply at the next calibrate");
                 ov.notes().forEach(n -> lines.add("  warning: " + n));
                 checkChannels(m, ov);
-                List<String> known = new ArrayList<>(m.graph().weights().keySet());
+                Set<String> known = new HashSet<>(m.graph().weights().keySet());
                 m.graph().nodes().forEach(n -> known.addAll(n.outputs()));
                 m.graph().inputs().forEach(v -> known.add(v.name()));
                 List<String> unknown = ov.unknownTensors(known);
-                for (String u : unknown) {
+                // a file made for another model can name thousands: the first few as lines, all of them in --json
+                for (String u : unknown.subList(0, Math.min(unknown.size(), SHOWN_UNKNOWN))) {
                     lines.add("  warning: '" + u + "' is not a tensor of " + m.source() + ": it will be ignored");
+                }
+                if (unknown.size() > SHOWN_UNKNOWN) {
+                    lines.add("  warning: " + (unknown.size() - SHOWN_UNKNOWN) + " more tensors are not in " + m.source()
+                            + " and will be ignored (all " + unknown.size() + " are listed by --json)");
                 }
                 session.model(m.withOverrides(ov));
                 Map<String, Object> data = new LinkedHashMap<>();
@@ -100,6 +110,9 @@ public final class EncodingsCommand implements Command {
                 throw new CommandException("unknown encodings action '" + verb + "': use show, save, load or clear");
         }
     }
+
+    /** Unknown tensors named one per line after loading; the rest are counted (all are in the JSON data). */
+    private static final int SHOWN_UNKNOWN = 20;
 
     private static void requirePlan(ModelState m) {
         if (!m.quantized()) {

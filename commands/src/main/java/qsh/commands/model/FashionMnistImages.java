@@ -27,6 +27,8 @@ public record FashionMnistImages(Tensor images, int[] labels, boolean bundledTra
         try {
             FashionMnist.Split s = FashionMnist.read(dir, train, limit);
             return new FashionMnistImages(s.images(), s.labels(), s.bundledTrainSubset());
+        } catch (java.nio.channels.ClosedByInterruptException e) { // Ctrl-C while a file was read: a stop
+            throw new qsh.core.exec.Cancelled("reading Fashion-MNIST interrupted");
         } catch (IOException | IllegalArgumentException e) {
             throw new CommandException(e.getMessage() + (dir != null
                     ? " (--dir names a folder with Fashion-MNIST's *-idx*-ubyte.gz files; without it qsh uses " + FashionMnist.DEFAULT_SOURCE + ")"

@@ -59,7 +59,9 @@ public final class AdaRound {
 
     /**
      * Runs AdaRound on every Conv/Gemm whose weight the plan quantizes. {@code samples} are calibration inputs;
-     * {@code progress} hears the number of layers done. The thread's interrupt flag stops it (IllegalStateException).
+     * {@code progress} hears the number of layers done. The thread's interrupt flag stops it within one Adam step
+     * (or one sample's forward pass) with {@link Cancelled}; the layers finished by then are not returned, so the
+     * caller applies nothing and the message says so (issue 16: "does it keep those layers?").
      */
     public static Result run(Graph g, QuantizationPlan plan, List<Map<String, Tensor>> samples, Options opt,
                              IntConsumer progress) {
@@ -72,15 +74,21 @@ public final class AdaRound {
         Graph current = g;
         QuantizationPlan weightsOnly = plan.weightsOnly();
         int done = 0;
+        int total = (int) g.nodes().stream().filter(n -> rounds(n, plan)).count();
         for (Node n : g.nodes()) {
             String wName = n.input(1);
             TensorPrecision p = plan.params().get(wName);
-            if (!(n.opType().equals("Conv") || n.opType().equals("Gemm")) || p == null || !p.isInt()) {
+            if (!rounds(n, plan)) {
                 continue;
             }
-            if (Cancelled.requested()) {
-                throw new Cancelled("AdaRound interrupted after " + done + " layers");
-            }
+            int index = reports.size() + skipped.size();
+            int finished = reports.size();
+            Runnable checkCancel = () -> {
+                if (Cancelled.requested()) {
+                    throw cancelled(n.name(), index, finished, total);
+                }
+            };
+            checkCancel.run();
             long t0 = System.nanoTime();
             Tensor w = (Tensor) g.weights().get(wName);
             Tensor bias = n.input(2).isEmpty() || !(g.weights().get(n.input(2)) instanceof Tensor) ? null
@@ -91,8 +99,15 @@ public final class AdaRound {
             LayerData data = null;
             StringBuilder why = new StringBuilder();
             for (Map<String, Tensor> s : samples) {
-                Tensor x = (Tensor) Executor.run(sim, s, null, Set.of(simInput)).get(simInput);
-                Tensor y = (Tensor) Executor.run(g, s, null, Set.of(n.output(0))).get(n.output(0));
+                checkCancel.run();
+                Tensor x;
+                Tensor y;
+                try {
+                    x = (Tensor) Executor.run(sim, s, null, Set.of(simInput)).get(simInput);
+                    y = (Tensor) Executor.run(g, s, null, Set.of(n.output(0))).get(n.output(0));
+                } catch (Cancelled e) { // the executor's own stop between nodes: said as this layer's
+                    throw cancelled(n.name(), index, finished, total);
+                }
                 if (data == null) {
                     data = LayerData.of(n, w, x.shape(), why);
                     if (data == null) {
@@ -106,7 +121,7 @@ public final class AdaRound {
                 continue;
             }
             LayerOptimizer o = new LayerOptimizer(data, data.rows(w), p, opt, new Random(opt.seed() + done));
-            o.optimize();
+            o.optimize(checkCancel);
             Tensor result = data.weight(o.roundedRows(), w.shape());
             rounded.put(wName, result);
             current = current.withWeight(wName, result);
@@ -115,6 +130,23 @@ public final class AdaRound {
             progress.accept(++done);
         }
         return new Result(rounded, reports, skipped);
+    }
+
+    /** Whether AdaRound rounds {@code n}'s weight: a Conv or Gemm whose weight the plan quantizes to integers. */
+    private static boolean rounds(Node n, QuantizationPlan plan) {
+        TensorPrecision p = plan.params().get(n.input(1));
+        return (n.opType().equals("Conv") || n.opType().equals("Gemm")) && p != null && p.isInt();
+    }
+
+    /**
+     * The stop of layer {@code layer} ({@code index} layers passed before it, {@code finished} of them rounded,
+     * {@code total} in all), raised between samples and Adam steps: it says that the finished layers are dropped,
+     * since {@link #run} then returns nothing and its caller applies nothing.
+     */
+    private static Cancelled cancelled(String layer, int index, int finished, int total) {
+        return new Cancelled("AdaRound interrupted in layer " + layer + " (" + (index + 1) + " of " + total + "); the "
+                + finished + " layer" + (finished == 1 ? "" : "s") + " finished before it are not kept: no weight was"
+                + " changed, the model is as before adaround");
     }
 
     /** The per-channel grid of an output channel (one encoding for per-tensor weights). */
@@ -186,7 +218,8 @@ public final class AdaRound {
             return 1 / (1 + Math.exp(-v));
         }
 
-        void optimize() {
+        /** Runs the Adam steps; {@code checkCancel} runs before each one (it throws to stop). */
+        void optimize(Runnable checkCancel) {
             nearestMse = mse(nearest, allSamples());
             float[] wq = new float[n];
             float[] grad = new float[n];
@@ -194,6 +227,7 @@ public final class AdaRound {
             double b1 = 0.9;
             double b2 = 0.999;
             for (int it = 0; it < opt.iterations(); it++) {
+                checkCancel.run();
                 for (int i = 0; i < n; i++) {
                     int r = i / d.kk;
                     wq[i] = scale[r] * clip(floorW[i] + (float) h(v[i]), r);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import qsh.core.exec.Cancelled;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -18,6 +19,8 @@ import qsh.core.tensor.Tensor;
 public final class IdxReader {
     /** The unsigned-byte element type code of the IDX format. */
     static final int UBYTE = 0x08;
+    /** Bytes read between two checks for Ctrl-C (a few ms of gunzip). */
+    private static final int PIECE = 1 << 20;
 
     private IdxReader() {}
 
@@ -117,9 +120,15 @@ public final class IdxReader {
         return dims;
     }
 
+    /** Reads all of {@code b} in 1 MiB pieces, stopping with {@link Cancelled} between pieces on Ctrl-C. */
     private static void readFully(DataInputStream in, byte[] b, String file) throws IOException {
         try {
-            in.readFully(b);
+            for (int off = 0; off < b.length; off += PIECE) {
+                if (Cancelled.requested()) {
+                    throw new Cancelled("reading " + file + " interrupted after " + off + " of " + b.length + " bytes");
+                }
+                in.readFully(b, off, Math.min(PIECE, b.length - off));
+            }
         } catch (EOFException e) {
             throw new IllegalArgumentException(file + ": truncated IDX data (fewer values than the header announces)");
         }

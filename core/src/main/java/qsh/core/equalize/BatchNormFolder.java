@@ -1,7 +1,10 @@
 package qsh.core.equalize;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import qsh.core.exec.Cancelled;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.tensor.Tensor;
@@ -40,8 +43,12 @@ public final class BatchNormFolder {
         GraphEditor ed = new GraphEditor(g);
         List<Fold> folds = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        FoldedBatchNorms stats = FoldedBatchNorms.EMPTY;
+        Map<String, FoldedBatchNorms.Params> stats = new LinkedHashMap<>(); // made into FoldedBatchNorms once
         for (Node bn : g.nodes()) {
+            if (Cancelled.requested()) {
+                throw new Cancelled("batch-norm folding interrupted after " + folds.size()
+                        + " folds; nothing was applied: the model is as before");
+            }
             if (!bn.opType().equals("BatchNormalization")) {
                 continue;
             }
@@ -57,9 +64,10 @@ public final class BatchNormFolder {
             ed.removeNode(bn.name());
             ed.dropUnusedWeights(bn.inputs().subList(1, 5));
             folds.add(new Fold(bn.name(), layer.name()));
-            stats = stats.with(layer.name(), new FoldedBatchNorms.Params(beta.clone(), gamma.clone()));
+            stats.put(layer.name(), new FoldedBatchNorms.Params(beta.clone(), gamma.clone()));
         }
-        return new Result(folds.isEmpty() ? g : ed.build(), List.copyOf(folds), stats, List.copyOf(skipped));
+        return new Result(folds.isEmpty() ? g : ed.build(), List.copyOf(folds), FoldedBatchNorms.EMPTY.withAll(stats),
+                List.copyOf(skipped));
     }
 
     /** Why {@code bn} cannot be folded, or null. */

@@ -1,7 +1,11 @@
 package qsh.core.equalize;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import qsh.core.exec.Cancelled;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.tensor.Tensor;
@@ -58,11 +62,15 @@ public final class CrossLayerEqualizer {
     public record Applied(Graph graph, List<ChainPlan> plans, List<OutputScale> outputScales) {
         /** {@code bn} with β and γ divided by the applied scales. */
         public FoldedBatchNorms rescale(FoldedBatchNorms bn) {
-            FoldedBatchNorms out = bn;
+            Map<String, FoldedBatchNorms.Params> changed = new LinkedHashMap<>(); // one copy of the map, not one per scale
             for (OutputScale s : outputScales) {
-                out = out.dividedBy(s.layer(), s.scales());
+                FoldedBatchNorms.Params p = changed.containsKey(s.layer()) ? changed.get(s.layer())
+                        : bn.get(s.layer()).orElse(null);
+                if (p != null) {
+                    changed.put(s.layer(), FoldedBatchNorms.divided(p, s.scales()));
+                }
             }
-            return out;
+            return bn.withAll(changed);
         }
     }
 
@@ -70,13 +78,18 @@ public final class CrossLayerEqualizer {
 
     /** The plan of {@code chain} on the current weights of {@code g}. */
     public static ChainPlan plan(Graph g, CleChain chain) {
+        return plan(g, chain, name -> (Tensor) g.weights().get(name));
+    }
+
+    /** The plan of {@code chain} on the nodes of {@code g} with the weights {@code weight} gives (an editor's). */
+    private static ChainPlan plan(Graph g, CleChain chain, Function<String, Tensor> weight) {
         if (chain.hasBatchNorm()) {
             throw new IllegalArgumentException("chain " + chain.describe() + " still has batch norm "
                     + chain.batchNorms().stream().filter(b -> !b.isEmpty()).findFirst().orElseThrow()
                     + " inside: fold batch norms first");
         }
         List<Node> nodes = chain.layers().stream().map(g::node).toList();
-        List<Tensor> ws = nodes.stream().map(n -> (Tensor) g.weights().get(n.input(1))).toList();
+        List<Tensor> ws = nodes.stream().map(n -> weight.apply(n.input(1))).toList();
         Node last = nodes.get(nodes.size() - 1);
         float[] first = LayerWeights.outputRanges(ws.get(0));
         float[] lastIn = LayerWeights.inputRanges(ws.get(ws.size() - 1), LayerWeights.isDepthwise(last, ws.get(ws.size() - 1)));
@@ -103,26 +116,36 @@ public final class CrossLayerEqualizer {
         return chains.stream().map(c -> plan(g, c)).toList();
     }
 
-    /** Applies {@code chains} one after another, each planned on the weights left by the ones before it. */
+    /**
+     * Applies {@code chains} one after another, each planned on the weights left by the ones before it. One editor
+     * takes every chain and the graph is built once, so n chains cost O(n), not n graph copies (issue 18.7).
+     * Stops with {@link Cancelled} between chains when the thread is interrupted; {@code g} is unchanged then.
+     */
     public static Applied apply(Graph g, List<CleChain> chains) {
-        Graph cur = g;
+        GraphEditor ed = new GraphEditor(g);
         List<ChainPlan> plans = new ArrayList<>();
         List<OutputScale> scales = new ArrayList<>();
+        int done = 0;
         for (CleChain c : chains) {
-            Applied a = apply(cur, c);
-            cur = a.graph();
-            plans.addAll(a.plans());
-            scales.addAll(a.outputScales());
+            if (Cancelled.requested()) {
+                throw new Cancelled("cle interrupted after " + done + " of " + chains.size()
+                        + " chains; nothing was applied: the model is as before");
+            }
+            plans.add(applyTo(g, ed, c, scales));
+            done++;
         }
-        return new Applied(cur, List.copyOf(plans), List.copyOf(scales));
+        return new Applied(chains.isEmpty() ? g : ed.build(), List.copyOf(plans), List.copyOf(scales));
     }
 
     /** Applies one chain; {@code g} itself is unchanged. */
     public static Applied apply(Graph g, CleChain chain) {
-        ChainPlan p = plan(g, chain);
-        GraphEditor ed = new GraphEditor(g);
+        return apply(g, List.of(chain));
+    }
+
+    /** Plans {@code chain} on the editor's current weights and applies it there; adds the output scales to {@code out}. */
+    private static ChainPlan applyTo(Graph g, GraphEditor ed, CleChain chain, List<OutputScale> out) {
+        ChainPlan p = plan(g, chain, ed::weight);
         List<String> layers = chain.layers();
-        List<OutputScale> out = new ArrayList<>();
         for (int k = 0; k < p.scales().size(); k++) {
             float[] s = p.scales().get(k);
             double[] inv = new double[s.length];
@@ -138,7 +161,7 @@ public final class CrossLayerEqualizer {
             ed.putWeight(next.input(1), LayerWeights.scaleInputs(wn, mul, LayerWeights.isDepthwise(next, wn)));
             out.add(new OutputScale(layers.get(k), s));
         }
-        return new Applied(ed.build(), List.of(p), List.copyOf(out));
+        return p;
     }
 
     private static void scaleOutputs(Graph g, GraphEditor ed, Node layer, double[] f) {

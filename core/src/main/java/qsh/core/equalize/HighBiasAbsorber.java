@@ -1,7 +1,12 @@
 package qsh.core.equalize;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import qsh.core.exec.Cancelled;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.onnx.proto.OnnxProto.NodeProto;
@@ -71,18 +76,25 @@ public final class HighBiasAbsorber {
     /** Absorbs along every link of {@code chains}, with c bounded by {@code seen} when it has data. */
     public static Result absorb(Graph g, List<CleChain> chains, FoldedBatchNorms bn, ChainObservations seen) {
         GraphEditor ed = new GraphEditor(g);
-        FoldedBatchNorms stats = bn;
+        Map<String, FoldedBatchNorms.Params> lowered = new LinkedHashMap<>(); // β − c, made into FoldedBatchNorms once
+        Map<String, String> madeMaps = new HashMap<>(); // conv → the bias map made in this pass
         List<Absorption> done = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         List<String> unsized = new ArrayList<>();
+        int chainsDone = 0;
         for (CleChain chain : chains) {
+            if (Cancelled.requested()) {
+                throw new Cancelled("absorb-bias interrupted after " + chainsDone + " of " + chains.size()
+                        + " chains; nothing was applied: the model is as before");
+            }
+            chainsDone++;
             if (chain.hasBatchNorm()) {
                 throw new IllegalArgumentException("chain " + chain.describe() + " still has a batch norm inside: fold batch norms first");
             }
             for (int k = 0; k + 1 < chain.layers().size(); k++) {
                 String from = chain.layers().get(k);
                 String to = chain.layers().get(k + 1);
-                var params = stats.get(from);
+                var params = Optional.ofNullable(lowered.get(from)).or(() -> bn.get(from));
                 if (params.isEmpty()) {
                     missing.add(from);
                     continue;
@@ -108,17 +120,17 @@ public final class HighBiasAbsorber {
                         c[i] = Math.max(0f, beta[i] - 3 * Math.abs(gamma[i])); // eq. 15: c = max(0, β − 3γ)
                     }
                 }
-                boolean mapped = absorbLink(ed, ed.node(from), ed.node(to), c, padded ? inShape : null);
+                boolean mapped = absorbLink(g, ed, madeMaps, ed.node(from), ed.node(to), c, padded ? inShape : null);
                 float[] nb = beta.clone();
                 for (int i = 0; i < nb.length; i++) {
                     nb[i] -= c[i];
                 }
-                stats = stats.with(from, new FoldedBatchNorms.Params(nb, gamma));
+                lowered.put(from, new FoldedBatchNorms.Params(nb, gamma));
                 done.add(new Absorption(from, to, c, mapped));
             }
         }
         boolean changed = done.stream().anyMatch(a -> a.channelsChanged() > 0);
-        return new Result(changed ? ed.build() : g, stats, List.copyOf(done), List.copyOf(missing),
+        return new Result(changed ? ed.build() : g, bn.withAll(lowered), List.copyOf(done), List.copyOf(missing),
                 List.copyOf(unsized), seen.hasData(), missing.isEmpty() ? "" : INVALID_MODEL);
     }
 
@@ -126,7 +138,8 @@ public final class HighBiasAbsorber {
      * b1 ← b1 − c; b2 ← b2 + Σ_{h,w} W2·c (eq. 16); where layer2 pads ({@code inShape} given), its bias map takes
      * the border correction. Returns whether a map was added to or made.
      */
-    private static boolean absorbLink(GraphEditor ed, Node from, Node to, float[] c, int[] inShape) {
+    private static boolean absorbLink(Graph g, GraphEditor ed, Map<String, String> madeMaps, Node from, Node to, float[] c,
+                                      int[] inShape) {
         boolean any = false;
         for (float v : c) {
             any |= v != 0;
@@ -152,21 +165,29 @@ public final class HighBiasAbsorber {
         }
         Tensor corr = BiasMap.borderCorrection(to, w2, c, depthwise, inShape[2], inShape[3]);
         if (corr != null) {
-            addToMap(ed, ed.node(to.name()), corr);
+            addToMap(g, ed, madeMaps, ed.node(to.name()), corr);
         }
         return corr != null;
     }
 
-    /** Adds {@code corr} to {@code conv}'s bias map, making the map (Conv → Add) when it has none. */
-    private static void addToMap(GraphEditor ed, Node conv, Tensor corr) {
-        BiasMap m = BiasMap.of(ed.build(), conv);
-        if (m != null) {
-            Tensor old = ed.weight(m.map());
+    /**
+     * Adds {@code corr} to {@code conv}'s bias map, making the map (Conv → Add) when it has none. The map is the one
+     * made earlier in this pass ({@code madeMaps}) or the one {@code g} already had; looking it up in {@code g}
+     * instead of a graph built from the editor keeps the pass linear (issue 18.7).
+     */
+    private static void addToMap(Graph g, GraphEditor ed, Map<String, String> madeMaps, Node conv, Tensor corr) {
+        String existing = madeMaps.get(conv.name());
+        if (existing == null) {
+            BiasMap m = BiasMap.of(g, g.node(conv.name()));
+            existing = m == null ? null : m.map();
+        }
+        if (existing != null) {
+            Tensor old = ed.weight(existing);
             float[] sum = old.data().clone();
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += corr.data()[i];
             }
-            ed.putWeight(m.map(), Tensor.of(old.shape(), sum));
+            ed.putWeight(existing, Tensor.of(old.shape(), sum));
             return;
         }
         String y = conv.output(0);
@@ -174,6 +195,7 @@ public final class HighBiasAbsorber {
         String mapName = ed.freshName(wn.endsWith(".weight") ? wn.substring(0, wn.length() - 7) + ".bias_map" : wn + "_bias_map");
         String raw = ed.freshName(y + "_before_bias_map");
         ed.putWeight(mapName, corr);
+        madeMaps.put(conv.name(), mapName);
         ed.replaceNode(conv.name(), conv.proto().toBuilder().setOutput(0, raw).build());
         ed.addNode(NodeProto.newBuilder().setOpType("Add").setName(conv.name() + "/bias_map").setDocString(BiasMap.MARK).addInput(raw)
                 .addInput(mapName).addOutput(y).build());

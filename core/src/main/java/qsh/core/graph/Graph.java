@@ -36,6 +36,8 @@ public final class Graph {
     private final List<ValueInfoProto> declaredInputs;
     private final Map<String, Node> producers = new HashMap<>();
     private final Map<String, List<Node>> consumers = new HashMap<>();
+    /** Node name → the first node of that name: {@link #node} in O(1), so a pass looking up every node is linear. */
+    private final Map<String, Node> byName = new HashMap<>();
 
     /**
      * Builds a graph. {@code meta} is the model with its nodes and initializers removed; {@code weights}
@@ -64,6 +66,7 @@ public final class Graph {
         this.outputs = List.copyOf(out);
         this.nodes = List.copyOf(topologicalOrder(nodes, source));
         for (Node n : this.nodes) {
+            byName.putIfAbsent(n.name(), n);
             for (String o : n.outputs()) {
                 if (!o.isEmpty()) {
                     producers.put(o, n);
@@ -158,10 +161,9 @@ public final class Graph {
 
     /** The node named {@code name}, or a clear error. */
     public Node node(String name) {
-        for (Node n : nodes) {
-            if (n.name().equals(name)) {
-                return n;
-            }
+        Node n = byName.get(name);
+        if (n != null) {
+            return n;
         }
         throw new IllegalArgumentException("no node named '" + name + "' in the model");
     }

@@ -96,6 +96,9 @@ public final class AtomicFile {
             }
         } catch (FailedWrite e) {
             throw new IllegalArgumentException(e.getMessage());
+        } catch (java.nio.channels.ClosedByInterruptException e) { // Ctrl-C while writing: a stop, not an I/O error
+            // (the JDK's CancellationException: this package sits below qsh.core.exec and its Cancelled)
+            throw new java.util.concurrent.CancellationException("writing " + current + " interrupted (the file is as it was)");
         } catch (IOException e) {
             throw new IllegalArgumentException(current + ": cannot write (" + RegularFiles.reason(e) + ")");
         } finally {

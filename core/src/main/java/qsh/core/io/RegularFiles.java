@@ -1,9 +1,12 @@
 package qsh.core.io;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -14,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.concurrent.CancellationException;
 
 /**
  * Reads data files the user names (input lists, raw tensors, label files) with a size limit, and only when they are
@@ -23,6 +27,8 @@ import java.nio.file.Path;
 public final class RegularFiles {
     /** The largest text file (input list, labels) qsh reads: far above any real list, far below the heap. */
     public static final long MAX_TEXT_BYTES = 64L << 20;
+    /** Bytes read or decoded between two checks for Ctrl-C. */
+    private static final int PIECE = 1 << 20;
 
     private RegularFiles() {}
 
@@ -56,13 +62,26 @@ public final class RegularFiles {
 
     /** The bytes of {@code file} after {@link #check}: at most {@code maxBytes}, even when the file grows meanwhile. */
     public static byte[] read(Path file, String what, long maxBytes) {
-        check(file, what, maxBytes);
+        long size = check(file, what, maxBytes);
+        int cap = (int) Math.min(Integer.MAX_VALUE - 8L, maxBytes + 1);
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8L, maxBytes + 1));
-            if (b.length > maxBytes) {
+            // in pieces, with a check for Ctrl-C between them: a large file stops within one piece (issue 18.6)
+            ByteArrayOutputStream all = new ByteArrayOutputStream((int) Math.min(cap, size + 1));
+            byte[] piece = new byte[(int) Math.min(PIECE, cap)];
+            while (all.size() < cap) {
+                stopIfCancelled(file, all.size() + " bytes");
+                int n = in.read(piece, 0, Math.min(piece.length, cap - all.size()));
+                if (n < 0) {
+                    break;
+                }
+                all.write(piece, 0, n);
+            }
+            if (all.size() > maxBytes) {
                 throw new IllegalArgumentException(file + ": grew past " + maxBytes + " bytes while being read");
             }
-            return b;
+            return all.toByteArray();
+        } catch (ClosedByInterruptException e) { // Ctrl-C during a read: the channel closes itself
+            throw new CancellationException("reading " + file + " interrupted");
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read the " + what + " (" + reason(e) + ")");
         }
@@ -76,11 +95,30 @@ public final class RegularFiles {
     /** The text of {@code file} (UTF-8, at most {@code maxBytes}); invalid UTF-8 is an error naming the file. */
     public static String readText(Path file, String what, long maxBytes) {
         byte[] b = read(file, what, maxBytes);
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(file + ": the " + what + " is not UTF-8 text: is this the right file?");
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(b);
+        CharBuffer out = CharBuffer.allocate(b.length); // UTF-8 never has more chars than bytes
+        while (true) { // in pieces, like the read: a character split between two pieces waits for the next
+            stopIfCancelled(file, "decoding " + in.position() + " bytes");
+            in.limit((int) Math.min(b.length, (long) in.position() + PIECE));
+            boolean last = in.limit() == b.length;
+            if (utf8.decode(in, out, last).isError() || last && utf8.flush(out).isError()) {
+                throw new IllegalArgumentException(file + ": the " + what + " is not UTF-8 text: is this the right file?");
+            }
+            if (last) {
+                return out.flip().toString();
+            }
+        }
+    }
+
+    /**
+     * Ctrl-C (the thread's interrupt flag) between two pieces: the JDK's CancellationException, since this package
+     * sits below qsh.core.exec and its Cancelled; the command layer reports either as the one line of a stop.
+     */
+    private static void stopIfCancelled(Path file, String done) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("reading " + file + " interrupted after " + done);
         }
     }
 

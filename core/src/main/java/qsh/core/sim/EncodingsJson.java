@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import qsh.core.exec.CancellableReader;
 import qsh.core.io.AtomicFile;
 import qsh.core.io.RegularFiles;
 import qsh.core.quant.EncoderOptions;
@@ -132,7 +133,8 @@ public final class EncodingsJson {
 
     private static JsonNode parseTree(String json, String sourceName) {
         try {
-            JsonNode root = MAPPER.readTree(json);
+            // through a reader that watches for Ctrl-C: a large file's parse stops within one chunk (issue 18.6)
+            JsonNode root = MAPPER.readTree(CancellableReader.of(json, "reading " + sourceName));
             if (root == null || root.isMissingNode()) {
                 throw new IllegalArgumentException(sourceName + ": the file is empty: expected a JSON object with"
                         + " activation_encodings and param_encodings");
@@ -145,6 +147,8 @@ public final class EncodingsJson {
             msg = msg.replace('\n', ' ').replace('\r', ' ')
                     .replaceAll(": enable `JsonReadFeature\\.[A-Z_]+` to allow", " (NaN and Infinity are not JSON numbers)");
             throw new IllegalArgumentException(sourceName + at + ": invalid JSON: " + msg + ": fix the syntax there");
+        } catch (java.io.IOException e) { // a string reader fails only as a parse error (a JacksonException)
+            throw new IllegalArgumentException(sourceName + ": cannot read: " + e.getMessage(), e);
         }
     }
 

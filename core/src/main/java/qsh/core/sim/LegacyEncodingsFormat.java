@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import qsh.core.exec.Cancelled;
 import qsh.core.quant.Encoding;
 import qsh.core.quant.EncoderOptions;
 import qsh.core.quant.Explanation;
@@ -46,7 +47,12 @@ final class LegacyEncodingsFormat {
     /** Reads one section object into {@code full} / {@code bitwidthOnly}. */
     static void readSection(JsonNode section, String where, EncoderOptions options,
                             Map<String, List<Encoding>> full, Map<String, Integer> bitwidthOnly, DerivedRanges derived) {
+        int read = 0;
         for (Map.Entry<String, JsonNode> e : section.properties()) {
+            if (Cancelled.requested()) {
+                throw new Cancelled(where + ": reading interrupted after " + read + " of " + section.size() + " entries");
+            }
+            read++;
             String tensor = e.getKey();
             String tensorWhere = where + " '" + tensor + "'";
             JsonNode list = e.getValue();

@@ -3,9 +3,12 @@ package qsh.core.sim;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import qsh.core.quant.Encoding;
 
 /**
@@ -188,15 +191,17 @@ public final class QuantOverrides {
 
     /** Names with an override that are not in {@code known} (for "tensor not in the model" warnings), in file order. */
     public List<String> unknownTensors(Collection<String> known) {
-        List<String> out = new ArrayList<>();
+        // sets, not list scans: 200 000 unknown names took minutes as a List.contains per name (issue 18.7)
+        Set<String> knownSet = known instanceof Set<String> s ? s : new HashSet<>(known);
+        Set<String> out = new LinkedHashSet<>();
         for (Map<String, ?> m : List.of(activations, activationBitwidths, params, paramBitwidths)) {
             for (String name : m.keySet()) {
-                if (!known.contains(name) && !out.contains(name)) {
+                if (!knownSet.contains(name)) {
                     out.add(name);
                 }
             }
         }
-        return out;
+        return new ArrayList<>(out);
     }
 
     /** Total number of overridden tensors (both sections). */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import qsh.core.exec.Cancelled;
 import qsh.core.quant.Encoding;
 
 /**
@@ -27,6 +28,9 @@ final class V1EncodingsFormat {
     static void readSection(JsonNode section, String where, Map<String, List<Encoding>> full,
                             Map<String, Integer> bitwidthOnly) {
         for (int i = 0; i < section.size(); i++) {
+            if (Cancelled.requested()) {
+                throw new Cancelled(where + ": reading interrupted after " + i + " of " + section.size() + " entries");
+            }
             EntryFields probe = new EntryFields(section.get(i), where + " [" + i + "]");
             String name = probe.requiredString("name");
             EntryFields f = new EntryFields(section.get(i), where + " '" + name + "'");
