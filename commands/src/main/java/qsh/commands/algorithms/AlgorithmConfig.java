@@ -88,6 +88,7 @@ public record AlgorithmConfig(Path file, Map<String, Dataset> datasets, Adaround
     /** Reads and checks {@code file}; {@code shown} names it in errors. */
     public static AlgorithmConfig read(Path file, String shown) {
         JsonNode root;
+        qsh.core.io.FileAccessPolicy.requireRead(file); // run by a script: only what it may read
         try {
             root = YAML.readTree(Files.readString(file));
         } catch (NoSuchFileException e) {

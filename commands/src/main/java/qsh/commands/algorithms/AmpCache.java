@@ -21,7 +21,7 @@ import qsh.core.tensor.Tensor;
  * the calibration data and the evaluator (callback file contents, function, kwargs); a cached file whose groups
  * differ is ignored. Files live in {@code $QSH_CACHE} (or the {@code qsh.cache} property) or {@code ~/.cache/qsh}, under {@code amp/}.
  */
-final class AmpCache {
+public final class AmpCache {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
@@ -30,7 +30,8 @@ final class AmpCache {
         this.file = file;
     }
 
-    static Path dir() {
+    /** The cache folder ({@code -Dqsh.cache}, {@code $QSH_CACHE}, else ~/.cache/qsh) with {@code amp/} under it. */
+    public static Path dir() {
         String env = System.getProperty("qsh.cache", System.getenv("QSH_CACHE"));
         Path base = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "qsh");
         return base.resolve("amp");
@@ -76,6 +77,9 @@ final class AmpCache {
     /** A digest of a callback file's contents (so that editing the callback invalidates the cache). */
     static String contents(Path p) {
         try {
+            if (p != null) {
+                qsh.core.io.FileAccessPolicy.requireRead(p);
+            }
             return p == null ? "" : Integer.toHexString(Files.readString(p).hashCode());
         } catch (IOException e) {
             return "";
