@@ -21,7 +21,7 @@ import qsh.core.tensor.Tensor;
  * the calibration data and the evaluator (callback file contents, function, kwargs); a cached file whose groups
  * differ is ignored. Files live in {@code $QSH_CACHE} (or the {@code qsh.cache} property) or {@code ~/.cache/qsh}, under {@code amp/}.
  */
-public final class AmpCache {
+final class AmpCache {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
@@ -30,11 +30,8 @@ public final class AmpCache {
         this.file = file;
     }
 
-    /** The cache folder ({@code -Dqsh.cache}, {@code $QSH_CACHE}, else ~/.cache/qsh) with {@code amp/} under it. */
-    public static Path dir() {
-        String env = System.getProperty("qsh.cache", System.getenv("QSH_CACHE"));
-        Path base = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "qsh");
-        return base.resolve("amp");
+    static Path dir() {
+        return qsh.commands.CacheFolder.dir().resolve("amp");
     }
 
     /** The cache entry for this model, these samples and this description of candidates and evaluator. */
@@ -78,7 +75,7 @@ public final class AmpCache {
     static String contents(Path p) {
         try {
             if (p != null) {
-                qsh.core.io.FileAccessPolicy.requireRead(p);
+                qsh.core.io.FileAccessPolicy.requireRead(p); // a config run by a script: only what it may read
             }
             return p == null ? "" : Integer.toHexString(Files.readString(p).hashCode());
         } catch (IOException e) {

@@ -2,7 +2,7 @@ package qsh.commands.js;
 
 import java.nio.file.Path;
 import java.util.List;
-import qsh.commands.algorithms.AmpCache;
+import qsh.commands.CacheFolder;
 import qsh.core.data.FashionMnist;
 import qsh.core.io.FileAccessPolicy;
 
@@ -16,7 +16,7 @@ public final class ScriptFolders {
 
     /** The default policy of a session. */
     public static FileAccessPolicy defaults() {
-        List<Path> given = List.of(Path.of("").toAbsolutePath(), FashionMnist.DEBIAN_DIR, AmpCache.dir().getParent(),
+        List<Path> given = List.of(Path.of("").toAbsolutePath(), FashionMnist.DEBIAN_DIR, CacheFolder.dir(),
                 Path.of(System.getProperty("java.io.tmpdir")));
         return FileAccessPolicy.of(given, given);
     }

@@ -76,17 +76,6 @@ public final class FileAccessPolicy {
         return writable;
     }
 
-    /** Whether {@code file} may be read. */
-    public boolean mayRead(Path file) {
-        Path real = realPath(file);
-        return !isEnvironment(real) && under(real, readable);
-    }
-
-    /** Whether {@code file} may be written (created or replaced). */
-    public boolean mayWrite(Path file) {
-        return under(realPath(file), writable);
-    }
-
     /** Refuses, in one line naming the flag that allows it, a read of {@code file}. */
     public void checkRead(Path file) {
         Path real = realPath(file);
