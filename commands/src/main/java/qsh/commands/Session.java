@@ -30,6 +30,25 @@ public final class Session {
         this.js = bridge;
     }
 
+    private qsh.core.io.FileAccessPolicy scriptFileAccess;
+
+    /**
+     * What JavaScript (the js command, .js files, callbacks) may read and write: the working folder, qsh's data
+     * folders and the temp folder, plus what --allow-read/--allow-write or set allowed; the bridge adds the script's
+     * own folder. Commands typed by the user are not restricted.
+     */
+    public qsh.core.io.FileAccessPolicy scriptFileAccess() {
+        if (scriptFileAccess == null) {
+            scriptFileAccess = qsh.commands.js.ScriptFolders.defaults();
+        }
+        return scriptFileAccess;
+    }
+
+    /** Replaces the scripts' file-access policy (the launcher's --allow-read/--allow-write, set allow-read/-write). */
+    public void scriptFileAccess(qsh.core.io.FileAccessPolicy policy) {
+        this.scriptFileAccess = policy;
+    }
+
     /** How many model transforms {@code undo} can revert (each keeps the previous model's weights alive). */
     public static final int UNDO_DEPTH = 20;
 

@@ -50,6 +50,8 @@ public record Settings(Rounding rounding, double minRange, int bitwidth, QuantMo
         m.put("colour", "auto | on | off");
         m.put("js-statement-limit", "stop a js command after N statements (none | N; a new JavaScript context starts)");
         m.put("memory-budget", "largest tensor a command may create (auto = half the heap | SIZE, e.g. 512m, 2g)");
+        m.put("allow-read", "JavaScript may also read under PATH (set adds one; default: working, script, data, temp folders)");
+        m.put("allow-write", "JavaScript may also write under PATH (set adds one; same defaults as allow-read)");
         return m;
     }
 

@@ -55,8 +55,18 @@ public final class Main {
         boolean keepGoing = false;
         List<String> commands = new ArrayList<>(); // every -c, run in order (psql's habit)
         List<String> positional = new ArrayList<>();
+        List<Path> allowRead = new ArrayList<>(); // Deno's flags: what JavaScript may reach beyond its own folders
+        List<Path> allowWrite = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--allow-read":
+                case "--allow-write":
+                    if (i + 1 >= args.length) {
+                        err.println("qsh: " + args[i] + " needs a file or folder, e.g. qsh " + args[i] + " ~/data");
+                        return EXIT_USAGE;
+                    }
+                    (args[i].equals("--allow-read") ? allowRead : allowWrite).add(Path.of(args[++i]).toAbsolutePath());
+                    break;
                 case "--echo":
                     echo = true;
                     break;
@@ -85,6 +95,8 @@ public final class Main {
                     out.println("       qsh quantize --input_network M.onnx (--input_list L.txt | --enable_float_fallback)"
                             + " --output_path OUT.onnx [FLAGS]   (the spec's qairt-quantizer; qsh -c 'help qairt-quantizer')");
                     out.println("  no arguments: interactive shell (reads stdin as a script when it is not a terminal)");
+                    out.println("  --allow-read PATH, --allow-write PATH: JavaScript may also read/write under PATH"
+                            + " (default: the working, script, data and temp folders; repeatable)");
                     return 0;
                 default:
                     if (args[i].startsWith("-")) {
@@ -106,6 +118,14 @@ public final class Main {
         }
         String file = positional.isEmpty() ? null : positional.get(0);
         Interpreter interp = new Interpreter();
+        var access = interp.session().scriptFileAccess();
+        for (Path p : allowRead) {
+            access = access.allowRead(p);
+        }
+        for (Path p : allowWrite) {
+            access = access.allowWrite(p);
+        }
+        interp.session().scriptFileAccess(access);
         Renderer renderer = new Renderer(out, err, interp.session(), terminal && file == null && commands.isEmpty());
         interp.sink(renderer.sink());
         if (!commands.isEmpty()) {

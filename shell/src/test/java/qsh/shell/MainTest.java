@@ -136,6 +136,24 @@ class MainTest {
     }
 
     @Test
+    void allowReadAndAllowWriteWidenWhatJavaScriptMayReach() {
+        // issue 18.5: refused by default with one line naming the flag; the flag allows exactly that path
+        ScriptTranscriptTest.Run no = ScriptTranscriptTest.run("-c", "js qsh.readText('/etc/passwd').length > 0");
+        assertEquals(Main.EXIT_FAILED, no.code());
+        assertTrue(no.output().contains("--allow-read /etc"), no.output());
+        ScriptTranscriptTest.Run yes = ScriptTranscriptTest.run("--allow-read", "/etc/passwd",
+                "-c", "js qsh.readText('/etc/passwd').length > 0");
+        assertEquals(0, yes.code(), yes.output());
+        assertTrue(yes.output().contains("true"), yes.output());
+        ScriptTranscriptTest.Run write = ScriptTranscriptTest.run("--allow-write", "/etc/passwd",
+                "-c", "js qsh.readText('/etc/passwd')");
+        assertEquals(Main.EXIT_FAILED, write.code(), "writing is not reading: " + write.output());
+        ScriptTranscriptTest.Run usage = ScriptTranscriptTest.run("--allow-read");
+        assertEquals(Main.EXIT_USAGE, usage.code());
+        assertTrue(usage.output().contains("--allow-read needs a file or folder"), usage.output());
+    }
+
+    @Test
     void strayArgumentsAfterDashCAreOneLineUsageErrors() {
         ScriptTranscriptTest.Run r = ScriptTranscriptTest.run("-c", "encode", "[1,", "2]");
         assertEquals(Main.EXIT_USAGE, r.code());

@@ -91,6 +91,7 @@ public record AlgorithmConfig(Path file, Map<String, Dataset> datasets, Adaround
 
     /** Reads and checks {@code file}; {@code shown} names it in errors. */
     public static AlgorithmConfig read(Path file, String shown) {
+        qsh.core.io.FileAccessPolicy.requireRead(file); // run by a script: only what it may read
         if (!Files.exists(file)) {
             throw new CommandException("no such config file " + shown);
         }

@@ -31,9 +31,7 @@ final class AmpCache {
     }
 
     static Path dir() {
-        String env = System.getProperty("qsh.cache", System.getenv("QSH_CACHE"));
-        Path base = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "qsh");
-        return base.resolve("amp");
+        return qsh.commands.CacheFolder.dir().resolve("amp");
     }
 
     /** The cache entry for this model, these samples and this description of candidates and evaluator. */
@@ -76,6 +74,9 @@ final class AmpCache {
     /** A digest of a callback file's contents (so that editing the callback invalidates the cache). */
     static String contents(Path p) {
         try {
+            if (p != null) {
+                qsh.core.io.FileAccessPolicy.requireRead(p); // a config run by a script: only what it may read
+            }
             return p == null ? "" : Integer.toHexString(Files.readString(p).hashCode());
         } catch (IOException e) {
             return "";

@@ -46,6 +46,7 @@ public final class RecordCommand implements Command {
             throw new CommandException("already recording to " + h.recording() + ": record off first");
         }
         Path f = session.resolve(what);
+        qsh.core.io.FileAccessPolicy.requireWrite(f); // started by a script: only where it may write
         h.start(f);
         return Result.of(Map.of("file", f.toString()), List.of("recording to " + f + " (record off stops)"));
     }

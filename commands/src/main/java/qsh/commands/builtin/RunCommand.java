@@ -53,6 +53,7 @@ public final class RunCommand implements Command {
         if (file.endsWith(".js")) {
             return interpreter.js().runFile(p, file);
         }
+        qsh.core.io.FileAccessPolicy.requireRead(p); // run by a script: only what it may read
         Path previous = session.baseDir();
         depth++;
         session.baseDir(p.toAbsolutePath().getParent());

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import qsh.commands.Interpreter;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.Result;
+import qsh.core.io.FileAccessPolicy;
 
 /**
  * The session's JavaScript, created on first use. This class names no GraalVM type, so holding one costs
@@ -49,6 +50,7 @@ public final class JsBridge {
     /** Runs a JavaScript file; relative paths inside it resolve against its folder. */
     public Result runFile(Path file, String shownName) {
         String code;
+        FileAccessPolicy.requireRead(file); // a script running another: the outer script's folders
         try {
             code = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
@@ -72,7 +74,7 @@ public final class JsBridge {
         active = r;
         depth++;
         try {
-            return r.eval(code, sourceName, file, depth == 1);
+            return r.under(scriptAccess(null), () -> r.eval(code, sourceName, file, depth == 1));
         } finally {
             depth--;
             active = outer;
@@ -80,6 +82,16 @@ public final class JsBridge {
                 runtime = null;
             }
         }
+    }
+
+    /**
+     * What the script may reach: the session's policy plus the folder relative names resolve against (the working
+     * folder, or the running .qsh/.js script's folder) and {@code ownFolder} (a callback file's folder), if given.
+     */
+    FileAccessPolicy scriptAccess(Path ownFolder) {
+        var session = interpreter.session();
+        FileAccessPolicy p = session.scriptFileAccess().allow(session.baseDir().toAbsolutePath());
+        return ownFolder == null ? p : p.allow(ownFolder.toAbsolutePath());
     }
 
     /**
@@ -95,7 +107,7 @@ public final class JsBridge {
             if (depth == 1) {
                 r.resetLimits();
             }
-            return body.apply(new ScriptFunctions(r));
+            return body.apply(new ScriptFunctions(r, this));
         } catch (IllegalStateException e) {
             if (r.closed()) {
                 throw new CommandException("js: the JavaScript context was closed (interrupted); a new one starts on the next use", e);

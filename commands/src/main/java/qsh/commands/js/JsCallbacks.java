@@ -49,11 +49,16 @@ public final class JsCallbacks {
     static Metric metric(QshApi api, Value fn) {
         requireFunction(api, fn, "the evaluation function");
         return (g, quantized) -> {
-            Value v = call(api, fn, new JsModel(api, g, quantized));
-            if (!v.isNumber()) {
-                throw api.runtime().fail("the evaluation function must return a number, not " + v);
+            JsModel model = new JsModel(api, g, quantized);
+            try {
+                Value v = call(api, fn, model);
+                if (!v.isNumber()) {
+                    throw api.runtime().fail("the evaluation function must return a number, not " + v);
+                }
+                return v.asDouble();
+            } finally {
+                model.close(); // a handle dies with its callback
             }
-            return v.asDouble();
         };
     }
 

@@ -11,7 +11,7 @@ import qsh.core.tensor.Tensor;
 /** A model handed to a JS evaluation function: {@code model.run(sample)} → {@code {outputName: array}}. */
 public final class JsModel {
     private final QshApi api;
-    private final Graph graph;
+    private Graph graph; // null once the callback it was handed to has returned
     private final boolean quantized;
     private final java.util.List<Map<String, Tensor>> record;
 
@@ -36,6 +36,11 @@ public final class JsModel {
     /** Runs one sample ({@code {inputName: array | typed array | tensor view}}); returns every output as an array. */
     @HostAccess.Export
     public Value run(Value sample) {
+        Graph graph = this.graph;
+        if (graph == null) {
+            throw api.runtime().fail("model.run: this model was handed to a callback that has returned; a model handle"
+                    + " lives only while its callback runs (use it inside the callback)");
+        }
         Map<String, Tensor> in = JsCallbacks.sample(api, sample, graph);
         if (record != null) {
             record.add(in);
@@ -47,6 +52,11 @@ public final class JsModel {
             throw api.runtime().fail(e.getMessage());
         }
         return api.runtime().toJs(out);
+    }
+
+    /** Ends the handle (its callback returned): a kept reference can no longer run, or hold, the model. */
+    void close() {
+        graph = null;
     }
 
     @HostAccess.Export

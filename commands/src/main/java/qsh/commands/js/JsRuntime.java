@@ -26,6 +26,7 @@ import qsh.commands.ErrorLine;
 import qsh.commands.Interpreter;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.Result;
+import qsh.core.io.FileAccessPolicy;
 
 /**
  * One sandboxed GraalJS context and the conversions between its values and qsh's data. The sandbox: the
@@ -68,6 +69,8 @@ final class JsRuntime implements AutoCloseable {
     private final LineSink out;
     private final LineSink err;
     private volatile boolean closed;
+    /** The files the running script may reach; qsh's API enforces it even for code run from Java (a getter). */
+    private FileAccessPolicy policy;
 
     /** One engine for the JVM: contexts built on it share parsed code, so a rebuilt context starts fast. */
     private static synchronized Engine engine() {
@@ -82,6 +85,7 @@ final class JsRuntime implements AutoCloseable {
     JsRuntime(Interpreter interpreter, long statementLimit) {
         this.interpreter = interpreter;
         this.statementLimit = statementLimit;
+        this.policy = interpreter.session().scriptFileAccess();
         this.out = new LineSink(interpreter);
         this.err = new LineSink(interpreter);
         Context.Builder b = Context.newBuilder("js").engine(engine()).sandbox(SandboxPolicy.CONSTRAINED)
@@ -132,6 +136,28 @@ final class JsRuntime implements AutoCloseable {
         return new CommandException(message(e, name, true, false), e);
     }
 
+    /**
+     * Runs {@code body} (which runs JavaScript) with {@code p} as the script's file access, enforced on this thread;
+     * inside a script already running (qsh.run('run other.js')) the outer script's policy stays.
+     */
+    <T> T under(FileAccessPolicy p, java.util.function.Supplier<T> body) {
+        if (FileAccessPolicy.enforced() != null) {
+            return body.get();
+        }
+        FileAccessPolicy before = policy;
+        policy = p;
+        try {
+            return FileAccessPolicy.enforce(p, body);
+        } finally {
+            policy = before;
+        }
+    }
+
+    /** Runs {@code body} (a qsh API call from JavaScript that may open files) under the script's policy. */
+    <T> T guarded(java.util.function.Supplier<T> body) {
+        return FileAccessPolicy.enforce(policy, body);
+    }
+
     long statementLimit() {
         return statementLimit;
     }
@@ -168,6 +194,12 @@ final class JsRuntime implements AutoCloseable {
     }
 
     private String message(PolyglotException e, String name, boolean file, boolean multiLine) {
+        if (e.isResourceExhausted() && !isStatementLimit(e)) {
+            return "js: out of memory: the script's values outgrew the Java heap ("
+                    + qsh.core.tensor.MemoryBudget.describe(Runtime.getRuntime().maxMemory()) + "); a new JavaScript "
+                    + "context starts on the next js (globals are lost); keep less in memory, or give qsh more heap"
+                    + " (QSH_JAVA_OPTS=-Xmx8g ./qsh)";
+        }
         if (e.isResourceExhausted()) {
             return "js: statement limit of " + statementLimit + " reached (set js-statement-limit); "
                     + "a new JavaScript context starts on the next js (globals are lost)";
@@ -188,6 +220,11 @@ final class JsRuntime implements AutoCloseable {
             return name + ":" + at.getStartLine() + ":" + at.getStartColumn() + ": " + what;
         }
         return "js: " + what + (multiLine ? " (line " + at.getStartLine() + " of the block)" : "");
+    }
+
+    /** GraalJS's statement-limit cancellation (the other resource exhaustion is the heap). */
+    private boolean isStatementLimit(PolyglotException e) {
+        return statementLimit > 0 && e.getMessage() != null && e.getMessage().contains("Statement count limit");
     }
 
     /**

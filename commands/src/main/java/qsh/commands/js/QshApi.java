@@ -72,8 +72,9 @@ public final class QshApi {
             onOutcome.accept(o);
         });
         // an interrupt between statements comes back as a failure, like a failing statement
-        List<ScriptRunner.Failure> failures = runner.run(required(text, function, "a command line"), "qsh." + function,
-                false, false, f -> { });
+        // every file a command opens obeys the script's file-access policy; 'set' refuses the safety settings
+        String line = required(text, function, "a command line");
+        List<ScriptRunner.Failure> failures = rt.guarded(() -> runner.run(line, "qsh." + function, false, false, f -> { }));
         if (!failures.isEmpty()) {
             throw rt.fail(failures.get(0).message());
         }
@@ -315,7 +316,7 @@ public final class QshApi {
         int count = intOption(o, "count", 100);
         FashionMnistImages all;
         try {
-            all = FashionMnistImages.load(null, split.equals("train"), offset + count);
+            all = rt.guarded(() -> FashionMnistImages.load(null, split.equals("train"), offset + count));
         } catch (CommandException e) {
             throw rt.fail(e.getMessage());
         }
@@ -342,7 +343,7 @@ public final class QshApi {
     public JsTensor readRaw(String path) {
         Path p = session().resolve(required(path, "readRaw", "a file path"));
         try {
-            byte[] b = RegularFiles.read(p, "raw file", MemoryBudget.bytes());
+            byte[] b = rt.guarded(() -> RegularFiles.read(p, "raw file", MemoryBudget.bytes()));
             if (b.length % 4 != 0) {
                 throw rt.fail(path + ": " + b.length + " bytes is not a whole number of float32 values");
             }
@@ -359,7 +360,7 @@ public final class QshApi {
     public String readText(String path) {
         Path p = session().resolve(required(path, "readText", "a file path"));
         try {
-            return RegularFiles.readText(p, "text file");
+            return rt.guarded(() -> RegularFiles.readText(p, "text file"));
         } catch (IllegalArgumentException e) {
             throw rt.fail(e.getMessage());
         }

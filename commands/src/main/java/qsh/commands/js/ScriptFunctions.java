@@ -5,16 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import qsh.commands.spi.CommandException;
+import qsh.core.io.FileAccessPolicy;
 import qsh.core.graph.Graph;
 import qsh.core.graph.ValueInfo;
 import qsh.core.tensor.Tensor;
@@ -45,13 +45,32 @@ public final class ScriptFunctions {
         double score(List<float[]> outputs, Object target);
     }
 
-    private final JsRuntime rt;
-    private final QshApi api;
-    private final Set<Path> loaded = new HashSet<>();
+    /**
+     * A callback file runs as the body of a function of its own (module-like): its top-level declarations are its
+     * own, so two files may both define {@code forward}, and running a config again redeclares nothing. The body ends
+     * by handing back a lookup of its names (a direct eval sees the function's scope). The prefix is on the file's
+     * first line, so error line numbers stay the file's.
+     */
+    private static final String MODULE_START = "(function () {";
+    private static final String MODULE_END = "\n;return (qsh$name) => { try { return eval(qsh$name); } catch (qsh$e) {"
+            + " return undefined; } };\n})()";
+    private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
-    ScriptFunctions(JsRuntime rt) {
+    private final JsRuntime rt;
+    private final JsBridge bridge;
+    private final QshApi api;
+    /** Each file's scope (its name lookup), evaluated once per command that uses it. */
+    private final Map<Path, Value> scopes = new HashMap<>();
+
+    ScriptFunctions(JsRuntime rt, JsBridge bridge) {
         this.rt = rt;
+        this.bridge = bridge;
         this.api = new QshApi(rt);
+    }
+
+    /** Runs {@code body} (JavaScript of {@code file}) with the files it may reach: the usual ones and its own folder. */
+    private <T> T in(Path file, java.util.function.Supplier<T> body) {
+        return rt.under(bridge.scriptAccess(file.toAbsolutePath().getParent()), body);
     }
 
     private static String name(Path file, String fn) {
@@ -60,20 +79,29 @@ public final class ScriptFunctions {
 
     /** The function {@code fn} of {@code file} (the file is evaluated once per scope). */
     private Value function(Path file, String fn) {
-        if (loaded.add(file.toAbsolutePath().normalize())) {
+        if (!IDENTIFIER.matcher(fn).matches()) {
+            throw new CommandException(file.getFileName() + ":" + fn + ": '" + fn + "' is not a function name (letters, digits, _ and $)");
+        }
+        Path key = file.toAbsolutePath().normalize();
+        Value scope = scopes.get(key);
+        if (scope == null) {
             String code;
+            FileAccessPolicy.requireRead(file); // a config run by a script: the script's folders
             try {
                 code = Files.readString(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new CommandException("cannot read callback file " + file + ": " + e.getMessage());
             }
             try {
-                rt.context().eval(Source.newBuilder("js", code, file.getFileName().toString()).buildLiteral());
+                String module = MODULE_START + code + MODULE_END;
+                scope = in(file, () -> rt.context().eval(Source.newBuilder("js", module, file.getFileName().toString()).buildLiteral()));
             } catch (PolyglotException e) {
                 throw rt.error(e, file.getFileName().toString());
             }
+            scopes.put(key, scope);
         }
-        Value v = rt.context().getBindings("js").getMember(fn);
+        Value lookup = scope;
+        Value v = in(file, () -> lookup.execute(fn));
         if (v == null || !v.canExecute()) {
             throw new CommandException(file.getFileName() + " defines no function '" + fn + "' (declare it at the top level: "
                     + "function " + fn + "(…) { … })");
@@ -84,7 +112,7 @@ public final class ScriptFunctions {
     private Value call(Path file, String fn, Object... args) {
         Value f = function(file, fn);
         try {
-            return f.execute(args);
+            return in(file, () -> f.execute(args));
         } catch (PolyglotException e) {
             throw rt.error(e, name(file, fn));
         }
@@ -94,6 +122,11 @@ public final class ScriptFunctions {
     public List<Batch> batches(Path file, String fn, Map<String, Object> kwargs, Graph model, int maxSamples) {
         String who = name(file, fn);
         Value ret = call(file, fn, rt.toJs(kwargs));
+        // reading the batches may run the script's code (an iterator, a getter): under its policy too
+        return in(file, () -> batches(ret, who, model, maxSamples));
+    }
+
+    private List<Batch> batches(Value ret, String who, Graph model, int maxSamples) {
         List<Value> items = new ArrayList<>();
         try {
             if (ret.hasArrayElements()) {
@@ -230,8 +263,7 @@ public final class ScriptFunctions {
         function(file, fn);
         String who = name(file, fn);
         return (outputs, target) -> {
-            Value r = call(file, fn, rt.toJs(outputs), rt.toJs(target));
-            return number(r, who);
+            return in(file, () -> number(call(file, fn, rt.toJs(outputs), rt.toJs(target)), who));
         };
     }
 
@@ -239,7 +271,14 @@ public final class ScriptFunctions {
     public ToDoubleFunction<Graph> modelMetric(Path file, String fn) {
         function(file, fn);
         String who = name(file, fn);
-        return g -> number(call(file, fn, new JsModel(api, g, true, null)), who);
+        return g -> {
+            JsModel m = new JsModel(api, g, true, null);
+            try {
+                return in(file, () -> number(call(file, fn, m), who));
+            } finally {
+                m.close(); // a handle dies with its callback
+            }
+        };
     }
 
     /**
@@ -248,15 +287,14 @@ public final class ScriptFunctions {
      */
     public List<Map<String, Tensor>> forwardPass(Path file, String fn, Graph model, List<Batch> batches) {
         List<Map<String, Tensor>> seen = new ArrayList<>();
-        JsModel m = new JsModel(api, model, false, seen);
         if (batches == null) {
-            call(file, fn, m);
+            callWithModel(file, fn, new JsModel(api, model, false, seen));
         } else {
             for (Batch b : batches) {
                 for (Map<String, Tensor> s : b.samples()) {
                     Map<String, Object> plain = new LinkedHashMap<>();
                     s.forEach((k, t) -> plain.put(k, t.data()));
-                    call(file, fn, m, rt.toJs(plain));
+                    callWithModel(file, fn, new JsModel(api, model, false, seen), rt.toJs(plain));
                 }
             }
         }
@@ -264,6 +302,18 @@ public final class ScriptFunctions {
             throw new CommandException(name(file, fn) + " ran no samples (call model.run(sample) for each one)");
         }
         return seen;
+    }
+
+    /** Calls {@code fn} with a model handle first, and ends the handle when the call returns. */
+    private void callWithModel(Path file, String fn, JsModel m, Object... more) {
+        Object[] args = new Object[more.length + 1];
+        args[0] = m;
+        System.arraycopy(more, 0, args, 1, more.length);
+        try {
+            call(file, fn, args);
+        } finally {
+            m.close();
+        }
     }
 
     private static double number(Value r, String who) {

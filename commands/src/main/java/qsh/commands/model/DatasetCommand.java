@@ -58,6 +58,7 @@ public final class DatasetCommand implements Command {
         boolean train = args.getOrDefault("split").equals("train");
         Path dir = args.get("dir").map(session::resolve).orElse(null);
         FashionMnistImages images = FashionMnistImages.load(dir, train, count);
+        qsh.core.io.FileAccessPolicy.requireWrite(out); // run by a script: only where it may write
         try {
             Files.createDirectories(out);
         } catch (IOException e) {

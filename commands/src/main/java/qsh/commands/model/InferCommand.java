@@ -72,6 +72,7 @@ public final class InferCommand implements Command {
         long nanos = System.nanoTime() - t0;
         if (args.get("out").isPresent()) {
             Path dir = session.resolve(args.get("out").get());
+            qsh.core.io.FileAccessPolicy.requireWrite(dir); // run by a script: only where it may write
             try {
                 Files.createDirectories(dir);
             } catch (IOException e) {

@@ -15,6 +15,11 @@ import qsh.commands.ScriptRunner;
 class JsApiTest {
     final JsTestSupport t = new JsTestSupport();
 
+    {
+        // the tests run in commands/; the lessons' data is beside it, outside what scripts reach by default
+        t.interp.execute("set allow-read ../scripts");
+    }
+
     @Test
     void loadsTheDemoAndCountsItsNodes() {
         assertEquals("52", t.js("qsh.load(\"demo\"); qsh.nodes().length"));
@@ -42,7 +47,8 @@ class JsApiTest {
                 + "d.images.length + ' ' + JSON.stringify(d.images[0].shape()) + ' ' + d.labels"));
         assertEquals("784", t.js("qsh.readRaw('" + demo + "/img0.raw').size()"));
         assertEquals("img0.raw", t.js("qsh.readText('" + demo + "/input_list.txt').split('\\n')[0]"));
-        assertTrue(t.error("js qsh.readRaw('/no/such.raw')").contains("no such file"));
+        String missing = Path.of(System.getProperty("java.io.tmpdir"), "no-such-qsh-file.raw").toString();
+        assertTrue(t.error("js qsh.readRaw('" + missing + "')").contains("no such file"));
         assertTrue(t.error("js qsh.fashionMnist({split: 'validation'})").contains("'test' or 'train'"));
         assertTrue(t.error("js qsh.fashionMnist({cnt: 3})").contains("unknown option 'cnt'"));
     }

@@ -2,6 +2,7 @@ package qsh.commands.js;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,8 @@ class JsArgumentErrorsTest {
 
     @Test
     void devicesAreNotReadAsFiles() {
+        assertTrue(error("qsh.readText('/dev/zero')").contains("--allow-read /dev"), "refused before anything else");
+        js.interp.execute("set allow-read /dev/zero");
         assertEquals("js: Error: /dev/zero: not a regular file (a device, FIFO or socket); the text file must be a file",
                 error("qsh.readText('/dev/zero')"));
         assertEquals("js: Error: /dev/zero: not a regular file (a device, FIFO or socket); the raw file must be a file",

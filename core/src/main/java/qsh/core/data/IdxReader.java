@@ -71,6 +71,7 @@ public final class IdxReader {
     }
 
     private static InputStream openFile(Path file) throws IOException {
+        qsh.core.io.FileAccessPolicy.requireRead(file);
         try {
             return Files.newInputStream(file);
         } catch (NoSuchFileException e) {

@@ -67,6 +67,7 @@ public final class AtomicFile {
     public static void writeAll(Map<Path, byte[]> files) {
         List<Pending> pending = new ArrayList<>();
         Path current = null; // the file being worked on, named when something fails
+        files.keySet().forEach(FileAccessPolicy::requireWrite); // all refused before any is touched
         try {
             for (Map.Entry<Path, byte[]> e : files.entrySet()) {
                 current = e.getKey();

@@ -37,6 +37,7 @@ public final class RegularFiles {
      * returns its size. {@code what} names the file's role in messages ("input list").
      */
     public static long check(Path file, String what, long maxBytes) {
+        FileAccessPolicy.requireRead(file);
         if (!Files.exists(file)) {
             throw new IllegalArgumentException(file + ": cannot read the " + what + " (no such file): check the path");
         }

@@ -31,6 +31,7 @@ public final class OnnxReader {
 
     /** Reads {@code path}. */
     public static Graph read(Path path) {
+        qsh.core.io.FileAccessPolicy.requireRead(path);
         if (Files.exists(path) && !Files.isRegularFile(path)) { // a FIFO would block the read forever
             throw new OnnxFormatException(path + ": not a regular file (" + (Files.isDirectory(path) ? "a folder"
                     : "a device, FIFO or socket") + "); give an ONNX model file");

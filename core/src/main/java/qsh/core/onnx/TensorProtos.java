@@ -21,6 +21,7 @@ public final class TensorProtos {
 
     /** Reads one serialized TensorProto file (the ONNX backend tests' input_N.pb / output_N.pb). */
     public static TensorProto readFile(Path p) throws IOException {
+        qsh.core.io.FileAccessPolicy.requireRead(p);
         try (InputStream in = Files.newInputStream(p)) {
             return TensorProto.parseFrom(in);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
