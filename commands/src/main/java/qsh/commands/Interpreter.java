@@ -1,5 +1,6 @@
 package qsh.commands;
 
+import qsh.core.workflow.ModelState;
 import java.util.List;
 import qsh.commands.builtin.ExitCommand;
 import qsh.commands.builtin.RunCommand;

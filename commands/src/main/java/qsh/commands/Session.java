@@ -1,5 +1,6 @@
 package qsh.commands;
 
+import qsh.core.workflow.ModelState;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import qsh.commands.model.CalibrateCommand;
 import qsh.commands.model.ShapeProbe;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.OptionSpec;
+import qsh.core.calib.CalibrationInputs;
 import qsh.core.graph.Graph;
 import qsh.core.graph.InputDims;
 import qsh.core.metrics.OutputChange;
@@ -36,7 +36,7 @@ public record TransformData(List<Map<String, Tensor>> inputs, boolean calibratio
     /** The data of a command's {@code --input-list}/{@code --samples} for {@code g}. */
     public static TransformData of(Args args, Session session, Graph g) {
         if (args.get("input-list").isPresent()) {
-            return calibration(CalibrateCommand.samples(session.resolve(args.get("input-list").get()), g,
+            return calibration(CalibrationInputs.samples(session.resolve(args.get("input-list").get()), g,
                     Math.max(1, args.getInt("samples"))));
         }
         return random(g);

@@ -28,6 +28,7 @@ import qsh.core.onnx.proto.OnnxProto.TensorShapeProto;
 import qsh.core.onnx.proto.OnnxProto.TypeProto;
 import qsh.core.onnx.proto.OnnxProto.ValueInfoProto;
 import qsh.core.tensor.Tensor;
+import qsh.core.workflow.ModelState;
 
 /**
  * Ctrl-C (the command thread's interrupt, as the REPL sends it) stops each long command of issue 18.6 within a

@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.ModelState;
+import qsh.core.calib.CalibrationInputs;
+import qsh.core.workflow.ModelState;
 import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
@@ -15,8 +16,6 @@ import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.adaround.AdaRound;
-import qsh.core.sim.QdqGraphBuilder;
-import qsh.core.sim.QuantizationPlan;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -51,10 +50,10 @@ public final class AdaroundCommand implements Command {
         }
         String file = args.positional(0, "an input list (calibration data)");
         ModelState m = session.requireModel();
-        if (!m.quantized() || !m.plan().quantizes()) {
-            throw new CommandException("AdaRound rounds quantized weights: run calibrate first (its encodings stay fixed)");
+        if (!m.quantizesWeights()) { // before any data is read
+            throw new CommandException(ModelState.ADAROUND_NEEDS_PLAN);
         }
-        List<Map<String, Tensor>> samples = qsh.commands.model.CalibrateCommand.samples(session.resolve(file), m.graph(),
+        List<Map<String, Tensor>> samples = CalibrationInputs.samples(session.resolve(file), m.graph(),
                 Math.max(1, args.getInt("samples")));
         int count = samples.size();
         AdaRound.Options d = AdaRound.Options.DEFAULTS;
@@ -62,14 +61,14 @@ public final class AdaroundCommand implements Command {
                 Math.max(1, args.getInt("batch")), d.lambda(), d.betaStart(), d.betaEnd(), d.warmup(),
                 d.learningRate(), d.seed());
         long layers = m.plan().params().entrySet().stream().filter(e -> e.getValue().isInt()).count();
-        AdaRound.Result r;
+        ModelState.Step<AdaRound.Result> step;
         try {
-            r = AdaRound.run(m.graph(), m.plan(), samples, opt, session.progress("adaround", (int) layers));
+            step = m.adaround(samples, opt, session.progress("adaround", (int) layers));
         } catch (IllegalStateException e) {
             throw new CommandException(e.getMessage());
         }
-        QuantizationPlan plan = m.plan().withWeightValues(r.roundedWeights());
-        session.transform(m.withPlan(plan, QdqGraphBuilder.build(m.graph(), plan, true)), "adaround");
+        AdaRound.Result r = step.result();
+        session.transform(step.state(), "adaround");
         return report(m.source(), m.plan().label(), r, opt, count, session, List.of());
     }
 

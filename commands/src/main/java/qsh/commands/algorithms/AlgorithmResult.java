@@ -3,7 +3,7 @@ package qsh.commands.algorithms;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.commands.Session;
 import qsh.core.sim.QuantConfig;
 

@@ -11,9 +11,8 @@ import java.util.function.DoubleFunction;
 import java.util.function.ToDoubleFunction;
 import qsh.commands.Charts;
 import qsh.commands.Format;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.commands.Session;
-import qsh.commands.model.CalibrateCommand;
 import qsh.commands.model.FashionMnistImages;
 import qsh.commands.model.ShapeProbe;
 import qsh.commands.spi.ArgKind;
@@ -91,7 +90,7 @@ public final class AmpCommand implements Command {
             throw new CommandException(e.getMessage());
         }
         CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)),
-                CalibrateCommand.inputShapes(g));
+                CalibrationInputs.shapesOf(g));
         QuantConfig cfg = QuantConfig.DEFAULTS.withOptions(session.settings().encoderOptions());
         CalibrationStatistics stats;
         try {

@@ -3,11 +3,10 @@ package qsh.commands.algorithms;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.commands.Session;
 import qsh.commands.js.ScriptFunctions.Batch;
 import qsh.commands.model.FashionMnistImages;
@@ -22,18 +21,11 @@ import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.adaround.AdaRound;
 import qsh.core.amp.MixedPrecisionSearch.Candidate;
-import qsh.core.amp.MixedPrecisionSearch;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.calib.InputList;
-import qsh.core.equalize.CleAlgorithm;
 import qsh.core.graph.Graph;
 import qsh.core.metrics.TopK;
-import qsh.core.quant.QuantMode;
-import qsh.core.sim.ModelQuantizer;
-import qsh.core.sim.QdqGraphBuilder;
 import qsh.core.sim.QuantConfig;
-import qsh.core.sim.QuantOverrides;
-import qsh.core.sim.QuantizationPlan;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -75,7 +67,7 @@ public final class AutoQuantCommand implements Command {
             FashionMnistImages test = FashionMnistImages.test(args.getInt("limit"));
             var testInputs = test.samples(m.graph().inputs().get(0).name());
             ToDoubleFunction<Graph> top1 = g -> 100.0 * TopK.evaluate(g, test.size(), testInputs, test.labels(), d -> { }).top1() / test.size();
-            Map<String, int[]> shapes = qsh.commands.model.CalibrateCommand.inputShapes(m.graph());
+            Map<String, int[]> shapes = CalibrationInputs.shapesOf(m.graph());
             CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)), shapes);
             List<Map<String, Tensor>> samples = new ArrayList<>();
             for (int i = 0; i < Math.min(64, inputs.size()); i++) {
@@ -123,7 +115,7 @@ public final class AutoQuantCommand implements Command {
                     : ConfigData.evaluator(js, a.eval(), ConfigData.firstSamples(evalData, a.phase1Samples()));
             List<Map<String, Tensor>> calib = a.forwardFn() != null
                     ? js.forwardPass(a.forwardFn().file(), a.forwardFn().function(), g, data)
-                    : list != null ? qsh.commands.model.CalibrateCommand.samples(list, g, Integer.MAX_VALUE)
+                    : list != null ? CalibrationInputs.samples(list, g, Integer.MAX_VALUE)
                     : ConfigData.samples(data, data.size());
             int batches = a.numBatches() == null ? data.size() : a.numBatches();
             List<Map<String, Tensor>> adaData = ConfigData.samples(data, batches);

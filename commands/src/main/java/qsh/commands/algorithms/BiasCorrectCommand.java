@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.ModelState;
+import qsh.core.calib.CalibrationInputs;
+import qsh.core.workflow.ModelState;
 import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
@@ -15,7 +16,6 @@ import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.biascorrect.EmpiricalBiasCorrection;
-import qsh.core.sim.QdqGraphBuilder;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -43,27 +43,26 @@ public final class BiasCorrectCommand implements Command {
         boolean empirical = args.has("empirical") || !args.positional().isEmpty();
         args.atMost(1);
         ModelState m = session.requireModel();
-        if (!m.quantized() || !m.plan().quantizes()) {
-            throw new CommandException("bias correction corrects a quantized model: run calibrate first");
+        if (!m.quantizesWeights()) { // before any data is read
+            throw new CommandException(ModelState.BIAS_CORRECTION_NEEDS_PLAN);
         }
-        EmpiricalBiasCorrection.Result r;
+        ModelState.Step<EmpiricalBiasCorrection.Result> step;
         int count = 0;
-        if (empirical) {
-            String file = args.positional(0, "an input list (empirical bias correction measures on data)");
-            List<Map<String, Tensor>> samples = qsh.commands.model.CalibrateCommand.samples(session.resolve(file), m.graph(),
-                    Math.max(1, args.getInt("samples")));
-            count = samples.size();
-            try {
-                r = EmpiricalBiasCorrection.run(m.graph(), m.plan(), samples,
-                        session.progress("bias-correct", m.plan().params().size()));
-            } catch (IllegalStateException e) {
-                throw new CommandException(e.getMessage());
+        try {
+            if (empirical) {
+                String file = args.positional(0, "an input list (empirical bias correction measures on data)");
+                List<Map<String, Tensor>> samples = CalibrationInputs.samples(session.resolve(file), m.graph(),
+                        Math.max(1, args.getInt("samples")));
+                count = samples.size();
+                step = m.correctBiases(samples, session.progress("bias-correct", m.plan().params().size()));
+            } else {
+                step = m.correctBiasesAnalytically();
             }
-        } else {
-            r = qsh.core.biascorrect.AnalyticalBiasCorrection.run(m.graph(), m.plan(), m.batchNorms());
+        } catch (IllegalStateException e) {
+            throw new CommandException(e.getMessage());
         }
-        session.transform(m.withPlan(r.plan(), QdqGraphBuilder.build(m.graph(), r.plan(), true)),
-                empirical ? "bias-correct --empirical" : "bias-correct");
+        EmpiricalBiasCorrection.Result r = step.result();
+        session.transform(step.state(), empirical ? "bias-correct --empirical" : "bias-correct");
         List<String> lines = new ArrayList<>();
         lines.add("bias-correct " + m.source() + " (" + (empirical ? "empirical, " + count + " samples" : "analytical") + "): "
                 + r.corrections().size() + " layers corrected" + (r.skipped().isEmpty() ? "" : ", " + r.skipped().size() + " skipped"));

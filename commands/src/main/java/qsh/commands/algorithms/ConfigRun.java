@@ -7,10 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.commands.Session;
 import qsh.commands.js.ScriptFunctions.Batch;
-import qsh.commands.model.CalibrateCommand;
 import qsh.commands.model.ShapeProbe;
 import qsh.commands.spi.CommandException;
 import qsh.core.adaround.AdaRound;
@@ -64,7 +63,7 @@ final class ConfigRun {
 
     static CalibrationInputs inputs(List<Map<String, Tensor>> samples, Graph g, String source) {
         try {
-            return CalibrationInputs.of(samples, CalibrateCommand.inputShapes(g), source);
+            return CalibrationInputs.of(samples, CalibrationInputs.shapesOf(g), source);
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
         }
@@ -100,7 +99,7 @@ final class ConfigRun {
                 calib = js.forwardPass(a.forwardPass().file(), a.forwardPass().function(), g, null);
                 source = a.forwardPass().text();
             } else if (list != null) {
-                calib = CalibrateCommand.samples(list, g, Integer.MAX_VALUE);
+                calib = CalibrationInputs.samples(list, g, Integer.MAX_VALUE);
                 source = list.getFileName().toString();
             } else {
                 calib = all;
@@ -244,28 +243,27 @@ final class ConfigRun {
             notes.add("  warning: num_batches is " + a.numBatches() + " but dataset '" + ds.name() + "' has " + batches.size() + " batches");
         }
         List<Map<String, Tensor>> samples = ConfigData.samples(batches, a.numBatches());
-        List<Map<String, Tensor>> calib = list != null ? CalibrateCommand.samples(list, g, Integer.MAX_VALUE)
+        List<Map<String, Tensor>> calib = list != null ? CalibrationInputs.samples(list, g, Integer.MAX_VALUE)
                 : ConfigData.samples(batches, batches.size());
-        ModelQuantizer.Outcome q;
+        ModelState.Step<ModelQuantizer.Outcome> calibrated;
         try {
-            q = ModelQuantizer.calibrate(g, inputs(calib, g, list != null ? list.toString() : "dataset " + ds.name()), cfg, ov,
-                    session.progress("calibrate", calib.size()));
+            calibrated = m.calibrate(ModelQuantizer.Converter.DEFAULTS, inputs(calib, g, list != null ? list.toString()
+                    : "dataset " + ds.name()), cfg, ov, session.progress("calibrate", calib.size()));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CommandException(e.getMessage());
         }
+        ModelQuantizer.Outcome q = calibrated.result();
         notes.add("  encodings " + q.plan().label() + " computed on " + calib.size() + " samples (" + (list != null ? list.getFileName()
                 : "dataset " + ds.name()) + "), frozen; rounding learned on " + samples.size() + " samples (" + Math.min(a.numBatches(),
                 batches.size()) + " batches of " + ds.loader().text() + ")");
         AdaRound.Options opt = adaroundOptions(a.args(), batches.get(0).samples().size());
         long layers = q.plan().params().values().stream().filter(p -> p.isInt()).count();
-        AdaRound.Result r;
+        ModelState.Step<AdaRound.Result> rounded;
         try {
-            r = AdaRound.run(q.graph(), q.plan(), samples, opt, session.progress("adaround", (int) layers));
+            rounded = calibrated.state().adaround(samples, opt, session.progress("adaround", (int) layers));
         } catch (IllegalStateException e) {
             throw new CommandException(e.getMessage());
         }
-        QuantizationPlan plan = q.plan().withWeightValues(r.roundedWeights());
-        ModelState folded = q.folds().isEmpty() ? m : m.withGraph(q.graph(), m.batchNorms().merge(q.batchNorms()));
-        return new Rounded(folded.withPlan(plan, QdqGraphBuilder.build(q.graph(), plan, true)), r, opt, samples.size(), notes);
+        return new Rounded(rounded.state(), rounded.result(), opt, samples.size(), notes);
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import qsh.commands.EncodingText;
 import qsh.commands.Format;
 import qsh.commands.Operands;
 import qsh.commands.Session;
@@ -32,7 +33,7 @@ public final class EncodeCommand implements Command {
 
     private static final CommandSpec SPEC = new CommandSpec("encode", "encodings",
             "compute an encoding (min, max, scale, offset) and show the quantized and dequantized values",
-            List.of(ArgSpec.of("TENSOR|LITERAL", ArgKind.TENSOR)), concat(Operands.ENCODING_OPTIONS,
+            List.of(ArgSpec.of("TENSOR|LITERAL", ArgKind.TENSOR)), OptionSpec.concat(Operands.ENCODING_OPTIONS,
                     OptionSpec.flag("explain", "print every step of the algorithm with its numbers")),
             List.of("encode [-1.8, -1.0, 0, 0.5] --bw 8", "encode [-5.1, 5.1] --explain",
                     "load demo; encode features.0.weight --mode symmetric --per-channel 0"),
@@ -113,13 +114,13 @@ public final class EncodeCommand implements Command {
         data.put("shape", t.shape());
         data.put("mode", enc.mode().id());
         if (axis < 0) {
-            data.putAll(json(encs.get(0)));
+            data.putAll(EncodingText.json(encs.get(0)));
         } else {
             data.put("bitwidth", bw);
             data.put("axis", axis);
             List<Map<String, Object>> list = new ArrayList<>();
             for (Encoding e : encs) {
-                list.add(json(e));
+                list.add(EncodingText.json(e));
             }
             data.put("encodings", list);
         }
@@ -135,36 +136,5 @@ public final class EncodeCommand implements Command {
             data.put("explain", ex.steps());
         }
         return Result.of(data, lines);
-    }
-
-    /** An encoding as a JSON object; "offset" is the spec convention, "aimet_offset" the encodings-JSON one. */
-    public static Map<String, Object> json(Encoding e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("bitwidth", e.bitwidth());
-        m.put("dtype", e.isInt() ? "int" : "float");
-        if (e.isInt()) {
-            m.put("min", e.min());
-            m.put("max", e.max());
-            m.put("scale", e.scale());
-            m.put("offset", e.zeroPoint());
-            m.put("aimet_offset", e.aimetOffset());
-            m.put("symmetric", e.symmetric());
-        }
-        return m;
-    }
-
-    /** One line describing an encoding, with the spec's offset. */
-    public static String describe(Encoding e) {
-        if (!e.isInt()) {
-            return "float" + e.bitwidth();
-        }
-        return "int" + e.bitwidth() + " [" + Format.num(e.min()) + ", " + Format.num(e.max()) + "] scale "
-                + Format.num(e.scale()) + " offset " + e.zeroPoint() + (e.symmetric() ? " symmetric" : "");
-    }
-
-    static List<OptionSpec> concat(List<OptionSpec> a, OptionSpec... more) {
-        List<OptionSpec> l = new ArrayList<>(a);
-        l.addAll(List.of(more));
-        return l;
     }
 }

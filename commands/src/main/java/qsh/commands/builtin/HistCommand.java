@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import qsh.commands.EncodingText;
 import qsh.commands.Format;
 import qsh.commands.Operands;
 import qsh.commands.Session;
@@ -30,7 +31,7 @@ public final class HistCommand implements Command {
 
     private static final CommandSpec SPEC = new CommandSpec("hist", "encodings",
             "histogram of a tensor with an encoding's range and clipped mass marked",
-            List.of(ArgSpec.of("TENSOR|LITERAL", ArgKind.TENSOR)), EncodeCommand.concat(List.of(
+            List.of(ArgSpec.of("TENSOR|LITERAL", ArgKind.TENSOR)), OptionSpec.concat(List.of(
                     OptionSpec.choice("mode", "encoder whose range is marked (default: the 'mode' setting)", QuantMode.idArray()),
                     OptionSpec.integer("bw", "N", "bitwidth of the marked encoding (default: the 'bitwidth' setting)")),
                     OptionSpec.integer("bins", "N", "number of rows").defaults(20),
@@ -109,7 +110,7 @@ public final class HistCommand implements Command {
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("tensor", op.name());
-        data.put("encoding", EncodeCommand.json(e));
+        data.put("encoding", EncodingText.json(e));
         data.put("bins", rows);
         data.put("clipped_below", below);
         data.put("clipped_above", above);

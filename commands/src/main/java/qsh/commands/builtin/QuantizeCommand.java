@@ -21,7 +21,7 @@ import qsh.core.tensor.Tensor;
 public final class QuantizeCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("quantize", "encodings",
             "quantize a tensor onto its grid [0, 2^bw-1] and keep the result (with its encoding) as a new tensor",
-            List.of(ArgSpec.of("TENSOR", ArgKind.TENSOR)), EncodeCommand.concat(Operands.ENCODING_OPTIONS,
+            List.of(ArgSpec.of("TENSOR", ArgKind.TENSOR)), OptionSpec.concat(Operands.ENCODING_OPTIONS,
                     OptionSpec.of("as", ArgKind.NAME, "NAME", "name of the result (default: TENSOR_q)")),
             List.of("let x = [-1.8, -1.0, 0, 0.5]; quantize x --bw 8", "load demo; quantize features.0.weight --mode symmetric --per-channel 0 --as wq"),
             List.of("dequantize", "encode", "pack"), true);

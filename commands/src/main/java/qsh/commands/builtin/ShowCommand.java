@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import qsh.commands.EncodingText;
 import qsh.commands.Format;
 import qsh.commands.Session;
 import qsh.commands.SessionTensor;
@@ -55,7 +56,7 @@ public final class ShowCommand implements Command {
         lines.add("  stats: min " + Format.num(s.min()) + ", max " + Format.num(s.max()) + ", mean " + Format.num(s.mean())
                 + ", std " + Format.num(s.std()) + ", count " + s.count());
         for (int i = 0; i < st.encodings().size(); i++) {
-            lines.add("  encoding" + (st.axis() >= 0 ? " [" + i + "]" : "") + ": " + EncodeCommand.describe(st.encodings().get(i)));
+            lines.add("  encoding" + (st.axis() >= 0 ? " [" + i + "]" : "") + ": " + EncodingText.describe(st.encodings().get(i)));
         }
         boolean ints = st.kind().equals("quantized");
         lines.add("  " + (ints ? Format.ints(st.tensor().data(), st.tensor().shape(), edge)
@@ -68,7 +69,7 @@ public final class ShowCommand implements Command {
         data.put("stats", s);
         List<Map<String, Object>> encs = new ArrayList<>();
         for (Encoding e : st.encodings()) {
-            encs.add(EncodeCommand.json(e));
+            encs.add(EncodingText.json(e));
         }
         data.put("encodings", encs);
         if (st.tensor().size() <= EncodeCommand.JSON_VALUES_LIMIT) {

@@ -2,12 +2,12 @@ package qsh.commands.equalize;
 
 import java.util.ArrayList;
 import java.util.List;
-import qsh.commands.ModelState;
 import qsh.core.equalize.BatchNormFolder;
+import qsh.core.equalize.CleAlgorithm;
 import qsh.core.equalize.ClePatternMatcher;
 import qsh.core.equalize.FoldedBatchNorms;
-import qsh.core.equalize.Relu6Replacer;
 import qsh.core.graph.Graph;
+import qsh.core.workflow.ModelState;
 
 /**
  * What CLE does before it scales anything (algorithms.md: fold batch norms, then replace ReLU6 by ReLU),
@@ -21,17 +21,10 @@ import qsh.core.graph.Graph;
  */
 record ClePreparation(Graph graph, FoldedBatchNorms batchNorms, List<BatchNormFolder.Fold> folds, List<String> replaced,
                       ClePatternMatcher.Matches matches) {
-    /** Prepares {@code m}: folds what can be folded, replaces ReLU6 unless {@code keepRelu6}, matches chains. */
+    /** Prepares {@code m} as core's CLE does: folds what can be folded, replaces ReLU6 unless {@code keepRelu6}, matches chains. */
     static ClePreparation of(ModelState m, boolean keepRelu6) {
-        BatchNormFolder.Result f = BatchNormFolder.fold(m.graph());
-        Graph g = f.graph();
-        List<String> replaced = List.of();
-        if (!keepRelu6) {
-            Relu6Replacer.Result r = Relu6Replacer.replace(g);
-            g = r.graph();
-            replaced = r.replaced();
-        }
-        return new ClePreparation(g, m.batchNorms().merge(f.batchNorms()), f.folds(), replaced, ClePatternMatcher.match(g));
+        CleAlgorithm.Prepared p = CleAlgorithm.prepare(m.graph(), m.batchNorms(), keepRelu6);
+        return new ClePreparation(p.graph(), p.batchNorms(), p.folds(), p.replaced(), p.matches());
     }
 
     /** Whether preparing changed the graph. */

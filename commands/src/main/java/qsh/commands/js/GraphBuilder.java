@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.core.graph.Graph;
 import qsh.core.modelio.OnnxReader;
 import qsh.core.onnx.TensorProtos;

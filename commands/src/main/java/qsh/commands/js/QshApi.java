@@ -10,7 +10,7 @@ import java.util.Map;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
 import qsh.commands.Interpreter;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.commands.ScriptRunner;
 import qsh.commands.Session;
 import qsh.commands.SessionTensor;

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
+import qsh.commands.EncodingText;
 import qsh.commands.Session;
-import qsh.commands.builtin.EncodeCommand;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
@@ -17,9 +17,6 @@ import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.calib.InputList;
-import qsh.core.graph.Graph;
-import qsh.core.graph.InputDims;
-import qsh.core.graph.ValueInfo;
 import qsh.core.sim.EncodingsJson;
 import qsh.core.sim.EncodingsVersion;
 import qsh.core.sim.ModelQuantizer;
@@ -66,32 +63,32 @@ public final class CalibrateCommand implements Command {
         QuantConfig cfg = QuantOptions.config(args, session);
         QuantOverrides ov = args.has("ignore-overrides") ? QuantOverrides.EMPTY : m.overrides();
         ModelQuantizer.Converter converter = QuantOptions.converter(args, false);
-        ModelQuantizer.Outcome out;
+        ModelState.Step<ModelQuantizer.Outcome> step;
         List<String> requested = List.of();
         try {
             if (fallback) {
-                out = ModelQuantizer.floatFallback(m.graph(), converter, ShapeProbe.randomInputs(m.graph(), 1, null), cfg, ov);
+                step = m.floatFallback(converter, ShapeProbe.randomInputs(m.graph(), 1, null), cfg, ov);
             } else {
                 String file = args.positional(0, "an input list file");
                 InputList list = InputList.read(session.resolve(file));
-                CalibrationInputs inputs = new CalibrationInputs(list, inputShapes(m.graph()));
+                CalibrationInputs inputs = CalibrationInputs.forGraph(list, m.graph());
                 var outputs = ListOutputs.apply(m.graph(), list, inputs); // the list's '#'/'%' output lines
                 m = outputs.graph() == m.graph() ? m : m.withGraph(outputs.graph());
                 requested = ListOutputs.describe(outputs);
-                out = ModelQuantizer.calibrate(m.graph(), converter, inputs, cfg, ov, session.progress("calibrate", inputs.size()));
+                step = m.calibrate(converter, inputs, cfg, ov, session.progress("calibrate", inputs.size()));
             }
         } catch (IllegalStateException e) {
             throw new CommandException(e.getMessage());
         }
+        ModelQuantizer.Outcome out = step.result();
         String saved = args.get("save").orElse(null);
         if (saved != null) {
-            EncodingsJson.write(session.resolve(saved), out.plan().encodings(), versionOf(args.getOrDefault("version")));
+            EncodingsJson.write(session.resolve(saved), out.plan().encodings(), EncodingsVersion.parse(args.get("version").orElse("0.6.1")));
         }
         if (out.folds().isEmpty()) {
-            session.model(m.withPlan(out.plan(), out.simulated()));
+            session.model(step.state());
         } else { // the converter's batch-norm folding changed the model: undo gives back the model with its batch norms
-            session.transform(m.withGraph(out.graph(), m.batchNorms().merge(out.batchNorms())).withPlan(out.plan(), out.simulated()),
-                    "calibrate (its batch-norm folding of " + out.folds().size() + " batch norms, and the calibration)");
+            session.transform(step.state(), "calibrate (its batch-norm folding of " + out.folds().size() + " batch norms, and the calibration)");
         }
         Result r = summary(m, out, cfg, saved, fallback);
         if (!requested.isEmpty()) {
@@ -105,40 +102,6 @@ public final class CalibrateCommand implements Command {
         List<String> lines = new ArrayList<>(r.lines());
         lines.addAll(CalibrateExplanation.lines(out.graph(), out, cfg, ov));
         return Result.of(r.data(), lines);
-    }
-
-    public static Map<String, int[]> inputShapes(Graph g) {
-        Map<String, int[]> shapes = new LinkedHashMap<>();
-        for (ValueInfo v : g.inputs()) {
-            if (!v.isStatic()) {
-                throw new CommandException(InputDims.unboundMessage(v));
-            }
-            int[] s = new int[v.dims().length];
-            for (int i = 0; i < s.length; i++) {
-                s[i] = Math.toIntExact(v.dims()[i]);
-            }
-            shapes.put(v.name(), s);
-        }
-        return shapes;
-    }
-
-    /** The first {@code max} inputs of an input list, loaded (AdaRound and bias correction keep them in memory). */
-    public static java.util.List<Map<String, qsh.core.tensor.Tensor>> samples(java.nio.file.Path list, Graph g, int max) {
-        CalibrationInputs inputs = new CalibrationInputs(InputList.read(list), inputShapes(g));
-        java.util.List<Map<String, qsh.core.tensor.Tensor>> out = new ArrayList<>();
-        for (int i = 0; i < Math.min(max, inputs.size()); i++) {
-            out.add(inputs.load(i));
-        }
-        return out;
-    }
-
-    static EncodingsVersion versionOf(String s) {
-        for (EncodingsVersion v : EncodingsVersion.values()) {
-            if (v.text().equals(s)) {
-                return v;
-            }
-        }
-        throw new CommandException("unknown encodings version " + s + ": use 0.4.0, 0.5.0, 0.6.1 or 1.0.0");
     }
 
     private static Result summary(ModelState m, ModelQuantizer.Outcome out, QuantConfig cfg, String saved, boolean fallback) {
@@ -162,7 +125,7 @@ public final class CalibrateCommand implements Command {
                 lines.add("  … " + (p.activations().size() - 6) + " more ('encodings show' lists all)");
                 break;
             }
-            lines.add(String.format("  %-40s %s", e.getKey(), describe(e.getValue())));
+            lines.add(String.format("  %-40s %s", e.getKey(), EncodingText.describe(e.getValue())));
         }
         for (QuantizationPlan.ConvertOp c : p.converts()) {
             lines.add("  convert " + c.describe());
@@ -177,24 +140,10 @@ public final class CalibrateCommand implements Command {
         data.put("inputs", out.calibrationInputs());
         data.put("config", p.label());
         data.put("folded_batch_norms", out.folds().stream().map(f -> Map.of("batch_norm", f.batchNorm(), "layer", f.layer())).toList());
-        data.put("activation_encodings", json(p.encodings().activations()));
-        data.put("param_encodings", json(p.encodings().params()));
+        data.put("activation_encodings", EncodingText.json(p.encodings().activations()));
+        data.put("param_encodings", EncodingText.json(p.encodings().params()));
         data.put("converts", p.converts().stream().map(QuantizationPlan.ConvertOp::describe).toList());
         data.put("warnings", p.warnings());
         return Result.of(data, lines);
-    }
-
-    /** One tensor's precision for a listing: the encoding of an int, "fp32"/"fp16" of a float. */
-    static String describe(TensorPrecision p) {
-        if (!p.isInt()) {
-            return p.describe();
-        }
-        return p.perChannel() ? p.describe() : EncodeCommand.describe(p.encoding());
-    }
-
-    static Map<String, Object> json(Map<String, List<qsh.core.quant.Encoding>> m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(k, v.stream().map(EncodeCommand::json).toList()));
-        return out;
     }
 }

@@ -3,8 +3,8 @@ package qsh.commands.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import qsh.commands.EncodingText;
 import qsh.commands.Format;
-import qsh.commands.builtin.EncodeCommand;
 import qsh.core.calib.RangeObserver;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
@@ -60,7 +60,7 @@ final class CalibrateExplanation {
             String rule = b.getValue().isInt() && b.getValue().bitwidth() == 32
                     ? "bias_bw 32: scale = input scale × weight scale, offset 0 (one per output channel when weights are per channel)"
                     : "bias_bw " + cfg.biasBw() + ": the bias's own encoding by " + cfg.paramQuantizer().id();
-            l.add("  5. biases, " + rule + ", e.g. " + b.getKey() + ": " + CalibrateCommand.describe(b.getValue()));
+            l.add("  5. biases, " + rule + ", e.g. " + b.getKey() + ": " + EncodingText.describe(b.getValue()));
         }
         if (ov.isEmpty()) {
             l.add("  6. no overrides: every tensor follows act/weight/bias bitwidths (spec: \"No override\")");
@@ -77,7 +77,7 @@ final class CalibrateExplanation {
             for (QuantizationPlan.ConvertOp c : p.converts()) {
                 l.add("     " + c.tensor() + " is " + c.from().describe() + " but " + c.consumer() + " runs in "
                         + p.ops().get(c.consumer()).describe() + " → " + (c.to().isInt()
-                        ? (c.from().isInt() ? "requantize" : "quantize") + " to " + CalibrateCommand.describe(c.to())
+                        ? (c.from().isInt() ? "requantize" : "quantize") + " to " + EncodingText.describe(c.to())
                         : "dequantize to " + c.to().describe()));
             }
         }
@@ -119,7 +119,7 @@ final class CalibrateExplanation {
                 RangeObserver r = out.statistics().range(e.getKey());
                 range = "true range [" + Format.num(r.min()) + ", " + Format.num(r.max()) + "] → ";
             }
-            l.add(head + "e.g. " + e.getKey() + ": " + range + EncodeCommand.describe(e.getValue().encoding())
+            l.add(head + "e.g. " + e.getKey() + ": " + range + EncodingText.describe(e.getValue().encoding())
                     + " (min-range rule, then zero made exact)");
             return;
         }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import qsh.commands.Format;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
@@ -50,7 +50,7 @@ public final class CompareCommand implements Command {
         if (!m.quantized()) {
             throw new CommandException("the model is not quantized: run calibrate first");
         }
-        CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)), CalibrateCommand.inputShapes(m.graph()));
+        CalibrationInputs inputs = new CalibrationInputs(InputList.read(session.resolve(file)), CalibrationInputs.shapesOf(m.graph()));
         int n = Math.min(inputs.size(), args.getInt("limit"));
         Set<String> tensors = new LinkedHashSet<>(m.plan().activations().keySet());
         LayerErrors errors = new LayerErrors(m.graph(), List.of(m.simulated(),

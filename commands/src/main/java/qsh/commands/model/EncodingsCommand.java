@@ -6,7 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
+import qsh.commands.EncodingText;
 import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
@@ -62,7 +63,7 @@ public final class EncodingsCommand implements Command {
                 String file = args.positional(1, "a file to write");
                 requirePlan(m);
                 EncodingsJson.write(session.resolve(file), m.plan().encodings(),
-                        CalibrateCommand.versionOf(args.getOrDefault("version")));
+                        EncodingsVersion.parse(args.getOrDefault("version")));
                 return Result.of(Map.of("file", file), List.of("wrote " + m.plan().encodings().size() + " tensor encodings to " + file));
             }
             case "load": {
@@ -149,22 +150,22 @@ public final class EncodingsCommand implements Command {
             }
             lines.add(tensor + ": " + t.describe());
             for (int i = 0; i < t.encodings().size(); i++) {
-                lines.add("  " + (t.perChannel() ? "[" + i + "] " : "") + qsh.commands.builtin.EncodeCommand.describe(t.encodings().get(i)));
+                lines.add("  " + (t.perChannel() ? "[" + i + "] " : "") + EncodingText.describe(t.encodings().get(i)));
             }
-            return Result.of(Map.of(tensor, t.asEncodings().stream().map(qsh.commands.builtin.EncodeCommand::json).toList()), lines);
+            return Result.of(Map.of(tensor, t.asEncodings().stream().map(EncodingText::json).toList()), lines);
         }
         lines.add("encodings of " + m.source() + " (" + p.config().label() + ")");
         lines.add("activations:");
-        p.activations().forEach((k, v) -> lines.add(String.format("  %-48s %s", k, CalibrateCommand.describe(v))));
+        p.activations().forEach((k, v) -> lines.add(String.format("  %-48s %s", k, EncodingText.describe(v))));
         lines.add("weights and biases:");
-        p.params().forEach((k, v) -> lines.add(String.format("  %-48s %s", k, CalibrateCommand.describe(v))));
+        p.params().forEach((k, v) -> lines.add(String.format("  %-48s %s", k, EncodingText.describe(v))));
         if (!p.converts().isEmpty()) {
             lines.add("convert ops:");
             p.converts().forEach(c -> lines.add("  " + c.describe()));
         }
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("activation_encodings", CalibrateCommand.json(p.encodings().activations()));
-        data.put("param_encodings", CalibrateCommand.json(p.encodings().params()));
+        data.put("activation_encodings", EncodingText.json(p.encodings().activations()));
+        data.put("param_encodings", EncodingText.json(p.encodings().params()));
         data.put("fused", p.fused());
         return Result.of(data, lines);
     }

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.commands.Session;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
@@ -14,7 +14,6 @@ import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.core.data.FashionMnist;
-import qsh.core.graph.Graph;
 import qsh.core.metrics.TopK;
 import qsh.core.tensor.Tensor;
 
@@ -56,12 +55,12 @@ public final class EvalCommand implements Command {
         data.put("images", n);
         List<String> lines = new java.util.ArrayList<>();
         long t0 = System.nanoTime();
-        TopK.Result f = score(m.graph(), n, sample, labels, session, "eval float");
-        data.put("float", json(f));
-        lines.add(line("float", f, n));
+        TopK.Result f = TopKScores.score(m.graph(), n, sample, labels, session, "eval float");
+        data.put("float", TopKScores.json(f));
+        lines.add(TopKScores.line("float", f, n));
         if (m.quantized() && !args.has("float-only")) {
-            TopK.Result q = score(m.simulated(), n, sample, labels, session, "eval quantized");
-            Map<String, Object> qj = json(q);
+            TopK.Result q = TopKScores.score(m.simulated(), n, sample, labels, session, "eval quantized");
+            Map<String, Object> qj = TopKScores.json(q);
             qj.put("config", m.plan().label());
             int differ = 0;
             for (int i = 0; i < n; i++) {
@@ -69,31 +68,10 @@ public final class EvalCommand implements Command {
             }
             qj.put("predictions_changed", differ);
             data.put("quantized", qj);
-            lines.add(line(m.plan().quantizes() ? "quantized" : "simulated", q, n) + String.format("  (%s; %+.2f points, %d predictions changed)",
+            lines.add(TopKScores.line(m.plan().quantizes() ? "quantized" : "simulated", q, n) + String.format("  (%s; %+.2f points, %d predictions changed)",
                     m.plan().label(), q.top1Percent() - f.top1Percent(), differ));
         }
         data.put("seconds", (System.nanoTime() - t0) / 1e9);
         return Result.of(data, lines);
-    }
-
-    static TopK.Result score(Graph g, int n, java.util.function.IntFunction<Map<String, Tensor>> sample, int[] labels,
-                             Session session, String task) {
-        try {
-            return TopK.evaluate(g, n, sample, labels, session.progress(task, n));
-        } catch (IllegalStateException e) {
-            throw new CommandException(e.getMessage());
-        }
-    }
-
-    static String line(String what, TopK.Result r, int n) {
-        return String.format("%-9s top-1 %6.2f%%  top-5 %6.2f%%  (%d images)", what, r.top1Percent(), r.top5Percent(), n);
-    }
-
-    static Map<String, Object> json(TopK.Result r) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("top1", r.top1Percent());
-        o.put("top5", r.top5Percent());
-        o.put("correct", r.top1());
-        return o;
     }
 }

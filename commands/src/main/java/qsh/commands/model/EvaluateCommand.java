@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.commands.Session;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
@@ -42,20 +42,20 @@ public final class EvaluateCommand implements Command {
         Path listFile = session.resolve(args.get("input_list").orElseThrow(() -> new CommandException("give --input_list L.txt")));
         Path labelFile = session.resolve(args.get("labels").orElseThrow(() -> new CommandException("give --labels Y.txt")));
         ModelState m = session.requireModel();
-        CalibrationInputs inputs = new CalibrationInputs(InputList.read(listFile), CalibrateCommand.inputShapes(m.graph()));
+        CalibrationInputs inputs = new CalibrationInputs(InputList.read(listFile), CalibrationInputs.shapesOf(m.graph()));
         int[] labels = readLabels(labelFile, inputs.size());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("samples", inputs.size());
         List<String> lines = new ArrayList<>();
-        TopK.Result f = EvalCommand.score(m.graph(), inputs.size(), inputs::load, labels, session, "evaluate float");
-        data.put("float", EvalCommand.json(f));
-        lines.add(EvalCommand.line("float", f, inputs.size()));
+        TopK.Result f = TopKScores.score(m.graph(), inputs.size(), inputs::load, labels, session, "evaluate float");
+        data.put("float", TopKScores.json(f));
+        lines.add(TopKScores.line("float", f, inputs.size()));
         if (m.quantized()) {
-            TopK.Result q = EvalCommand.score(m.simulated(), inputs.size(), inputs::load, labels, session, "evaluate quantized");
-            Map<String, Object> qj = EvalCommand.json(q);
+            TopK.Result q = TopKScores.score(m.simulated(), inputs.size(), inputs::load, labels, session, "evaluate quantized");
+            Map<String, Object> qj = TopKScores.json(q);
             qj.put("config", m.plan().label());
             data.put("quantized", qj);
-            lines.add(EvalCommand.line(m.plan().quantizes() ? "quantized" : "simulated", q, inputs.size()) + String.format("  (%s; %+.2f points)",
+            lines.add(TopKScores.line(m.plan().quantizes() ? "quantized" : "simulated", q, inputs.size()) + String.format("  (%s; %+.2f points)",
                     m.plan().label(), q.top1Percent() - f.top1Percent()));
         } else {
             lines.add("(the model is float: run calibrate to score a quantized model too)");

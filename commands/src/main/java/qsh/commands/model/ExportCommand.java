@@ -1,11 +1,9 @@
 package qsh.commands.model;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.ModelState;
 import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
@@ -15,11 +13,9 @@ import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
-import qsh.core.graph.Graph;
-import qsh.core.io.AtomicFile;
-import qsh.core.sim.EncodingsJson;
 import qsh.core.sim.EncodingsVersion;
-import qsh.core.sim.QdqGraphBuilder;
+import qsh.core.workflow.ModelFiles;
+import qsh.core.workflow.ModelState;
 
 /**
  * {@code export OUT.onnx}: the quantized model as a QDQ ONNX model (QuantizeLinear/DequantizeLinear around float
@@ -48,8 +44,8 @@ public final class ExportCommand implements Command {
             throw new CommandException("the model is not quantized: run calibrate (or calibrate --float-fallback) first,"
                     + " or save it as float with: save " + file);
         }
-        Written w = write(m, session.resolve(file), args.has("pack-4-bit-weights"),
-                CalibrateCommand.versionOf(args.getOrDefault("version")));
+        ModelFiles.Written w = write(m, session.resolve(file), args.has("pack-4-bit-weights"),
+                EncodingsVersion.parse(args.getOrDefault("version")));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("model", w.model().toString());
         data.put("encodings", w.encodings().toString());
@@ -60,36 +56,12 @@ public final class ExportCommand implements Command {
                 + w.dequantizeNodes() + " DequantizeLinear nodes; encodings in " + w.encodings().getFileName()));
     }
 
-    /** What {@link #write} produced. */
-    record Written(Path model, Path encodings, long bytes, long opset, long quantizeNodes, long dequantizeNodes) {}
-
-    /** Writes the QDQ model and its encodings; on failure neither file is left behind half-written. */
-    static Written write(ModelState m, Path out, boolean pack4, EncodingsVersion version) {
-        Graph qdq;
+    /** Writes {@code m}'s quantized model and its encodings ({@link ModelState#export}); one line on failure. */
+    private static ModelFiles.Written write(ModelState m, Path out, boolean pack4, EncodingsVersion version) {
         try {
-            qdq = QdqGraphBuilder.export(m.graph(), m.plan(), pack4);
+            return m.export(out, pack4, version);
         } catch (IllegalArgumentException e) {
             throw new CommandException("cannot export: " + e.getMessage());
         }
-        Path enc = encodingsPath(out);
-        byte[] model = SaveCommand.checkedBytes(qdq, out, "cannot export: ");
-        Map<Path, byte[]> pair = new LinkedHashMap<>();
-        pair.put(out, model);
-        pair.put(enc, EncodingsJson.toJson(m.plan().encodings(), version).getBytes(StandardCharsets.UTF_8));
-        try {
-            AtomicFile.writeAll(pair); // both or neither (see AtomicFile for the window a kill leaves)
-        } catch (IllegalArgumentException e) {
-            throw new CommandException("cannot export: " + e.getMessage() + "; nothing was written");
-        }
-        long q = qdq.nodes().stream().filter(n -> n.opType().equals("QuantizeLinear")).count();
-        long dq = qdq.nodes().stream().filter(n -> n.opType().equals("DequantizeLinear")).count();
-        return new Written(out, enc, model.length, qdq.opset(), q, dq);
-    }
-
-    /** OUT.onnx → OUT.encodings (the spec's qairt-quantizer naming). */
-    static Path encodingsPath(Path model) {
-        String name = model.getFileName().toString();
-        String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
-        return model.resolveSibling(stem + ".encodings");
     }
 }

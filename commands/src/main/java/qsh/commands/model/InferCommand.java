@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import qsh.commands.Format;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
@@ -34,16 +34,9 @@ import qsh.core.tensor.TensorStats;
 public final class InferCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("infer", "model",
             "run the model in float on raw inputs (NAME:=FILE.raw) or seeded random ones", List.of(ArgSpec.of("NAME:=FILE.raw|FILE.raw", ArgKind.INPUT_FILE).asVariadic()),
-            withInputOptions(OptionSpec.dir("out", "write each output as DIR/NAME.raw (float32 little-endian)")),
+            OptionSpec.concat(ModelInputs.OPTIONS, OptionSpec.dir("out", "write each output as DIR/NAME.raw (float32 little-endian)")),
             List.of("infer --random --seed 1", "infer --random --shape 1x1x28x28", "infer scripts/data/demo/img0.raw", "infer input:=scripts/data/demo/img0.raw --out /tmp/out"),
             List.of("load", "graph", "show"), true);
-
-    /** The input options of {@link ModelInputs} followed by {@code more}. */
-    static List<OptionSpec> withInputOptions(OptionSpec... more) {
-        List<OptionSpec> all = new ArrayList<>(ModelInputs.OPTIONS);
-        all.addAll(List.of(more));
-        return all;
-    }
 
     @Override
     public CommandSpec spec() {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import qsh.commands.Format;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
@@ -35,7 +35,7 @@ public final class ProfileCommand implements Command {
     private static final long WARM_NANOS = 1_500_000_000L;
     private static final CommandSpec SPEC = new CommandSpec("profile", "model",
             "time the float executor per op kind and per step on the loaded model", List.of(ArgSpec.of("NAME:=FILE.raw|FILE.raw", ArgKind.INPUT_FILE).asVariadic()),
-            InferCommand.withInputOptions(
+            OptionSpec.concat(ModelInputs.OPTIONS, 
                     OptionSpec.integer("runs", "N", "timed runs (default {default}, after 1.5 s of warm-up runs)").defaults(20),
                     OptionSpec.integer("top", "N", "slowest steps to list").defaults(10)),
             List.of("profile --random", "profile --random --runs 50 --top 3", "profile scripts/data/demo/img0.raw --top 5"),

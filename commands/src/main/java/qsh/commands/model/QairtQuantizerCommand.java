@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.ModelState;
 import qsh.commands.Session;
+import qsh.commands.TransformData;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
@@ -14,15 +14,18 @@ import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.core.adaround.AdaRound;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.calib.InputList;
-import qsh.core.graph.Graph;
+import qsh.core.equalize.CleAlgorithm;
 import qsh.core.sim.EncodingsJson;
 import qsh.core.sim.EncodingsVersion;
 import qsh.core.sim.ModelQuantizer;
 import qsh.core.sim.QuantConfig;
 import qsh.core.sim.QuantOverrides;
 import qsh.core.sim.TensorPrecision;
+import qsh.core.workflow.ModelFiles;
+import qsh.core.workflow.ModelState;
 
 /**
  * {@code qairt-quantizer --input_network M.onnx (--input_list L | --enable_float_fallback) --output_path OUT.onnx}:
@@ -114,106 +117,93 @@ public final class QairtQuantizerCommand implements Command {
             config.section(algorithm); // a config without the algorithm's section fails before any work
         }
         QuantConfig cfg = QuantOptions.config(args, session, true);
-        Graph g;
         List<String> lines = new ArrayList<>();
+        ModelState m;
         try {
             var bound = ModelLoader.loadBound(network.equals("demo") ? "demo" : session.resolve(network).toString(),
                     args.getAll("input_dim"), args.has("no_simplification"));
-            g = bound.graph();
+            m = ModelState.loaded(bound.graph(), network);
             bound.notes().forEach(n -> lines.add("note: " + n));
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
         }
-        QuantOverrides ov = QuantOverrides.EMPTY;
+        Path listFile = fallback ? null : session.resolve(args.get("input_list").get());
         CalibrationInputs inputs = null;
         if (!fallback) { // the list's '#'/'%' output lines name tensors of the model as loaded
-            InputList list = InputList.read(session.resolve(args.get("input_list").get()));
-            inputs = new CalibrationInputs(list, CalibrateCommand.inputShapes(g));
-            var requested = ListOutputs.apply(g, list, inputs);
-            g = requested.graph();
+            InputList list = InputList.read(listFile);
+            inputs = CalibrationInputs.forGraph(list, m.graph());
+            var requested = ListOutputs.apply(m.graph(), list, inputs);
+            m = m.withGraph(requested.graph());
             lines.addAll(ListOutputs.describe(requested));
         }
         String algorithms = args.get("algorithms").orElse("");
         if (algorithms.contains("cle")) { // spec: --algorithms cle (before quantization)
             // absorption bounds c by the input list's pre-activations (exact on them); without a list, data-free
-            var data = inputs == null ? qsh.commands.TransformData.random(g)
-                    : qsh.commands.TransformData.calibration(CalibrateCommand.samples(
-                            session.resolve(args.get("input_list").get()), g, CLE_SAMPLES));
-            qsh.core.equalize.CleAlgorithm.Result cle = qsh.core.equalize.CleAlgorithm.run(g, data.forAbsorption());
-            lines.add("cle: " + cle.folds().size() + " batch norms folded, " + cle.replaced().size() + " ReLU6 → ReLU, "
-                    + cle.chains().size() + " chains equalized, " + cle.skipped().size() + " convs skipped, "
-                    + cle.absorptions().stream().filter(x -> x.channelsChanged() > 0).count() + " links with high biases absorbed"
-                    + " (" + cle.absorptions().stream().filter(x -> x.mapped()).count() + " with bias maps at padded borders; c "
-                    + (cle.dataDriven() ? "from the input list" : "= max(0, β − 3|γ|)") + ")");
-            if (cle.message() != null && !cle.message().isBlank()) {
-                lines.add("  " + cle.message());
-            }
-            if (!cle.unsized().isEmpty()) {
-                lines.add("  " + cle.unsized().size() + " links not absorbed: the later layer zero-pads an input of open size (give --input_dim)");
-            }
-            lines.add("  " + data.changeLine(g, cle.graph()));
-            g = cle.graph();
+            var data = inputs == null ? TransformData.random(m.graph())
+                    : TransformData.calibration(CalibrationInputs.samples(listFile, m.graph(), CLE_SAMPLES));
+            ModelState.Step<CleAlgorithm.Result> eq = m.equalize(data.forAbsorption());
+            lines.addAll(cleLines(eq.result()));
+            lines.add("  " + data.changeLine(m.graph(), eq.state().graph()));
+            m = eq.state();
         }
         if (args.get("quantization_overrides").isPresent() && !args.has("ignore_quantization_overrides")
                 && !args.has("ignore_encodings")) {
             try {
-                ov = EncodingsJson.read(session.resolve(args.get("quantization_overrides").get()),
-                        session.settings().encoderOptions());
+                m = m.withOverrides(EncodingsJson.read(session.resolve(args.get("quantization_overrides").get()),
+                        session.settings().encoderOptions()));
             } catch (IllegalArgumentException e) {
                 throw new CommandException(e.getMessage());
             }
-            ov.notes().forEach(n -> lines.add("  warning: " + n));
+            m.overrides().notes().forEach(n -> lines.add("  warning: " + n));
         }
-        ModelQuantizer.Outcome out;
+        QuantOverrides ov = m.overrides();
+        ModelState.Step<ModelQuantizer.Outcome> calibrated;
         try {
-            if (fallback) {
-                out = ModelQuantizer.floatFallback(g, QuantOptions.converter(args, true), ShapeProbe.randomInputs(g, 1, null), cfg, ov);
-            } else {
-                out = ModelQuantizer.calibrate(g, QuantOptions.converter(args, true), inputs, cfg, ov,
-                        session.progress("calibrate", inputs.size()));
-            }
+            calibrated = fallback
+                    ? m.floatFallback(QuantOptions.converter(args, true), ShapeProbe.randomInputs(m.graph(), 1, null), cfg, ov)
+                    : m.calibrate(QuantOptions.converter(args, true), inputs, cfg, ov, session.progress("calibrate", inputs.size()));
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
         }
-        g = out.graph(); // the converter's view (batch norms folded): what the plan, AdaRound, bias correction and export use
+        // the converter's view (batch norms folded): what the plan, AdaRound, bias correction and export use
+        ModelQuantizer.Outcome out = calibrated.result();
+        m = calibrated.state();
         if (!out.folds().isEmpty()) {
             lines.add("folded " + out.folds().size() + " batch norms into the layers before them (--disable_batchnorm_folding keeps them)");
         }
-        ModelState m = ModelState.loaded(g, network).withOverrides(ov).withPlan(out.plan(), out.simulated());
         if (algorithm != null && fallback) {
             throw new CommandException("--apply_algorithms " + algorithm + " needs calibration data: give --input_list");
         }
         if (config != null) { // the spec's AIMET algorithms with their YAML config
-            Path list = session.resolve(args.get("input_list").get());
-            qsh.commands.algorithms.AlgorithmResult r = qsh.commands.algorithms.AlgorithmResult.apply(algorithm, session, m, config, list, cfg);
+            qsh.commands.algorithms.AlgorithmResult r = qsh.commands.algorithms.AlgorithmResult.apply(algorithm, session, m, config, listFile, cfg);
             m = r.model();
             lines.addAll(r.lines());
         } else if (algorithm != null) { // adaround, default mode: the input list's data
-            var samples = CalibrateCommand.samples(session.resolve(args.get("input_list").get()), g, 64);
-            qsh.core.adaround.AdaRound.Result ar;
+            var samples = CalibrationInputs.samples(listFile, m.graph(), 64);
             try {
-                ar = qsh.core.adaround.AdaRound.run(g, m.plan(), samples, qsh.core.adaround.AdaRound.Options.DEFAULTS,
-                        session.progress("adaround", out.plan().params().size()));
+                var ar = m.adaround(samples, AdaRound.Options.DEFAULTS, session.progress("adaround", m.plan().params().size()));
+                m = ar.state();
+                lines.add("adaround: " + ar.result().layers().size() + " layers rounded on " + samples.size() + " samples");
             } catch (IllegalStateException e) {
                 throw new CommandException(e.getMessage());
             }
-            var plan = m.plan().withWeightValues(ar.roundedWeights());
-            m = m.withPlan(plan, qsh.core.sim.QdqGraphBuilder.build(g, plan, true));
-            lines.add("adaround: " + ar.layers().size() + " layers rounded on " + samples.size() + " samples");
         }
         if (algorithms.contains("bc")) { // empirical bias correction on the input list's data
             if (fallback) {
                 throw new CommandException("--algorithms bc needs calibration data: give --input_list");
             }
-            var samples = CalibrateCommand.samples(session.resolve(args.get("input_list").get()), g, 32);
-            var bc = qsh.core.biascorrect.EmpiricalBiasCorrection.run(g, m.plan(), samples,
-                    session.progress("bias-correct", m.plan().params().size()));
-            m = m.withPlan(bc.plan(), qsh.core.sim.QdqGraphBuilder.build(g, bc.plan(), true));
-            lines.add("bc: " + bc.corrections().size() + " layers bias-corrected on " + samples.size() + " samples");
+            var samples = CalibrationInputs.samples(listFile, m.graph(), 32);
+            var bc = m.correctBiases(samples, session.progress("bias-correct", m.plan().params().size()));
+            m = bc.state();
+            lines.add("bc: " + bc.result().corrections().size() + " layers bias-corrected on " + samples.size() + " samples");
         }
-        String version = args.getOrDefault("encodings_version");
-        ExportCommand.Written w = ExportCommand.write(m, session.resolve(output), args.has("pack_4_bit_weights"),
-                CalibrateCommand.versionOf(version));
+        String version = args.get("encodings_version").orElse("0.6.1");
+        ModelFiles.Written w;
+        try { // validated before anything is written (ModelFiles.export)
+            w = m.export(session.resolve(output), args.has("pack_4_bit_weights"), EncodingsVersion.parse(version));
+        } catch (IllegalArgumentException e) {
+            throw new CommandException("cannot export: " + e.getMessage());
+        }
         session.model(m);
         long intActs = m.plan().activations().values().stream().filter(TensorPrecision::isInt).count();
         long intParams = m.plan().params().values().stream().filter(TensorPrecision::isInt).count();
@@ -243,5 +233,22 @@ public final class QairtQuantizerCommand implements Command {
         data.put("quantized_params", intParams);
         data.put("warnings", m.plan().warnings());
         return Result.of(data, lines);
+    }
+
+    /** What --algorithms cle did, in the batch command's lines. */
+    private static List<String> cleLines(CleAlgorithm.Result cle) {
+        List<String> lines = new ArrayList<>();
+        lines.add("cle: " + cle.folds().size() + " batch norms folded, " + cle.replaced().size() + " ReLU6 → ReLU, "
+                + cle.chains().size() + " chains equalized, " + cle.skipped().size() + " convs skipped, "
+                + cle.absorptions().stream().filter(x -> x.channelsChanged() > 0).count() + " links with high biases absorbed"
+                + " (" + cle.absorptions().stream().filter(x -> x.mapped()).count() + " with bias maps at padded borders; c "
+                + (cle.dataDriven() ? "from the input list" : "= max(0, β − 3|γ|)") + ")");
+        if (cle.message() != null && !cle.message().isBlank()) {
+            lines.add("  " + cle.message());
+        }
+        if (!cle.unsized().isEmpty()) {
+            lines.add("  " + cle.unsized().size() + " links not absorbed: the later layer zero-pads an input of open size (give --input_dim)");
+        }
+        return lines;
     }
 }

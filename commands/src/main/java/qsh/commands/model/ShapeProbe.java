@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.commands.spi.CommandException;
 import qsh.core.exec.Executor;
 import qsh.core.exec.ShapeInference;

@@ -107,4 +107,9 @@ public record OptionSpec(String name, String valueName, String text, List<String
         out.addAll(b);
         return out;
     }
+
+    /** {@code a} followed by {@code more}. */
+    public static List<OptionSpec> concat(List<OptionSpec> a, OptionSpec... more) {
+        return concat(a, List.of(more));
+    }
 }

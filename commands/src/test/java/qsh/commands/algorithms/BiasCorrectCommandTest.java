@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import qsh.commands.Interpreter;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.commands.spi.CommandException;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.calib.InputList;
@@ -51,7 +51,7 @@ class BiasCorrectCommandTest {
     /** Mean over channels of |mean over samples and positions of (quantized − float)| at the layer's output. */
     static double meanShift(ModelState m) {
         CalibrationInputs inputs = new CalibrationInputs(InputList.read(LIST),
-                qsh.commands.model.CalibrateCommand.inputShapes(m.graph()));
+                CalibrationInputs.shapesOf(m.graph()));
         String simOut = m.simulated().node(LAYER).output(0);
         String floatOut = m.graph().node(LAYER).output(0);
         double[] d = null;

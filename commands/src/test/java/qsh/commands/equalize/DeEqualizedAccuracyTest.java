@@ -8,7 +8,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qsh.commands.Interpreter;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.core.equalize.CleChain;
 import qsh.core.equalize.ClePatternMatcher;
 import qsh.core.equalize.Relu6Replacer;

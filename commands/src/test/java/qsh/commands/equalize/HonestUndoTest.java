@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qsh.commands.Interpreter;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.commands.spi.CommandException;
 import qsh.core.sim.QuantizationPlan;
 

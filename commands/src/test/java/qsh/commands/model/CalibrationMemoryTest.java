@@ -29,7 +29,7 @@ class CalibrationMemoryTest {
         in.execute("dataset fashion-mnist --count 1000 --out " + dir);
         var g = in.session().requireModel().graph();
         CalibrationInputs inputs = new CalibrationInputs(InputList.read(dir.resolve("input_list.txt")),
-                CalibrateCommand.inputShapes(g));
+                CalibrationInputs.shapesOf(g));
         long[] live = new long[2];
         QuantConfig cfg = QuantConfig.DEFAULTS.withQuantizers(QuantMode.TF, QuantMode.ENHANCED);
         ModelQuantizer.calibrate(g, inputs, cfg, QuantOverrides.EMPTY, done -> {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import qsh.commands.Interpreter;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.commands.spi.CommandException;
 import qsh.core.calib.RawTensorFile;
 import qsh.core.exec.Executor;

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import qsh.commands.Interpreter;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.commands.spi.CommandException;
 import qsh.core.sim.EncodingsJson;
 import qsh.core.sim.QuantizationPlan;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import qsh.commands.Interpreter;
-import qsh.commands.ModelState;
+import qsh.core.workflow.ModelState;
 import qsh.core.data.FashionMnist;
 import qsh.core.exec.Executor;
 import qsh.core.quant.Encoding;

@@ -6,6 +6,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import qsh.core.graph.Graph;
+import qsh.core.graph.InputDims;
+import qsh.core.graph.ValueInfo;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -47,6 +50,43 @@ public final class CalibrationInputs {
             }
         }
         return new CalibrationInputs(samples, Collections.unmodifiableMap(new LinkedHashMap<>(modelInputs)), source);
+    }
+
+    /**
+     * The input shapes calibration feeds {@code g}, in model order; every input must have fixed dims (spec: batch 1),
+     * else the message says how to bind them ({@code --input_dim}).
+     */
+    public static Map<String, int[]> shapesOf(Graph g) {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (ValueInfo v : g.inputs()) {
+            if (!v.isStatic()) {
+                throw new IllegalArgumentException(InputDims.unboundMessage(v));
+            }
+            int[] s = new int[v.dims().length];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = Math.toIntExact(v.dims()[i]);
+            }
+            shapes.put(v.name(), s);
+        }
+        return shapes;
+    }
+
+    /** {@code list} checked against {@code g}'s inputs ({@link #shapesOf}). */
+    public static CalibrationInputs forGraph(InputList list, Graph g) {
+        return new CalibrationInputs(list, shapesOf(g));
+    }
+
+    /**
+     * The first {@code max} inputs of the input list {@code file}, loaded for {@code g} (AdaRound, bias correction
+     * and high-bias absorption keep them in memory).
+     */
+    public static List<Map<String, Tensor>> samples(Path file, Graph g, int max) {
+        CalibrationInputs inputs = forGraph(InputList.read(file), g);
+        List<Map<String, Tensor>> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(max, inputs.size()); i++) {
+            out.add(inputs.load(i));
+        }
+        return out;
     }
 
     /**

@@ -41,13 +41,48 @@ public final class CleAlgorithm {
      * smallest pre-activation observed on them, so it is exact on that data.
      */
     public static Result run(Graph g, List<Map<String, Tensor>> inputs) {
-        BatchNormFolder.Result f = BatchNormFolder.fold(g);
-        Relu6Replacer.Result r = Relu6Replacer.replace(f.graph());
-        ClePatternMatcher.Matches m = ClePatternMatcher.match(r.graph());
-        CrossLayerEqualizer.Applied a = CrossLayerEqualizer.apply(r.graph(), m.chains());
-        ChainObservations seen = ChainObservations.observe(a.graph(), m.chains(), inputs);
-        HighBiasAbsorber.Result h = HighBiasAbsorber.absorb(a.graph(), m.chains(), a.rescale(f.batchNorms()), seen);
-        return new Result(h.graph(), h.batchNorms(), f.folds(), r.replaced(), m.chains(), m.skipped(), h.absorptions(),
+        return run(g, FoldedBatchNorms.EMPTY, inputs);
+    }
+
+    /**
+     * As {@link #run(Graph, List)} on a graph whose layers already hold the folded batch norms {@code earlier}
+     * (their β, γ are rescaled with the layers and used for absorption like the ones folded now).
+     */
+    public static Result run(Graph g, FoldedBatchNorms earlier, List<Map<String, Tensor>> inputs) {
+        Prepared p = prepare(g, earlier, false);
+        List<CleChain> chains = p.matches().chains();
+        CrossLayerEqualizer.Applied a = CrossLayerEqualizer.apply(p.graph(), chains);
+        ChainObservations seen = ChainObservations.observe(a.graph(), chains, inputs);
+        HighBiasAbsorber.Result h = HighBiasAbsorber.absorb(a.graph(), chains, a.rescale(p.batchNorms()), seen);
+        return new Result(h.graph(), h.batchNorms(), p.folds(), p.replaced(), chains, p.matches().skipped(), h.absorptions(),
                 h.message(), h.unsized(), h.dataDriven());
+    }
+
+    /**
+     * What CLE does before it scales anything.
+     *
+     * @param graph      the folded (and ReLU-replaced) graph
+     * @param batchNorms β, γ of every batch norm folded so far (the earlier ones and those folded now)
+     * @param folds      batch norms folded now
+     * @param replaced   ReLU6 nodes replaced now
+     * @param matches    the CLE chains of {@code graph}
+     */
+    public record Prepared(Graph graph, FoldedBatchNorms batchNorms, List<BatchNormFolder.Fold> folds,
+                           List<String> replaced, ClePatternMatcher.Matches matches) {}
+
+    /**
+     * The first half of CLE (algorithms.md: fold batch norms, then replace ReLU6 by ReLU, unless {@code keepRelu6}:
+     * then chains through ReLU6 are skipped), and the chains it matches. {@code g} is unchanged.
+     */
+    public static Prepared prepare(Graph g, FoldedBatchNorms earlier, boolean keepRelu6) {
+        BatchNormFolder.Result f = BatchNormFolder.fold(g);
+        Graph prepared = f.graph();
+        List<String> replaced = List.of();
+        if (!keepRelu6) {
+            Relu6Replacer.Result r = Relu6Replacer.replace(prepared);
+            prepared = r.graph();
+            replaced = r.replaced();
+        }
+        return new Prepared(prepared, earlier.merge(f.batchNorms()), f.folds(), replaced, ClePatternMatcher.match(prepared));
     }
 }
