@@ -43,6 +43,12 @@ public final class QshApi {
         return rt.interpreter();
     }
 
+    /** What a non-string argument is, in JavaScript's words ("a function", "an array", ...). */
+    private static String kind(Value v) {
+        return v.canExecute() ? "a function" : v.hasArrayElements() ? "an array" : v.isNumber() ? "a number"
+                : v.isBoolean() ? "a boolean" : "an object";
+    }
+
     private Session session() {
         return interp().session();
     }
@@ -233,6 +239,9 @@ public final class QshApi {
      */
     @HostAccess.Export
     public Value calibrate(Value list, Value options) {
+        if (list != null && !list.isNull() && !list.isString()) { // a function or object (found by JsApiFuzzer)
+            throw rt.fail("qsh.calibrate needs an input list path (a string) or null, not " + kind(list));
+        }
         String l = list == null || list.isNull() ? null : list.asString();
         return command("calibrate", l, options);
     }
