@@ -85,8 +85,12 @@ public final class FuzzInterpreters {
 
     /** True for a message that is qsh's bug or Java's words rather than one clear line for the user. */
     public static boolean leaksInternals(String message) {
-        return message == null || message.contains("internal error") || message.endsWith(": null")
-                || message.contains("Cannot invoke") || message.contains("java.lang.")
-                || message.contains("Exception:");
+        if (message == null) {
+            return true;
+        }
+        // what the user wrote comes back quoted ('qtException:x' is a callback name, not Java's text)
+        String own = message.replaceAll("'[^'\n]*'", "''");
+        return own.contains("internal error") || own.endsWith(": null") || own.contains("Cannot invoke")
+                || own.contains("java.lang.") || own.contains("Exception:");
     }
 }

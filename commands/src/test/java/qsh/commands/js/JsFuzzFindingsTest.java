@@ -42,4 +42,12 @@ class JsFuzzFindingsTest {
         assertEquals("js: TypeError: qsh.readRaw" + wrongType, js.error("js qsh.readRaw({length: -1})"));
         assertEquals("js: TypeError: graph.flatten" + wrongType, js.error("js qsh.graph().flatten([2, 2])"));
     }
+
+    @Test
+    void aPathWithANulCharacterIsAJavaScriptError() {
+        assertEquals("js: Error: qsh.readRaw: not a valid file path (Nul character not allowed)",
+                js.error("js qsh.readRaw('a\\u0000b')"));
+        assertEquals("Error: qsh.readText: not a valid file path (Nul character not allowed)",
+                js.js("try { qsh.readText('a\\u0000b') } catch (e) { String(e) }"));
+    }
 }
