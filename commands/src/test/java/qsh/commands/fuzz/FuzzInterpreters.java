@@ -75,13 +75,22 @@ public final class FuzzInterpreters {
 
     /**
      * Rethrows {@code e} unless it is a failure the user is shown as their own: a {@link CommandException} whose
-     * line is not an internal error and does not leak Java's text (a null message, "Cannot invoke …", a class name).
+     * line is not an internal error and does not leak Java's text (a null message, "Cannot invoke …", a Java class
+     * name); user text it echoes (a path named "fashException:ion.js") is not taken for Java's.
      */
     public static void requireUsersError(RuntimeException e) {
         if (!(e instanceof CommandException) || leaksInternals(e.getMessage())) {
             throw e;
         }
     }
+
+    /** ErrorLine.internal's line, as a command or the js bridge prefixes it ("js: internal error Foo..."). */
+    private static final java.util.regex.Pattern INTERNAL =
+            java.util.regex.Pattern.compile("(^|: )internal error (in |[A-Z])");
+
+    /** A Java class name (java.nio.file.InvalidPathException, org.graalvm.polyglot.Value, ...). */
+    private static final java.util.regex.Pattern JAVA_NAME =
+            java.util.regex.Pattern.compile("\\b(java|javax|jdk|sun|org\\.graalvm|com\\.fasterxml|com\\.google)\\.[a-z]+\\.");
 
     /** True for a message that is qsh's bug or Java's words rather than one clear line for the user. */
     public static boolean leaksInternals(String message) {
@@ -90,7 +99,7 @@ public final class FuzzInterpreters {
         }
         // what the user wrote comes back quoted ('qtException:x' is a callback name, not Java's text)
         String own = message.replaceAll("'[^'\n]*'", "''");
-        return own.contains("internal error") || own.endsWith(": null") || own.contains("Cannot invoke")
-                || own.contains("java.lang.") || own.contains("Exception:");
+        return INTERNAL.matcher(own).find() || own.endsWith(": null") || own.contains("Cannot invoke")
+                || JAVA_NAME.matcher(own).find();
     }
 }
