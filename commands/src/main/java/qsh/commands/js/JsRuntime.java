@@ -105,11 +105,21 @@ final class JsRuntime implements AutoCloseable {
             b.resourceLimits(ResourceLimits.newBuilder().statementLimit(statementLimit, null).build());
         }
         this.context = b.build();
-        Value helpers = context.eval(Source.newBuilder("js", PRELUDE, "qsh-prelude").buildLiteral());
-        this.json = helpers.getMember("json");
-        this.parse = helpers.getMember("parse");
-        this.fail = helpers.getMember("fail");
-        context.getBindings("js").putMember("qsh", new QshApi(this));
+        try {
+            Value helpers = context.eval(Source.newBuilder("js", PRELUDE, "qsh-prelude").buildLiteral());
+            this.json = helpers.getMember("json");
+            this.parse = helpers.getMember("parse");
+            this.fail = helpers.getMember("fail");
+            context.getBindings("js").putMember("qsh", new QshApi(this));
+        } catch (PolyglotException e) {
+            // Ctrl-C while the engine starts (seconds, on the first js) lands here: the user's stop, not a bug
+            // (found by JsApiFuzzer); the half-built context is dropped and the next js builds a new one
+            context.close(true);
+            if (e.isInterrupted() || e.isCancelled()) {
+                throw new CommandException("js: interrupted while the JavaScript engine started; the next js starts it again", e);
+            }
+            throw e;
+        }
     }
 
     Interpreter interpreter() {
@@ -263,7 +273,9 @@ final class JsRuntime implements AutoCloseable {
         if (why.startsWith("Unknown identifier")) {
             return "TypeError: " + fn + " is not a function";
         }
-        if (why.startsWith("no applicable overload") || why.startsWith("Arity error")) {
+        // "Cannot convert '2.5'(language: Java, type: java.lang.Double) to Java type 'java.lang.String'": an
+        // argument of the wrong type to a one-form function (found by JsApiFuzzer), said without Java's type names
+        if (why.startsWith("no applicable overload") || why.startsWith("Arity error") || why.startsWith("Cannot convert")) {
             return "TypeError: " + fn + " does not take these arguments (a null, or a value of the wrong type?): see help js";
         }
         return "TypeError: " + fn + ": " + why.lines().findFirst().orElse(why);

@@ -43,6 +43,12 @@ public final class QshApi {
         return rt.interpreter();
     }
 
+    /** What a non-string argument is, in JavaScript's words ("a function", "an array", ...). */
+    private static String kind(Value v) {
+        return v.canExecute() ? "a function" : v.hasArrayElements() ? "an array" : v.isNumber() ? "a number"
+                : v.isBoolean() ? "a boolean" : "an object";
+    }
+
     private Session session() {
         return interp().session();
     }
@@ -234,6 +240,9 @@ public final class QshApi {
      */
     @HostAccess.Export
     public Value calibrate(Value list, Value options) {
+        if (list != null && !list.isNull() && !list.isString()) { // a function or object (found by JsApiFuzzer)
+            throw rt.fail("qsh.calibrate needs an input list path (a string) or null, not " + kind(list));
+        }
         String l = list == null || list.isNull() ? null : list.asString();
         return command("calibrate", l, options);
     }
@@ -341,7 +350,7 @@ public final class QshApi {
     /** {@code qsh.readRaw("img0.raw")}: a raw float32 little-endian file (the spec's input format) as a 1-D tensor view. */
     @HostAccess.Export
     public JsTensor readRaw(String path) {
-        Path p = session().resolve(required(path, "readRaw", "a file path"));
+        Path p = filePath(path, "readRaw");
         try {
             byte[] b = rt.guarded(() -> RegularFiles.read(p, "raw file", MemoryBudget.bytes()));
             if (b.length % 4 != 0) {
@@ -358,11 +367,24 @@ public final class QshApi {
     /** {@code qsh.readText("labels.txt")}: a text file (UTF-8), e.g. an input list or labels. */
     @HostAccess.Export
     public String readText(String path) {
-        Path p = session().resolve(required(path, "readText", "a file path"));
+        Path p = filePath(path, "readText");
         try {
             return rt.guarded(() -> RegularFiles.readText(p, "text file"));
         } catch (IllegalArgumentException e) {
             throw rt.fail(e.getMessage());
+        }
+    }
+
+    /**
+     * {@code path} resolved against the session's folder; a string no file can have (a NUL character, found by
+     * JsApiFuzzer) is a JavaScript Error naming the function, not Java's InvalidPathException.
+     */
+    private Path filePath(String path, String function) {
+        String given = required(path, function, "a file path");
+        try {
+            return session().resolve(given);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw rt.fail("qsh." + function + ": not a valid file path (" + e.getReason() + ")");
         }
     }
 

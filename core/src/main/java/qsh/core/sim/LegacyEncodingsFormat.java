@@ -23,7 +23,8 @@ import qsh.core.quant.TfEncoder;
  *   <li>asymmetric: the tf rules (minimum range, then widen to include 0, then exact zero) via {@link TfEncoder#fromTrueRange};</li>
  *   <li>symmetric: the smallest signed-symmetric grid holding [min, max], scale = max(max/(2^(bw-1)-1),
  *       -min/2^(bw-1)), AIMET offset -2^(bw-1) (the spec's per-channel Case 2); when min ≥ 0 (AIMET's unsigned
- *       symmetric) scale = max/(2^bw-1) and offset 0.</li>
+ *       symmetric) scale = max/(2^bw-1) and offset 0, for a per-tensor entry only (a per-channel list stays on the
+ *       signed grid, so that what qsh writes back it reads again).</li>
  * </ul>
  * Both keep the minimum range (spec: 0.0001, {@link EncoderOptions#minRange()}). When the file's own scale and
  * offset describe the recomputed grid up to float rounding (same offset, scale within 1e-12 relative), the file's
@@ -169,7 +170,11 @@ final class LegacyEncodingsFormat {
         } else if (f.has("offset")) {
             f.integralNumber("offset", f.raw("offset")); // validated; the spec recomputes it
         }
-        Encoding recomputed = Boolean.TRUE.equals(sym) ? symmetric(bw, min, max, options)
+        // a per-channel channel is on the signed grid even when its min is ≥ 0: the spec's per-channel offset is
+        // -2^(bw-1), which this reader requires of the file, and an unsigned channel (offset 0) would be written back
+        // as a file it refuses (found by EncodingsJsonFuzzer)
+        Encoding recomputed = perChannel ? signedSymmetric(bw, min, max, options)
+                : Boolean.TRUE.equals(sym) ? symmetric(bw, min, max, options)
                 : TfEncoder.fromTrueRange(min, max, bw, options, Explanation.NONE);
         if (f.has("scale") && f.has("offset")) {
             double fileScale = f.number("scale", f.raw("scale"));
@@ -236,11 +241,16 @@ final class LegacyEncodingsFormat {
 
     /** The smallest symmetric grid holding [min, max]; see the class comment. */
     static Encoding symmetric(int bw, double min, double max, EncoderOptions options) {
-        long half = 1L << (bw - 1);
         if (min >= 0) { // unsigned symmetric: grid [0, (2^bw-1)·scale]
             double scale = Math.max(max, options.minRange()) / Encoding.qmax(bw);
             return Encoding.fromScaleAndZeroPoint(bw, scale, 0, true);
         }
+        return signedSymmetric(bw, min, max, options);
+    }
+
+    /** The smallest signed-symmetric grid (AIMET offset -2^(bw-1)) holding [min, max], whatever min's sign. */
+    static Encoding signedSymmetric(int bw, double min, double max, EncoderOptions options) {
+        long half = 1L << (bw - 1);
         double fromMin = -min / half; // exact when min = -2^(bw-1)·scale (a grid qsh or AIMET wrote)
         double fromMax = Math.max(max, 0) / (half - 1);
         // equal up to rounding → keep the exactly divisible one so that write → read is bit-exact
