@@ -5,7 +5,10 @@
 // one-input model) or [inputs, target]; values hold B samples: an array of tensor views here.
 function batchesOf(kwargs, labelled) {
   const split = kwargs.split || "train";
-  const batchSize = kwargs.batch_size || 8;
+  const batchSize = kwargs.batch_size === undefined ? 8 : kwargs.batch_size;
+  if (!Number.isInteger(batchSize) || batchSize < 1) { // 0 or a negative size would never end the loop below
+    throw new Error("batch_size must be a positive whole number, not " + kwargs.batch_size);
+  }
   const data = qsh.fashionMnist({ split, offset: kwargs.offset || 0, count: kwargs.count || 64 });
   const batches = [];
   for (let i = 0; i < data.images.length; i += batchSize) {

@@ -148,6 +148,21 @@ class ConfigRunTest {
 
     /** Each bad callback: one line naming the file and function; the session's model is left as it was. */
     @Test
+    void theShippedLoaderRefusesABatchSizeThatNeverEnds() throws IOException {
+        // issue 18: fashion.js looped forever on batch_size <= 0; now one line names the argument
+        Interpreter in = new Interpreter();
+        in.execute("load demo");
+        ModelState before = in.session().model().orElseThrow();
+        for (String bad : new String[] {"0", "-1", "2.5"}) {
+            Path y = copy("amp.yaml", "count: 1000, batch_size: 100", "count: 100, batch_size: " + bad);
+            CommandException e = assertThrows(CommandException.class, () -> in.execute("amp --config " + y), bad);
+            assertTrue(e.getMessage().contains("batch_size must be a positive whole number, not " + bad), e.getMessage());
+            assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+            assertSame(before, in.session().model().orElseThrow(), "the session is intact");
+        }
+    }
+
+    @Test
     void badCallbacksAreOneLineAndLeaveTheSessionIntact() throws IOException {
         Path js = dir.resolve("bad.js");
         Files.writeString(js, """
