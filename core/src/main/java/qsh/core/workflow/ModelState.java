@@ -23,8 +23,9 @@ import qsh.core.sim.QuantizationPlan;
 import qsh.core.tensor.Tensor;
 
 /**
- * One model's quantization state, and the steps of the spec's workflow that change it (core's workflow API: the
- * shell's commands, the batch command and the JavaScript API are thin layers over these methods). Each step
+ * One model's quantization state, and the steps of the spec's workflow that change it (core's workflow API:
+ * {@code calibrate}, {@code adaround}, {@code bias-correct}, {@code export} and the batch command are thin layers over
+ * these methods; the JavaScript API still reaches them through command lines). Each step
  * returns a {@link Step}: the new state and what the step did, for the caller to report. A step never changes this
  * state (records are immutable), so a failed step leaves the caller's state as it was.
  *
