@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import qsh.core.io.FileAccessPolicy;
 import qsh.commands.spi.CommandException;
 import qsh.core.amp.MixedPrecisionSearch.Candidate;
 import qsh.core.amp.MixedPrecisionSearch.Search;
@@ -91,7 +92,7 @@ public record AlgorithmConfig(Path file, Map<String, Dataset> datasets, Adaround
 
     /** Reads and checks {@code file}; {@code shown} names it in errors. */
     public static AlgorithmConfig read(Path file, String shown) {
-        qsh.core.io.FileAccessPolicy.requireRead(file); // run by a script: only what it may read
+        FileAccessPolicy.requireRead(file); // run by a script: only what it may read
         if (!Files.exists(file)) {
             throw new CommandException("no such config file " + shown);
         }

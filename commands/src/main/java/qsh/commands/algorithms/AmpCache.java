@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import qsh.core.io.FileAccessPolicy;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.io.AtomicFile;
@@ -75,7 +76,7 @@ final class AmpCache {
     static String contents(Path p) {
         try {
             if (p != null) {
-                qsh.core.io.FileAccessPolicy.requireRead(p); // a config run by a script: only what it may read
+                FileAccessPolicy.requireRead(p); // a config run by a script: only what it may read
             }
             return p == null ? "" : Integer.toHexString(Files.readString(p).hashCode());
         } catch (IOException e) {

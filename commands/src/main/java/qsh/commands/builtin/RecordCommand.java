@@ -3,6 +3,7 @@ package qsh.commands.builtin;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import qsh.core.io.FileAccessPolicy;
 import qsh.commands.History;
 import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
@@ -46,7 +47,7 @@ public final class RecordCommand implements Command {
             throw new CommandException("already recording to " + h.recording() + ": record off first");
         }
         Path f = session.resolve(what);
-        qsh.core.io.FileAccessPolicy.requireWrite(f); // started by a script: only where it may write
+        FileAccessPolicy.requireWrite(f); // started by a script: only where it may write
         h.start(f);
         return Result.of(Map.of("file", f.toString()), List.of("recording to " + f + " (record off stops)"));
     }

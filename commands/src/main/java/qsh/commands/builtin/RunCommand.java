@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import qsh.core.io.FileAccessPolicy;
 import qsh.commands.Interpreter;
 import qsh.commands.ScriptRunner;
 import qsh.commands.Session;
@@ -53,7 +54,7 @@ public final class RunCommand implements Command {
         if (file.endsWith(".js")) {
             return interpreter.js().runFile(p, file);
         }
-        qsh.core.io.FileAccessPolicy.requireRead(p); // run by a script: only what it may read
+        FileAccessPolicy.requireRead(p); // run by a script: only what it may read
         Path previous = session.baseDir();
         depth++;
         session.baseDir(p.toAbsolutePath().getParent());

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import qsh.core.io.FileAccessPolicy;
 import qsh.commands.Session;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
@@ -58,7 +59,7 @@ public final class DatasetCommand implements Command {
         boolean train = args.getOrDefault("split").equals("train");
         Path dir = args.get("dir").map(session::resolve).orElse(null);
         FashionMnistImages images = FashionMnistImages.load(dir, train, count);
-        qsh.core.io.FileAccessPolicy.requireWrite(out); // run by a script: only where it may write
+        FileAccessPolicy.requireWrite(out); // run by a script: only where it may write
         try {
             Files.createDirectories(out);
         } catch (IOException e) {

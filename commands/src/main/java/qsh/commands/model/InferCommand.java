@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import qsh.core.io.FileAccessPolicy;
 import qsh.commands.Format;
 import qsh.core.workflow.ModelState;
 import qsh.commands.Session;
@@ -65,7 +66,7 @@ public final class InferCommand implements Command {
         long nanos = System.nanoTime() - t0;
         if (args.get("out").isPresent()) {
             Path dir = session.resolve(args.get("out").get());
-            qsh.core.io.FileAccessPolicy.requireWrite(dir); // run by a script: only where it may write
+            FileAccessPolicy.requireWrite(dir); // run by a script: only where it may write
             try {
                 Files.createDirectories(dir);
             } catch (IOException e) {

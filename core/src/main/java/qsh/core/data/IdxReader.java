@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import qsh.core.io.FileAccessPolicy;
 import qsh.core.exec.Cancelled;
 import qsh.core.tensor.Tensor;
 
@@ -71,7 +72,7 @@ public final class IdxReader {
     }
 
     private static InputStream openFile(Path file) throws IOException {
-        qsh.core.io.FileAccessPolicy.requireRead(file);
+        FileAccessPolicy.requireRead(file);
         try {
             return Files.newInputStream(file);
         } catch (NoSuchFileException e) {

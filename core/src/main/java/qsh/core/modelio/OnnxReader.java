@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import qsh.core.io.FileAccessPolicy;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.onnx.OnnxFormatException;
@@ -31,7 +32,7 @@ public final class OnnxReader {
 
     /** Reads {@code path}. */
     public static Graph read(Path path) {
-        qsh.core.io.FileAccessPolicy.requireRead(path);
+        FileAccessPolicy.requireRead(path);
         if (Files.exists(path) && !Files.isRegularFile(path)) { // a FIFO would block the read forever
             throw new OnnxFormatException(path + ": not a regular file (" + (Files.isDirectory(path) ? "a folder"
                     : "a device, FIFO or socket") + "); give an ONNX model file");

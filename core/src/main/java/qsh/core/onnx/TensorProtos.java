@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import qsh.core.io.FileAccessPolicy;
 import qsh.core.onnx.proto.OnnxProto.TensorProto;
 import qsh.core.onnx.proto.OnnxProto.TensorProto.DataType;
 import qsh.core.tensor.LongTensor;
@@ -21,7 +22,7 @@ public final class TensorProtos {
 
     /** Reads one serialized TensorProto file (the ONNX backend tests' input_N.pb / output_N.pb). */
     public static TensorProto readFile(Path p) throws IOException {
-        qsh.core.io.FileAccessPolicy.requireRead(p);
+        FileAccessPolicy.requireRead(p);
         try (InputStream in = Files.newInputStream(p)) {
             return TensorProto.parseFrom(in);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {

@@ -4,9 +4,9 @@ package qsh.core.exec.kernels;
  * A QuantizeLinear whose only reader is a DequantizeLinear with the same scale and zero point, as one in-place
  * step on float values that never materializes the integer tensor: x̂ = (q - z)·s with
  * q = saturate(rint(x / s) + z) (x / s in float32, ties to even, NaN to the zero point), per tensor or per
- * channel. {@link #exact} is the two ONNX kernels' arithmetic copied operation for operation (qsh's QuantOps:
- * float division, rint in double, the add and the saturation in double, then (float)(q - z) · s), so the fused
- * step is bit-identical to running them.
+ * channel. {@link #exact} composes {@link #quantize} and {@link #dequantize}, the functions qsh's QuantizeLinear and
+ * DequantizeLinear kernels run per element (float division, rint in double, the add and the saturation in double,
+ * then (float)(q - z) · s), so the fused step is bit-identical to running them.
  *
  * <p>The float form (the Vector API's {@link VectorMath#fakeQuant}, else two plain loops C2 vectorizes) computes the
  * same bits in float only, for integer types of at
@@ -60,15 +60,26 @@ public final class FakeQuant {
     }
 
     /**
-     * QuantizeLinear then DequantizeLinear of one value, each written as qsh's kernel computes it: the reference
-     * every other path must equal bit for bit.
+     * ONNX QuantizeLinear of one value as qsh computes it: x / s in float32, rint (ties to even) in double, the zero
+     * point added and the result saturated to [lo, hi] in double; NaN (no integer stands for it) becomes the zero
+     * point. The QuantizeLinear kernel and {@link #exact} both call this, so the fused step cannot drift from it.
+     */
+    public static long quantize(float x, float s, long z, long lo, long hi) {
+        double r = Math.rint(x / s) + z;
+        return Double.isNaN(r) ? Math.max(lo, Math.min(hi, z)) : r <= lo ? lo : r >= hi ? hi : (long) r;
+    }
+
+    /** ONNX DequantizeLinear of one value: (float)(q - z) · s (the DequantizeLinear kernel calls this). */
+    public static float dequantize(long q, long z, float s) {
+        return (float) (q - z) * s;
+    }
+
+    /**
+     * QuantizeLinear then DequantizeLinear of one value, through the kernels' own {@link #quantize} and
+     * {@link #dequantize}: the reference every other path must equal bit for bit.
      */
     public static float exact(float x, float s, long z, long lo, long hi) {
-        float v = x / s;
-        double r = Math.rint(v) + z;
-        // saturate; NaN (no integer stands for it) becomes the zero point
-        long q = Double.isNaN(r) ? Math.max(lo, Math.min(hi, z)) : r <= lo ? lo : r >= hi ? hi : (long) r;
-        return (float) (q - z) * s;
+        return dequantize(quantize(x, s, z, lo, hi), z, s);
     }
 
     /** y[i] = x̂(x[i]) for i in [from, to) with channel {@code c}'s scale and zero point; y may be x. */

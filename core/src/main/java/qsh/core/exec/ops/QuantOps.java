@@ -1,6 +1,7 @@
 package qsh.core.exec.ops;
 
 import java.util.Map;
+import qsh.core.exec.kernels.FakeQuant;
 import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
@@ -32,11 +33,7 @@ final class QuantOps {
             long[] out = new long[xd.length];
             for (int i = 0; i < xd.length; i++) {
                 int c = a.channel(i);
-                float v = xd[i] / sd[c];
-                long z = zp == null ? 0 : zp.data()[c];
-                double r = Math.rint(v) + z;
-                // saturate; NaN (no integer stands for it) becomes the zero point
-                out[i] = Double.isNaN(r) ? Math.max(lo, Math.min(hi, z)) : r <= lo ? lo : r >= hi ? hi : (long) r;
+                out[i] = FakeQuant.quantize(xd[i], sd[c], zp == null ? 0 : zp.data()[c], lo, hi);
             }
             return new Object[] {LongTensor.of(x.shape(), out, type)};
         });
@@ -55,8 +52,7 @@ final class QuantOps {
             float[] out = new float[xd.length];
             for (int i = 0; i < xd.length; i++) {
                 int c = a.channel(i);
-                long z = zp == null ? 0 : zp.data()[c];
-                out[i] = (float) (xd[i] - z) * sd[c];
+                out[i] = FakeQuant.dequantize(xd[i], zp == null ? 0 : zp.data()[c], sd[c]);
             }
             return new Object[] {Tensor.of(x.shape(), out)};
         });
