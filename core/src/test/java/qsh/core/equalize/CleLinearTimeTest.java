@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import qsh.core.exec.Cancelled;
 import qsh.core.graph.Graph;
 import qsh.core.tensor.Tensor;
+import qsh.core.testing.Scaling;
 
 /**
  * Fold + CLE + absorption on long chains (issue 18.7: 1k/2k/4k/10k-node chains took 0.7/1.6/6.6/199 s, a graph
@@ -77,23 +78,10 @@ class CleLinearTimeTest {
     void fourTimesTheChainCostsLessThanEightTimesTheTime() {
         Graph small = chain(400);
         Graph large = chain(1600);
-        pass(small); // warm the JIT
-        long bestSmall = Long.MAX_VALUE;
-        long bestLarge = Long.MAX_VALUE;
-        for (int rep = 0; rep < 3; rep++) { // interleaved, so a burst of load on the shared machine hits both
-            long t0 = System.nanoTime();
-            HighBiasAbsorber.Result s = pass(small);
-            long t1 = System.nanoTime();
-            HighBiasAbsorber.Result l = pass(large);
-            long t2 = System.nanoTime();
-            bestSmall = Math.min(bestSmall, t1 - t0);
-            bestLarge = Math.min(bestLarge, t2 - t1);
-            assertEquals(399, s.absorptions().size());
-            assertEquals(1599, l.absorptions().size());
-        }
-        double ratio = (double) bestLarge / bestSmall;
-        System.out.printf("fold + CLE + absorption: 400 blocks %.1f ms, 1600 blocks %.1f ms (×%.1f)%n",
-                bestSmall / 1e6, bestLarge / 1e6, ratio);
+        Scaling t = Scaling.measure(() -> assertEquals(399, pass(small).absorptions().size()),
+                () -> assertEquals(1599, pass(large).absorptions().size()));
+        double ratio = t.ratio();
+        System.out.println("fold + CLE + absorption: " + t.describe("400 blocks", "1600 blocks"));
         assertTrue(ratio < 8, "4× the chain took " + ratio + "× the time: a quadratic path is back");
     }
 

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import qsh.core.exec.Cancelled;
 import qsh.core.quant.EncoderOptions;
+import qsh.core.testing.Scaling;
 
 /**
  * Loading an encodings file made for another model (issue 18.7: 10k/20k/40k/200k unknown entries took
@@ -53,21 +54,9 @@ class EncodingsLinearTimeTest {
     void fourTimesTheEntriesCostLessThanEightTimesTheTime() {
         String small = file(10_000);
         String large = file(40_000);
-        load(small); // warm the JIT
-        long bestSmall = Long.MAX_VALUE;
-        long bestLarge = Long.MAX_VALUE;
-        for (int rep = 0; rep < 3; rep++) {
-            long t0 = System.nanoTime();
-            assertEquals(9_998, load(small).size());
-            long t1 = System.nanoTime();
-            assertEquals(39_998, load(large).size());
-            long t2 = System.nanoTime();
-            bestSmall = Math.min(bestSmall, t1 - t0);
-            bestLarge = Math.min(bestLarge, t2 - t1);
-        }
-        double ratio = (double) bestLarge / bestSmall;
-        System.out.printf("encodings with unknown tensors: 10k %.1f ms, 40k %.1f ms (×%.1f)%n", bestSmall / 1e6,
-                bestLarge / 1e6, ratio);
+        Scaling t = Scaling.measure(() -> assertEquals(9_998, load(small).size()), () -> assertEquals(39_998, load(large).size()));
+        double ratio = t.ratio();
+        System.out.println("encodings with unknown tensors: " + t.describe("10k", "40k"));
         assertTrue(ratio < 8, "4× the entries took " + ratio + "× the time: a quadratic path is back");
     }
 
