@@ -30,7 +30,7 @@ public final class BiasCorrectCommand implements Command {
             List.of(OptionSpec.flag("empirical", "measure the shift on an input list's data instead of predicting it from batch norms"),
                     OptionSpec.integer("samples", "N", "calibration inputs used").defaults(32),
                     OptionSpec.flag("explain", "print the rule and the largest corrections")),
-            List.of("calibrate scripts/data/demo/input_list.txt; bias-correct; eval fashion-mnist --limit 500", "bias-correct --empirical scripts/data/demo/input_list.txt"),
+            List.of("calibrate scripts/data/demo/input_list.txt; bias-correct; eval fashion-mnist --limit 500", "calibrate scripts/data/demo/input_list.txt; bias-correct --empirical scripts/data/demo/input_list.txt"),
             List.of("calibrate", "adaround", "cle"), true);
 
     @Override
