@@ -104,16 +104,16 @@ public final class AmpCommand implements Command {
         double allowed = args.getDouble("allowed-drop", top1 ? 0.01 : 3.0);
         MixedPrecisionSearch.Search search = MixedPrecisionSearch.Search.parse(args.getOrDefault("search"));
         Map<String, int[]> shapes = ShapeProbe.shapes(m);
-        MixedPrecisionSearch.Result r;
+        ModelState.Step<MixedPrecisionSearch.Result> step;
         try {
-            r = MixedPrecisionSearch.run(g, stats, cfg, candidates, shapes, score, allowed,
+            step = m.mixedPrecision(stats, cfg, candidates, shapes, score, allowed,
                     new MixedPrecisionSearch.Options(search, args.has("reverse"), null, null, null, null),
                     session.progress("amp phase 1", 0));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CommandException(e.getMessage());
         }
-        QuantizationPlan plan = QuantizationPlanner.plan(g, stats.tensors(), cfg, r.overrides(), stats);
-        session.transform(m.withOverrides(r.overrides()).withPlan(plan, QdqGraphBuilder.build(g, plan, true)), "amp");
+        session.transform(step.state(), "amp");
+        MixedPrecisionSearch.Result r = step.result();
         return report(r, candidates, top1 ? "top-1" : "dB SQNR", v -> fmt(v, top1), allowed, args, session, List.of());
     }
 

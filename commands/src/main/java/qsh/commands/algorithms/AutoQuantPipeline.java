@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.DoubleFunction;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import qsh.commands.model.ShapeProbe;
 import qsh.core.workflow.ModelState;
 import qsh.commands.spi.CommandException;
 import qsh.core.adaround.AdaRound;
@@ -17,11 +18,8 @@ import qsh.core.equalize.CleAlgorithm;
 import qsh.core.graph.Graph;
 import qsh.core.quant.QuantMode;
 import qsh.core.sim.ModelQuantizer;
-import qsh.core.sim.QdqGraphBuilder;
 import qsh.core.sim.QuantConfig;
 import qsh.core.sim.QuantOverrides;
-import qsh.core.sim.QuantizationPlan;
-import qsh.core.sim.QuantizationPlanner;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -62,29 +60,24 @@ final class AutoQuantPipeline {
         return new AutoQuantPipeline(s).run();
     }
 
+    /** A model tried: its state (plan and simulation included), its calibration, and its score. */
+    private record Tried(ModelState state, ModelQuantizer.Outcome calibration, double score) {}
+
     private Outcome run() {
-        Graph g = s.graph();
-        double fp = s.eval().applyAsDouble(g);
+        ModelState loaded = ModelState.loaded(s.graph(), s.source());
+        double fp = s.eval().applyAsDouble(s.graph());
         target = fp - s.allowedDrop();
         lines.add(String.format("autoquant %s: float score %s, target ≥ %s (allowed drop %s)", s.source(), s.fmt().apply(fp),
                 s.fmt().apply(target), s.fmt().apply(s.allowedDrop())));
-        ModelQuantizer.Outcome first = ModelQuantizer.calibrate(g, s.calib(), s.cfg(), QuantOverrides.EMPTY, d -> { });
-        ModelQuantizer.Outcome best = first;
-        Graph bestGraph = first.graph(); // batch norms folded, as the converter does
-        double bestScore = score("1 " + s.cfg().label(), first.simulated());
-        if (bestScore < target) { // 2: batch-norm folding + CLE
-            Object[] r = attempt("2 CLE", () -> {
-                CleAlgorithm.Result cle = CleAlgorithm.run(g);
-                ModelQuantizer.Outcome o = ModelQuantizer.calibrate(cle.graph(), s.calib(), s.cfg(), QuantOverrides.EMPTY, d -> { });
-                return new Object[] {cle, o, score("2 CLE (" + cle.chains().size() + " chains)", o.simulated())};
+        Tried best = calibrated("1 " + s.cfg().label(), loaded, s.cfg()); // batch norms folded, as the converter does
+        if (best.score() < target) { // 2: batch-norm folding + CLE, absorption exact on the calibration inputs
+            Tried cle = attempt("2 CLE", () -> {
+                ModelState.Step<CleAlgorithm.Result> e = loaded.equalize(absorptionInputs());
+                return calibrated("2 CLE (" + e.result().chains().size() + " chains)", e.state(), s.cfg());
             });
-            if (r != null && (double) r[2] > bestScore) {
-                bestScore = (double) r[2];
-                best = (ModelQuantizer.Outcome) r[1];
-                bestGraph = ((CleAlgorithm.Result) r[0]).graph();
-            }
+            best = better(cle, best);
         }
-        if (bestScore < target) { // 3: quantizer scheme search on the best graph so far
+        if (best.score() < target) { // 3: quantizer scheme search on the best graph so far
             QuantConfig cfg = s.cfg();
             for (QuantMode[] scheme : new QuantMode[][] {{QuantMode.TF, QuantMode.ENHANCED}, {QuantMode.TF, QuantMode.PERCENTILE},
                     {QuantMode.ENHANCED, QuantMode.TF}}) {
@@ -92,86 +85,94 @@ final class AutoQuantPipeline {
                 if (c.paramQuantizer() == cfg.paramQuantizer() && c.actQuantizer() == cfg.actQuantizer()) {
                     continue; // tried in steps 1 and 2 already
                 }
-                Graph on = bestGraph;
+                ModelState on = best.state();
                 String what = "3 scheme " + c.paramQuantizer().id() + "/" + c.actQuantizer().id();
-                Object[] r = attempt(what, () -> {
-                    ModelQuantizer.Outcome o = ModelQuantizer.calibrate(on, s.calib(), c, QuantOverrides.EMPTY, d -> { });
-                    return new Object[] {o, score(what, o.simulated())};
-                });
-                if (r != null && (double) r[1] > bestScore) {
-                    bestScore = (double) r[1];
-                    best = (ModelQuantizer.Outcome) r[0];
-                }
-                if (bestScore >= target) {
+                best = better(attempt(what, () -> calibrated(what, on, c)), best);
+                if (best.score() >= target) {
                     break;
                 }
             }
         }
-        QuantizationPlan plan = best.plan();
-        if (bestScore < target) { // 4: AdaRound on the best so far
-            Graph on = bestGraph;
-            QuantizationPlan p0 = plan;
-            Object[] r = attempt("4 AdaRound", () -> {
-                AdaRound.Result ar = AdaRound.run(on, p0, s.adaroundData(), s.adaroundOptions(), d -> { });
-                QuantizationPlan rounded = p0.withWeightValues(ar.roundedWeights());
-                return new Object[] {rounded, score("4 AdaRound (" + ar.layers().size() + " layers)", QdqGraphBuilder.build(on, rounded, true))};
-            });
-            if (r != null && (double) r[1] > bestScore) {
-                bestScore = (double) r[1];
-                plan = (QuantizationPlan) r[0];
-            }
+        Tried calibratedBest = best; // AdaRound and AMP start from it
+        if (best.score() < target) { // 4: AdaRound on the best so far
+            best = better(attempt("4 AdaRound", () -> {
+                ModelState.Step<AdaRound.Result> a = calibratedBest.state().adaround(s.adaroundData(), s.adaroundOptions(), d -> { });
+                return new Tried(a.state(), calibratedBest.calibration(),
+                        score("4 AdaRound (" + a.result().layers().size() + " layers)", a.state().simulated()));
+            }), best);
         }
-        if (bestScore < target && best.statistics() != null) { // 5: AMP — raise the most sensitive ops
-            ModelQuantizer.Outcome b = best;
-            Graph on = bestGraph;
-            List<Candidate> cands = s.ampCandidates() != null ? s.ampCandidates()
-                    : List.of(Candidate.parse("16/16"), Candidate.parse("16/8"),
-                              Candidate.parse(b.plan().config().actBw() + "/" + b.plan().config().weightBw()));
-            Object[] r = attempt("5 AMP", () -> {
-                Map<String, int[]> shapes = qsh.commands.model.ShapeProbe.shapes(ModelState.loaded(on, s.source()));
-                AmpCache cache = null;
-                double[][] cached = null;
-                List<String> names = MixedPrecisionSearch.groups(on, b.statistics(), b.plan().config(), shapes).stream()
-                        .map(MixedPrecisionSearch.Group::op).toList();
-                if (s.cacheId() != null) {
-                    List<Map<String, Tensor>> calib = new ArrayList<>();
-                    for (int i = 0; i < s.calib().size(); i++) {
-                        calib.add(s.calib().load(i));
-                    }
-                    cache = AmpCache.of(s.cacheId(), on, calib, "autoquant|" + cands + "|" + b.plan().config().label() + "|" + s.evalId());
-                    cached = cache.load(names);
-                }
-                MixedPrecisionSearch.Result amp = MixedPrecisionSearch.run(on, b.statistics(), b.plan().config(), cands, shapes,
-                        s.eval(), s.allowedDrop(),
-                        new MixedPrecisionSearch.Options(MixedPrecisionSearch.Search.BINARY, false, s.ampPhase1(), cached, null, fp),
-                        d -> { });
-                if (cache != null && !amp.cached()) {
-                    cache.save(names, amp.sensitivity());
-                }
-                if (cache != null) {
-                    lines.add("  AMP phase 1 " + (amp.cached() ? "reused from " : "cached in ") + cache.file());
-                }
-                QuantizationPlan mixed = QuantizationPlanner.plan(on, b.statistics().tensors(), b.plan().config(), amp.overrides(),
-                        b.statistics());
-                double sc = step(String.format("5 AMP (%.0f%% of all-%s BitOps)", 100 * amp.chosen().relativeBitOps(),
-                        cands.get(0).label()), amp.chosen().score());
-                return new Object[] {mixed, sc};
-            });
-            if (r != null && (double) r[1] > bestScore) {
-                bestScore = (double) r[1];
-                plan = (QuantizationPlan) r[0];
-            }
+        if (best.score() < target && calibratedBest.calibration().statistics() != null) { // 5: AMP — raise the most sensitive ops
+            best = better(attempt("5 AMP", () -> mixedPrecision(calibratedBest, fp)), best);
         }
-        lines.add(String.format("  result: %s (%s target); the session model is now this one", s.fmt().apply(bestScore),
-                bestScore >= target ? "meets the" : "misses the"));
+        lines.add(String.format("  result: %s (%s target); the session model is now this one", s.fmt().apply(best.score()),
+                best.score() >= target ? "meets the" : "misses the"));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("float_score", fp);
         data.put("target", target);
         data.put("steps", steps);
-        data.put("result_score", bestScore);
-        data.put("config", plan.label());
-        ModelState model = ModelState.loaded(bestGraph, s.source()).withPlan(plan, QdqGraphBuilder.build(bestGraph, plan, true));
-        return new Outcome(model, lines, data);
+        data.put("result_score", best.score());
+        data.put("config", best.state().plan().label());
+        return new Outcome(best.state(), lines, data);
+    }
+
+    /** The spec's calibration of {@code on} under {@code cfg}, scored as step {@code what}. */
+    private Tried calibrated(String what, ModelState on, QuantConfig cfg) {
+        ModelState.Step<ModelQuantizer.Outcome> c = on.calibrate(ModelQuantizer.Converter.DEFAULTS, s.calib(), cfg,
+                QuantOverrides.EMPTY, d -> { });
+        return new Tried(c.state(), c.result(), score(what, c.state().simulated()));
+    }
+
+    /** AMP on the calibrated model {@code from} (its statistics and configuration), scored by its chosen mix. */
+    private Tried mixedPrecision(Tried from, double fp) {
+        ModelQuantizer.Outcome b = from.calibration();
+        ModelState on = from.state();
+        List<Candidate> cands = s.ampCandidates() != null ? s.ampCandidates()
+                : List.of(Candidate.parse("16/16"), Candidate.parse("16/8"),
+                          Candidate.parse(b.plan().config().actBw() + "/" + b.plan().config().weightBw()));
+        Map<String, int[]> shapes = ShapeProbe.shapes(ModelState.loaded(on.graph(), s.source()));
+        AmpCache cache = null;
+        double[][] cached = null;
+        List<String> names = MixedPrecisionSearch.groups(on.graph(), b.statistics(), b.plan().config(), shapes).stream()
+                .map(MixedPrecisionSearch.Group::op).toList();
+        if (s.cacheId() != null) {
+            cache = AmpCache.of(s.cacheId(), on.graph(), calibrationSamples(s.calib().size()),
+                    "autoquant|" + cands + "|" + b.plan().config().label() + "|" + s.evalId());
+            cached = cache.load(names);
+        }
+        ModelState.Step<MixedPrecisionSearch.Result> amp = on.mixedPrecision(b.statistics(), b.plan().config(), cands, shapes,
+                s.eval(), s.allowedDrop(),
+                new MixedPrecisionSearch.Options(MixedPrecisionSearch.Search.BINARY, false, s.ampPhase1(), cached, null, fp),
+                d -> { });
+        if (cache != null && !amp.result().cached()) {
+            cache.save(names, amp.result().sensitivity());
+        }
+        if (cache != null) {
+            lines.add("  AMP phase 1 " + (amp.result().cached() ? "reused from " : "cached in ") + cache.file());
+        }
+        double sc = step(String.format("5 AMP (%.0f%% of all-%s BitOps)", 100 * amp.result().chosen().relativeBitOps(),
+                cands.get(0).label()), amp.result().chosen().score());
+        return new Tried(amp.state(), b, sc);
+    }
+
+    /** The calibration inputs CLE's absorption bounds c by (as {@code cle --input-list}: the first 32). */
+    private List<Map<String, Tensor>> absorptionInputs() {
+        return calibrationSamples(Math.min(ABSORPTION_SAMPLES, s.calib().size()));
+    }
+
+    /** The default of {@code cle}/{@code absorb-bias --samples}. */
+    private static final int ABSORPTION_SAMPLES = 32;
+
+    private List<Map<String, Tensor>> calibrationSamples(int n) {
+        List<Map<String, Tensor>> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(s.calib().load(i));
+        }
+        return out;
+    }
+
+    /** {@code tried} when it scored higher than {@code best} (null: the step failed and was skipped). */
+    private static Tried better(Tried tried, Tried best) {
+        return tried != null && tried.score() > best.score() ? tried : best;
     }
 
     private double score(String what, Graph sim) {
@@ -185,7 +186,7 @@ final class AutoQuantPipeline {
     }
 
     /** Runs a step; with strict validation off, a failure is reported and the step skipped (null). */
-    private Object[] attempt(String what, Supplier<Object[]> step) {
+    private Tried attempt(String what, Supplier<Tried> step) {
         try {
             return step.get();
         } catch (CommandException | IllegalArgumentException | IllegalStateException e) {

@@ -129,22 +129,22 @@ final class ConfigRun {
                 cache.delete();
             }
             double[][] cached = a.cleanStart() ? null : cache.load(names);
-            MixedPrecisionSearch.Result r;
+            ModelState.Step<MixedPrecisionSearch.Result> step;
             try {
-                r = MixedPrecisionSearch.run(g, stats, base, cands, shapes, phase2, a.allowedDrop(),
+                step = m.mixedPrecision(stats, base, cands, shapes, phase2, a.allowedDrop(),
                         new MixedPrecisionSearch.Options(a.search(), a.reverse(), phase1, cached, supported, fp32),
                         session.progress("amp phase 1", groups.size()));
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new CommandException(e.getMessage());
             }
+            MixedPrecisionSearch.Result r = step.result();
             if (!r.cached()) {
                 cache.save(names, r.sensitivity());
             }
             notes.add("  search " + a.search().name().toLowerCase(java.util.Locale.ROOT) + (a.reverse() ? ", phase2_reverse" : "")
                     + (supported == null ? "" : ", candidates limited by supported_kernels") + "; phase 1 "
                     + (r.cached() ? "reused from " : a.cleanStart() ? "recomputed (clean_start), cached in " : "cached in ") + cache.file());
-            QuantizationPlan plan = QuantizationPlanner.plan(g, stats.tensors(), base, r.overrides(), stats);
-            ModelState next = m.withOverrides(r.overrides()).withPlan(plan, QdqGraphBuilder.build(g, plan, true));
+            ModelState next = step.state();
             return new Outcome(next, r, cands, a.allowedDrop(), notes);
         });
     }

@@ -6,10 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import java.util.function.ToDoubleFunction;
 import qsh.core.adaround.AdaRound;
+import qsh.core.amp.MixedPrecisionSearch;
 import qsh.core.biascorrect.AnalyticalBiasCorrection;
 import qsh.core.biascorrect.EmpiricalBiasCorrection;
 import qsh.core.calib.CalibrationInputs;
+import qsh.core.calib.CalibrationStatistics;
 import qsh.core.equalize.BatchNormFolder;
 import qsh.core.equalize.CleAlgorithm;
 import qsh.core.equalize.FoldedBatchNorms;
@@ -20,12 +23,13 @@ import qsh.core.sim.QdqGraphBuilder;
 import qsh.core.sim.QuantConfig;
 import qsh.core.sim.QuantOverrides;
 import qsh.core.sim.QuantizationPlan;
+import qsh.core.sim.QuantizationPlanner;
 import qsh.core.tensor.Tensor;
 
 /**
  * One model's quantization state, and the steps of the spec's workflow that change it (core's workflow API:
- * {@code calibrate}, {@code adaround}, {@code bias-correct}, {@code export} and the batch command are thin layers over
- * these methods; the JavaScript API still reaches them through command lines). Each step
+ * {@code calibrate}, {@code adaround}, {@code amp}, {@code autoquant}, {@code bias-correct}, {@code export} and the batch
+ * command are thin layers over these methods; the JavaScript API still reaches them through command lines). Each step
  * returns a {@link Step}: the new state and what the step did, for the caller to report. A step never changes this
  * state (records are immutable), so a failed step leaves the caller's state as it was.
  *
@@ -135,6 +139,23 @@ public record ModelState(Graph graph, String source, Map<String, int[]> shapes, 
         requireQuantizedWeights(ADAROUND_NEEDS_PLAN);
         AdaRound.Result r = AdaRound.run(graph, plan, samples, options, progress);
         return new Step<>(withSimulatedPlan(plan.withWeightValues(r.roundedWeights())), r);
+    }
+
+    /**
+     * Mixed precision by search (spec: AMP; algorithms.md): phase 1 scores each quantizer group alone at each lower
+     * candidate, phase 2 keeps the cheapest mix within {@code allowedDrop}; the mix becomes this model's overrides
+     * and plan. {@code stats} are the calibration statistics of this state's graph (batch norms already folded, as
+     * the converter hands it over); {@code shapes} its value shapes (for MACs); {@code score} scores a simulation.
+     */
+    public Step<MixedPrecisionSearch.Result> mixedPrecision(CalibrationStatistics stats, QuantConfig cfg,
+                                                            List<MixedPrecisionSearch.Candidate> candidates,
+                                                            Map<String, int[]> shapes, ToDoubleFunction<Graph> score,
+                                                            double allowedDrop, MixedPrecisionSearch.Options options,
+                                                            IntConsumer progress) {
+        MixedPrecisionSearch.Result r = MixedPrecisionSearch.run(graph, stats, cfg, candidates, shapes, score, allowedDrop,
+                options, progress);
+        QuantizationPlan mix = QuantizationPlanner.plan(graph, stats.tensors(), cfg, r.overrides(), stats);
+        return new Step<>(withOverrides(r.overrides()).withSimulatedPlan(mix), r);
     }
 
     /**
