@@ -33,7 +33,7 @@ public final class CommandRegistry {
         r.add(new ShowCommand());
         r.add(new TensorsCommand());
         r.add(new EncodeCommand());
-        qsh.commands.model.QairtQuantizerCommand qairt = new qsh.commands.model.QairtQuantizerCommand();
+        qsh.commands.algorithms.QairtQuantizerCommand qairt = new qsh.commands.algorithms.QairtQuantizerCommand();
         r.add(new QuantizeCommand(qairt.spec().options())); // batch flags typed after it point to qairt-quantizer
         r.add(new DequantizeCommand());
         r.add(new HistCommand());

@@ -45,7 +45,7 @@ class ArchitectureTest {
             "builtin -> (root)", "builtin -> js", "builtin -> model", "builtin -> spi",
             "equalize -> (root)", "equalize -> spi",
             "js -> (root)", "js -> model", "js -> spi",
-            "model -> (root)", "model -> algorithms", "model -> spi",
+            "model -> (root)", "model -> spi",
             "spi -> (root)");
 
     @Test

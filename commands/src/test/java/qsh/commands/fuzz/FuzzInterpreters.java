@@ -29,7 +29,7 @@ public final class FuzzInterpreters {
         r.add(new ShowCommand());
         r.add(new TensorsCommand());
         r.add(new EncodeCommand());
-        r.add(new QuantizeCommand(new qsh.commands.model.QairtQuantizerCommand().spec().options()));
+        r.add(new QuantizeCommand(new qsh.commands.algorithms.QairtQuantizerCommand().spec().options()));
         r.add(new DequantizeCommand());
         r.add(new PackCommand());
         r.add(new UnpackCommand());

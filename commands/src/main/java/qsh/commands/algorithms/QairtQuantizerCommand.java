@@ -1,4 +1,4 @@
-package qsh.commands.model;
+package qsh.commands.algorithms;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import qsh.commands.Session;
 import qsh.commands.TransformData;
+import qsh.commands.model.ListOutputs;
+import qsh.commands.model.ModelLoader;
+import qsh.commands.model.QuantOptions;
+import qsh.commands.model.ShapeProbe;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
