@@ -17,17 +17,17 @@ public final class Session {
     private ModelState model;
     private java.nio.file.Path baseDir = java.nio.file.Path.of("");
     private final java.util.Deque<Undo> undo = new java.util.ArrayDeque<>();
-    private qsh.commands.js.JsBridge js;
+    private qsh.commands.spi.Scripts js;
 
     /** The session's JavaScript (for a YAML config's callbacks); set by the interpreter that drives the session. */
-    public qsh.commands.js.JsBridge js() {
+    public qsh.commands.spi.Scripts js() {
         if (js == null) {
             throw new qsh.commands.spi.CommandException("JavaScript callbacks need an interpreter (none drives this session)");
         }
         return js;
     }
 
-    void js(qsh.commands.js.JsBridge bridge) {
+    public void js(qsh.commands.spi.Scripts bridge) {
         this.js = bridge;
     }
 

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import qsh.core.workflow.ModelState;
 import qsh.commands.Session;
-import qsh.commands.js.ScriptFunctions.Batch;
+import qsh.commands.spi.ConfigCallbacks.Batch;
 import qsh.commands.model.ShapeProbe;
 import qsh.commands.spi.CommandException;
 import qsh.core.adaround.AdaRound;

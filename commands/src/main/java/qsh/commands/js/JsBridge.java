@@ -7,7 +7,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import qsh.commands.Interpreter;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.ConfigCallbacks;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Scripts;
 import qsh.core.io.FileAccessPolicy;
 
 /**
@@ -15,7 +17,7 @@ import qsh.core.io.FileAccessPolicy;
  * start-up nothing; {@link JsRuntime} (the Context) is built by the first {@code js} or {@code run FILE.js}
  * and kept for the session, rebuilt only after it had to be closed (a hard interrupt, the statement limit).
  */
-public final class JsBridge {
+public final class JsBridge implements Scripts {
     private final Interpreter interpreter;
     private JsRuntime runtime;
     private volatile JsRuntime active;
@@ -98,7 +100,8 @@ public final class JsBridge {
      * Runs {@code body} with access to JavaScript functions in files (a YAML config's callbacks). The functions are
      * called only while {@code body} runs, on this thread; Ctrl-C interrupts a running callback.
      */
-    public <T> T withScripts(java.util.function.Function<ScriptFunctions, T> body) {
+    @Override
+    public <T> T withScripts(java.util.function.Function<ConfigCallbacks, T> body) {
         JsRuntime r = runtime();
         JsRuntime outer = active;
         active = r;
