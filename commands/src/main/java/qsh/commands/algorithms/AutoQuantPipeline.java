@@ -128,7 +128,7 @@ final class AutoQuantPipeline {
                     : List.of(Candidate.parse("16/16"), Candidate.parse("16/8"),
                               Candidate.parse(b.plan().config().actBw() + "/" + b.plan().config().weightBw()));
             Object[] r = attempt("5 AMP", () -> {
-                Map<String, int[]> shapes = qsh.commands.model.ShapeProbe.shapes(ModelState.loaded(on, s.source()));
+                Map<String, int[]> shapes = qsh.commands.spi.ShapeProbe.shapes(ModelState.loaded(on, s.source()));
                 AmpCache cache = null;
                 double[][] cached = null;
                 List<String> names = MixedPrecisionSearch.groups(on, b.statistics(), b.plan().config(), shapes).stream()

@@ -5,9 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import qsh.commands.Interpreter;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.ConfigCallbacks;
+import qsh.commands.spi.Evaluator;
 import qsh.commands.spi.Result;
 import qsh.commands.spi.Scripts;
 import qsh.core.io.FileAccessPolicy;
@@ -18,14 +18,14 @@ import qsh.core.io.FileAccessPolicy;
  * and kept for the session, rebuilt only after it had to be closed (a hard interrupt, the statement limit).
  */
 public final class JsBridge implements Scripts {
-    private final Interpreter interpreter;
+    private final Evaluator interpreter;
     private JsRuntime runtime;
     private volatile JsRuntime active;
     private int depth;
     private long startNanos;
 
     /** A bridge for {@code interpreter}'s session (nothing is started). */
-    public JsBridge(Interpreter interpreter) {
+    public JsBridge(Evaluator interpreter) {
         this.interpreter = interpreter;
     }
 
@@ -149,7 +149,7 @@ public final class JsBridge implements Scripts {
     }
 
     /** The interpreter this bridge belongs to. */
-    Interpreter interpreter() {
+    Evaluator interpreter() {
         return interpreter;
     }
 }

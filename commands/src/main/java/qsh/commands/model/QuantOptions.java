@@ -1,10 +1,10 @@
 package qsh.commands.model;
 
 import java.util.List;
-import qsh.commands.Session;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Session;
 import qsh.core.quant.EncoderOptions;
 import qsh.core.quant.QuantMode;
 import qsh.core.sim.ModelQuantizer;
