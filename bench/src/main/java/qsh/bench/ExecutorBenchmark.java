@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import qsh.commands.model.ModelLoader;
+import qsh.commands.spi.ModelLoader;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;

@@ -8,22 +8,23 @@ import java.util.Map;
 import qsh.commands.builtin.DequantizeCommand;
 import qsh.commands.builtin.EncodeCommand;
 import qsh.commands.builtin.HelpCommand;
-import qsh.commands.builtin.RecordCommand;
-import qsh.commands.builtin.SaveHistoryCommand;
 import qsh.commands.builtin.HistCommand;
 import qsh.commands.builtin.LetCommand;
 import qsh.commands.builtin.PackCommand;
 import qsh.commands.builtin.QuantizeCommand;
+import qsh.commands.builtin.RecordCommand;
+import qsh.commands.builtin.SaveHistoryCommand;
 import qsh.commands.builtin.SetCommand;
 import qsh.commands.builtin.ShowCommand;
 import qsh.commands.builtin.TensorsCommand;
 import qsh.commands.builtin.UnpackCommand;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.CommandIndex;
 import qsh.commands.spi.Suggest;
 
 /** Every command by name, in help order. */
-public final class CommandRegistry {
+public final class CommandRegistry implements CommandIndex {
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
     /** The built-in commands (session-level ones like run/trace/exit are added by the interpreter). */
@@ -33,7 +34,7 @@ public final class CommandRegistry {
         r.add(new ShowCommand());
         r.add(new TensorsCommand());
         r.add(new EncodeCommand());
-        qsh.commands.model.QairtQuantizerCommand qairt = new qsh.commands.model.QairtQuantizerCommand();
+        qsh.commands.algorithms.QairtQuantizerCommand qairt = new qsh.commands.algorithms.QairtQuantizerCommand();
         r.add(new QuantizeCommand(qairt.spec().options())); // batch flags typed after it point to qairt-quantizer
         r.add(new DequantizeCommand());
         r.add(new HistCommand());
@@ -79,6 +80,7 @@ public final class CommandRegistry {
     }
 
     /** The command named {@code name}; an unambiguous prefix also works; else a one-line error with a suggestion. */
+    @Override
     public Command get(String name) {
         Command c = commands.get(name);
         if (c != null) {
@@ -103,6 +105,7 @@ public final class CommandRegistry {
     }
 
     /** All commands in registration order. */
+    @Override
     public Collection<Command> all() {
         return commands.values();
     }

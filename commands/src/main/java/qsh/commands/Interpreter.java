@@ -9,41 +9,20 @@ import qsh.commands.builtin.VersionCommand;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.ErrorLine;
+import qsh.commands.spi.Evaluator;
 import qsh.commands.spi.Lexer;
 import qsh.commands.spi.RawCommand;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.ScriptRunner;
+import qsh.commands.spi.Session;
 
 /**
  * Evaluates one command line against the session (the JShell split: this is the evaluation API; the
- * shell module drives it and renders what comes back).
+ * shell module drives it and renders what comes back). Its {@code Outcome} and {@code Sink} are {@link Evaluator}'s,
+ * the interface through which the script runner, JavaScript and {@code run} reach it from below.
  */
-public final class Interpreter {
-    /** Where results of nested evaluation (scripts run with {@code run}) go; supplied by the shell. */
-    public interface Sink {
-        /** A command produced a result. */
-        void emit(Outcome outcome);
-
-        /** A script line is about to run (for {@code --echo}). */
-        void echo(String line);
-
-        /** A script line marked {@code !} failed, as it was meant to. */
-        default void expectedError(String message) {}
-
-        /** Text a script printed itself (JavaScript's console.log), newlines included. */
-        default void print(String text) {}
-    }
-
-    /**
-     * What one line produced.
-     *
-     * @param command the command that ran (null for a blank line)
-     * @param result  its result
-     * @param json    whether {@code --json} was asked
-     * @param nanos   time taken
-     * @param exit    whether the session should end
-     */
-    public record Outcome(String command, Result result, boolean json, long nanos, boolean exit) {}
-
+public final class Interpreter implements Evaluator {
     private final Session session;
     private final CommandRegistry registry;
     private int depth;
@@ -71,7 +50,7 @@ public final class Interpreter {
         // the bridge is a lazy holder: GraalJS loads on the first 'js', not at start-up
         this.js = new qsh.commands.js.JsBridge(this);
         session.js(js);
-        registry.add(new RunCommand(this));
+        registry.add(new RunCommand(this, js));
         registry.add(new qsh.commands.js.JsCommand(js));
         registry.add(new TraceCommand());
         registry.add(new VersionCommand(js));
@@ -79,6 +58,7 @@ public final class Interpreter {
     }
 
     /** The session. */
+    @Override
     public Session session() {
         return session;
     }
@@ -102,6 +82,7 @@ public final class Interpreter {
     }
 
     /** The session's lexer: one set of rules for every input form ({@link ScriptRunner} feeds it). */
+    @Override
     public Lexer lexer() {
         return lexer;
     }
@@ -126,6 +107,7 @@ public final class Interpreter {
     }
 
     /** The current sink. */
+    @Override
     public Sink sink() {
         return sink;
     }
@@ -163,6 +145,7 @@ public final class Interpreter {
      * as {@link CommandException} with one clear line; any other exception is wrapped (its stack trace kept for
      * {@code trace}).
      */
+    @Override
     public Outcome execute(Lexer.Statement statement) {
         if (statement.error() != null) {
             throw new CommandException(statement.error());

@@ -13,7 +13,10 @@ import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.ErrorLine;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.ScriptRunner;
+import qsh.commands.spi.Session;
 import qsh.core.exec.Cancelled;
 import qsh.core.exec.Executor;
 

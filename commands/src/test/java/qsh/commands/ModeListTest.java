@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Settings;
 import qsh.core.quant.QuantMode;
 
 /** One mode list: every option that names an encoder, the 'mode' setting's help and parse errors come from QuantMode. */

@@ -8,6 +8,8 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.SessionTensor;
+import qsh.commands.spi.Settings;
 
 /** A failing command leaves the session exactly as it was (tensors and settings). */
 class SessionAtomicityTest {

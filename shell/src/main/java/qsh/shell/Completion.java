@@ -11,13 +11,13 @@ import org.jline.reader.Completer;
 import org.jline.reader.LineReader;
 import org.jline.reader.ParsedLine;
 import qsh.commands.Interpreter;
-import qsh.commands.Settings;
 import qsh.commands.builtin.HelpCommand;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Settings;
 import qsh.commands.spi.SubcommandSpec;
 
 /**

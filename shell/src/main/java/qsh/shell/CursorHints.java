@@ -9,10 +9,10 @@ import org.jline.reader.LineReader;
 import org.jline.reader.LineReader.SuggestionType;
 import org.jline.widget.Widgets;
 import qsh.commands.Interpreter;
-import qsh.commands.Settings;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Settings;
 
 /**
  * The grey hint after the cursor, from the command's spec, following the cursor through the words: after

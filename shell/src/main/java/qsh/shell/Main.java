@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import qsh.commands.Interpreter;
-import qsh.commands.ScriptRunner;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.ScriptRunner;
 
 /**
  * qsh's entry point. {@code qsh} starts the REPL (or reads commands from stdin when it is not a terminal),

@@ -2,7 +2,7 @@ package qsh.shell;
 
 import java.io.PrintStream;
 import java.util.function.IntConsumer;
-import qsh.commands.Session;
+import qsh.commands.spi.Session;
 
 /**
  * A one-line progress bar for long commands (calibrate, eval, compare) on a terminal: redrawn in place with

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintStream;
 import java.util.Locale;
 import qsh.commands.Interpreter;
-import qsh.commands.Session;
+import qsh.commands.spi.Session;
 
 /** Prints outcomes: JSON for {@code --json}, text lines otherwise; colour only on a terminal. */
 public final class Renderer {

@@ -13,8 +13,8 @@ import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.widget.AutosuggestionWidgets;
 import qsh.commands.Interpreter;
-import qsh.commands.ScriptRunner;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.ScriptRunner;
 
 /**
  * The interactive loop: JLine line editing, history in ~/.qsh_history, completion and argument hints from

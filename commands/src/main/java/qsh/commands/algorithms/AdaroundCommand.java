@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.workflow.ModelState;
-import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
@@ -15,6 +14,7 @@ import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 import qsh.core.adaround.AdaRound;
 import qsh.core.tensor.Tensor;
 
@@ -85,7 +85,7 @@ public final class AdaroundCommand implements Command {
         List<Map<String, Object>> json = new ArrayList<>();
         for (AdaRound.LayerReport l : r.layers()) {
             total += l.millis();
-            lines.add(String.format("  %-40s %12.4g %12.4g %8.1f%%%s", qsh.commands.Format.tail(l.layer(), 40), l.nearestMse(), l.adaroundMse(),
+            lines.add(String.format("  %-40s %12.4g %12.4g %8.1f%%%s", qsh.commands.spi.Format.tail(l.layer(), 40), l.nearestMse(), l.adaroundMse(),
                     100.0 * l.flipped() / l.weights(), timing ? String.format(" %8d", l.millis()) : ""));
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("layer", l.layer());

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import qsh.core.workflow.ModelState;
-import qsh.commands.Session;
+import qsh.commands.spi.Session;
 import qsh.core.sim.QuantConfig;
 
 /**

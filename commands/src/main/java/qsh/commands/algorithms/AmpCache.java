@@ -32,7 +32,7 @@ final class AmpCache {
     }
 
     static Path dir() {
-        return qsh.commands.CacheFolder.dir().resolve("amp");
+        return qsh.commands.spi.CacheFolder.dir().resolve("amp");
     }
 
     /** The cache entry for this model, these samples and this description of candidates and evaluator. */

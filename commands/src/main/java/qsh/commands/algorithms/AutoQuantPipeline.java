@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.function.DoubleFunction;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
-import qsh.commands.model.ShapeProbe;
+import qsh.commands.spi.ShapeProbe;
 import qsh.core.workflow.ModelState;
 import qsh.commands.spi.CommandException;
 import qsh.core.adaround.AdaRound;

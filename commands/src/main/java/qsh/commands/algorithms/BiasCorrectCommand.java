@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.workflow.ModelState;
-import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
@@ -15,6 +14,7 @@ import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 import qsh.core.biascorrect.EmpiricalBiasCorrection;
 import qsh.core.tensor.Tensor;
 

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
-import qsh.commands.js.ScriptFunctions;
-import qsh.commands.js.ScriptFunctions.Batch;
+import qsh.commands.spi.ConfigCallbacks;
+import qsh.commands.spi.ConfigCallbacks.Batch;
 import qsh.commands.spi.CommandException;
 import qsh.core.exec.Executor;
 import qsh.core.graph.Graph;
@@ -21,7 +21,7 @@ final class ConfigData {
     private ConfigData() {}
 
     /** The dataset's batches (the loader is called once; at most {@code maxSamples} samples are kept). */
-    static List<Batch> batches(ScriptFunctions js, AlgorithmConfig.Dataset ds, Graph g, int maxSamples) {
+    static List<Batch> batches(ConfigCallbacks js, AlgorithmConfig.Dataset ds, Graph g, int maxSamples) {
         return js.batches(ds.loader().file(), ds.loader().function(), ds.kwargs(), g, maxSamples);
     }
 
@@ -70,8 +70,8 @@ final class ConfigData {
      * A model's score on labelled batches: the eval callback per batch (or the built-in top-1 accuracy, in
      * percent), averaged weighted by batch size. Samples run on both cores; the callback on this thread.
      */
-    static ToDoubleFunction<Graph> evaluator(ScriptFunctions js, AlgorithmConfig.Callback eval, List<Batch> batches) {
-        ScriptFunctions.BatchMetric metric = eval.builtin() ? ConfigData::accuracy : js.metric(eval.file(), eval.function());
+    static ToDoubleFunction<Graph> evaluator(ConfigCallbacks js, AlgorithmConfig.Callback eval, List<Batch> batches) {
+        ConfigCallbacks.BatchMetric metric = eval.builtin() ? ConfigData::accuracy : js.metric(eval.file(), eval.function());
         return g -> {
             double sum = 0;
             int n = 0;

@@ -1,11 +1,11 @@
 package qsh.commands.builtin;
 
 import java.util.List;
-import qsh.commands.Session;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 
 /** {@code exit}: ends the session (Ctrl-D does the same). */
 public final class ExitCommand implements Command {

@@ -4,15 +4,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.CommandRegistry;
-import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandIndex;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 import qsh.commands.spi.SubcommandSpec;
 
 /** {@code help [COMMAND]}: commands by topic, or one command's synopsis, options, examples and see-also. */
@@ -22,10 +22,10 @@ public final class HelpCommand implements Command {
             List.of(ArgSpec.of("COMMAND | topics | TOPIC", ArgKind.COMMAND).orWords("topics").asOptional()), List.of(),
             List.of("help", "help encode", "help topics", "help zero-exact"), List.of("set"), true);
 
-    private final CommandRegistry registry;
+    private final CommandIndex registry;
 
     /** Help over {@code registry}. */
-    public HelpCommand(CommandRegistry registry) {
+    public HelpCommand(CommandIndex registry) {
         this.registry = registry;
     }
 

@@ -4,17 +4,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.EncodingText;
-import qsh.commands.Format;
-import qsh.commands.Operands;
-import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.EncodingText;
+import qsh.commands.spi.Format;
+import qsh.commands.spi.Operands;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 import qsh.core.quant.Encoding;
 import qsh.core.quant.Explanation;
 import qsh.core.quant.QuantMode;
@@ -104,7 +104,7 @@ public final class HistCommand implements Command {
         if (args.get("png").isPresent()) {
             String file = args.get("png").get();
             int pngBins = args.get("bins").isPresent() ? bins : 80;
-            qsh.commands.Charts.histogram(session.resolve(file), "hist " + op.name() + ": " + Operands.mode(args, session).id()
+            qsh.commands.spi.Charts.histogram(session.resolve(file), "hist " + op.name() + ": " + Operands.mode(args, session).id()
                     + " " + bw + "-bit encoding", Histogram.of(t.data(), 0, t.size(), lo, hi, pngBins), e, below, above);
             lines.add("  drew " + file);
         }

@@ -4,15 +4,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import qsh.core.io.FileAccessPolicy;
-import qsh.commands.History;
-import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.History;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 
 /** {@code record FILE.qsh} / {@code record off}: save what is typed from now on as a replayable script. */
 public final class RecordCommand implements Command {

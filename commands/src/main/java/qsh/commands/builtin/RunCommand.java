@@ -8,17 +8,18 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import qsh.core.io.FileAccessPolicy;
-import qsh.commands.Interpreter;
-import qsh.commands.ScriptRunner;
-import qsh.commands.Session;
+import qsh.commands.js.JsBridge;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.Evaluator;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.ScriptRunner;
+import qsh.commands.spi.Session;
 
 /**
  * {@code run FILE.qsh}: replays a script in this session; stops at its first error with FILE:LINE.
@@ -30,12 +31,14 @@ public final class RunCommand implements Command {
             List.of("run scripts/01-tf-encoding.qsh", "run scripts/03-packing.qsh --echo", "run scripts/08-js-sweep.js"),
             List.of("help", "js"), false);
 
-    private final Interpreter interpreter;
+    private final Evaluator interpreter;
+    private final JsBridge js;
     private int depth;
 
-    /** A run command driving {@code interpreter}. */
-    public RunCommand(Interpreter interpreter) {
+    /** A run command driving {@code interpreter}, with its JavaScript {@code js} for .js files. */
+    public RunCommand(Evaluator interpreter, JsBridge js) {
         this.interpreter = interpreter;
+        this.js = js;
     }
 
     @Override
@@ -52,7 +55,7 @@ public final class RunCommand implements Command {
         }
         Path p = session.resolve(file);
         if (file.endsWith(".js")) {
-            return interpreter.js().runFile(p, file);
+            return js.runFile(p, file);
         }
         FileAccessPolicy.requireRead(p); // run by a script: only what it may read
         Path previous = session.baseDir();

@@ -3,14 +3,14 @@ package qsh.commands.builtin;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.History;
-import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.History;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 
 /** {@code save-history FILE.qsh}: every successful command of this session as a replayable script. */
 public final class SaveHistoryCommand implements Command {

@@ -5,15 +5,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.Session;
-import qsh.commands.Settings;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
-import qsh.commands.spi.CommandException;
 import qsh.commands.spi.Command;
+import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
+import qsh.commands.spi.Settings;
 import qsh.core.io.FileAccessPolicy;
 
 /** {@code set}: lists every setting, or changes one (validated; an invalid value changes nothing). */

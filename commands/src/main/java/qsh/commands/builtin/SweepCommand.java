@@ -4,16 +4,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.Format;
-import qsh.commands.Operands;
-import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.Format;
+import qsh.commands.spi.Operands;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 import qsh.core.metrics.ClippingSweep;
 import qsh.core.quant.EncoderOptions;
 import qsh.core.quant.Encoders;
@@ -90,7 +90,7 @@ public final class SweepCommand implements Command {
         marks.forEach((k, v) -> m.put(k, Map.of("factor", v[0], "sqnr_db", v[1])));
         data.put("encoders", m);
         if (args.get("png").isPresent()) {
-            qsh.commands.Charts.clippingCurve(session.resolve(args.get("png").get()), "SQNR vs clipping range: " + op.name()
+            qsh.commands.spi.Charts.clippingCurve(session.resolve(args.get("png").get()), "SQNR vs clipping range: " + op.name()
                     + ", " + bw + " bits", curve, marks);
             lines.add("  drew " + args.get("png").get());
         }

@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.Format;
-import qsh.commands.Session;
-import qsh.commands.SessionTensor;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.Format;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
+import qsh.commands.spi.SessionTensor;
 
 /** {@code tensors}: lists the session's named tensors. */
 public final class TensorsCommand implements Command {

@@ -3,11 +3,11 @@ package qsh.commands.builtin;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
-import qsh.commands.Session;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 
 /** {@code trace}: the last error's stack trace (errors are otherwise one line). */
 public final class TraceCommand implements Command {

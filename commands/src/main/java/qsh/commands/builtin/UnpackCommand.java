@@ -2,17 +2,17 @@ package qsh.commands.builtin;
 
 import java.util.List;
 import java.util.Map;
-import qsh.commands.Format;
-import qsh.commands.Session;
-import qsh.commands.SessionTensor;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.Format;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
+import qsh.commands.spi.SessionTensor;
 import qsh.core.quant.Packing;
 import qsh.core.tensor.Tensor;
 

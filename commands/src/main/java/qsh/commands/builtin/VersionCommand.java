@@ -3,11 +3,11 @@ package qsh.commands.builtin;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.Session;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 
 /** {@code version}: qsh's version and the Java runtime it runs on. */
 public final class VersionCommand implements Command {

@@ -4,17 +4,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.ChannelRanges;
+import qsh.commands.spi.ChannelRanges;
 import qsh.core.workflow.ModelState;
-import qsh.commands.Session;
-import qsh.commands.TransformData;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 import qsh.commands.spi.SubcommandSpec;
+import qsh.commands.spi.TransformData;
 import qsh.core.equalize.CleChain;
 import qsh.core.equalize.CrossLayerEqualizer.ChainPlan;
 import qsh.core.equalize.CrossLayerEqualizer;
@@ -126,7 +126,7 @@ public final class CleCommand implements Command {
             lines.addAll(EqualizeText.explain(p, 3));
         }
         if (args.get("png").isPresent()) {
-            qsh.commands.Charts.channelRanges(session.resolve(args.get("png").get()), "CLE " + label + ": weight ranges of "
+            qsh.commands.spi.Charts.channelRanges(session.resolve(args.get("png").get()), "CLE " + label + ": weight ranges of "
                     + shown.name() + ", before and after", before, after);
             lines.add("  drew " + args.get("png").get());
         }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.Format;
+import qsh.commands.spi.Format;
 import qsh.core.equalize.ClePatternMatcher;
 import qsh.core.equalize.CrossLayerEqualizer.ChainPlan;
 

@@ -2,11 +2,11 @@ package qsh.commands.equalize;
 
 import java.util.List;
 import java.util.Map;
-import qsh.commands.Session;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 
 /**
  * {@code undo}: reverts the last model transform. Overrides loaded after it are kept; a quantization made after it

@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import qsh.commands.Interpreter;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.ConfigCallbacks;
+import qsh.commands.spi.Evaluator;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Scripts;
 import qsh.core.io.FileAccessPolicy;
 
 /**
@@ -15,15 +17,15 @@ import qsh.core.io.FileAccessPolicy;
  * start-up nothing; {@link JsRuntime} (the Context) is built by the first {@code js} or {@code run FILE.js}
  * and kept for the session, rebuilt only after it had to be closed (a hard interrupt, the statement limit).
  */
-public final class JsBridge {
-    private final Interpreter interpreter;
+public final class JsBridge implements Scripts {
+    private final Evaluator interpreter;
     private JsRuntime runtime;
     private volatile JsRuntime active;
     private int depth;
     private long startNanos;
 
     /** A bridge for {@code interpreter}'s session (nothing is started). */
-    public JsBridge(Interpreter interpreter) {
+    public JsBridge(Evaluator interpreter) {
         this.interpreter = interpreter;
     }
 
@@ -98,7 +100,8 @@ public final class JsBridge {
      * Runs {@code body} with access to JavaScript functions in files (a YAML config's callbacks). The functions are
      * called only while {@code body} runs, on this thread; Ctrl-C interrupts a running callback.
      */
-    public <T> T withScripts(java.util.function.Function<ScriptFunctions, T> body) {
+    @Override
+    public <T> T withScripts(java.util.function.Function<ConfigCallbacks, T> body) {
         JsRuntime r = runtime();
         JsRuntime outer = active;
         active = r;
@@ -146,7 +149,7 @@ public final class JsBridge {
     }
 
     /** The interpreter this bridge belongs to. */
-    Interpreter interpreter() {
+    Evaluator interpreter() {
         return interpreter;
     }
 }

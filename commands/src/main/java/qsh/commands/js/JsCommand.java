@@ -1,13 +1,13 @@
 package qsh.commands.js;
 
 import java.util.List;
-import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.RawCommand;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 
 /**
  * {@code js CODE} / {@code js { … }}: evaluates JavaScript in the session's long-lived sandboxed context, with

@@ -22,9 +22,9 @@ import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.SourceSection;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
-import qsh.commands.ErrorLine;
-import qsh.commands.Interpreter;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.ErrorLine;
+import qsh.commands.spi.Evaluator;
 import qsh.commands.spi.Result;
 import qsh.core.io.FileAccessPolicy;
 
@@ -60,7 +60,7 @@ final class JsRuntime implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Engine engine;
 
-    private final Interpreter interpreter;
+    private final Evaluator interpreter;
     private final Context context;
     private final long statementLimit;
     private final Value json;
@@ -82,7 +82,7 @@ final class JsRuntime implements AutoCloseable {
         return engine;
     }
 
-    JsRuntime(Interpreter interpreter, long statementLimit) {
+    JsRuntime(Evaluator interpreter, long statementLimit) {
         this.interpreter = interpreter;
         this.statementLimit = statementLimit;
         this.policy = interpreter.session().scriptFileAccess();
@@ -122,7 +122,7 @@ final class JsRuntime implements AutoCloseable {
         }
     }
 
-    Interpreter interpreter() {
+    Evaluator interpreter() {
         return interpreter;
     }
 
@@ -402,10 +402,10 @@ final class JsRuntime implements AutoCloseable {
 
     /** Collects script output into lines for the shell's sink (commands never print themselves). */
     private static final class LineSink extends OutputStream {
-        private final Interpreter interpreter;
+        private final Evaluator interpreter;
         private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
 
-        LineSink(Interpreter interpreter) {
+        LineSink(Evaluator interpreter) {
             this.interpreter = interpreter;
         }
 

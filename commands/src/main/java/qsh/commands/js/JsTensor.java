@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
-import qsh.commands.Format;
-import qsh.commands.SessionTensor;
+import qsh.commands.spi.Format;
+import qsh.commands.spi.SessionTensor;
 import qsh.core.metrics.ErrorMetrics;
 import qsh.core.tensor.Tensor;
 

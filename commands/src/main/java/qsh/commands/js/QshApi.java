@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.Map;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
-import qsh.commands.Interpreter;
+import qsh.commands.spi.Evaluator;
 import qsh.core.workflow.ModelState;
-import qsh.commands.ScriptRunner;
-import qsh.commands.Session;
-import qsh.commands.SessionTensor;
 import qsh.commands.model.FashionMnistImages;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.ScriptRunner;
+import qsh.commands.spi.Session;
+import qsh.commands.spi.SessionTensor;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.io.RegularFiles;
@@ -39,7 +39,7 @@ public final class QshApi {
         this.rt = rt;
     }
 
-    private Interpreter interp() {
+    private Evaluator interp() {
         return rt.interpreter();
     }
 
@@ -69,7 +69,7 @@ public final class QshApi {
      * mean what they mean at the prompt), handing each outcome to {@code onOutcome}; the first error stops them.
      * {@code exit} is refused (a script cannot end the session it runs in).
      */
-    private void runStatements(String text, String function, java.util.function.Consumer<Interpreter.Outcome> onOutcome) {
+    private void runStatements(String text, String function, java.util.function.Consumer<Evaluator.Outcome> onOutcome) {
         ScriptRunner runner = new ScriptRunner(interp(), o -> {
             if (o.exit()) {
                 throw rt.fail("qsh." + function + "('exit'): a script cannot end the session; let the script finish,"

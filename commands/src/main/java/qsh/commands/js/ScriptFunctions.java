@@ -14,6 +14,7 @@ import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.ConfigCallbacks;
 import qsh.core.io.FileAccessPolicy;
 import qsh.core.graph.Graph;
 import qsh.core.graph.ValueInfo;
@@ -35,16 +36,7 @@ import qsh.core.tensor.Tensor;
  * Every call happens inside {@link JsBridge#withScripts}, on the command's thread (the context is
  * single-threaded); an error in a callback, or a value of the wrong shape, is one line naming the file and function.
  */
-public final class ScriptFunctions {
-    /** One batch: its samples (input name → tensor, batch 1 each) and its target as plain data (null: unlabelled). */
-    public record Batch(List<Map<String, Tensor>> samples, Object target) {}
-
-    /** A per-batch metric (the spec's eval_callback_for_phase2 / eval_callback). */
-    @FunctionalInterface
-    public interface BatchMetric {
-        double score(List<float[]> outputs, Object target);
-    }
-
+public final class ScriptFunctions implements ConfigCallbacks {
     /**
      * A callback file runs as the body of a function of its own (module-like): its top-level declarations are its
      * own, so two files may both define {@code forward}, and running a config again redeclares nothing. The body ends
@@ -119,6 +111,7 @@ public final class ScriptFunctions {
     }
 
     /** Calls a data loader with {@code kwargs}; returns its batches for {@code model}, at most {@code maxSamples} samples. */
+    @Override
     public List<Batch> batches(Path file, String fn, Map<String, Object> kwargs, Graph model, int maxSamples) {
         String who = name(file, fn);
         Value ret = call(file, fn, rt.toJs(kwargs));
@@ -259,6 +252,7 @@ public final class ScriptFunctions {
     }
 
     /** An evaluator {@code function(output, target) → number | [number, …]}. */
+    @Override
     public BatchMetric metric(Path file, String fn) {
         function(file, fn);
         String who = name(file, fn);
@@ -268,6 +262,7 @@ public final class ScriptFunctions {
     }
 
     /** A model evaluator {@code function(model) → number}; the model is the simulated quantized one. */
+    @Override
     public ToDoubleFunction<Graph> modelMetric(Path file, String fn) {
         function(file, fn);
         String who = name(file, fn);
@@ -285,6 +280,7 @@ public final class ScriptFunctions {
      * Calls a forward-pass function ({@code function(model)}, or {@code function(model, inputs)} once per batch
      * when {@code batches} is given) on the float model and returns every sample it ran (for calibration).
      */
+    @Override
     public List<Map<String, Tensor>> forwardPass(Path file, String fn, Graph model, List<Batch> batches) {
         List<Map<String, Tensor>> seen = new ArrayList<>();
         if (batches == null) {

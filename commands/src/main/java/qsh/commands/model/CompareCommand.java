@@ -6,9 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import qsh.commands.Format;
+import qsh.commands.spi.Format;
 import qsh.core.workflow.ModelState;
-import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
@@ -17,6 +16,7 @@ import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.calib.InputList;
 import qsh.core.exec.Cancelled;
@@ -92,11 +92,11 @@ public final class CompareCommand implements Command {
             List<String> names = new ArrayList<>();
             double[][] db = new double[rows.size()][];
             for (int i = 0; i < rows.size(); i++) {
-                String label = qsh.commands.Charts.shortLabel(rows.get(i).tensor());
+                String label = qsh.commands.spi.Charts.shortLabel(rows.get(i).tensor());
                 names.add(names.contains(label) ? label + " #" + i : label);
                 db[i] = rows.get(i).sqnrDb();
             }
-            qsh.commands.Charts.sqnrBars(session.resolve(args.get("png").get()), "per-layer SQNR vs float, "
+            qsh.commands.spi.Charts.sqnrBars(session.resolve(args.get("png").get()), "per-layer SQNR vs float, "
                     + m.plan().label(), names, List.of("quantized", "weights only", "activations only"), db);
             lines.add("  drew " + args.get("png").get());
         }

@@ -11,11 +11,11 @@ import qsh.core.graph.Graph;
  * The input list's {@code #} output-layer and {@code %} output-tensor lines (spec, "qairt-quantizer") for
  * {@code calibrate} and {@code qairt-quantizer}: the named tensors become graph outputs before calibration.
  */
-final class ListOutputs {
+public final class ListOutputs {
     private ListOutputs() {}
 
     /** {@code g} with the list's requested outputs; a bad name is one line naming the list file and line. */
-    static RequestedOutputs.Result apply(Graph g, InputList list, CalibrationInputs inputs) {
+    public static RequestedOutputs.Result apply(Graph g, InputList list, CalibrationInputs inputs) {
         try {
             return RequestedOutputs.apply(g, list, () -> inputs.load(0));
         } catch (IllegalArgumentException e) {
@@ -24,7 +24,7 @@ final class ListOutputs {
     }
 
     /** One line saying which tensors were kept as outputs, or none when the list had no output lines. */
-    static List<String> describe(RequestedOutputs.Result r) {
+    public static List<String> describe(RequestedOutputs.Result r) {
         if (r.none()) {
             return List.of();
         }

@@ -1,10 +1,10 @@
 package qsh.commands.model;
 
 import java.util.List;
-import qsh.commands.Session;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.OptionSpec;
+import qsh.commands.spi.Session;
 import qsh.core.quant.EncoderOptions;
 import qsh.core.quant.QuantMode;
 import qsh.core.sim.ModelQuantizer;
@@ -30,7 +30,7 @@ public final class QuantOptions {
     private QuantOptions() {}
 
     /** The same flags under the spec's qairt-quantizer names (--act_bw, --use_per_channel_quantization, …). */
-    static final List<OptionSpec> SPEC_NAMED = SPECS.stream().map(o -> o.named(specName(o.name()))).toList();
+    public static final List<OptionSpec> SPEC_NAMED = SPECS.stream().map(o -> o.named(specName(o.name()))).toList();
 
     /** act-bw → act_bw; per-channel → use_per_channel_quantization; per-row → use_per_row_quantization. */
     static String specName(String shellName) {
@@ -44,7 +44,7 @@ public final class QuantOptions {
     }
 
     /** As {@link #config(Args, Session)}; {@code specNames} reads the qairt-quantizer spellings. */
-    static QuantConfig config(Args args, Session session, boolean specNames) {
+    public static QuantConfig config(Args args, Session session, boolean specNames) {
         java.util.function.UnaryOperator<String> n = specNames ? QuantOptions::specName : s -> s;
         boolean perChannel = args.has(n.apply("per-channel"));
         try {
@@ -59,7 +59,7 @@ public final class QuantOptions {
     }
 
     /** The converter options the flags describe: batch norms folded unless --disable-batchnorm-folding. */
-    static ModelQuantizer.Converter converter(Args args, boolean specNames) {
+    public static ModelQuantizer.Converter converter(Args args, boolean specNames) {
         String flag = specNames ? specName("disable-batchnorm-folding") : "disable-batchnorm-folding";
         return args.has(flag) ? ModelQuantizer.Converter.AS_IS : ModelQuantizer.Converter.DEFAULTS;
     }

@@ -4,17 +4,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.ChannelRanges;
-import qsh.commands.Format;
-import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
+import qsh.commands.spi.ChannelRanges;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.Format;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.tensor.Tensor;
@@ -75,7 +75,7 @@ public final class RangesCommand implements Command {
             lines.add("  … " + (channels - max) + " more channels (--max " + channels + " shows all)");
         }
         if (args.get("png").isPresent()) {
-            qsh.commands.Charts.channelRanges(session.resolve(args.get("png").get()), "weight ranges per output channel: "
+            qsh.commands.spi.Charts.channelRanges(session.resolve(args.get("png").get()), "weight ranges per output channel: "
                     + name + " (" + n.input(1) + ")", r, null);
             lines.add("  drew " + args.get("png").get());
         }

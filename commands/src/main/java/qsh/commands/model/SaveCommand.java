@@ -2,7 +2,6 @@ package qsh.commands.model;
 
 import java.util.List;
 import java.util.Map;
-import qsh.commands.Session;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
@@ -10,6 +9,7 @@ import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 import qsh.core.workflow.ModelFiles;
 import qsh.core.workflow.ModelState;
 

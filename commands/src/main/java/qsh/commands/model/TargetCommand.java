@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import qsh.core.workflow.ModelState;
-import qsh.commands.Session;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
 
 /**
  * {@code target cpu|gpu|dsp|htp|hta}: does the session's model suit that backend, per the spec's "Choosing Between

@@ -2,8 +2,8 @@ package qsh.commands.model;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import qsh.commands.Session;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.Session;
 import qsh.core.graph.Graph;
 import qsh.core.metrics.TopK;
 import qsh.core.tensor.Tensor;

@@ -1,6 +1,5 @@
 package qsh.commands.spi;
 
-import qsh.commands.Session;
 
 /**
  * One shell command. Implementations validate everything before they change the session, so a failing

@@ -1,6 +1,5 @@
 package qsh.commands.spi;
 
-import qsh.commands.Session;
 
 /**
  * A command that takes the rest of its line as it was typed (quotes, brackets, {@code ;} and {@code #} kept):

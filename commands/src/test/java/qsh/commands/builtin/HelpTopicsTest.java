@@ -14,7 +14,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import qsh.commands.Interpreter;
-import qsh.commands.ScriptRunner;
+import qsh.commands.spi.ScriptRunner;
 
 /**
  * Every concept page exists, is listed by 'help topics', its "Try:" commands run as a user typing them would (the

@@ -2,7 +2,6 @@ package qsh.commands.fuzz;
 
 import qsh.commands.CommandRegistry;
 import qsh.commands.Interpreter;
-import qsh.commands.Session;
 import qsh.commands.builtin.DequantizeCommand;
 import qsh.commands.builtin.EncodeCommand;
 import qsh.commands.builtin.LetCommand;
@@ -13,6 +12,7 @@ import qsh.commands.builtin.ShowCommand;
 import qsh.commands.builtin.TensorsCommand;
 import qsh.commands.builtin.UnpackCommand;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.Session;
 
 /**
  * What the commands module's Jazzer targets share: an interpreter that fuzzed text may drive without touching the
@@ -29,7 +29,7 @@ public final class FuzzInterpreters {
         r.add(new ShowCommand());
         r.add(new TensorsCommand());
         r.add(new EncodeCommand());
-        r.add(new QuantizeCommand(new qsh.commands.model.QairtQuantizerCommand().spec().options()));
+        r.add(new QuantizeCommand(new qsh.commands.algorithms.QairtQuantizerCommand().spec().options()));
         r.add(new DequantizeCommand());
         r.add(new PackCommand());
         r.add(new UnpackCommand());

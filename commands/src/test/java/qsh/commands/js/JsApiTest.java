@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import qsh.commands.ScriptRunner;
+import qsh.commands.spi.ScriptRunner;
 
 /** The qsh global: session access, conversions, callbacks, the graph builder, errors with locations. */
 class JsApiTest {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import qsh.commands.Interpreter;
 import qsh.core.workflow.ModelState;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.ShapeProbe;
 import qsh.core.exec.Executor;
 import qsh.core.modelio.OnnxReader;
 import qsh.core.tensor.Tensor;

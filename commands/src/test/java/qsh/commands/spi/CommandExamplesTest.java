@@ -12,7 +12,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import qsh.commands.Interpreter;
-import qsh.commands.ScriptRunner;
 
 /**
  * Every example in every command's help runs as shown, from the repo root (issue 16: examples true where shown). A

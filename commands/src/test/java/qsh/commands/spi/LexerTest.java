@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import qsh.commands.Session;
 import qsh.commands.js.JsSource;
 
 /** The one set of input rules: statements, words, comments, continuation and what stays unfinished. */

@@ -5,7 +5,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.ArrayList;
 import java.util.List;
 import qsh.commands.Interpreter;
-import qsh.commands.ScriptRunner;
 import qsh.commands.fuzz.FuzzInterpreters;
 
 /**

@@ -1,11 +1,10 @@
-package qsh.commands.model;
+package qsh.commands.spi;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import qsh.core.workflow.ModelState;
-import qsh.commands.spi.CommandException;
 import qsh.core.exec.Executor;
 import qsh.core.exec.ShapeInference;
 import qsh.core.graph.Graph;

@@ -1,4 +1,4 @@
-package qsh.commands;
+package qsh.commands.spi;
 
 import qsh.core.workflow.ModelState;
 import java.util.ArrayList;
@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import qsh.commands.spi.CommandException;
 
 /** What the shell holds between commands: named tensors, settings, and the last error (for {@code trace}). */
 public final class Session {
@@ -17,17 +16,17 @@ public final class Session {
     private ModelState model;
     private java.nio.file.Path baseDir = java.nio.file.Path.of("");
     private final java.util.Deque<Undo> undo = new java.util.ArrayDeque<>();
-    private qsh.commands.js.JsBridge js;
+    private Scripts js;
 
     /** The session's JavaScript (for a YAML config's callbacks); set by the interpreter that drives the session. */
-    public qsh.commands.js.JsBridge js() {
+    public Scripts js() {
         if (js == null) {
             throw new qsh.commands.spi.CommandException("JavaScript callbacks need an interpreter (none drives this session)");
         }
         return js;
     }
 
-    void js(qsh.commands.js.JsBridge bridge) {
+    public void js(Scripts bridge) {
         this.js = bridge;
     }
 
@@ -40,7 +39,7 @@ public final class Session {
      */
     public qsh.core.io.FileAccessPolicy scriptFileAccess() {
         if (scriptFileAccess == null) {
-            scriptFileAccess = qsh.commands.js.ScriptFolders.defaults();
+            scriptFileAccess = ScriptFolders.defaults();
         }
         return scriptFileAccess;
     }
@@ -141,7 +140,7 @@ public final class Session {
      */
     public ModelState requireModel() {
         if (model == null) {
-            model = ModelState.loaded(qsh.commands.model.ModelLoader.load("demo"), "demo");
+            model = ModelState.loaded(ModelLoader.load("demo"), "demo");
         }
         return model;
     }

@@ -1,4 +1,4 @@
-package qsh.commands;
+package qsh.commands.spi;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -31,7 +31,6 @@ import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
-import qsh.commands.spi.CommandException;
 import qsh.core.amp.MixedPrecisionSearch;
 import qsh.core.io.AtomicFile;
 import qsh.core.metrics.ClippingSweep;

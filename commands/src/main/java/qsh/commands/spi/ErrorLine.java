@@ -1,6 +1,5 @@
-package qsh.commands;
+package qsh.commands.spi;
 
-import qsh.commands.spi.CommandException;
 import qsh.core.exec.Cancelled;
 import qsh.core.exec.Executor;
 

@@ -1,12 +1,10 @@
-package qsh.commands.model;
+package qsh.commands.spi;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import qsh.commands.spi.CommandException;
-import qsh.commands.spi.OptionSpec;
 import qsh.core.equalize.ConstantAddFolder;
 import qsh.core.exec.ConstantFolder;
 import qsh.core.graph.Graph;

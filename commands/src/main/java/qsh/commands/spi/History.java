@@ -1,4 +1,4 @@
-package qsh.commands;
+package qsh.commands.spi;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

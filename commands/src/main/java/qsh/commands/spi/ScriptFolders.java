@@ -1,8 +1,7 @@
-package qsh.commands.js;
+package qsh.commands.spi;
 
 import java.nio.file.Path;
 import java.util.List;
-import qsh.commands.CacheFolder;
 import qsh.core.data.FashionMnist;
 import qsh.core.io.FileAccessPolicy;
 

@@ -1,13 +1,9 @@
-package qsh.commands;
+package qsh.commands.spi;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import qsh.commands.model.ShapeProbe;
-import qsh.commands.spi.Args;
-import qsh.commands.spi.CommandException;
-import qsh.commands.spi.OptionSpec;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.graph.Graph;
 import qsh.core.graph.InputDims;

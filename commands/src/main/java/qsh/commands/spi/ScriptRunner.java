@@ -1,4 +1,4 @@
-package qsh.commands;
+package qsh.commands.spi;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -6,9 +6,7 @@ import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import qsh.commands.spi.CommandException;
 import qsh.core.exec.Cancelled;
-import qsh.commands.spi.Lexer;
 
 /**
  * The one statement runner: a {@code .qsh} script, stdin, each {@code -c}, each line the REPL accepts and each
@@ -33,17 +31,17 @@ public final class ScriptRunner {
         void failed(Failure f);
     }
 
-    private final Interpreter interpreter;
-    private final Consumer<Interpreter.Outcome> onOutcome;
+    private final Evaluator interpreter;
+    private final Consumer<Evaluator.Outcome> onOutcome;
     private boolean exitRequested;
 
     /** A runner over {@code interpreter}; outcomes, echoes and expected errors go to the interpreter's sink. */
-    public ScriptRunner(Interpreter interpreter) {
+    public ScriptRunner(Evaluator interpreter) {
         this(interpreter, o -> interpreter.sink().emit(o));
     }
 
     /** A runner whose outcomes go to {@code onOutcome} (echoes and expected errors still to the sink). */
-    public ScriptRunner(Interpreter interpreter, Consumer<Interpreter.Outcome> onOutcome) {
+    public ScriptRunner(Evaluator interpreter, Consumer<Evaluator.Outcome> onOutcome) {
         this.interpreter = interpreter;
         this.onOutcome = onOutcome;
     }
@@ -171,7 +169,7 @@ public final class ScriptRunner {
             }
             // '! COMMAND' expects COMMAND to fail (lessons show bad input): its error is shown, the run goes on
             try {
-                Interpreter.Outcome o = interpreter.execute(s);
+                Evaluator.Outcome o = interpreter.execute(s);
                 onOutcome.accept(o);
                 if (s.expectsFailure()) {
                     fail(s.line(), "expected this command to fail ('!' prefix), but it succeeded");

@@ -1,4 +1,4 @@
-package qsh.commands.model;
+package qsh.commands.algorithms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,8 +1,7 @@
-package qsh.commands;
+package qsh.commands.spi;
 
 import java.util.ArrayList;
 import java.util.List;
-import qsh.commands.spi.CommandException;
 import qsh.core.tensor.Tensor;
 
 /**

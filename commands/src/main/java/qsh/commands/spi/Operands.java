@@ -1,9 +1,6 @@
-package qsh.commands;
+package qsh.commands.spi;
 
 import java.util.List;
-import qsh.commands.spi.Args;
-import qsh.commands.spi.CommandException;
-import qsh.commands.spi.OptionSpec;
 import qsh.core.quant.Encoder;
 import qsh.core.quant.Encoders;
 import qsh.core.quant.Encoding;

@@ -1,4 +1,4 @@
-package qsh.commands;
+package qsh.commands.spi;
 
 import java.util.ArrayList;
 import java.util.Arrays;

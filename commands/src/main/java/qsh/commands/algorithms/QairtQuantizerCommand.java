@@ -1,19 +1,23 @@
-package qsh.commands.model;
+package qsh.commands.algorithms;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import qsh.commands.Session;
-import qsh.commands.TransformData;
+import qsh.commands.model.ListOutputs;
+import qsh.commands.model.QuantOptions;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
+import qsh.commands.spi.ModelLoader;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
+import qsh.commands.spi.Session;
+import qsh.commands.spi.ShapeProbe;
+import qsh.commands.spi.TransformData;
 import qsh.core.adaround.AdaRound;
 import qsh.core.calib.CalibrationInputs;
 import qsh.core.calib.InputList;

@@ -1,10 +1,9 @@
-package qsh.commands;
+package qsh.commands.spi;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import qsh.commands.spi.CommandException;
 import qsh.core.quant.EncoderOptions;
 import qsh.core.quant.QuantMode;
 import qsh.core.quant.Rounding;

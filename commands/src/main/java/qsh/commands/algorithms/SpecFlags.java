@@ -1,4 +1,4 @@
-package qsh.commands.model;
+package qsh.commands.algorithms;
 
 import java.util.ArrayList;
 import java.util.List;
