@@ -15,9 +15,13 @@ import java.util.OptionalDouble;
 record ZooManifest(List<Model> models, List<Config> configs, JsonNode reference) {
     static final Path DIR = Path.of("..", "scripts", "zoo").toAbsolutePath().normalize();
 
-    /** One model: where it comes from (paddle: class path; light: test resource; torch: the export cache). */
+    /**
+     * One model: where it comes from (paddle: class path; light: test resource; torch: the export cache). The
+     * simulation seeds are the inputs of the simulation-vs-export check only (more than the evaluation's, which
+     * must match ort_reference.py's); a model that names its own evaluation seeds uses those for it too.
+     */
     record Model(String name, String source, String file, String input, int[] shape, String norm, boolean top1,
-                 long[] calibrationSeeds, long[] evaluationSeeds) {}
+                 long[] calibrationSeeds, long[] evaluationSeeds, long[] simulationSeeds) {}
 
     /** One quantization config: qsh's batch flags and ORT's quantize_static arguments. */
     record Config(String name, List<String> qshFlags) {}
@@ -35,7 +39,9 @@ record ZooManifest(List<Model> models, List<Config> configs, JsonNode reference)
             models.add(new Model(m.get("name").asText(), m.get("source").asText(), m.get("file").asText(),
                     m.get("input").asText(), shape, m.get("norm").asText(), m.get("top1").asBoolean(),
                     seeds(m.has("calibration_seeds") ? m.get("calibration_seeds") : zoo.get("calibration_seeds")),
-                    seeds(m.has("evaluation_seeds") ? m.get("evaluation_seeds") : zoo.get("evaluation_seeds"))));
+                    seeds(m.has("evaluation_seeds") ? m.get("evaluation_seeds") : zoo.get("evaluation_seeds")),
+                    seeds(m.has("simulation_seeds") ? m.get("simulation_seeds")
+                            : m.has("evaluation_seeds") ? m.get("evaluation_seeds") : zoo.get("simulation_seeds"))));
         }
         List<Config> configs = new ArrayList<>();
         for (JsonNode c : zoo.get("configs")) {

@@ -55,14 +55,21 @@ final class ZooReport {
         Files.writeString(FILE, sb.toString(), StandardCharsets.UTF_8);
     }
 
-    /** The README's table: per model the float agreement, per config "qsh / ORT" SQNR, and the first gap's reason. */
-    static void summary(StringBuilder sb, List<ZooModelRun> runs) {
+    /**
+     * The README's table: per model the float agreement, per config "qsh / ORT" SQNR, the speed ratios of the latest
+     * zoo benchmark ({@link #SPEED}, not re-measured here) and the first gap's reason.
+     */
+    static void summary(StringBuilder sb, List<ZooModelRun> runs) throws IOException {
         if (runs.isEmpty()) {
             return;
         }
-        sb.append("\n## Summary (the README's table)\n\n| model | float max\\|Δ\\|/range |");
+        Map<String, String> speed = speedRatios();
+        sb.append("\n## Summary (the README's table)\n\nSpeed: qsh float / best ONNX Runtime, and qsh's simulated W8A8"
+                + " graph / its float graph, best of 3 iterations, from the run of ").append(SPEED).append(" (")
+                .append(speedRun()).append(").\n\n| model | float max\\|Δ\\|/range |");
         runs.get(0).figures.forEach(f -> sb.append(' ').append(f.config()).append(" |"));
-        sb.append(" first gap |\n|---|---|").append("---|".repeat(runs.get(0).figures.size())).append("---|\n");
+        sb.append(" speed: float / ORT, sim / float | first gap |\n|---|---|")
+                .append("---|".repeat(runs.get(0).figures.size())).append("---|---|\n");
         for (ZooModelRun r : runs) {
             sb.append("| ").append(r.model.name()).append(" | ").append(fmt(r.floatRelDiff, "%.0e")).append(" |");
             for (ZooModelRun.ConfigFigures f : r.figures) {
@@ -70,11 +77,46 @@ final class ZooReport {
                 String qsh = Double.isNaN(f.qshSqnr()) ? "✗ " + firstFailedCheck(r, f.config()) : fmt(f.qshSqnr(), "%.1f");
                 sb.append(' ').append(qsh).append(" / ").append(ort).append(" |");
             }
+            sb.append(' ').append(speed.getOrDefault(r.model.name(), "–")).append(" |");
             String gap = r.checks.stream().filter(c -> !c.pass()).findFirst()
                     .map(c -> c.name() + ": " + (c.detail().length() > 90 ? c.detail().substring(0, 90) + "…" : c.detail()))
                     .orElse("");
             sb.append(' ').append(gap.replace("|", "/")).append(" |\n");
         }
+    }
+
+    /** The zoo benchmark's figures file (issue 15): its first best-of-3 table is the latest run. */
+    static final Path SPEED = Path.of("..", "bench", "figures", "zoo-speed.md");
+    private static final String SPEED_TABLE = "| model | qsh float ms (best of 3) |";
+
+    /** Model → "2.04× / 2.60×" (qsh / best ORT, sim / float) from {@link #SPEED}'s first best-of-3 table. */
+    static Map<String, String> speedRatios() throws IOException {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (!Files.exists(SPEED)) {
+            return out;
+        }
+        boolean in = false;
+        for (String line : Files.readAllLines(SPEED, StandardCharsets.UTF_8)) {
+            if (line.startsWith(SPEED_TABLE)) {
+                in = true;
+            } else if (in && !line.startsWith("|")) {
+                break;
+            } else if (in && !line.startsWith("| ---") && !line.startsWith("| **")) {
+                String[] c = line.split("\\|");
+                // | model | float ms | ORT ms | qsh / best ORT | sim ms | sim / float |
+                out.put(c[1].strip(), c[4].strip() + " / " + c[6].strip());
+            }
+        }
+        return out;
+    }
+
+    /** The heading of the run the speed table comes from ("Run of 2026-12-06, …"), as the figures file says. */
+    private static String speedRun() throws IOException {
+        if (!Files.exists(SPEED)) {
+            return "missing";
+        }
+        return Files.readAllLines(SPEED, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith("## "))
+                .findFirst().map(l -> l.substring(3)).orElse("no run heading");
     }
 
     /** The name of the first failed check of a config ("quantize", "ort-runs-export", …). */

@@ -597,6 +597,15 @@ public final class QuantizationPlanner {
             for (Encoding e : wp.encodings()) {
                 be.add(Encoding.fromScaleAndZeroPoint(32, in.scale() * e.scale(), 1L << 31, true));
             }
+            // a grouped ConvTranspose's per-channel weight has one scale per index j of W's axis 1 (M/group), which
+            // is output channel g·(M/group) + j of every group g: its bias (M) repeats those scales once per group
+            int perGroup = be.size();
+            if (wp.perChannel() && perGroup > 1 && bt.size() != perGroup && bt.size() % perGroup == 0
+                    && w.node().opType().equals("ConvTranspose")) {
+                for (int i = perGroup; i < bt.size(); i++) {
+                    be.add(be.get(i % perGroup));
+                }
+            }
             params.put(w.bias(), TensorPrecision.integer(be, 0));
         } else if (bw == 8 || bw == 16) {
             params.put(w.bias(), TensorPrecision.integer(Encoders.encode(cfg.paramQuantizer(), bt.data(), bw,

@@ -89,6 +89,32 @@ class CnnOpsOnnxRuntimeTest {
                 .output("o1").output("o2").output("o3").build();
     }
 
+    /**
+     * 3-D ConvTranspose: strided with pads and output_padding → BatchNormalization → Relu; grouped and dilated with
+     * auto_pad SAME_UPPER; with output_shape; and without bias, unequal kernel sides.
+     */
+    static Graph transposed3d() {
+        return new ModelBuilder(13).input("x", 1, 4, 3, 4, 5)
+                .init("w", random(21, -0.5, 0.5, 4, 3, 3, 3, 2)).init("b", random(22, -0.2, 0.2, 3))
+                .init("w2", random(23, -0.5, 0.5, 4, 2, 2, 3, 3)).init("b2", random(24, -0.2, 0.2, 4))
+                .init("w3", random(25, -0.5, 0.5, 4, 1, 2, 2, 2))
+                .init("g", random(26, 0.5, 1.5, 3)).init("be", random(27, -0.3, 0.3, 3))
+                .init("mu", random(28, -0.3, 0.3, 3)).init("var", random(29, 0.5, 1.5, 3))
+                .node("ConvTranspose", List.of("x", "w", "b"), "t", ints("strides", 2, 1, 2), ints("pads", 1, 0, 1, 0, 1, 0),
+                        ints("output_padding", 1, 0, 1))
+                .node("BatchNormalization", List.of("t", "g", "be", "mu", "var"), "bn")
+                .node("Relu", List.of("bn"), "o1")
+                .node("ConvTranspose", List.of("x", "w2", "b2"), "o2", integer("group", 2), ints("dilations", 2, 1, 2),
+                        ints("strides", 2, 2, 1), ModelBuilder.text("auto_pad", "SAME_UPPER"))
+                .node("ConvTranspose", List.of("x", "w3"), "o3", ints("strides", 3, 2, 2), ints("output_shape", 8, 7, 9))
+                .output("o1").output("o2").output("o3").build();
+    }
+
+    @Test
+    void convTranspose3dMatchesOnnxRuntime() throws Exception {
+        check(transposed3d(), "x", random(30, -2, 2, 1, 4, 3, 4, 5));
+    }
+
     @ParameterizedTest(name = "opset {0}")
     @ValueSource(longs = {11, 13, 18})
     void chain2dMatchesOnnxRuntime(long opset) throws Exception {

@@ -53,7 +53,6 @@ class OnnxBackendNodeTest {
 
     /** Test-name fragments of variants qsh does not implement, with the reason (they are counted as skipped). */
     static final Map<String, String> KNOWN_UNSUPPORTED = Map.ofEntries(
-            Map.entry("convtranspose_3d", "3-D ConvTranspose"),
             Map.entry("tf_crop_and_resize", "Resize tf_crop_and_resize (roi)"),
             Map.entry("_antialias", "Resize antialias (opset 18)"),
             Map.entry("_axes_2_3", "Resize axes attribute (opset 18)"),

@@ -6,7 +6,7 @@ import qsh.core.tensor.Tensor;
 
 /**
  * ONNX ConvTranspose for 1-D and 2-D spatial inputs: per group col = W_g^T * X_g by {@link Sgemm}, then col2im
- * scatter-add (output y = s*i - pad_begin + d*k). W is (C, M/group, k...).
+ * scatter-add (output y = s*i - pad_begin + d*k). W is (C, M/group, k...). 3-D inputs: {@link ConvTranspose3d}.
  */
 public final class ConvTranspose {
     private ConvTranspose() {
@@ -20,8 +20,8 @@ public final class ConvTranspose {
     public static Tensor convTranspose(Tensor x, Tensor w, Tensor bias, int[] strides, int[] pads, int[] dilations,
                                        int group, int[] outputPadding, int[] outputShape) {
         int r = x.rank() - 2;
-        if ((r != 1 && r != 2) || w.rank() != x.rank()) {
-            throw new IllegalArgumentException("ConvTranspose supports 1-D/2-D spatial inputs with W of equal rank, got X "
+        if (r < 1 || r > 3 || w.rank() != x.rank()) {
+            throw new IllegalArgumentException("ConvTranspose supports 1-D, 2-D and 3-D spatial inputs with W of equal rank, got X "
                     + x.shapeString() + " W " + w.shapeString());
         }
         int[] inSp = Arrays.copyOfRange(x.shape(), 2, x.rank());
@@ -29,6 +29,11 @@ public final class ConvTranspose {
         int[] p = outputShape != null
                 ? ConvGeometry.transposePads("NOTSET", inSp, k, strides, dilations, outputPadding, null, outputShape)
                 : (pads == null ? new int[2 * r] : pads);
+        if (r == 3) {
+            int[] s3 = {ConvGeometry.at(strides, 0), ConvGeometry.at(strides, 1), ConvGeometry.at(strides, 2)};
+            int[] d3 = {ConvGeometry.at(dilations, 0), ConvGeometry.at(dilations, 1), ConvGeometry.at(dilations, 2)};
+            return ConvTranspose3d.run(x, w, bias, s3, p, d3, group, outputPadding);
+        }
         if (r == 1) {
             Tensor y = run(x.reshape(x.dim(0), x.dim(1), 1, x.dim(2)), w.reshape(w.dim(0), w.dim(1), 1, w.dim(2)), bias,
                     1, ConvGeometry.at(strides, 0), 0, p[0], 0, p[1], 1, ConvGeometry.at(dilations, 0), group,

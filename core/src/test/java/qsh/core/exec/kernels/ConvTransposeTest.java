@@ -87,4 +87,70 @@ class ConvTransposeTest {
         assertArrayEquals(new int[] {1, 2, 10, 8}, ConvTranspose.convTranspose(x, w, null, new int[] {3, 2}, null,
                 null, 1, new int[] {1, 1}, new int[] {10, 8}).shape());
     }
+
+    /** Naive 3-D scatter in double: y[oc][i*s - pad + k*d] += x[ci][i] * w[ci][oc][k] on each of D, H, W. */
+    private static Tensor reference3d(Tensor x, Tensor w, Tensor bias, int[] s, int[] p, int[] d, int group, int[] op) {
+        int n = x.dim(0), c = x.dim(1), mg = w.dim(1), m = mg * group, cg = c / group;
+        int[] in = {x.dim(2), x.dim(3), x.dim(4)};
+        int[] k = {w.dim(2), w.dim(3), w.dim(4)};
+        int[] o = new int[3];
+        for (int a = 0; a < 3; a++) {
+            o[a] = s[a] * (in[a] - 1) + op[a] + (k[a] - 1) * d[a] + 1 - p[a] - p[a + 3];
+        }
+        double[] y = new double[n * m * o[0] * o[1] * o[2]];
+        for (int b = 0; b < n; b++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int j = 0; j < mg; j++) {
+                    int oc = (ci / cg) * mg + j;
+                    for (int iz = 0; iz < in[0]; iz++) {
+                        for (int iy = 0; iy < in[1]; iy++) {
+                            for (int ix = 0; ix < in[2]; ix++) {
+                                double xv = x.get((((b * c + ci) * in[0] + iz) * in[1] + iy) * in[2] + ix);
+                                for (int kz = 0; kz < k[0]; kz++) {
+                                    for (int ky = 0; ky < k[1]; ky++) {
+                                        for (int kx = 0; kx < k[2]; kx++) {
+                                            int oz = iz * s[0] - p[0] + kz * d[0];
+                                            int oy = iy * s[1] - p[1] + ky * d[1];
+                                            int ox = ix * s[2] - p[2] + kx * d[2];
+                                            if (oz >= 0 && oz < o[0] && oy >= 0 && oy < o[1] && ox >= 0 && ox < o[2]) {
+                                                y[(((b * m + oc) * o[0] + oz) * o[1] + oy) * o[2] + ox] += xv
+                                                        * w.get((((ci * mg + j) * k[0] + kz) * k[1] + ky) * k[2] + kx);
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        int vol = o[0] * o[1] * o[2];
+        float[] f = new float[y.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) (y[i] + (bias == null ? 0 : bias.get((i / vol) % m)));
+        }
+        return Tensor.of(new int[] {n, m, o[0], o[1], o[2]}, f);
+    }
+
+    @ParameterizedTest(name = "3-D N{0} C{1} {2}x{3}x{4} Mg{5} k{6} s{7} p{8} d{9} g{10} op{11}")
+    @CsvSource({
+        "1, 2, 3, 3, 3, 3, 3, 1, 0, 1, 1, 0",
+        "2, 4, 3, 4, 5, 2, 3, 2, 1, 1, 2, 1",
+        "1, 3, 2, 5, 4, 2, 2, 2, 0, 1, 1, 0",
+        "1, 4, 4, 3, 3, 1, 3, 3, 2, 2, 4, 2",
+    })
+    void threeDMatchesScatterReference(int n, int c, int d0, int h, int w, int mg, int k, int s, int p, int d, int group,
+                                       int op) {
+        Random rnd = new Random(n + c * 3 + h * 5 + k * 7 + d0);
+        Tensor x = Reference.random(rnd, n, c, d0, h, w);
+        Tensor wt = Reference.random(rnd, c, mg, k, k - 1 > 0 ? k - 1 : 1, k); // unequal kernel sides
+        Tensor b = Reference.random(rnd, mg * group);
+        int[] ss = {s, 1, s};
+        int[] pp = {p, 0, p, p, 0, 0};
+        int[] dd = {d, 1, d};
+        int[] oo = {op, 0, op};
+        Reference.assertClose(reference3d(x, wt, b, ss, pp, dd, group, oo),
+                ConvTranspose.convTranspose(x, wt, b, ss, pp, dd, group, oo, null), 1e-5, 1e-7 * c * k * k * k);
+    }
 }
