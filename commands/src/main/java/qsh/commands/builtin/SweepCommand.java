@@ -28,7 +28,7 @@ import qsh.core.tensor.TensorStats;
  * ranges tf, percentile and enhanced choose marked on it — why clipping a long tail can beat min/max.
  */
 public final class SweepCommand implements Command {
-    private static final CommandSpec SPEC = new CommandSpec("sweep", "encoding",
+    private static final CommandSpec SPEC = new CommandSpec("sweep", "encodings",
             "SQNR vs clipping range for a tensor, with where tf, percentile and enhanced land", List.of(ArgSpec.of("TENSOR", ArgKind.TENSOR)),
             List.of(OptionSpec.integer("bw", "N", "bitwidth (default: the 'bitwidth' setting)"),
                     OptionSpec.integer("steps", "N", "points on the curve").defaults(24).range(2, 200),
