@@ -12,6 +12,7 @@ import qsh.commands.spi.Session;
 final class ProgressBar implements Session.Progress {
     private static final int WIDTH = 30;
     private final PrintStream out;
+    private boolean shown; // a bar is on the current line (guarded by out)
 
     ProgressBar(PrintStream out) {
         this.out = out;
@@ -31,15 +32,29 @@ final class ProgressBar implements Session.Progress {
             synchronized (out) {
                 if (finished) {
                     out.print("\r\033[2K");
+                    shown = false;
                 } else {
                     int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * done / total);
                     double secs = (now - t0) / 1e9;
                     String eta = done == 0 ? "" : String.format("  %.0fs left", secs * (total - done) / done);
                     out.print("\r\033[2K" + task + " " + "█".repeat(filled) + "░".repeat(WIDTH - filled) + " " + done + "/"
                             + total + eta + "  (Ctrl-C stops)");
+                    shown = true;
                 }
                 out.flush();
             }
         };
+    }
+
+    /** Erases a bar left on screen by a task that stopped before it finished (Ctrl-C, an error), so the message that
+     * follows starts its own line instead of being printed over the bar. */
+    void erase() {
+        synchronized (out) {
+            if (shown) {
+                out.print("\r\033[2K");
+                out.flush();
+                shown = false;
+            }
+        }
     }
 }

@@ -23,6 +23,7 @@ import qsh.commands.spi.ScriptRunner;
 final class Repl {
     private final Interpreter interp;
     private final Path historyFile;
+    private ProgressBar progressBar = new ProgressBar(System.out);
 
     Repl(Interpreter interp) {
         this(interp, Path.of(System.getProperty("user.home"), ".qsh_history"));
@@ -100,7 +101,8 @@ final class Repl {
     int loop(Terminal terminal, PrintStream out) {
         Renderer renderer = new Renderer(out, out, interp.session(), true);
         interp.sink(renderer.sink());
-        interp.session().progressReporter(new ProgressBar(out));
+        progressBar = new ProgressBar(out);
+        interp.session().progressReporter(progressBar);
         LineReader reader = reader(terminal);
         out.println("qsh — interactive quantization shell. Type 'help' for commands, Tab to complete, Ctrl-D to leave.");
         AtomicReference<Thread> running = new AtomicReference<>();
@@ -154,6 +156,7 @@ final class Repl {
             }
             running.set(null);
             if (error[0] != null) {
+                progressBar.erase();
                 renderer.error(error[0]);
             } else if (exit[0]) {
                 return 0;
@@ -167,7 +170,10 @@ final class Repl {
      */
     private boolean runAccepted(String text, Renderer renderer) {
         ScriptRunner runner = new ScriptRunner(interp, renderer::print);
-        runner.run(text, "<repl>", false, false, f -> renderer.error(f.message()));
+        runner.run(text, "<repl>", false, false, f -> {
+            progressBar.erase(); // a stopped task's bar: the message goes on its own line
+            renderer.error(f.message());
+        });
         return runner.exitRequested();
     }
 }

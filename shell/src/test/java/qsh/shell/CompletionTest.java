@@ -99,7 +99,7 @@ class CompletionTest {
         assertEquals("plan|step|apply", CursorHints.hint(in, "cle "));
         assertEquals("FILE", CursorHints.hint(in, "encodings save "));
         assertEquals("= [..]|TENSOR|normal|uniform|longtail|perchannel [SHAPE]", CursorHints.hint(in, "let x "));
-        assertTrue(CursorHints.hint(in, "hist t --bins ").contains("(default 20)"));
+        assertTrue(CursorHints.hint(in, "hist t --bins ").contains("(default 20; 2 to 200)"), "the default and the range");
         assertEquals("", CursorHints.hint(in, "encode t --b"), "no hint inside a word");
         assertEquals("", CursorHints.hint(in, "encode [1, "), "no hint inside an open bracket");
     }

@@ -27,9 +27,9 @@ public final class AdaroundCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("adaround", "quantization",
             "learn each weight's rounding (up or down) layer by layer on calibration data (AdaRound)", List.of(ArgSpec.of("INPUT_LIST", ArgKind.FILE).asOptional()),
             List.of(OptionSpec.file("config", "FILE.yaml", "the spec's AdaRound config: a dataset with a JS loader, num_batches, optional_adaround_args"),
-                    OptionSpec.integer("iterations", "N", "Adam steps per layer (default {default}; the paper uses 10 000)").defaults(AdaRound.Options.DEFAULTS.iterations()),
-                    OptionSpec.integer("samples", "N", "calibration inputs used (default {default}, from the start of the list)").defaults(64),
-                    OptionSpec.integer("batch", "N", "samples per step").defaults(AdaRound.Options.DEFAULTS.batchSize())),
+                    OptionSpec.integer("iterations", "N", "Adam steps per layer (default {default}; the paper uses 10 000)").defaults(AdaRound.Options.DEFAULTS.iterations()).atLeast(1),
+                    OptionSpec.integer("samples", "N", "calibration inputs used (default {default}, from the start of the list)").defaults(64).atLeast(1),
+                    OptionSpec.integer("batch", "N", "samples per step").defaults(AdaRound.Options.DEFAULTS.batchSize()).atLeast(1)),
             List.of("calibrate scripts/data/demo/input_list.txt --per-channel --weight-bw 4; adaround scripts/data/demo/input_list.txt", "adaround scripts/data/demo/input_list.txt --iterations 500",
                     "adaround --config scripts/algorithms/adaround.yaml"),
             List.of("calibrate", "eval", "compare"), true);
@@ -54,11 +54,11 @@ public final class AdaroundCommand implements Command {
             throw new CommandException(ModelState.ADAROUND_NEEDS_PLAN);
         }
         List<Map<String, Tensor>> samples = CalibrationInputs.samples(session.resolve(file), m.graph(),
-                Math.max(1, args.getInt("samples")));
+                args.getInt("samples"));
         int count = samples.size();
         AdaRound.Options d = AdaRound.Options.DEFAULTS;
-        AdaRound.Options opt = new AdaRound.Options(Math.max(1, args.getInt("iterations")),
-                Math.max(1, args.getInt("batch")), d.lambda(), d.betaStart(), d.betaEnd(), d.warmup(),
+        AdaRound.Options opt = new AdaRound.Options(args.getInt("iterations"),
+                args.getInt("batch"), d.lambda(), d.betaStart(), d.betaEnd(), d.warmup(),
                 d.learningRate(), d.seed());
         long layers = m.plan().params().entrySet().stream().filter(e -> e.getValue().isInt()).count();
         ModelState.Step<AdaRound.Result> step;

@@ -52,12 +52,12 @@ public final class AmpCommand implements Command {
             "automatic mixed precision: per-op sensitivity, pareto front, the cheapest mix within the allowed drop", List.of(ArgSpec.of("INPUT_LIST", ArgKind.FILE).asOptional()),
             List.of(OptionSpec.file("config", "FILE.yaml", "the spec's AMP config: datasets with JS loaders, candidates, eval callbacks, optional_amp_args"),
                     OptionSpec.value("candidates", "LIST", "ACT/PARAM pairs, highest first").defaults("16/16,8/16,16/8,8/8"),
-                    OptionSpec.number("allowed-drop", "D", "score drop allowed from the all-highest model (3 dB, or 0.01 top-1 with --eval, unless given)"),
+                    OptionSpec.number("allowed-drop", "D", "score drop allowed from the all-highest model (3 dB, or 0.01 top-1 with --eval, unless given)").atLeast(0),
                     OptionSpec.choice("search", "phase-2 search", "binary", "interpolation", "bruteforce").defaults("binary"),
                     OptionSpec.flag("reverse", "phase 2 from all-lowest, raising the most sensitive ops first (phase2_reverse)"),
                     OptionSpec.choice("eval", "score by top-1 on a labelled data set instead of output SQNR", "fashion-mnist"),
-                    OptionSpec.integer("limit", "N", "test images for --eval").defaults(1000),
-                    OptionSpec.integer("samples", "N", "list inputs for the SQNR score").defaults(32),
+                    OptionSpec.integer("limit", "N", "test images for --eval").defaults(1000).range(1, 10000),
+                    OptionSpec.integer("samples", "N", "list inputs for the SQNR score").defaults(32).atLeast(1),
                     OptionSpec.file("png", "FILE.png", "draw the pareto curve"),
                     OptionSpec.file("pareto", "FILE.json", "write the pareto list as JSON")),
             List.of("amp scripts/data/demo/input_list.txt", "amp scripts/data/demo/input_list.txt --eval fashion-mnist --allowed-drop 0.005 --png /tmp/pareto.png",
@@ -100,7 +100,7 @@ public final class AmpCommand implements Command {
         }
         boolean top1 = args.get("eval").isPresent();
         ToDoubleFunction<Graph> score = top1 ? top1Score(g, args.getInt("limit"))
-                : sqnrScore(g, inputs, Math.max(1, args.getInt("samples")));
+                : sqnrScore(g, inputs, args.getInt("samples"));
         double allowed = args.getDouble("allowed-drop", top1 ? 0.01 : 3.0);
         MixedPrecisionSearch.Search search = MixedPrecisionSearch.Search.parse(args.getOrDefault("search"));
         Map<String, int[]> shapes = ShapeProbe.shapes(m);

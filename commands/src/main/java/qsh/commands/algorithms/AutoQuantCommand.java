@@ -39,9 +39,9 @@ public final class AutoQuantCommand implements Command {
             OptionSpec.concat(QuantOptions.SPECS, List.of(
                     OptionSpec.file("config", "FILE.yaml", "the spec's AutoQuant config: datasets with JS loaders, eval_callback, amp_candidates, optional args"),
                     OptionSpec.choice("eval", "labelled data to score top-1 on", "fashion-mnist"),
-                    OptionSpec.integer("limit", "N", "test images scored").defaults(2000),
-                    OptionSpec.number("allowed-drop", "POINTS", "top-1 points allowed below float").defaults(0.5),
-                    OptionSpec.integer("adaround-iterations", "N", "AdaRound steps per layer").defaults(500))),
+                    OptionSpec.integer("limit", "N", "test images scored").defaults(2000).range(1, 10000),
+                    OptionSpec.number("allowed-drop", "POINTS", "top-1 points allowed below float").defaults(0.5).range(0, 100),
+                    OptionSpec.integer("adaround-iterations", "N", "AdaRound steps per layer").defaults(500).atLeast(1))),
             List.of("autoquant scripts/data/demo/input_list.txt --eval fashion-mnist", "autoquant scripts/data/demo/input_list.txt --eval fashion-mnist --weight-bw 4 --per-channel",
                     "autoquant --config scripts/algorithms/autoquant.yaml"),
             List.of("calibrate", "cle", "adaround", "amp"), true);

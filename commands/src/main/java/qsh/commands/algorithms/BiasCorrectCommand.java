@@ -28,7 +28,7 @@ public final class BiasCorrectCommand implements Command {
             "remove the mean output shift quantization causes in each layer (analytical, or --empirical on data)",
             List.of(ArgSpec.of("INPUT_LIST", ArgKind.FILE).asOptional()),
             List.of(OptionSpec.flag("empirical", "measure the shift on an input list's data instead of predicting it from batch norms"),
-                    OptionSpec.integer("samples", "N", "calibration inputs used").defaults(32),
+                    OptionSpec.integer("samples", "N", "calibration inputs used").defaults(32).atLeast(1),
                     OptionSpec.flag("explain", "print the rule and the largest corrections")),
             List.of("calibrate scripts/data/demo/input_list.txt; bias-correct; eval fashion-mnist --limit 500", "calibrate scripts/data/demo/input_list.txt; bias-correct --empirical scripts/data/demo/input_list.txt"),
             List.of("calibrate", "adaround", "cle"), true);
@@ -52,7 +52,7 @@ public final class BiasCorrectCommand implements Command {
             if (empirical) {
                 String file = args.positional(0, "an input list (empirical bias correction measures on data)");
                 List<Map<String, Tensor>> samples = CalibrationInputs.samples(session.resolve(file), m.graph(),
-                        Math.max(1, args.getInt("samples")));
+                        args.getInt("samples"));
                 count = samples.size();
                 step = m.correctBiases(samples, session.progress("bias-correct", m.plan().params().size()));
             } else {

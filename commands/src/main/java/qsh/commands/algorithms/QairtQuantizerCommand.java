@@ -95,6 +95,11 @@ public final class QairtQuantizerCommand implements Command {
         SpecFlags.checkQualifierWords(args, SPEC);
         String network = SpecFlags.either(args, "input_network", "input_dlc", "M.onnx");
         String output = SpecFlags.either(args, "output_path", "output_dlc", "OUT.onnx");
+        java.nio.file.Path outDir = session.resolve(output).toAbsolutePath().normalize().getParent();
+        if (outDir == null || !java.nio.file.Files.isDirectory(outDir)) { // before minutes of calibration and AMP, not after
+            throw new CommandException(output + ": folder " + outDir + " does not exist: create it first (mkdir -p "
+                    + outDir + "); nothing was run");
+        }
         boolean fallback = args.has("enable_float_fallback") || args.has("float_fallback");
         // spec, "Mixed Precision and FP16 Support": no input list and --float_bw → the non-quantized model
         boolean nonQuantized = !fallback && args.get("input_list").isEmpty() && args.get("float_bw").isPresent();
@@ -153,8 +158,9 @@ public final class QairtQuantizerCommand implements Command {
         if (args.get("quantization_overrides").isPresent() && !args.has("ignore_quantization_overrides")
                 && !args.has("ignore_encodings")) {
             try {
-                m = m.withOverrides(EncodingsJson.read(session.resolve(args.get("quantization_overrides").get()),
-                        session.settings().encoderOptions()));
+                m = m.withOverrides(EncodingsCommand.checkBitwidths(EncodingsJson.read(session.resolve(
+                        args.get("quantization_overrides").get()), session.settings().encoderOptions()),
+                        args.get("quantization_overrides").get()));
             } catch (IllegalArgumentException e) {
                 throw new CommandException(e.getMessage());
             }

@@ -100,11 +100,14 @@ public final class EncodeCommand implements Command {
                         Format.num(e.scale()), e.zeroPoint()));
             }
         }
-        float[] qf = new float[t.size()];
-        for (int i = 0; i < qf.length; i++) {
-            qf[i] = q != null ? q[i] : q32[i];
+        long[] ql = q32;
+        if (ql == null) {
+            ql = new long[t.size()];
+            for (int i = 0; i < ql.length; i++) {
+                ql[i] = q[i];
+            }
         }
-        lines.add("  quantized     " + Format.ints(qf, t.shape(), 3));
+        lines.add("  quantized     " + Format.longs(ql, t.shape(), 3));
         lines.add("  dequantized   " + Format.values(dq, t.shape(), 3));
         lines.add("  error         SQNR " + (Double.isInfinite(sqnr) ? "inf" : String.format("%.2f", sqnr))
                 + " dB, max |x - x̂| " + Format.num(maxErr));

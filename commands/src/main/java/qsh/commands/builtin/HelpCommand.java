@@ -97,6 +97,9 @@ public final class HelpCommand implements Command {
             s.refused().forEach((name, why) -> byReason.computeIfAbsent(why, k -> new ArrayList<>()).add("--" + name));
             byReason.forEach((why, names) -> lines.add("  " + String.join(", ", names) + ": " + why));
         }
+        if (takesPaths(s)) {
+            lines.add(PATH_RULE);
+        }
         lines.add("examples:");
         for (String ex : s.examples()) {
             lines.add("  " + ex);
@@ -105,6 +108,21 @@ public final class HelpCommand implements Command {
             lines.add("see also: " + String.join(", ", s.seeAlso()));
         }
         return Result.of(data(s), lines);
+    }
+
+    /**
+     * The one rule for relative paths, shown by every command that names a file (psql's \\ir behaviour for scripts,
+     * so a lesson runs from any folder; there is no second form because the prompt already reads from the
+     * current folder, as \\i does).
+     */
+    static final String PATH_RULE = "paths: a relative FILE or DIR is read from the current folder at the prompt, with"
+            + " -c and on stdin; inside a script (run FILE, ./qsh FILE) from that script's folder";
+
+    /** Whether an argument or option of {@code s} names a file or folder. */
+    static boolean takesPaths(CommandSpec s) {
+        return s.arguments().stream().anyMatch(a -> a.kind().isPath())
+                || s.subcommands().stream().flatMap(sub -> sub.arguments().stream()).anyMatch(a -> a.kind().isPath())
+                || s.allOptions().stream().anyMatch(o -> o.kind() != null && o.kind().isPath());
     }
 
     /** A command's spec as --json data: what each argument and option is, with the defaults. */

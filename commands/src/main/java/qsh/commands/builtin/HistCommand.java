@@ -34,8 +34,8 @@ public final class HistCommand implements Command {
             List.of(ArgSpec.of("TENSOR|LITERAL", ArgKind.TENSOR)), OptionSpec.concat(List.of(
                     OptionSpec.choice("mode", "encoder whose range is marked (default: the 'mode' setting)", QuantMode.idArray()),
                     OptionSpec.integer("bw", "N", "bitwidth of the marked encoding (default: the 'bitwidth' setting)")),
-                    OptionSpec.integer("bins", "N", "number of rows").defaults(20),
-                    OptionSpec.integer("width", "N", "bar width in characters").defaults(40),
+                    OptionSpec.integer("bins", "N", "number of rows").defaults(20).range(2, 200),
+                    OptionSpec.integer("width", "N", "bar width in characters").defaults(40).range(10, 200),
                     OptionSpec.file("png", "FILE.png", "also draw it as a PNG (80 bins unless --bins)")),
             List.of("let t = longtail 10000 --seed 1; hist t --mode enhanced --bw 4", "load demo; hist features.0.weight --bins 30"), List.of("encode", "show"), true);
 
@@ -48,12 +48,12 @@ public final class HistCommand implements Command {
     public Result run(Args args, Session session) {
         Operands.Operand op = Operands.tensor(args, 0, session);
         args.atMost(1);
-        int bins = Math.max(2, Math.min(200, args.getInt("bins")));
-        int width = Math.max(10, Math.min(200, args.getInt("width")));
+        int bins = args.getInt("bins");
+        int width = args.getInt("width");
         int bw = Operands.bitwidth(args, session);
         Tensor t = op.tensor();
-        Encoding e = Operands.encoder(args, session).encode(t.data(), 0, t.size(), bw,
-                session.settings().encoderOptions(), Explanation.NONE);
+        Encoding e = Operands.checkFloat32Range(Operands.encoder(args, session).encode(t.data(), 0, t.size(), bw,
+                session.settings().encoderOptions(), Explanation.NONE));
         TensorStats s = TensorStats.of(t);
         double lo = Math.min(s.min(), e.min());
         double hi = Math.max(s.max(), e.max());

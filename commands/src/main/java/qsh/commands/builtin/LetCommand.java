@@ -30,7 +30,7 @@ public final class LetCommand implements Command {
                     OptionSpec.number("lo", "X", "uniform: lower bound").defaults(-1),
                     OptionSpec.number("hi", "X", "uniform: upper bound").defaults(1),
                     OptionSpec.number("scale", "X", "longtail: Laplace scale of the bulk").defaults(1),
-                    OptionSpec.number("tail", "P", "longtail: fraction of outliers 10x wider").defaults(0.01),
+                    OptionSpec.number("tail", "P", "longtail: fraction of outliers 10x wider").defaults(0.01).range(0, 1),
                     OptionSpec.number("spread", "S", "perchannel: channel std spread, log-uniform in [1/S, S]").defaults(10)),
             List.of("let x = [-1.8, -1.0, 0, 0.5]", "let w = normal 4x16 --seed 7 --std 0.2",
                     "let t = longtail 10000 --seed 1 --tail 0.01"),

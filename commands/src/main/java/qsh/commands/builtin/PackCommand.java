@@ -60,8 +60,9 @@ public final class PackCommand implements Command {
             data.put("packed_bytes", b.length);
             data.put("bytes", unsigned(b));
             data.put("hex", hex(b));
-            lines.add("pack " + op.name() + ": " + q.length + " " + kind + " 4-bit values → " + b.length
-                    + " bytes (unpacked: " + q.length + " bytes)");
+            lines.add("pack " + op.name() + ": " + q.length + " " + kind + " 4-bit value" + (q.length == 1 ? "" : "s")
+                    + " → " + b.length + (b.length == 1 ? " byte" : " bytes") + " (unpacked: " + q.length
+                    + (q.length == 1 ? " byte)" : " bytes)"));
             lines.add("  binary  " + binary(b, 8));
             lines.add("  hex     " + hex(b));
             if (args.has("explain")) {

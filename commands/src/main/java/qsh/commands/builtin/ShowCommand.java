@@ -24,7 +24,7 @@ public final class ShowCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("show", "tensors",
             "print a tensor: header with shape, dtype, encoding and statistics, then its values (summarised)",
             List.of(ArgSpec.of("NAME", ArgKind.TENSOR)),
-            List.of(OptionSpec.integer("edge", "N", "items shown at each end of every axis").defaults(3)),
+            List.of(OptionSpec.integer("edge", "N", "items shown at each end of every axis").defaults(3).range(1, 1000)),
             List.of("let x = [-1.8, -1.0, 0, 0.5]; show x", "load demo; show features.0.weight --edge 5", "show node /features/features.0/Conv"), List.of("let", "tensors", "hist", "node"), true)
             .withSubcommands(SubcommandSpec.of("tensor", "a session tensor, weight or activation", ArgSpec.of("NAME", ArgKind.TENSOR)),
                     SubcommandSpec.of("node", "a node of the model (as the node command)", ArgSpec.of("NODE", ArgKind.NODE)));
@@ -49,7 +49,7 @@ public final class ShowCommand implements Command {
         int at = first.equals("tensor") ? 1 : 0;
         SessionTensor st = session.tensor(args.positional(at, "a tensor name"));
         args.atMost(at + 1);
-        int edge = Math.max(1, args.getInt("edge"));
+        int edge = args.getInt("edge");
         TensorStats s = TensorStats.of(st.tensor());
         List<String> lines = new ArrayList<>();
         lines.add(st.name() + ": " + st.dtype() + " " + Format.shape(st.tensor().shape()) + "  (" + st.origin() + ")");

@@ -28,11 +28,11 @@ import qsh.core.tensor.TensorStats;
  * ranges tf, percentile and enhanced choose marked on it — why clipping a long tail can beat min/max.
  */
 public final class SweepCommand implements Command {
-    private static final CommandSpec SPEC = new CommandSpec("sweep", "encoding",
+    private static final CommandSpec SPEC = new CommandSpec("sweep", "encodings",
             "SQNR vs clipping range for a tensor, with where tf, percentile and enhanced land", List.of(ArgSpec.of("TENSOR", ArgKind.TENSOR)),
             List.of(OptionSpec.integer("bw", "N", "bitwidth (default: the 'bitwidth' setting)"),
-                    OptionSpec.integer("steps", "N", "points on the curve").defaults(24),
-                    OptionSpec.number("from", "F", "smallest range, as a fraction of the true range").defaults(0.02),
+                    OptionSpec.integer("steps", "N", "points on the curve").defaults(24).range(2, 200),
+                    OptionSpec.number("from", "F", "smallest range, as a fraction of the true range").defaults(0.02).range(1e-4, 0.99),
                     OptionSpec.file("png", "FILE.png", "also draw the curve as a PNG")),
             List.of("let t = longtail 20000 --seed 1; sweep t --bw 4", "sweep t --bw 8 --png /tmp/sweep.png"),
             List.of("encode", "hist"), true);
@@ -47,8 +47,8 @@ public final class SweepCommand implements Command {
         Operands.Operand op = Operands.tensor(args, 0, session);
         args.atMost(1);
         int bw = Operands.bitwidth(args, session);
-        int steps = Math.max(2, Math.min(200, args.getInt("steps")));
-        double from = Math.max(1e-4, Math.min(0.99, args.getDouble("from")));
+        int steps = args.getInt("steps");
+        double from = args.getDouble("from");
         Tensor t = op.tensor();
         EncoderOptions opts = session.settings().encoderOptions();
         TensorStats s = TensorStats.of(t);

@@ -35,8 +35,8 @@ public final class CleCommand implements Command {
             List.of(),
             OptionSpec.concat(List.of(OptionSpec.flag("keep-relu6", "leave ReLU6 activations alone (their chains are skipped)"),
                     OptionSpec.flag("explain", "print the formula and the numbers of the first channels"),
-                    OptionSpec.integer("rows", "N", "channels shown per chain (4 for plan, 8 for step unless given)"),
-                    OptionSpec.integer("width", "N", "width of each whisker axis in cle step").defaults(24),
+                    OptionSpec.integer("rows", "N", "channels shown per chain (4 for plan, 8 for step unless given)").atLeast(1),
+                    OptionSpec.integer("width", "N", "width of each whisker axis in cle step").defaults(24).range(10, 80),
                     OptionSpec.file("png", "FILE.png", "cle step: also draw the layer's channel ranges before/after as a PNG")),
                     TransformData.OPTIONS),
             List.of("cle plan", "cle step --explain", "cle apply --keep-relu6"),
@@ -71,7 +71,7 @@ public final class CleCommand implements Command {
 
     private static Result plan(ModelState m, ClePreparation prep, Args args) {
         List<ChainPlan> plans = CrossLayerEqualizer.plan(prep.graph(), prep.matches().chains());
-        int rows = Math.max(1, args.getInt("rows", 4));
+        int rows = args.getInt("rows", 4);
         List<String> lines = new ArrayList<>();
         long done = plans.stream().filter(ChainPlan::isEqualized).count();
         lines.add("CLE plan for " + m.source() + ": " + plans.size() + " chain" + (plans.size() == 1 ? "" : "s")
@@ -119,8 +119,8 @@ public final class CleCommand implements Command {
         String label = "chain " + (index + 1) + " of " + chains.size();
         lines.add("equalized " + label + ": " + p.chain().describe() + "  (" + EqualizeText.shape(p) + ")");
         lines.add(shown.name() + " weight ranges per output channel, before and after:");
-        int width = Math.max(10, Math.min(80, args.getInt("width")));
-        lines.addAll(ChannelRanges.sideBySide(before, after, width, Math.max(1, args.getInt("rows", 8))));
+        int width = args.getInt("width");
+        lines.addAll(ChannelRanges.sideBySide(before, after, width, args.getInt("rows", 8)));
         lines.add("  channel max|w| spread (largest/smallest): " + spread(before) + " → " + spread(after));
         if (args.has("explain")) {
             lines.addAll(EqualizeText.explain(p, 3));

@@ -23,7 +23,7 @@ public final class FoldBnCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("fold-bn", "equalize",
             "fold BatchNormalization nodes into the Conv or Gemm before them (the float function stays the same)", List.of(),
             OptionSpec.concat(List.of(OptionSpec.flag("explain", "print the formula and the numbers of the first channels"),
-                    OptionSpec.integer("rows", "N", "folds listed").defaults(6)), TransformData.OPTIONS),
+                    OptionSpec.integer("rows", "N", "folds listed").defaults(6).atLeast(1)), TransformData.OPTIONS),
             List.of("fold-bn", "fold-bn --explain"), List.of("cle", "absorb-bias", "undo", "graph"), true);
 
     @Override
@@ -37,7 +37,7 @@ public final class FoldBnCommand implements Command {
         ModelState m = session.requireModel();
         BatchNormFolder.Result r = BatchNormFolder.fold(m.graph());
         List<String> lines = new ArrayList<>();
-        int rows = Math.max(1, args.getInt("rows"));
+        int rows = args.getInt("rows");
         if (r.folds().isEmpty()) {
             lines.add("no batch norm to fold; the model is unchanged");
         } else {

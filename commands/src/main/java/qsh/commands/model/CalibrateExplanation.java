@@ -58,7 +58,7 @@ final class CalibrateExplanation {
         if (!biases.isEmpty()) {
             Map.Entry<String, TensorPrecision> b = biases.entrySet().iterator().next();
             String rule = b.getValue().isInt() && b.getValue().bitwidth() == 32
-                    ? "bias_bw 32: scale = input scale × weight scale, offset 0 (one per output channel when weights are per channel)"
+                    ? "bias_bw 32: scale = input scale × weight scale, offset 0 as a signed int32 (one per output channel when weights are per channel)"
                     : "bias_bw " + cfg.biasBw() + ": the bias's own encoding by " + cfg.paramQuantizer().id();
             l.add("  5. biases, " + rule + ", e.g. " + b.getKey() + ": " + EncodingText.describe(b.getValue()));
         }

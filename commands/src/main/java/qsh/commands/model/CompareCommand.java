@@ -31,8 +31,8 @@ import qsh.core.sim.QdqGraphBuilder;
 public final class CompareCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("compare", "quantization",
             "per-layer SQNR of the quantized model vs float, worst first; weights or activations dominate?", List.of(ArgSpec.of("INPUT_LIST", ArgKind.FILE)),
-            List.of(OptionSpec.integer("limit", "N", "use the first N lines of the list").defaults(16),
-                    OptionSpec.integer("top", "N", "rows to print (default {default}; --json has all)").defaults(12),
+            List.of(OptionSpec.integer("limit", "N", "use the first N lines of the list").defaults(16).atLeast(1),
+                    OptionSpec.integer("top", "N", "rows to print (default {default}; --json has all)").defaults(12).atLeast(1),
                     OptionSpec.file("png", "FILE.png", "also draw the SQNR of every layer as bars")),
             List.of("calibrate scripts/data/demo/input_list.txt; compare scripts/data/demo/input_list.txt", "compare scripts/data/demo/input_list.txt --limit 100 --top 30"),
             List.of("calibrate", "evaluate", "eval"), true);

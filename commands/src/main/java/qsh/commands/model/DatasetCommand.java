@@ -34,7 +34,7 @@ public final class DatasetCommand implements Command {
             "write Fashion-MNIST images as raw files with input_list.txt and labels.txt", List.of(ArgSpec.choice("fashion-mnist")),
             List.of(OptionSpec.dir("out", "folder to write (created if missing)"),
                     OptionSpec.choice("split", "train (for calibration) or test (for evaluation)", "train", "test").defaults("train"),
-                    OptionSpec.integer("count", "N", "how many images, from the first").defaults(100),
+                    OptionSpec.integer("count", "N", "how many images, from the first").defaults(100).range(1, 60000),
                     OptionSpec.dir("dir", "folder with the *-idx*-ubyte.gz files (default " + FashionMnist.DEFAULT_SOURCE + ")")),
             List.of("dataset fashion-mnist --out /tmp/calib --count 500", "dataset fashion-mnist --split test --out /tmp/test --count 1000"),
             List.of("calibrate", "evaluate"), true);
@@ -53,12 +53,13 @@ public final class DatasetCommand implements Command {
         }
         Path out = session.resolve(args.get("out").orElseThrow(() -> new CommandException("give --out DIR")));
         int count = args.getInt("count");
-        if (count <= 0) {
-            throw new CommandException("--count must be positive, got " + count);
-        }
         boolean train = args.getOrDefault("split").equals("train");
         Path dir = args.get("dir").map(session::resolve).orElse(null);
         FashionMnistImages images = FashionMnistImages.load(dir, train, count);
+        if (images.size() < count && images.shortfall(count) == null) { // the whole split is smaller: say so, write nothing
+            throw new CommandException("--count " + count + ": the " + (train ? "training" : "test") + " split has "
+                    + images.size() + " images (use at most " + images.size() + ")");
+        }
         FileAccessPolicy.requireWrite(out); // run by a script: only where it may write
         try {
             Files.createDirectories(out);

@@ -71,7 +71,7 @@ public final class EncodingsCommand implements Command {
                 String file = args.positional(1, "an encodings JSON file");
                 QuantOverrides ov;
                 try {
-                    ov = EncodingsJson.read(session.resolve(file), session.settings().encoderOptions());
+                    ov = checkBitwidths(EncodingsJson.read(session.resolve(file), session.settings().encoderOptions()), file);
                 } catch (IllegalArgumentException e) {
                     throw new CommandException(e.getMessage());
                 } catch (Cancelled | java.util.concurrent.CancellationException e) { // the session changes only below
@@ -148,7 +148,7 @@ public final class EncodingsCommand implements Command {
                 throw new CommandException(into != null ? "'" + tensor + "' is fused into '" + into + "' (no encoding of its own)"
                         : "'" + tensor + "' has no encoding" + qsh.commands.spi.Suggest.hint(tensor, p.activations().keySet(), ""));
             }
-            lines.add(tensor + ": " + t.describe());
+            lines.add(tensor + ": " + EncodingText.label(t));
             for (int i = 0; i < t.encodings().size(); i++) {
                 lines.add("  " + (t.perChannel() ? "[" + i + "] " : "") + EncodingText.describe(t.encodings().get(i)));
             }
@@ -168,5 +168,27 @@ public final class EncodingsCommand implements Command {
         data.put("param_encodings", EncodingText.json(p.encodings().params()));
         data.put("fused", p.fused());
         return Result.of(data, lines);
+    }
+
+    /** The integer bitwidths an override may have, in any role (the planner then checks the role: 32 only for INT32 ops and biases). */
+    private static final Set<Integer> OVERRIDE_BITWIDTHS = Set.of(4, 8, 16, 32);
+
+    /**
+     * Refuses, when the file is loaded, an integer override whose bitwidth no tensor can have (7, 12, …), instead of
+     * failing only at the next calibrate: one line naming the file, the tensor and the widths that work.
+     */
+    static QuantOverrides checkBitwidths(QuantOverrides ov, String file) {
+        for (QuantOverrides.Section s : QuantOverrides.Section.values()) {
+            Map<String, Integer> widths = new LinkedHashMap<>(ov.bitwidthsOnly(s));
+            ov.encodings(s).forEach((t, encs) -> encs.stream().filter(qsh.core.quant.Encoding::isInt).findFirst()
+                    .ifPresent(e -> widths.putIfAbsent(t, e.bitwidth())));
+            widths.forEach((t, bw) -> {
+                if (!OVERRIDE_BITWIDTHS.contains(bw)) {
+                    throw new CommandException(file + ": " + s.jsonKey() + " '" + t + "' has bitwidth " + bw
+                            + ": integer overrides use 4, 8 or 16 bits (32 for INT32 ops and biases); fix the file");
+                }
+            });
+        }
+        return ov;
     }
 }

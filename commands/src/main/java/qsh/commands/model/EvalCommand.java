@@ -24,7 +24,7 @@ import qsh.core.tensor.Tensor;
 public final class EvalCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("eval", "model",
             "top-1/top-5 of the model on the Fashion-MNIST test images: float, and quantized after calibrate", List.of(ArgSpec.choice("fashion-mnist")),
-            List.of(OptionSpec.integer("limit", "N", "use the first N test images (default all 10000)"),
+            List.of(OptionSpec.integer("limit", "N", "use the first N test images (default all 10000)").range(1, 10000),
                     OptionSpec.flag("float-only", "skip the quantized model"),
                     OptionSpec.dir("dir", "folder with t10k-*-idx*-ubyte.gz (default " + FashionMnist.DEFAULT_SOURCE + ")")),
             List.of("eval fashion-mnist --limit 1000", "eval fashion-mnist --json"), List.of("calibrate", "evaluate", "compare"), true);

@@ -93,11 +93,13 @@ public final class InferCommand implements Command {
             d.put("shape", t.shape());
             d.put("stats", s);
             if (t.size() <= 1000 && t.size() == t.shape()[t.rank() - 1]) {
-                List<Map<String, Object>> top = top5(t.data());
+                boolean probabilities = isDistribution(t.data());
+                List<Map<String, Object>> top = top5(t.data(), probabilities);
                 d.put("top5", top);
-                StringBuilder sb = new StringBuilder("    top-5:");
+                StringBuilder sb = new StringBuilder(probabilities ? "    top-5 (the output is already probabilities):"
+                        : "    top-5:");
                 for (Map<String, Object> x : top) {
-                    sb.append(String.format("  %s (%.1f%%)", x.get("index"), 100 * (double) x.get("softmax")));
+                    sb.append(String.format("  %s (%.1f%%)", x.get("index"), 100 * (double) x.get("probability")));
                 }
                 lines.add(sb.toString());
             }
@@ -112,7 +114,23 @@ public final class InferCommand implements Command {
         return Result.of(result, lines);
     }
 
-    private static List<Map<String, Object>> top5(float[] logits) {
+    /**
+     * Whether the values already form a probability distribution (a model ending in Softmax): all in [0, 1],
+     * summing to 1 within float rounding. Such outputs are shown as they are; a second softmax would flatten them.
+     */
+    static boolean isDistribution(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            if (!(x >= 0 && x <= 1)) {
+                return false;
+            }
+            sum += x;
+        }
+        return Math.abs(sum - 1) <= 1e-3;
+    }
+
+    /** The five largest values with their probability: softmax of logits, or the value itself when it is one. */
+    private static List<Map<String, Object>> top5(float[] logits, boolean probabilities) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : logits) {
             max = Math.max(max, v);
@@ -131,7 +149,7 @@ public final class InferCommand implements Command {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("index", idx[i]);
             x.put("logit", logits[idx[i]]);
-            x.put("softmax", Math.exp(logits[idx[i]] - max) / sum);
+            x.put("probability", probabilities ? (double) logits[idx[i]] : Math.exp(logits[idx[i]] - max) / sum);
             out.add(x);
         }
         return out;

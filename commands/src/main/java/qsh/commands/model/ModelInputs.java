@@ -31,11 +31,20 @@ final class ModelInputs {
             OptionSpec.integer("seed", "N", "seed for --random").defaults(1),
             OptionSpec.value("shape", "SHAPE", "--random input shape, e.g. 1x3x48x192 (default: unknown batch 1, other unknown dims 224)"));
 
+    /** ONNX element types fed as float32: undefined (0), FLOAT (1), FLOAT16 (10), DOUBLE (11), BFLOAT16 (16). */
+    private static final java.util.Set<Integer> FLOAT_TYPES = java.util.Set.of(0, 1, 10, 11, 16);
+
     private ModelInputs() {
     }
 
     /** The inputs {@code args} name for {@code g}; {@code command} names the command in messages. */
     static Map<String, Tensor> fromArgs(Args args, Session session, Graph g, String command) {
+        for (ValueInfo v : g.inputs()) { // every input is fed as float32: an integer one would get fractions
+            if (!FLOAT_TYPES.contains(v.elemType())) {
+                throw new CommandException("input '" + v.name() + "' is " + v.typeName() + ": " + command
+                        + " feeds float32 values only (--random and NAME:=FILE.raw), so it cannot run this model");
+            }
+        }
         if (args.has("random")) {
             args.atMost(0);
             int[] shape = args.get("shape").map(TensorExpressions::parseShape).orElse(null);

@@ -36,8 +36,8 @@ public final class ProfileCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("profile", "model",
             "time the float executor per op kind and per step on the loaded model", List.of(ArgSpec.of("NAME:=FILE.raw|FILE.raw", ArgKind.INPUT_FILE).asVariadic()),
             OptionSpec.concat(ModelInputs.OPTIONS, 
-                    OptionSpec.integer("runs", "N", "timed runs (default {default}, after 1.5 s of warm-up runs)").defaults(20),
-                    OptionSpec.integer("top", "N", "slowest steps to list").defaults(10)),
+                    OptionSpec.integer("runs", "N", "timed runs (default {default}, after 1.5 s of warm-up runs)").defaults(20).atLeast(1),
+                    OptionSpec.integer("top", "N", "slowest steps to list").defaults(10).atLeast(1)),
             List.of("profile --random", "profile --random --runs 50 --top 3", "profile scripts/data/demo/img0.raw --top 5"),
             List.of("infer", "graph"), true);
 

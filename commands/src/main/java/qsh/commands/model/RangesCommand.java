@@ -26,8 +26,8 @@ import qsh.core.tensor.Tensor;
 public final class RangesCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("ranges", "model",
             "per-output-channel weight ranges of a node, one whisker row per channel", List.of(ArgSpec.of("NODE", ArgKind.NODE)),
-            List.of(OptionSpec.integer("width", "N", "width of the whisker axis").defaults(50),
-                    OptionSpec.integer("max", "N", "show at most N channels").defaults(32),
+            List.of(OptionSpec.integer("width", "N", "width of the whisker axis").defaults(50).range(10, 200),
+                    OptionSpec.integer("max", "N", "show at most N channels").defaults(32).atLeast(1),
                     OptionSpec.file("png", "FILE.png", "also draw every channel's range as a PNG")),
             List.of("ranges /features/features.0/Conv", "ranges /features/features.3/body/body.3/Conv --max 8"), List.of("node", "encode"), true);
 
@@ -59,8 +59,8 @@ public final class RangesCommand implements Command {
         float[] hi = r.hi();
         float gl = r.min();
         float gh = r.max();
-        int width = Math.max(10, Math.min(200, args.getInt("width")));
-        int max = Math.max(1, args.getInt("max"));
+        int width = args.getInt("width");
+        int max = args.getInt("max");
         List<String> lines = new ArrayList<>();
         lines.add(name + " (" + n.opType() + ") weight " + n.input(1) + " " + Format.shape(t.shape()) + ": " + channels
                 + " output channels on axis " + axis + ", overall [" + Format.num(gl) + ", " + Format.num(gh) + "]");

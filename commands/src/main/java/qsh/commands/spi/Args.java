@@ -83,10 +83,16 @@ public final class Args {
             throw new CommandException("--" + o.name() + " must be one of " + String.join(", ", o.choices())
                     + ", not '" + value + "'");
         }
+        double v;
         if (o.kind() == ArgKind.INT) {
-            parseInt(o.name(), value);
+            v = parseInt(o.name(), value);
         } else if (o.kind() == ArgKind.NUMBER) {
-            parseDouble(o.name(), value);
+            v = parseDouble(o.name(), value);
+        } else {
+            return;
+        }
+        if (!o.accepts(v)) {
+            throw new CommandException("--" + o.name() + " " + value + " is out of range: use " + o.rangeText());
         }
     }
 

@@ -98,7 +98,7 @@ public final class Charts {
     /** Per-channel [min, max] of a layer's weights, before and after (e.g. CLE), sharing one value axis. */
     public static void channelRanges(Path png, String title, ChannelRanges before, ChannelRanges after) {
         CombinedRangeXYPlot plot = new CombinedRangeXYPlot(new NumberAxis("weight value"));
-        plot.add(rangesPlot(before, "before", VALUES));
+        plot.add(rangesPlot(before, after == null ? "output channel" : "before", VALUES)); // alone, there is no "after"
         if (after != null) {
             plot.add(rangesPlot(after, "after", RANGE));
         }

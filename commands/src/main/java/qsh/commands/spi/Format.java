@@ -30,20 +30,28 @@ public final class Format {
     /** A flat array summarised with {@code edge} items at each end of every axis (NumPy's default style). */
     public static String values(float[] d, int[] shape, int edge) {
         StringBuilder sb = new StringBuilder();
-        appendAxis(sb, d, shape, 0, 0, edge, false);
+        appendAxis(sb, i -> num(d[i]), shape, 0, 0, edge);
         return sb.toString();
     }
 
     /** The same for grid (integer) values stored in a float array. */
     public static String ints(float[] d, int[] shape, int edge) {
         StringBuilder sb = new StringBuilder();
-        appendAxis(sb, d, shape, 0, 0, edge, true);
+        appendAxis(sb, i -> Long.toString((long) d[i]), shape, 0, 0, edge);
         return sb.toString();
     }
 
-    private static void appendAxis(StringBuilder sb, float[] d, int[] shape, int axis, int offset, int edge, boolean ints) {
+    /** The same for grid values of up to 32 bits, exact (a float holds only 24 bits of them). */
+    public static String longs(long[] d, int[] shape, int edge) {
+        StringBuilder sb = new StringBuilder();
+        appendAxis(sb, i -> Long.toString(d[i]), shape, 0, 0, edge);
+        return sb.toString();
+    }
+
+    private static void appendAxis(StringBuilder sb, java.util.function.IntFunction<String> item, int[] shape, int axis,
+                                   int offset, int edge) {
         if (shape.length == 0) {
-            sb.append(ints ? Long.toString((long) d[offset]) : num(d[offset]));
+            sb.append(item.apply(offset));
             return;
         }
         int n = shape[axis];
@@ -59,10 +67,9 @@ public final class Format {
                 i = n - edge;
             }
             if (axis == shape.length - 1) {
-                float v = d[offset + i];
-                sb.append(ints ? Long.toString((long) v) : num(v));
+                sb.append(item.apply(offset + i));
             } else {
-                appendAxis(sb, d, shape, axis + 1, offset + i * stride, edge, ints);
+                appendAxis(sb, item, shape, axis + 1, offset + i * stride, edge);
             }
             if (i < n - 1) {
                 sb.append(", ");

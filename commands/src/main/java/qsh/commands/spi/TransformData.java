@@ -24,7 +24,7 @@ public record TransformData(List<Map<String, Tensor>> inputs, boolean calibratio
     public static final List<OptionSpec> OPTIONS = List.of(
             OptionSpec.file("input-list", "L.txt", "calibration inputs: absorption bounds c by them, and the change of the"
                     + " float outputs is measured on them (without: a few random inputs, data-free c)"),
-            OptionSpec.integer("samples", "N", "inputs of --input-list used").defaults(32));
+            OptionSpec.integer("samples", "N", "inputs of --input-list used").defaults(32).atLeast(1));
 
     /** Random inputs measured on when there is no input list. */
     static final int RANDOM_INPUTS = 4;
@@ -33,7 +33,7 @@ public record TransformData(List<Map<String, Tensor>> inputs, boolean calibratio
     public static TransformData of(Args args, Session session, Graph g) {
         if (args.get("input-list").isPresent()) {
             return calibration(CalibrationInputs.samples(session.resolve(args.get("input-list").get()), g,
-                    Math.max(1, args.getInt("samples"))));
+                    args.getInt("samples")));
         }
         return random(g);
     }

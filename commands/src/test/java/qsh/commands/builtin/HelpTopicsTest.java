@@ -44,7 +44,7 @@ class HelpTopicsTest {
             tests.add(DynamicTest.dynamicTest(e.getKey(), () -> {
                 assertFalse(text.isBlank(), "page " + e.getKey() + " has no Try: line");
                 Interpreter in = new Interpreter();
-                in.session().baseDir(Path.of("..", "scripts").toAbsolutePath());
+                in.session().baseDir(Path.of("..").toAbsolutePath()); // the repo root: a Try: line runs as typed there
                 int statements = in.statements(text).size();
                 List<Interpreter.Outcome> outcomes = new ArrayList<>();
                 List<ScriptRunner.Failure> failures = new ScriptRunner(in, outcomes::add).run(text, e.getKey(), false,

@@ -22,7 +22,9 @@ public final class TfEncoder implements RangeEncoder {
         explain.stepf("1. true range", "min = %.6g, max = %.6g", trueMin, trueMax);
         TfRange r = TfRange.of(trueMin, trueMax, options.minRange(), explain, 2);
         Encoding e = r.encoding(bitwidth);
-        explain.stepf("4. scale", "scale = (%.6g - %.6g) / (2^%d - 1) = %.7g", r.max(), r.min(), bitwidth, e.scale());
+        // a negative min in parentheses: "(0.5 - (-1.8))", not "(0.5 - -1.8)"
+        explain.stepf("4. scale", "scale = (%.6g - " + (r.min() < 0 ? "(%.6g)" : "%.6g") + ") / (2^%d - 1) = %.7g",
+                r.max(), r.min(), bitwidth, e.scale());
         explain.stepf("5. exact zero", "offset = round(-min/scale) = round(%.6g) = %d; encoding range shifted to [%.6f, %.6f]",
                 (0.0 - r.min()) / e.scale(), e.zeroPoint(), e.min(), e.max()); // 0.0 - 0.0 = +0.0, never "-0"
         return e;

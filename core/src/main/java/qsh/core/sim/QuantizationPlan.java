@@ -70,8 +70,17 @@ public final class QuantizationPlan {
     public String label() {
         java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
         ops.values().forEach(p -> kinds.merge(p.describe(), 1, Integer::sum));
-        if (kinds.size() > 1) { // overrides or AMP made a mix: the config alone would not describe it
-            return "mixed precision, ops " + kinds;
+        // AMP or an override may give weights another width while every op keeps one (a8w4 under an A8 op): the
+        // config's "W8" would then be false, so the weights/biases are counted too
+        boolean paramsOffConfig = calibrated && params.values().stream().anyMatch(p -> p.isInt()
+                && p.bitwidth() != config.weightBw() && p.bitwidth() != config.biasBw());
+        if (kinds.size() > 1 || paramsOffConfig) { // overrides or AMP made a mix: the config alone would not describe it
+            if (!paramsOffConfig) {
+                return "mixed precision, ops " + kinds;
+            }
+            java.util.Map<String, Integer> paramKinds = new java.util.TreeMap<>();
+            params.values().forEach(p -> paramKinds.merge((p.isInt() ? "int" : "fp") + p.bitwidth(), 1, Integer::sum));
+            return "mixed precision, ops " + kinds + ", weights/biases " + paramKinds;
         }
         if (calibrated) {
             return config.label();
