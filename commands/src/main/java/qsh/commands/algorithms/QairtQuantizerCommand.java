@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import qsh.commands.spi.OverrideBitwidths;
 import qsh.commands.model.ListOutputs;
 import qsh.commands.model.QuantOptions;
 import qsh.commands.spi.ArgKind;
@@ -158,7 +159,7 @@ public final class QairtQuantizerCommand implements Command {
         if (args.get("quantization_overrides").isPresent() && !args.has("ignore_quantization_overrides")
                 && !args.has("ignore_encodings")) {
             try {
-                m = m.withOverrides(EncodingsCommand.checkBitwidths(EncodingsJson.read(session.resolve(
+                m = m.withOverrides(OverrideBitwidths.check(EncodingsJson.read(session.resolve(
                         args.get("quantization_overrides").get()), session.settings().encoderOptions()),
                         args.get("quantization_overrides").get()));
             } catch (IllegalArgumentException e) {

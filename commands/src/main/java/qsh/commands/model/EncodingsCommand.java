@@ -10,6 +10,7 @@ import qsh.core.workflow.ModelState;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
+import qsh.commands.spi.OverrideBitwidths;
 import qsh.commands.spi.Command;
 import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
@@ -71,7 +72,7 @@ public final class EncodingsCommand implements Command {
                 String file = args.positional(1, "an encodings JSON file");
                 QuantOverrides ov;
                 try {
-                    ov = checkBitwidths(EncodingsJson.read(session.resolve(file), session.settings().encoderOptions()), file);
+                    ov = OverrideBitwidths.check(EncodingsJson.read(session.resolve(file), session.settings().encoderOptions()), file);
                 } catch (IllegalArgumentException e) {
                     throw new CommandException(e.getMessage());
                 } catch (Cancelled | java.util.concurrent.CancellationException e) { // the session changes only below
@@ -168,27 +169,5 @@ public final class EncodingsCommand implements Command {
         data.put("param_encodings", EncodingText.json(p.encodings().params()));
         data.put("fused", p.fused());
         return Result.of(data, lines);
-    }
-
-    /** The integer bitwidths an override may have, in any role (the planner then checks the role: 32 only for INT32 ops and biases). */
-    private static final Set<Integer> OVERRIDE_BITWIDTHS = Set.of(4, 8, 16, 32);
-
-    /**
-     * Refuses, when the file is loaded, an integer override whose bitwidth no tensor can have (7, 12, …), instead of
-     * failing only at the next calibrate: one line naming the file, the tensor and the widths that work.
-     */
-    static QuantOverrides checkBitwidths(QuantOverrides ov, String file) {
-        for (QuantOverrides.Section s : QuantOverrides.Section.values()) {
-            Map<String, Integer> widths = new LinkedHashMap<>(ov.bitwidthsOnly(s));
-            ov.encodings(s).forEach((t, encs) -> encs.stream().filter(qsh.core.quant.Encoding::isInt).findFirst()
-                    .ifPresent(e -> widths.putIfAbsent(t, e.bitwidth())));
-            widths.forEach((t, bw) -> {
-                if (!OVERRIDE_BITWIDTHS.contains(bw)) {
-                    throw new CommandException(file + ": " + s.jsonKey() + " '" + t + "' has bitwidth " + bw
-                            + ": integer overrides use 4, 8 or 16 bits (32 for INT32 ops and biases); fix the file");
-                }
-            });
-        }
-        return ov;
     }
 }

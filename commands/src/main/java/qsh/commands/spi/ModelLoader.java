@@ -51,7 +51,7 @@ public final class ModelLoader {
      * {@value #MAVEN_MODELS} (a runtime dependency of the shell): {@code load ch_ppocr_mobile_v2.0_cls_infer.onnx}
      * then works offline from any folder, as the README's tour shows. A file of that name always wins. Else null.
      */
-    static String mavenResource(Path p) {
+    public static String mavenResource(Path p) {
         if (p.getFileName() == null || !p.getFileName().toString().endsWith(".onnx") || java.nio.file.Files.exists(p)) {
             return null;
         }

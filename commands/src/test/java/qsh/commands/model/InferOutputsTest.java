@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import qsh.commands.Interpreter;
 import qsh.commands.spi.CommandException;
+import qsh.commands.spi.ModelLoader;
 import qsh.core.testing.ModelBuilder;
 import qsh.core.workflow.ModelState;
 
