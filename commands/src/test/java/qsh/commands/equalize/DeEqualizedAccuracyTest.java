@@ -58,6 +58,11 @@ class DeEqualizedAccuracyTest {
 
     private static double w8a8(Interpreter in, String list) {
         in.execute("calibrate " + list);
+        return quantizedTop1(in);
+    }
+
+    /** The session's quantized top-1 on the first {@link #LIMIT} test images (shared with the high-beta test). */
+    static double quantizedTop1(Interpreter in) {
         @SuppressWarnings("unchecked")
         Map<String, Object> data = (Map<String, Object>) in.execute("eval fashion-mnist --limit " + LIMIT).result().data();
         @SuppressWarnings("unchecked")
@@ -65,7 +70,8 @@ class DeEqualizedAccuracyTest {
         return (Double) q.get("top1");
     }
 
-    private static double floatTop1(Interpreter in) {
+    /** The session model's float top-1 on the first {@link #LIMIT} test images. */
+    static double floatTop1(Interpreter in) {
         @SuppressWarnings("unchecked")
         Map<String, Object> data = (Map<String, Object>) in.execute("eval fashion-mnist --float-only --limit " + LIMIT).result().data();
         @SuppressWarnings("unchecked")

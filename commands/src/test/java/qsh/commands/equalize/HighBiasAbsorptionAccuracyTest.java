@@ -25,7 +25,7 @@ import qsh.core.tensor.Tensor;
  * channels through bias maps, keep the float function, and recover part of what CLE costs at W4A8 per-channel.
  */
 class HighBiasAbsorptionAccuracyTest {
-    static final int LIMIT = Integer.getInteger("qsh.evalLimit", 2000);
+    static final int LIMIT = DeEqualizedAccuracyTest.LIMIT;
 
     @TempDir
     Path dir;
@@ -86,27 +86,15 @@ class HighBiasAbsorptionAccuracyTest {
 
     private static double w4a8PerChannel(Interpreter in, String list) {
         in.execute("calibrate " + list + " --per-channel --weight-bw 4");
-        return quantizedTop1(in);
+        return DeEqualizedAccuracyTest.quantizedTop1(in);
     }
 
     private static double w4a8PerTensor(Interpreter in, String list) {
         in.execute("calibrate " + list + " --weight-bw 4");
-        return quantizedTop1(in);
-    }
-
-    private static double quantizedTop1(Interpreter in) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> data = (Map<String, Object>) in.execute("eval fashion-mnist --limit " + LIMIT).result().data();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> q = (Map<String, Object>) data.get("quantized");
-        return (Double) q.get("top1");
+        return DeEqualizedAccuracyTest.quantizedTop1(in);
     }
 
     private static double floatTop1(Interpreter in) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> data = (Map<String, Object>) in.execute("eval fashion-mnist --float-only --limit " + LIMIT).result().data();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> f = (Map<String, Object>) data.get("float");
-        return (Double) f.get("top1");
+        return DeEqualizedAccuracyTest.floatTop1(in);
     }
 }
