@@ -16,22 +16,16 @@ Run with Debian's Python (apt-get install -y --no-install-recommends python3-tor
 dataset-fashion-mnist):   /usr/bin/python3 scripts/models/train_highbias.py
 Writes commands/src/test/resources/models/highbias.onnx. Deterministic: seeds fixed, single-process data order.
 """
-import gzip, os, struct, time
+import os, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DATA = "/usr/share/datasets/fashion-mnist"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from train_demo import DATA, ROOT, idx  # the same Fashion-MNIST reader and paths as the demo's training
+
 EPOCHS = int(os.environ.get("EPOCHS", "3"))
 BETA = float(os.environ.get("BETA", "3.0"))
-
-
-def idx(path):
-    with gzip.open(path, "rb") as f:
-        magic = struct.unpack(">I", f.read(4))[0]
-        dims = [struct.unpack(">I", f.read(4))[0] for _ in range(magic & 0xFF)]
-        return np.frombuffer(f.read(), dtype=np.uint8).reshape(dims)
 
 
 def block(cin, cout, stride):

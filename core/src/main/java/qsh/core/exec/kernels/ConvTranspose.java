@@ -53,16 +53,9 @@ public final class ConvTranspose {
         int wd = x.dim(3);
         int kh = w.dim(2);
         int kw = w.dim(3);
-        if (group < 1 || c % group != 0 || w.dim(0) != c) {
-            throw new IllegalArgumentException("ConvTranspose group " + group + " does not fit X " + x.shapeString()
-                    + " and W " + w.shapeString() + " (need W[0] = C, C divisible by group)");
-        }
+        int m = outputChannels(x, w, bias, group);
         int mg = w.dim(1);
-        int m = mg * group;
         int cg = c / group;
-        if (bias != null && bias.size() != m) {
-            throw new IllegalArgumentException("ConvTranspose bias " + bias.shapeString() + " must have " + m + " elements");
-        }
         int oh = sh * (h - 1) + oph + (kh - 1) * dh + 1 - pt - pb;
         int ow = sw * (wd - 1) + opw + (kw - 1) * dw + 1 - pl - pr;
         if (oh <= 0 || ow <= 0) {
@@ -159,5 +152,22 @@ public final class ConvTranspose {
                 }
             }
         }
+    }
+
+    /**
+     * The output channels M = W[1]·group of a ConvTranspose (any rank), after checking that group fits X and W
+     * (W[0] = C, C divisible by group) and that a bias has M elements.
+     */
+    static int outputChannels(Tensor x, Tensor w, Tensor bias, int group) {
+        int c = x.dim(1);
+        if (group < 1 || c % group != 0 || w.dim(0) != c) {
+            throw new IllegalArgumentException("ConvTranspose group " + group + " does not fit X " + x.shapeString()
+                    + " and W " + w.shapeString() + " (need W[0] = C, C divisible by group)");
+        }
+        int m = w.dim(1) * group;
+        if (bias != null && bias.size() != m) {
+            throw new IllegalArgumentException("ConvTranspose bias " + bias.shapeString() + " must have " + m + " elements");
+        }
+        return m;
     }
 }

@@ -18,16 +18,9 @@ final class ConvTranspose3d {
         int c = x.dim(1);
         int[] in = {x.dim(2), x.dim(3), x.dim(4)};
         int[] k = {w.dim(2), w.dim(3), w.dim(4)};
-        if (group < 1 || c % group != 0 || w.dim(0) != c) {
-            throw new IllegalArgumentException("ConvTranspose group " + group + " does not fit X " + x.shapeString()
-                    + " and W " + w.shapeString() + " (need W[0] = C, C divisible by group)");
-        }
+        int m = ConvTranspose.outputChannels(x, w, bias, group);
         int mg = w.dim(1);
-        int m = mg * group;
         int cg = c / group;
-        if (bias != null && bias.size() != m) {
-            throw new IllegalArgumentException("ConvTranspose bias " + bias.shapeString() + " must have " + m + " elements");
-        }
         int[] o = new int[3];
         for (int a = 0; a < 3; a++) {
             int op = outputPadding == null || outputPadding.length == 0 ? 0 : outputPadding[a];
