@@ -10,7 +10,8 @@ the plain model (the better SQNR is ORT's figure), calibrated on the manifest's 
 off, as the suite runs qsh's export) on the evaluation inputs and record its SQNR against the float model's output
 (first output, all evaluation inputs), in dB.
 Weights: QUInt8 (asymmetric, like qsh's tf default) per-tensor, QInt8/QInt4 (symmetric) per-channel; ORT's
-biases are always 32-bit, so qsh runs with --bias_bw 32.
+biases are always 32-bit, so qsh runs with --bias_bw 32. For QInt4 per-channel it also records spec_grid_sqnr_db:
+ORT's model with its weights moved onto the spec's 4-bit grid (spec_grid below), which ModelZooTest compares with.
 
 Needs onnxruntime, onnx and numpy (not Debian's python: e.g. python3 -m venv V && V/bin/pip install onnxruntime
 onnx numpy sympy); the torch models come from scripts/zoo/export_torchvision.py's cache. CI does not run this: its
@@ -149,14 +150,72 @@ def run(path, name, inputs):
     return [s.run(None, {name: x})[0] for x in inputs]
 
 
+def spec_grid(src, q, out, bits):
+    """ORT's QDQ model q (quantized from src) with each per-channel weight moved onto the spec's symmetric grid:
+    scale = absmax / (2^(bits-1) - 1) per channel, codes rounded half to even and clamped to [-2^(bits-1),
+    2^(bits-1) - 1] (the spec's per-channel example: max = 127 scale, offset -128 at 8 bits), and each bias
+    re-quantized to 32 bits on input scale x the new weight scale, as ORT quantizes biases. Everything else
+    (activation encodings, which ops are quantized) stays ORT's. ORT's QInt4 uses scale = 2 absmax / 15 instead;
+    at 8 bits ORT's symmetric range is [-127, 127] and this changes nothing. The weights are written as the float
+    values the dequantization gives (float32(code x scale)), which ORT computes the same way."""
+    f = onnx.load(src)
+    floats = {t.name: onnx.numpy_helper.to_array(t) for t in f.graph.initializer}
+    for n in f.graph.node:  # torch shares equal initializers through Identity
+        if n.op_type == "Identity" and n.input[0] in floats:
+            floats[n.output[0]] = floats[n.input[0]]
+    by_name = {n.name: n for n in f.graph.node if n.name}
+    model = onnx.load(q)
+    g = model.graph
+    init = {t.name: t for t in g.initializer}
+    producer = {o: n for n in g.node for o in n.output}
+    lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    for n in g.node:
+        fn = by_name.get(n.name)
+        if n.op_type not in ("Conv", "Gemm", "MatMul") or fn is None or fn.op_type != n.op_type:
+            continue
+        wdq = producer.get(n.input[1])
+        if wdq is None or wdq.op_type != "DequantizeLinear" or wdq.input[0] not in init or fn.input[1] not in floats:
+            continue
+        scale = onnx.numpy_helper.to_array(init[wdq.input[1]])
+        if scale.size == 1:
+            continue  # per-tensor weights: not this grid's business
+        w = floats[fn.input[1]].astype(np.float32)
+        axis = next((a.i for a in wdq.attribute if a.name == "axis"), 1) % w.ndim
+        shape = [1] * w.ndim
+        shape[axis] = -1
+        absmax = np.abs(w).max(axis=tuple(i for i in range(w.ndim) if i != axis)).astype(np.float64)
+        s = (np.where(absmax > 0, absmax, 1.0) / hi).astype(np.float32)
+        codes = np.clip(np.round(w / s.reshape(shape)), lo, hi)
+        name = n.input[1] + "_spec_grid"
+        g.initializer.append(onnx.numpy_helper.from_array((codes * s.reshape(shape)).astype(np.float32), name))
+        n.input[1] = name
+        if len(n.input) > 2 and n.input[2] and len(fn.input) > 2 and fn.input[2] in floats:
+            in_dq = producer.get(n.input[0])
+            if in_dq is None or in_dq.op_type != "DequantizeLinear":
+                continue
+            bias_scale = (onnx.numpy_helper.to_array(init[in_dq.input[1]]).astype(np.float32) * s).astype(np.float32)
+            b = floats[fn.input[2]].astype(np.float32)
+            name = n.input[2] + "_spec_grid"
+            g.initializer.append(onnx.numpy_helper.from_array((np.round(b / bias_scale) * bias_scale)
+                                                              .astype(np.float32), name))
+            n.input[2] = name
+    onnx.save(model, out)
+
+
 def quantized_sqnr(src, m, o, cal, ev, ref, tmp):
-    """quantize_static (QDQ, MinMax) of src on the calibration inputs; SQNR of its output vs float, in dB."""
+    """quantize_static (QDQ, MinMax) of src on the calibration inputs; SQNR of its output vs float, in dB; for
+    4-bit per-channel weights also the SQNR with the weights on the spec's grid (spec_grid), else None."""
     q = os.path.join(tmp, "q.onnx")
     quantize_static(src, q, Reader(m["input"], cal), quant_format=QuantFormat.QDQ,
                     activation_type=QuantType[o["activation_type"]], weight_type=QuantType[o["weight_type"]],
                     per_channel=o["per_channel"], calibrate_method=CalibrationMethod.MinMax)
-    got = run(q, m["input"], ev)
-    return round(sqnr_db(np.concatenate([r.ravel() for r in ref]), np.concatenate([g.ravel() for g in got])), 3)
+    flat = np.concatenate([r.ravel() for r in ref])
+    figure = round(sqnr_db(flat, np.concatenate([g.ravel() for g in run(q, m["input"], ev)])), 3)
+    if not (o["per_channel"] and o["weight_type"] == "QInt4"):
+        return figure, None
+    gridded = os.path.join(tmp, "q_spec_grid.onnx")
+    spec_grid(src, q, gridded, 4)
+    return figure, round(sqnr_db(flat, np.concatenate([g.ravel() for g in run(gridded, m["input"], ev)])), 3)
 
 
 def main():
@@ -211,12 +270,17 @@ def main():
                     if label == "preprocessed" and src == fixed:
                         continue
                     try:
-                        value[label] = quantized_sqnr(src, m, c["ort"], cal, ev, ref, tmp)
+                        value[label], gridded = quantized_sqnr(src, m, c["ort"], cal, ev, ref, tmp)
+                        if gridded is not None:
+                            value[label + "_spec_grid"] = gridded
                     except Exception as e:  # noqa: BLE001
                         value[label + "_error"] = first_line(e)
                 figures = [value[k] for k in ("preprocessed", "plain") if k in value]
                 if figures:
-                    value = {"sqnr_db": max(figures), **value}
+                    # the spec-grid figure of the variant whose plain figure is kept (the same ORT graph)
+                    best = max((k for k in ("preprocessed", "plain") if k in value), key=lambda k: value[k])
+                    grid = {"spec_grid_sqnr_db": value[best + "_spec_grid"]} if best + "_spec_grid" in value else {}
+                    value = {"sqnr_db": max(figures), **grid, **value}
                 else:
                     value = {"error": value.get("plain_error") or value.get("preprocessed_error"), **value}
                 entry["configs"][c["name"]] = value

@@ -45,9 +45,15 @@ import qsh.core.tensor.Tensor;
  * against ORT's DequantizeLinear of the stored integers bit for bit.
  */
 final class SimExportDiff {
-    /** One quantized tensor's comparison; steps are in units of its scale. */
+    /**
+     * One quantized tensor's comparison; steps are in units of its scale. {@code forcedTieUlps}: over the codes the
+     * forced run gets wrong, the largest distance of qsh's float value (the QuantizeLinear input) from the rounding
+     * boundary between the two codes, in ulps of the tensor's largest magnitude (0 when none differ): a code that
+     * flips because two float32 summation orders differ in their last bits sits a few such ulps from the boundary;
+     * one computed from a different value (a wrong scale, a different formula) sits anywhere in the step.
+     */
     record Row(String tensor, String producerOp, int size, double scale, long freeDiffer, double freeMax,
-               long forcedDiffer, double forcedMax) {}
+               long forcedDiffer, double forcedMax, double forcedTieUlps) {}
 
     /** The rows in graph order, and the weights whose folded value differs from ORT's DequantizeLinear. */
     record Result(List<Row> rows, List<String> weightMismatches, int weightsChecked) {}
@@ -86,6 +92,14 @@ final class SimExportDiff {
         Graph forced = null;
         Map<String, long[]> counts = new LinkedHashMap<>(); // name -> {freeDiffer, forcedDiffer, size}
         Map<String, double[]> maxima = new HashMap<>();
+        Map<String, Double> tieUlps = new HashMap<>();
+        Map<String, String> quantizerInput = new HashMap<>(); // activation -> the float its QuantizeLinear reads
+        for (String a : activationDq.keySet()) {
+            NodeProto q = producers.get(activationDq.get(a).getInput(0));
+            if (q != null && q.getOpType().equals("QuantizeLinear")) {
+                quantizerInput.put(a, q.getInput(0));
+            }
+        }
         List<String> weightMismatches = new ArrayList<>();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
@@ -110,7 +124,7 @@ final class SimExportDiff {
                     for (String a : activationDq.keySet()) {
                         forcedIn.put(a, ort.get(a));
                     }
-                    Map<String, Object> local = Executor.run(forced, forcedIn, null, Set.of());
+                    Map<String, Object> local = Executor.run(forced, forcedIn, null, new HashSet<>(quantizerInput.values()));
                     for (String a : activationDq.keySet()) {
                         float scale = scales.getOrDefault(activationDq.get(a).getInput(1), Float.NaN);
                         Tensor o = ort.get(a);
@@ -119,6 +133,9 @@ final class SimExportDiff {
                         c[2] += o.size();
                         accumulate(o, (Tensor) free.get(a), scale, c, 0, m, 0);
                         accumulate(o, (Tensor) local.get(a + SIM), scale, c, 1, m, 1);
+                        Object x = local.get(quantizerInput.get(a));
+                        double d = x instanceof Tensor t ? tieDistance(o, (Tensor) local.get(a + SIM), t, scale) : Double.NaN;
+                        tieUlps.merge(a, d, (u, v) -> Double.isNaN(u) || Double.isNaN(v) ? Double.NaN : Math.max(u, v));
                     }
                 }
             }
@@ -132,7 +149,8 @@ final class SimExportDiff {
             long[] c = counts.get(a);
             double[] m = maxima.get(a);
             rows.add(new Row(a, p == null ? "(input)" : p.getOpType(), (int) c[2],
-                    scales.getOrDefault(activationDq.get(a).getInput(1), Float.NaN), c[0], m[0], c[1], m[1]));
+                    scales.getOrDefault(activationDq.get(a).getInput(1), Float.NaN), c[0], m[0], c[1], m[1],
+                    tieUlps.getOrDefault(a, Double.NaN)));
         }
         return new Result(rows, weightMismatches, weightDq.size());
     }
@@ -153,6 +171,39 @@ final class SimExportDiff {
                 max[mi] = Math.max(max[mi], steps);
             }
         }
+    }
+
+    /**
+     * The largest distance, over the elements where {@code qsh}'s code differs from {@code ort}'s, of {@code x}
+     * (qsh's QuantizeLinear input) from the boundary between the two codes, in ulps of the largest |x| of the tensor;
+     * NaN when a differing element is not next to a boundary at all (more than one step apart, or non-finite).
+     */
+    static double tieDistance(Tensor ort, Tensor qsh, Tensor x, float scale) {
+        float[] a = ort.data();
+        float[] b = qsh.data();
+        float[] v = x.data();
+        if (v.length != a.length) {
+            return Double.NaN; // not this quantizer's input (a shape-changing op in between): no tie figure
+        }
+        float largest = 0;
+        for (float f : v) {
+            largest = Math.max(largest, Math.abs(f));
+        }
+        double unit = Math.ulp(largest);
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            double steps = Math.rint(((double) a[i] - b[i]) / scale);
+            if (steps == 0 && Float.isNaN(a[i]) == Float.isNaN(b[i])) {
+                continue;
+            }
+            if (Math.abs(steps) != 1 || !Float.isFinite(v[i])) {
+                return Double.NaN;
+            }
+            // the boundary between the codes is half a step from each: (min(a, b) + scale/2) in value terms
+            double boundary = Math.min(a[i], b[i]) + scale / 2.0;
+            worst = Math.max(worst, Math.abs(v[i] - boundary) / unit);
+        }
+        return worst;
     }
 
     /** The export with {@code names} as extra float graph outputs. */
@@ -234,17 +285,17 @@ final class SimExportDiff {
 
     /** The rows as a markdown table (all, or only those where the forced run differs, with {@code onlyForced}). */
     static String table(Result r, boolean onlyForced) {
-        StringBuilder sb = new StringBuilder("| # | tensor | after | size | scale | free: differ | free: max | forced: differ | forced: max |\n"
-                + "|---|---|---|---|---|---|---|---|---|\n");
+        StringBuilder sb = new StringBuilder("| # | tensor | after | size | scale | free: differ | free: max | forced: differ | forced: max"
+                + " | forced: ulps from the boundary |\n|---|---|---|---|---|---|---|---|---|---|\n");
         int i = 0;
         for (Row w : r.rows()) {
             i++;
             if (onlyForced && w.forcedDiffer() == 0) {
                 continue;
             }
-            sb.append(String.format("| %d | %s | %s | %d | %.3g | %.2e | %.0f | %.2e | %.0f |%n", i, w.tensor(), w.producerOp(),
-                    w.size(), w.scale(), (double) w.freeDiffer() / w.size(), w.freeMax(),
-                    (double) w.forcedDiffer() / w.size(), w.forcedMax()));
+            sb.append(String.format("| %d | %s | %s | %d | %.3g | %.2e | %.0f | %.2e | %.0f | %.3g |%n", i, w.tensor(),
+                    w.producerOp(), w.size(), w.scale(), (double) w.freeDiffer() / w.size(), w.freeMax(),
+                    (double) w.forcedDiffer() / w.size(), w.forcedMax(), w.forcedTieUlps()));
         }
         sb.append(String.format("%nweights: %d folded, %d differ from ORT's DequantizeLinear%s%n", r.weightsChecked(),
                 r.weightMismatches().size(), r.weightMismatches().isEmpty() ? "" : ": " + r.weightMismatches()));

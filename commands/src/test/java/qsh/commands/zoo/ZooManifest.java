@@ -71,6 +71,15 @@ record ZooManifest(List<Model> models, List<Config> configs, JsonNode reference)
         return v.isNumber() ? OptionalDouble.of(v.asDouble()) : OptionalDouble.empty();
     }
 
+    /**
+     * ORT quantize_static's SQNR with its 4-bit per-channel weights moved onto the spec's grid (absmax/7;
+     * scripts/zoo/ort_reference.py's spec_grid), empty for other configs.
+     */
+    OptionalDouble ortSpecGridSqnr(String model, String config) {
+        JsonNode v = referenceOf(model).path("configs").path(config).path("spec_grid_sqnr_db");
+        return v.isNumber() ? OptionalDouble.of(v.asDouble()) : OptionalDouble.empty();
+    }
+
     /** ORT's error for a model × config, or null. */
     String ortError(String model, String config) {
         JsonNode e = referenceOf(model).path("configs").path(config).path("error");

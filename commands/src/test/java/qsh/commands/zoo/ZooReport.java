@@ -34,8 +34,9 @@ final class ZooReport {
                 sb.append("| ").append(first ? r.model.name() : "").append(" | ")
                         .append(first ? fmt(r.floatRelDiff, "%.1e") : "").append(" | ").append(f.config()).append(" | ")
                         .append(fmt(f.qshSqnr(), "%.2f")).append(" | ")
-                        .append(f.ortError() != null ? "error" : fmt(f.ortSqnr(), "%.2f")).append(" | ")
-                        .append(fmt(f.qshSqnr() - f.ortSqnr(), "%+.2f")).append(" | ")
+                        .append(f.ortError() != null ? "error" : Double.isNaN(f.ortSpecGridSqnr()) ? fmt(f.ortSqnr(), "%.2f")
+                                : fmt(f.ortSpecGridSqnr(), "%.2f") + " (own grid " + fmt(f.ortSqnr(), "%.2f") + ")").append(" | ")
+                        .append(fmt(f.qshSqnr() - (Double.isNaN(f.ortSpecGridSqnr()) ? f.ortSqnr() : f.ortSpecGridSqnr()), "%+.2f")).append(" | ")
                         .append(fmt(f.simSqnr(), "%.2f")).append(" | ").append(fmt(f.maxSteps(), "%.3g")).append(" | ")
                         .append(f.top1()).append(" |\n");
                 first = false;
@@ -73,7 +74,8 @@ final class ZooReport {
         for (ZooModelRun r : runs) {
             sb.append("| ").append(r.model.name()).append(" | ").append(fmt(r.floatRelDiff, "%.0e")).append(" |");
             for (ZooModelRun.ConfigFigures f : r.figures) {
-                String ort = f.ortError() != null ? "ORT fails" : fmt(f.ortSqnr(), "%.1f");
+                String ort = f.ortError() != null ? "ORT fails" : Double.isNaN(f.ortSpecGridSqnr()) ? fmt(f.ortSqnr(), "%.1f")
+                        : fmt(f.ortSpecGridSqnr(), "%.1f") + " (" + fmt(f.ortSqnr(), "%.1f") + ")";
                 String qsh = Double.isNaN(f.qshSqnr()) ? "✗ " + firstFailedCheck(r, f.config()) : fmt(f.qshSqnr(), "%.1f");
                 sb.append(' ').append(qsh).append(" / ").append(ort).append(" |");
             }
