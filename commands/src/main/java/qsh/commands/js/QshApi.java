@@ -12,7 +12,13 @@ import org.graalvm.polyglot.Value;
 import qsh.commands.spi.Evaluator;
 import qsh.core.workflow.ModelState;
 import qsh.commands.model.FashionMnistImages;
+import qsh.commands.algorithms.Rounding;
+import qsh.commands.model.Calibration;
+import qsh.commands.model.Exporting;
+import qsh.commands.model.Loading;
+import qsh.commands.spi.Args;
 import qsh.commands.spi.CommandException;
+import qsh.core.sim.EncodingsVersion;
 import qsh.commands.spi.Result;
 import qsh.commands.spi.ScriptRunner;
 import qsh.commands.spi.Session;
@@ -27,7 +33,10 @@ import qsh.core.tensor.Tensor;
 /**
  * The {@code qsh} global: the session as scripts see it. Only {@code @HostAccess.Export} methods are visible;
  * data comes back as plain JS objects and arrays. Everything a typed command can do is reachable through
- * {@link #run}; the other methods are shortcuts over it or coarse views that keep loops in Java.
+ * {@link #run}, which runs command lines. The other methods take typed arguments and call the layer the commands
+ * call ({@link Loading}, {@link Calibration}, {@link Rounding}, {@link Exporting}, or a tensor command's run), with
+ * no command line in between, through {@link Evaluator#perform} (the session changes as the typed command changes it,
+ * and fails with its messages); the rest are coarse views that keep loops in Java.
  */
 public final class QshApi {
     /** Largest tensor {@code toArray()}/{@code fromArray()} move element by element. */
@@ -99,14 +108,62 @@ public final class QshApi {
         return rt.toJs(data(line));
     }
 
-    private Value command(String command, String operand, Value options) {
-        String line;
+    /**
+     * Runs {@code body} as the command {@code command} runs when typed (the same session restore on failure, the same
+     * one-line errors; see {@link Evaluator#perform}), under the script's file-access policy, and returns its data as
+     * JS objects; a failure becomes a JavaScript Error.
+     */
+    private Value perform(String command, java.util.function.Supplier<Result> body) {
         try {
-            line = CommandLine.of(command, operand, options);
+            Result r = rt.guarded(() -> interp().perform(command, body));
+            return rt.toJs(r.data());
         } catch (CommandException e) {
             throw rt.fail(e.getMessage());
         }
-        return run(line);
+    }
+
+    /**
+     * A JS call's arguments as the command {@code command} reads them, converted once through its spec ({@link
+     * Args#of}: the checks and messages of typed options, no command line in between).
+     */
+    private Args args(String command, List<String> positional, Value options) {
+        Map<String, Object> typed = new LinkedHashMap<>();
+        if (options != null && !options.isNull()) {
+            if (!options.hasMembers() || options.hasArrayElements() || options.canExecute()) {
+                throw new CommandException(command + ": options must be an object such as {bw: 8}");
+            }
+            for (String key : options.getMemberKeys()) {
+                Value v = options.getMember(key);
+                if (v.isNull()) {
+                    typed.put(key, null);
+                } else if (v.isBoolean()) {
+                    typed.put(key, v.asBoolean());
+                } else if (v.isNumber()) {
+                    typed.put(key, v.fitsInLong() ? (Object) v.asLong() : (Object) v.asDouble());
+                } else if (v.isString()) {
+                    typed.put(key, v.asString());
+                } else {
+                    throw new CommandException(command + ": option " + key + " must be a number, string or boolean");
+                }
+            }
+        }
+        return Args.of(interp().commands().get(command).spec(), positional, typed);
+    }
+
+    /** {@code operand} as the positional words of a call: none when null. */
+    private static List<String> operands(String... operand) {
+        List<String> out = new ArrayList<>();
+        for (String o : operand) {
+            if (o != null) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    /** A command with no work of its own below it (a tensor command): its run, with typed arguments. */
+    private Value command(String command, String operand, Value options) {
+        return perform(command, () -> interp().commands().get(command).run(args(command, operands(operand), options), session()));
     }
 
     /** {@code qsh.exec("graph")}: runs command lines and prints their output as if typed. */
@@ -115,10 +172,11 @@ public final class QshApi {
         runStatements(line, "exec", o -> interp().sink().emit(o));
     }
 
-    /** {@code qsh.load(path | "demo")}: loads a model; returns the load summary. */
+    /** {@code qsh.load(path | "demo")}: loads a model as {@code load} does ({@link Loading}); returns the load summary. */
     @HostAccess.Export
     public Value load(String what) {
-        return run("load " + CommandLine.quote(required(what, "load", "a model file or \"demo\"")));
+        String file = required(what, "load", "a model file or \"demo\"");
+        return perform("load", () -> Loading.load(session(), file, List.of(), false));
     }
 
     /** The model's nodes in order as {@code {name, op, inputs, outputs}}. */
@@ -244,7 +302,54 @@ public final class QshApi {
             throw rt.fail("qsh.calibrate needs an input list path (a string) or null, not " + kind(list));
         }
         String l = list == null || list.isNull() ? null : list.asString();
-        return command("calibrate", l, options);
+        return perform("calibrate", () -> Calibration.run(session(), Calibration.request(args("calibrate", operands(l), options), session())));
+    }
+
+    /** {@code qsh.export("out.onnx")} with the default encodings version. */
+    @HostAccess.Export
+    public Value export(String file) {
+        return export(file, null);
+    }
+
+    /** {@code qsh.export("out.onnx", {pack4BitWeights: true, version: "1.0.0"})}: as {@code export} ({@link Exporting}). */
+    @HostAccess.Export
+    public Value export(String file, Value options) {
+        String out = required(file, "export", "an output file (OUT.onnx)");
+        return perform("export", () -> {
+            Args a = args("export", List.of(out), options);
+            return Exporting.export(session(), out, a.has("pack-4-bit-weights"), EncodingsVersion.parse(a.getOrDefault("version")));
+        });
+    }
+
+    /** {@code qsh.adaround("list.txt")} with the default options. */
+    @HostAccess.Export
+    public Value adaround(Value list) {
+        return adaround(list, null);
+    }
+
+    /**
+     * {@code qsh.adaround("list.txt", {iterations: 500, samples: 16})}, or {@code qsh.adaround(null, {config:
+     * "adaround.yaml"})}: as {@code adaround} ({@link Rounding}); undo reverts it.
+     */
+    @HostAccess.Export
+    public Value adaround(Value list, Value options) {
+        if (list != null && !list.isNull() && !list.isString()) {
+            throw rt.fail("qsh.adaround needs an input list path (a string) or null, not " + kind(list));
+        }
+        String l = list == null || list.isNull() ? null : list.asString();
+        return perform("adaround", () -> Rounding.run(session(), Rounding.request(args("adaround", operands(l), options))));
+    }
+
+    /** {@code qsh.cle("apply")}: cross-layer equalization, {@code "plan"}, {@code "step"} or {@code "apply"}. */
+    @HostAccess.Export
+    public Value cle(String step) {
+        return cle(step, null);
+    }
+
+    /** {@code qsh.cle("apply", {keepRelu6: true})}: as {@code cle}; step and apply are undoable. */
+    @HostAccess.Export
+    public Value cle(String step, Value options) {
+        return command("cle", required(step, "cle", "a step (plan, step or apply)"), options);
     }
 
     /** {@code qsh.eval("fashion-mnist")}. */
@@ -417,7 +522,7 @@ public final class QshApi {
     @Override
     public String toString() {
         return "qsh (the session: run, exec, load, nodes, tensors, tensor, fromArray, encode, quantize, dequantize, "
-                + "pack, calibrate, eval, evaluate, accuracy, graph, fashionMnist, readRaw, readText)";
+                + "pack, calibrate, adaround, cle, export, eval, evaluate, accuracy, graph, fashionMnist, readRaw, readText)";
     }
 
     ModelState model() {
