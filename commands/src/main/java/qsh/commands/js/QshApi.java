@@ -1,8 +1,5 @@
 package qsh.commands.js;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +8,6 @@ import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
 import qsh.commands.spi.Evaluator;
 import qsh.core.workflow.ModelState;
-import qsh.commands.model.FashionMnistImages;
 import qsh.commands.algorithms.Rounding;
 import qsh.commands.model.Calibration;
 import qsh.commands.model.Exporting;
@@ -25,9 +21,7 @@ import qsh.commands.spi.Session;
 import qsh.commands.spi.SessionTensor;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.io.RegularFiles;
 import qsh.core.metrics.TopK;
-import qsh.core.tensor.MemoryBudget;
 import qsh.core.tensor.Tensor;
 
 /**
@@ -43,9 +37,12 @@ public final class QshApi {
     static final int ARRAY_LIMIT = 1_000_000;
 
     private final JsRuntime rt;
+    /** The data functions (Fashion-MNIST, raw and text files). */
+    private final JsData data;
 
     QshApi(JsRuntime rt) {
         this.rt = rt;
+        this.data = new JsData(this);
     }
 
     private Evaluator interp() {
@@ -58,7 +55,7 @@ public final class QshApi {
                 : v.isBoolean() ? "a boolean" : "an object";
     }
 
-    private Session session() {
+    Session session() {
         return interp().session();
     }
 
@@ -66,7 +63,7 @@ public final class QshApi {
      * {@code value} when it is a string; null or undefined (a forgotten argument) is a JavaScript Error naming the
      * function and the argument, not a Java NullPointerException.
      */
-    private String required(String value, String function, String what) {
+    String required(String value, String function, String what) {
         if (value == null) {
             throw rt.fail("qsh." + function + " needs " + what + " (a string), not null or undefined");
         }
@@ -127,27 +124,7 @@ public final class QshApi {
      * Args#of}: the checks and messages of typed options, no command line in between).
      */
     private Args args(String command, List<String> positional, Value options) {
-        Map<String, Object> typed = new LinkedHashMap<>();
-        if (options != null && !options.isNull()) {
-            if (!options.hasMembers() || options.hasArrayElements() || options.canExecute()) {
-                throw new CommandException(command + ": options must be an object such as {bw: 8}");
-            }
-            for (String key : options.getMemberKeys()) {
-                Value v = options.getMember(key);
-                if (v.isNull()) {
-                    typed.put(key, null);
-                } else if (v.isBoolean()) {
-                    typed.put(key, v.asBoolean());
-                } else if (v.isNumber()) {
-                    typed.put(key, v.fitsInLong() ? (Object) v.asLong() : (Object) v.asDouble());
-                } else if (v.isString()) {
-                    typed.put(key, v.asString());
-                } else {
-                    throw new CommandException(command + ": option " + key + " must be a number, string or boolean");
-                }
-            }
-        }
-        return Args.of(interp().commands().get(command).spec(), positional, typed);
+        return Args.of(interp().commands().get(command).spec(), positional, JsOptions.typed(command, options));
     }
 
     /** {@code operand} as the positional words of a call: none when null. */
@@ -416,101 +393,19 @@ public final class QshApi {
      */
     @HostAccess.Export
     public Value fashionMnist(Value options) {
-        Map<String, Object> o = options == null || options.isNull() ? Map.of() : asMap(options, "fashionMnist options");
-        for (String k : o.keySet()) {
-            if (!List.of("split", "offset", "count").contains(k)) {
-                throw rt.fail("fashionMnist: unknown option '" + k + "' (split, offset, count)");
-            }
-        }
-        String split = String.valueOf(o.getOrDefault("split", "test"));
-        if (!split.equals("test") && !split.equals("train")) {
-            throw rt.fail("fashionMnist: split is 'test' or 'train', not '" + split + "'");
-        }
-        int offset = intOption(o, "offset", 0);
-        int count = intOption(o, "count", 100);
-        FashionMnistImages all;
-        try {
-            all = rt.guarded(() -> FashionMnistImages.load(null, split.equals("train"), offset + count));
-        } catch (CommandException e) {
-            throw rt.fail(e.getMessage());
-        }
-        String shortfall = all.shortfall(offset + count);
-        if (shortfall != null) { // a data loader quietly shorter than asked would change what an algorithm means
-            throw rt.fail("fashionMnist: offset " + offset + " + count " + count + " is past the data: " + shortfall);
-        }
-        int n = Math.max(0, Math.min(count, all.size() - offset));
-        Value images = rt.toJs(List.of());
-        Value labels = rt.toJs(List.of());
-        for (int i = 0; i < n; i++) {
-            images.setArrayElement(i, new JsTensor(this, SessionTensor.floats("fashion-mnist " + split + " " + (offset + i),
-                    all.image(offset + i), "qsh.fashionMnist")));
-            labels.setArrayElement(i, all.labels()[offset + i]);
-        }
-        Value out = rt.toJs(Map.of());
-        out.putMember("images", images);
-        out.putMember("labels", labels);
-        return out;
+        return data.fashionMnist(options);
     }
 
     /** {@code qsh.readRaw("img0.raw")}: a raw float32 little-endian file (the spec's input format) as a 1-D tensor view. */
     @HostAccess.Export
     public JsTensor readRaw(String path) {
-        Path p = filePath(path, "readRaw");
-        try {
-            byte[] b = rt.guarded(() -> RegularFiles.read(p, "raw file", MemoryBudget.bytes()));
-            if (b.length % 4 != 0) {
-                throw rt.fail(path + ": " + b.length + " bytes is not a whole number of float32 values");
-            }
-            float[] f = new float[b.length / 4];
-            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
-            return new JsTensor(this, SessionTensor.floats(path, Tensor.of(new int[] {f.length}, f), "qsh.readRaw"));
-        } catch (IllegalArgumentException e) {
-            throw rt.fail(e.getMessage());
-        }
+        return data.readRaw(path);
     }
 
     /** {@code qsh.readText("labels.txt")}: a text file (UTF-8), e.g. an input list or labels. */
     @HostAccess.Export
     public String readText(String path) {
-        Path p = filePath(path, "readText");
-        try {
-            return rt.guarded(() -> RegularFiles.readText(p, "text file"));
-        } catch (IllegalArgumentException e) {
-            throw rt.fail(e.getMessage());
-        }
-    }
-
-    /**
-     * {@code path} resolved against the session's folder; a string no file can have (a NUL character, found by
-     * JsApiFuzzer) is a JavaScript Error naming the function, not Java's InvalidPathException.
-     */
-    private Path filePath(String path, String function) {
-        String given = required(path, function, "a file path");
-        try {
-            return session().resolve(given);
-        } catch (java.nio.file.InvalidPathException e) {
-            throw rt.fail("qsh." + function + ": not a valid file path (" + e.getReason() + ")");
-        }
-    }
-
-    private Map<String, Object> asMap(Value v, String what) {
-        if (!(rt.toJava(v) instanceof Map<?, ?> m)) {
-            throw rt.fail(what + " must be an object");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> out = (Map<String, Object>) m;
-        return out;
-    }
-
-    private int intOption(Map<String, Object> o, String k, int otherwise) {
-        Object v = o.get(k);
-        if (v == null) {
-            return otherwise;
-        }
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < 0) {
-            throw rt.fail(k + " must be a whole number ≥ 0, not " + v);
-        }
-        return n.intValue();
+        return data.readText(path);
     }
 
     /** {@code qsh.graph()}: a builder for a small network, made into the session's model by {@code build}. */
