@@ -156,32 +156,48 @@ public final class Interpreter implements Evaluator {
         }
         RawCommand raw = statement.isRaw() && registry.find(words.get(0)) instanceof RawCommand r ? r : null;
         Command c = raw != null ? raw : registry.get(words.get(0));
-        qsh.core.tensor.MemoryBudget.set(session.settings().memoryBudget()); // one heap, one budget: this session's
         long t0 = System.nanoTime();
+        Args[] parsed = {null};
+        Result r = perform(c.spec().name(), () -> {
+            // a raw command (js) takes the rest of the line as typed; others get parsed options
+            if (raw != null) {
+                return raw.runRaw(statement.rawText(), session);
+            }
+            parsed[0] = Args.parse(c.spec(), words.subList(1, words.size()));
+            return c.run(parsed[0], session);
+        });
+        if (depth == 0) { // lines of a script run by 'run FILE' are not recorded twice: the 'run' line is
+            String stopped = session.history().record(statement.text(), c.spec().name());
+            if (stopped != null) {
+                r = withWarning(r, stopped);
+            }
+        }
+        if (raw != null) {
+            return new Outcome(c.spec().name(), r, false, System.nanoTime() - t0, false);
+        }
+        return new Outcome(c.spec().name(), r, parsed[0].json(), System.nanoTime() - t0, c instanceof ExitCommand);
+    }
+
+    /** The commands by name. */
+    @Override
+    public qsh.commands.spi.CommandIndex commands() {
+        return registry;
+    }
+
+    @Override
+    public Result perform(String command, java.util.function.Supplier<Result> body) {
+        qsh.core.tensor.MemoryBudget.set(session.settings().memoryBudget()); // one heap, one budget: this session's
         // commands validate before they change the session; the one implicit change (the demo model loaded on
         // first use) is undone here when the command fails, so a failing command leaves the session as it was
         ModelState modelBefore = session.model().orElse(null);
         try {
-            // a raw command (js) takes the rest of the line as typed; others get parsed options
-            Args args = raw != null ? null : Args.parse(c.spec(), words.subList(1, words.size()));
-            Result r;
             depth++;
             try {
-                r = raw != null ? raw.runRaw(statement.rawText(), session) : c.run(args, session);
+                return body.get();
             } finally {
                 depth--;
                 qsh.core.tensor.MemoryBudget.set(session.settings().memoryBudget()); // 'set memory-budget' holds now
             }
-            if (depth == 0) { // lines of a script run by 'run FILE' are not recorded twice: the 'run' line is
-                String stopped = session.history().record(statement.text(), c.spec().name());
-                if (stopped != null) {
-                    r = withWarning(r, stopped);
-                }
-            }
-            if (raw != null) {
-                return new Outcome(c.spec().name(), r, false, System.nanoTime() - t0, false);
-            }
-            return new Outcome(c.spec().name(), r, args.json(), System.nanoTime() - t0, c instanceof ExitCommand);
         } catch (CommandException e) {
             session.model(modelBefore);
             session.lastError(e);
@@ -190,12 +206,12 @@ public final class Interpreter implements Evaluator {
             session.model(modelBefore);
             session.lastError(e);
             // the user's failures (bad input, a stop on request) as their own line; qsh's as a bug pointing to trace
-            throw new CommandException(c.spec().name() + ": " + (ErrorLine.isUsers(e) ? e.getMessage() : ErrorLine.internal(e)), e);
+            throw new CommandException(command + ": " + (ErrorLine.isUsers(e) ? e.getMessage() : ErrorLine.internal(e)), e);
         } catch (OutOfMemoryError e) {
             // what filled the heap was this command's; its values are unreachable now, and the session is as it was
             session.model(modelBefore);
             session.lastError(e);
-            throw new CommandException(c.spec().name() + ": ran out of memory (the heap holds at most "
+            throw new CommandException(command + ": ran out of memory (the heap holds at most "
                     + qsh.core.tensor.MemoryBudget.describe(Runtime.getRuntime().maxMemory())
                     + "); the session is intact. Try smaller inputs, 'set memory-budget' lower, or more heap"
                     + " (QSH_JAVA_OPTS=-Xmx8g ./qsh)", e);

@@ -68,6 +68,37 @@ class ArchitectureTest {
     }
 
     @Test
+    void noCommandIsUsedAsALibrary() {
+        // what two commands share lives below them (spi, or a non-command class such as Calibration or Rounding);
+        // only the root (the registry and the interpreter) names command classes
+        int commands = 0;
+        Set<String> uses = new TreeSet<>();
+        for (JavaClass c : COMMANDS) {
+            if (c.isAssignableTo(qsh.commands.spi.Command.class) && !c.isInterface()) {
+                commands++;
+            }
+            if (c.getPackageName().equals("qsh.commands")) {
+                continue;
+            }
+            for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                JavaClass t = d.getTargetClass();
+                if (t.isAssignableTo(qsh.commands.spi.Command.class) && !t.isInterface() && !outermost(t).equals(outermost(c))) {
+                    uses.add(outermost(c) + " -> " + outermost(t));
+                }
+            }
+        }
+        assertTrue(commands > 40, "saw only " + commands + " command classes");
+        assertEquals(Set.of(), uses, "move what the other command needs into a class both can call");
+    }
+
+    /** The top-level class {@code c} is (or is nested in). */
+    private static String outermost(JavaClass c) {
+        String n = c.getName();
+        int dollar = n.indexOf('$');
+        return dollar < 0 ? n : n.substring(0, dollar);
+    }
+
+    @Test
     void theCycleFinderFindsCycles() {
         // a -> b -> c -> a is one cycle of three edges; c -> d and d alone are not on it
         Map<String, Map<String, Set<String>>> g = new TreeMap<>();

@@ -33,7 +33,7 @@ public record AlgorithmResult(ModelState model, List<String> lines) {
                 return new AlgorithmResult(o.model(), lines);
             }
             case "autoquant" -> {
-                AutoQuantPipeline.Outcome o = AutoQuantCommand.withConfig(session, m, config, list, cfg);
+                AutoQuantPipeline.Outcome o = ConfiguredAutoQuant.run(session, m, config, list, cfg);
                 lines.addAll(o.lines());
                 return new AlgorithmResult(o.model(), lines);
             }

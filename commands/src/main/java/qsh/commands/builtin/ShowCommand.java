@@ -29,8 +29,6 @@ public final class ShowCommand implements Command {
             .withSubcommands(SubcommandSpec.of("tensor", "a session tensor, weight or activation", ArgSpec.of("NAME", ArgKind.TENSOR)),
                     SubcommandSpec.of("node", "a node of the model (as the node command)", ArgSpec.of("NODE", ArgKind.NODE)));
 
-    private final qsh.commands.model.NodeCommand node = new qsh.commands.model.NodeCommand();
-
     @Override
     public CommandSpec spec() {
         return SPEC;
@@ -40,11 +38,9 @@ public final class ShowCommand implements Command {
     public Result run(Args args, Session session) {
         String first = args.positional(0, "a tensor name");
         if (first.equals("node")) {
-            java.util.List<String> rest = new java.util.ArrayList<>(args.positional().subList(1, args.positional().size()));
-            if (args.json()) {
-                rest.add("--json");
-            }
-            return node.run(Args.parse(node.spec(), rest), session);
+            String name = args.positional(1, "a node name");
+            args.atMost(2);
+            return qsh.commands.model.NodeDescription.describe(session, name);
         }
         int at = first.equals("tensor") ? 1 : 0;
         SessionTensor st = session.tensor(args.positional(at, "a tensor name"));

@@ -1,8 +1,5 @@
 package qsh.commands.js;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,32 +8,41 @@ import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
 import qsh.commands.spi.Evaluator;
 import qsh.core.workflow.ModelState;
-import qsh.commands.model.FashionMnistImages;
+import qsh.commands.algorithms.Rounding;
+import qsh.commands.model.Calibration;
+import qsh.commands.model.Exporting;
+import qsh.commands.model.Loading;
+import qsh.commands.spi.Args;
 import qsh.commands.spi.CommandException;
+import qsh.core.sim.EncodingsVersion;
 import qsh.commands.spi.Result;
 import qsh.commands.spi.ScriptRunner;
 import qsh.commands.spi.Session;
 import qsh.commands.spi.SessionTensor;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.io.RegularFiles;
 import qsh.core.metrics.TopK;
-import qsh.core.tensor.MemoryBudget;
 import qsh.core.tensor.Tensor;
 
 /**
  * The {@code qsh} global: the session as scripts see it. Only {@code @HostAccess.Export} methods are visible;
  * data comes back as plain JS objects and arrays. Everything a typed command can do is reachable through
- * {@link #run}; the other methods are shortcuts over it or coarse views that keep loops in Java.
+ * {@link #run}, which runs command lines. The other methods take typed arguments and call the layer the commands
+ * call ({@link Loading}, {@link Calibration}, {@link Rounding}, {@link Exporting}, or a tensor command's run), with
+ * no command line in between, through {@link Evaluator#perform} (the session changes as the typed command changes it,
+ * and fails with its messages); the rest are coarse views that keep loops in Java.
  */
 public final class QshApi {
     /** Largest tensor {@code toArray()}/{@code fromArray()} move element by element. */
     static final int ARRAY_LIMIT = 1_000_000;
 
     private final JsRuntime rt;
+    /** The data functions (Fashion-MNIST, raw and text files). */
+    private final JsData data;
 
     QshApi(JsRuntime rt) {
         this.rt = rt;
+        this.data = new JsData(this);
     }
 
     private Evaluator interp() {
@@ -49,7 +55,7 @@ public final class QshApi {
                 : v.isBoolean() ? "a boolean" : "an object";
     }
 
-    private Session session() {
+    Session session() {
         return interp().session();
     }
 
@@ -57,7 +63,7 @@ public final class QshApi {
      * {@code value} when it is a string; null or undefined (a forgotten argument) is a JavaScript Error naming the
      * function and the argument, not a Java NullPointerException.
      */
-    private String required(String value, String function, String what) {
+    String required(String value, String function, String what) {
         if (value == null) {
             throw rt.fail("qsh." + function + " needs " + what + " (a string), not null or undefined");
         }
@@ -99,14 +105,42 @@ public final class QshApi {
         return rt.toJs(data(line));
     }
 
-    private Value command(String command, String operand, Value options) {
-        String line;
+    /**
+     * Runs {@code body} as the command {@code command} runs when typed (the same session restore on failure, the same
+     * one-line errors; see {@link Evaluator#perform}), under the script's file-access policy, and returns its data as
+     * JS objects; a failure becomes a JavaScript Error.
+     */
+    private Value perform(String command, java.util.function.Supplier<Result> body) {
         try {
-            line = CommandLine.of(command, operand, options);
+            Result r = rt.guarded(() -> interp().perform(command, body));
+            return rt.toJs(r.data());
         } catch (CommandException e) {
             throw rt.fail(e.getMessage());
         }
-        return run(line);
+    }
+
+    /**
+     * A JS call's arguments as the command {@code command} reads them, converted once through its spec ({@link
+     * Args#of}: the checks and messages of typed options, no command line in between).
+     */
+    private Args args(String command, List<String> positional, Value options) {
+        return Args.of(interp().commands().get(command).spec(), positional, JsOptions.typed(command, options));
+    }
+
+    /** {@code operand} as the positional words of a call: none when null. */
+    private static List<String> operands(String... operand) {
+        List<String> out = new ArrayList<>();
+        for (String o : operand) {
+            if (o != null) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    /** A command with no work of its own below it (a tensor command): its run, with typed arguments. */
+    private Value command(String command, String operand, Value options) {
+        return perform(command, () -> interp().commands().get(command).run(args(command, operands(operand), options), session()));
     }
 
     /** {@code qsh.exec("graph")}: runs command lines and prints their output as if typed. */
@@ -115,10 +149,11 @@ public final class QshApi {
         runStatements(line, "exec", o -> interp().sink().emit(o));
     }
 
-    /** {@code qsh.load(path | "demo")}: loads a model; returns the load summary. */
+    /** {@code qsh.load(path | "demo")}: loads a model as {@code load} does ({@link Loading}); returns the load summary. */
     @HostAccess.Export
     public Value load(String what) {
-        return run("load " + CommandLine.quote(required(what, "load", "a model file or \"demo\"")));
+        String file = required(what, "load", "a model file or \"demo\"");
+        return perform("load", () -> Loading.load(session(), file, List.of(), false));
     }
 
     /** The model's nodes in order as {@code {name, op, inputs, outputs}}. */
@@ -244,7 +279,54 @@ public final class QshApi {
             throw rt.fail("qsh.calibrate needs an input list path (a string) or null, not " + kind(list));
         }
         String l = list == null || list.isNull() ? null : list.asString();
-        return command("calibrate", l, options);
+        return perform("calibrate", () -> Calibration.run(session(), Calibration.request(args("calibrate", operands(l), options), session())));
+    }
+
+    /** {@code qsh.export("out.onnx")} with the default encodings version. */
+    @HostAccess.Export
+    public Value export(String file) {
+        return export(file, null);
+    }
+
+    /** {@code qsh.export("out.onnx", {pack4BitWeights: true, version: "1.0.0"})}: as {@code export} ({@link Exporting}). */
+    @HostAccess.Export
+    public Value export(String file, Value options) {
+        String out = required(file, "export", "an output file (OUT.onnx)");
+        return perform("export", () -> {
+            Args a = args("export", List.of(out), options);
+            return Exporting.export(session(), out, a.has("pack-4-bit-weights"), EncodingsVersion.parse(a.getOrDefault("version")));
+        });
+    }
+
+    /** {@code qsh.adaround("list.txt")} with the default options. */
+    @HostAccess.Export
+    public Value adaround(Value list) {
+        return adaround(list, null);
+    }
+
+    /**
+     * {@code qsh.adaround("list.txt", {iterations: 500, samples: 16})}, or {@code qsh.adaround(null, {config:
+     * "adaround.yaml"})}: as {@code adaround} ({@link Rounding}); undo reverts it.
+     */
+    @HostAccess.Export
+    public Value adaround(Value list, Value options) {
+        if (list != null && !list.isNull() && !list.isString()) {
+            throw rt.fail("qsh.adaround needs an input list path (a string) or null, not " + kind(list));
+        }
+        String l = list == null || list.isNull() ? null : list.asString();
+        return perform("adaround", () -> Rounding.run(session(), Rounding.request(args("adaround", operands(l), options))));
+    }
+
+    /** {@code qsh.cle("apply")}: cross-layer equalization, {@code "plan"}, {@code "step"} or {@code "apply"}. */
+    @HostAccess.Export
+    public Value cle(String step) {
+        return cle(step, null);
+    }
+
+    /** {@code qsh.cle("apply", {keepRelu6: true})}: as {@code cle}; step and apply are undoable. */
+    @HostAccess.Export
+    public Value cle(String step, Value options) {
+        return command("cle", required(step, "cle", "a step (plan, step or apply)"), options);
     }
 
     /** {@code qsh.eval("fashion-mnist")}. */
@@ -311,101 +393,19 @@ public final class QshApi {
      */
     @HostAccess.Export
     public Value fashionMnist(Value options) {
-        Map<String, Object> o = options == null || options.isNull() ? Map.of() : asMap(options, "fashionMnist options");
-        for (String k : o.keySet()) {
-            if (!List.of("split", "offset", "count").contains(k)) {
-                throw rt.fail("fashionMnist: unknown option '" + k + "' (split, offset, count)");
-            }
-        }
-        String split = String.valueOf(o.getOrDefault("split", "test"));
-        if (!split.equals("test") && !split.equals("train")) {
-            throw rt.fail("fashionMnist: split is 'test' or 'train', not '" + split + "'");
-        }
-        int offset = intOption(o, "offset", 0);
-        int count = intOption(o, "count", 100);
-        FashionMnistImages all;
-        try {
-            all = rt.guarded(() -> FashionMnistImages.load(null, split.equals("train"), offset + count));
-        } catch (CommandException e) {
-            throw rt.fail(e.getMessage());
-        }
-        String shortfall = all.shortfall(offset + count);
-        if (shortfall != null) { // a data loader quietly shorter than asked would change what an algorithm means
-            throw rt.fail("fashionMnist: offset " + offset + " + count " + count + " is past the data: " + shortfall);
-        }
-        int n = Math.max(0, Math.min(count, all.size() - offset));
-        Value images = rt.toJs(List.of());
-        Value labels = rt.toJs(List.of());
-        for (int i = 0; i < n; i++) {
-            images.setArrayElement(i, new JsTensor(this, SessionTensor.floats("fashion-mnist " + split + " " + (offset + i),
-                    all.image(offset + i), "qsh.fashionMnist")));
-            labels.setArrayElement(i, all.labels()[offset + i]);
-        }
-        Value out = rt.toJs(Map.of());
-        out.putMember("images", images);
-        out.putMember("labels", labels);
-        return out;
+        return data.fashionMnist(options);
     }
 
     /** {@code qsh.readRaw("img0.raw")}: a raw float32 little-endian file (the spec's input format) as a 1-D tensor view. */
     @HostAccess.Export
     public JsTensor readRaw(String path) {
-        Path p = filePath(path, "readRaw");
-        try {
-            byte[] b = rt.guarded(() -> RegularFiles.read(p, "raw file", MemoryBudget.bytes()));
-            if (b.length % 4 != 0) {
-                throw rt.fail(path + ": " + b.length + " bytes is not a whole number of float32 values");
-            }
-            float[] f = new float[b.length / 4];
-            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
-            return new JsTensor(this, SessionTensor.floats(path, Tensor.of(new int[] {f.length}, f), "qsh.readRaw"));
-        } catch (IllegalArgumentException e) {
-            throw rt.fail(e.getMessage());
-        }
+        return data.readRaw(path);
     }
 
     /** {@code qsh.readText("labels.txt")}: a text file (UTF-8), e.g. an input list or labels. */
     @HostAccess.Export
     public String readText(String path) {
-        Path p = filePath(path, "readText");
-        try {
-            return rt.guarded(() -> RegularFiles.readText(p, "text file"));
-        } catch (IllegalArgumentException e) {
-            throw rt.fail(e.getMessage());
-        }
-    }
-
-    /**
-     * {@code path} resolved against the session's folder; a string no file can have (a NUL character, found by
-     * JsApiFuzzer) is a JavaScript Error naming the function, not Java's InvalidPathException.
-     */
-    private Path filePath(String path, String function) {
-        String given = required(path, function, "a file path");
-        try {
-            return session().resolve(given);
-        } catch (java.nio.file.InvalidPathException e) {
-            throw rt.fail("qsh." + function + ": not a valid file path (" + e.getReason() + ")");
-        }
-    }
-
-    private Map<String, Object> asMap(Value v, String what) {
-        if (!(rt.toJava(v) instanceof Map<?, ?> m)) {
-            throw rt.fail(what + " must be an object");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> out = (Map<String, Object>) m;
-        return out;
-    }
-
-    private int intOption(Map<String, Object> o, String k, int otherwise) {
-        Object v = o.get(k);
-        if (v == null) {
-            return otherwise;
-        }
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < 0) {
-            throw rt.fail(k + " must be a whole number ≥ 0, not " + v);
-        }
-        return n.intValue();
+        return data.readText(path);
     }
 
     /** {@code qsh.graph()}: a builder for a small network, made into the session's model by {@code build}. */
@@ -417,7 +417,7 @@ public final class QshApi {
     @Override
     public String toString() {
         return "qsh (the session: run, exec, load, nodes, tensors, tensor, fromArray, encode, quantize, dequantize, "
-                + "pack, calibrate, eval, evaluate, accuracy, graph, fashionMnist, readRaw, readText)";
+                + "pack, calibrate, adaround, cle, export, eval, evaluate, accuracy, graph, fashionMnist, readRaw, readText)";
     }
 
     ModelState model() {

@@ -1,36 +1,22 @@
 package qsh.commands.model;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import qsh.core.workflow.ModelState;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
-import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
-import qsh.commands.spi.EncodingText;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.commands.spi.Session;
-import qsh.commands.spi.ShapeProbe;
-import qsh.core.calib.CalibrationInputs;
-import qsh.core.calib.InputList;
-import qsh.core.sim.EncodingsJson;
 import qsh.core.sim.EncodingsVersion;
-import qsh.core.sim.ModelQuantizer;
-import qsh.core.sim.QuantConfig;
-import qsh.core.sim.QuantOverrides;
-import qsh.core.sim.QuantizationPlan;
-import qsh.core.sim.TensorPrecision;
 
 /**
  * {@code calibrate LIST}: the spec's "Quantizing a Model" — runs the float model over an input list with
  * streaming statistics, then decides every tensor's precision (act/weight/bias bitwidths, quantizers,
  * per-channel weights, the overrides of {@code encodings load}, mixed-precision rules and convert ops) and builds
  * the simulation graph. {@code --float-fallback} does it without data: only overridden tensors are quantized.
+ * The work is {@link Calibration}'s (JavaScript's {@code qsh.calibrate} calls it too).
  */
 public final class CalibrateCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("calibrate", "quantization",
@@ -54,97 +40,6 @@ public final class CalibrateCommand implements Command {
 
     @Override
     public Result run(Args args, Session session) {
-        boolean fallback = args.has("float-fallback");
-        if (fallback == !args.positional().isEmpty()) {
-            throw new CommandException(fallback ? "--float-fallback and an input list exclude each other: give one"
-                    : "give an input list (calibration data) or --float-fallback");
-        }
-        args.atMost(1);
-        ModelState m = session.requireModel();
-        QuantConfig cfg = QuantOptions.config(args, session);
-        QuantOverrides ov = args.has("ignore-overrides") ? QuantOverrides.EMPTY : m.overrides();
-        ModelQuantizer.Converter converter = QuantOptions.converter(args, false);
-        ModelState.Step<ModelQuantizer.Outcome> step;
-        List<String> requested = List.of();
-        try {
-            if (fallback) {
-                step = m.floatFallback(converter, ShapeProbe.randomInputs(m.graph(), 1, null), cfg, ov);
-            } else {
-                String file = args.positional(0, "an input list file");
-                InputList list = InputList.read(session.resolve(file));
-                CalibrationInputs inputs = CalibrationInputs.forGraph(list, m.graph());
-                var outputs = ListOutputs.apply(m.graph(), list, inputs); // the list's '#'/'%' output lines
-                m = outputs.graph() == m.graph() ? m : m.withGraph(outputs.graph());
-                requested = ListOutputs.describe(outputs);
-                step = m.calibrate(converter, inputs, cfg, ov, session.progress("calibrate", inputs.size()));
-            }
-        } catch (IllegalStateException e) {
-            throw new CommandException(e.getMessage());
-        }
-        ModelQuantizer.Outcome out = step.result();
-        String saved = args.get("save").orElse(null);
-        if (saved != null) {
-            EncodingsJson.write(session.resolve(saved), out.plan().encodings(), EncodingsVersion.parse(args.get("version").orElse("0.6.1")));
-        }
-        if (out.folds().isEmpty()) {
-            session.model(step.state());
-        } else { // the converter's batch-norm folding changed the model: undo gives back the model with its batch norms
-            session.transform(step.state(), "calibrate (its batch-norm folding of " + out.folds().size() + " batch norms, and the calibration)");
-        }
-        Result r = summary(m, out, cfg, saved, fallback);
-        if (!requested.isEmpty()) {
-            List<String> withRequested = new ArrayList<>(r.lines());
-            withRequested.addAll(1, requested);
-            r = Result.of(r.data(), withRequested);
-        }
-        if (!args.has("explain")) {
-            return r;
-        }
-        List<String> lines = new ArrayList<>(r.lines());
-        lines.addAll(CalibrateExplanation.lines(out.graph(), out, cfg, ov));
-        return Result.of(r.data(), lines);
-    }
-
-    private static Result summary(ModelState m, ModelQuantizer.Outcome out, QuantConfig cfg, String saved, boolean fallback) {
-        QuantizationPlan p = out.plan();
-        List<String> lines = new ArrayList<>();
-        long intActs = p.activations().values().stream().filter(TensorPrecision::isInt).count();
-        long intParams = p.params().values().stream().filter(TensorPrecision::isInt).count();
-        lines.add("calibrate " + m.source() + (fallback ? " without data" : " on " + out.calibrationInputs()
-                + " input(s)") + ": " + p.label());
-        if (!out.folds().isEmpty()) {
-            lines.add("  folded " + out.folds().size() + " batch norm" + (out.folds().size() == 1 ? "" : "s") + " into the layer"
-                    + (out.folds().size() == 1 ? "" : "s") + " before " + (out.folds().size() == 1 ? "it" : "them")
-                    + " first, as QNN's converter does (--disable-batchnorm-folding keeps them; undo restores them)");
-        }
-        lines.add("  " + intActs + " of " + p.activations().size() + " activations and " + intParams + " of "
-                + p.params().size() + " weights/biases quantized; " + p.fused().size() + " fused into their op; "
-                + p.converts().size() + " convert op(s)");
-        int shown = 0;
-        for (Map.Entry<String, TensorPrecision> e : p.activations().entrySet()) {
-            if (shown++ >= 6) {
-                lines.add("  … " + (p.activations().size() - 6) + " more ('encodings show' lists all)");
-                break;
-            }
-            lines.add(String.format("  %-40s %s", e.getKey(), EncodingText.describe(e.getValue())));
-        }
-        for (QuantizationPlan.ConvertOp c : p.converts()) {
-            lines.add("  convert " + c.describe());
-        }
-        for (String w : p.warnings()) {
-            lines.add("  warning: " + w);
-        }
-        if (saved != null) {
-            lines.add("  wrote " + saved);
-        }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("inputs", out.calibrationInputs());
-        data.put("config", p.label());
-        data.put("folded_batch_norms", out.folds().stream().map(f -> Map.of("batch_norm", f.batchNorm(), "layer", f.layer())).toList());
-        data.put("activation_encodings", EncodingText.json(p.encodings().activations()));
-        data.put("param_encodings", EncodingText.json(p.encodings().params()));
-        data.put("converts", p.converts().stream().map(QuantizationPlan.ConvertOp::describe).toList());
-        data.put("warnings", p.warnings());
-        return Result.of(data, lines);
+        return Calibration.run(session, Calibration.request(args, session));
     }
 }

@@ -1,25 +1,20 @@
 package qsh.commands.model;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import qsh.commands.spi.ArgKind;
 import qsh.commands.spi.ArgSpec;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.Command;
-import qsh.commands.spi.CommandException;
 import qsh.commands.spi.CommandSpec;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.commands.spi.Session;
 import qsh.core.sim.EncodingsVersion;
-import qsh.core.workflow.ModelFiles;
-import qsh.core.workflow.ModelState;
 
 /**
  * {@code export OUT.onnx}: the quantized model as a QDQ ONNX model (QuantizeLinear/DequantizeLinear around float
- * ops, integer weights; opset 13, or 21 for 4/16-bit) plus {@code OUT.encodings} (AIMET JSON) next to it.
+ * ops, integer weights; opset 13, or 21 for 4/16-bit) plus {@code OUT.encodings} (AIMET JSON) next to it
+ * ({@link Exporting}).
  */
 public final class ExportCommand implements Command {
     private static final CommandSpec SPEC = new CommandSpec("export", "quantization",
@@ -39,29 +34,6 @@ public final class ExportCommand implements Command {
     public Result run(Args args, Session session) {
         String file = args.positional(0, "an output file (OUT.onnx)");
         args.atMost(1);
-        ModelState m = session.requireModel();
-        if (!m.quantized()) {
-            throw new CommandException("the model is not quantized: run calibrate (or calibrate --float-fallback) first,"
-                    + " or save it as float with: save " + file);
-        }
-        ModelFiles.Written w = write(m, session.resolve(file), args.has("pack-4-bit-weights"),
-                EncodingsVersion.parse(args.getOrDefault("version")));
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("model", w.model().toString());
-        data.put("encodings", w.encodings().toString());
-        data.put("bytes", w.bytes());
-        data.put("opset", w.opset());
-        return Result.of(data, List.of("exported " + m.source() + " (" + m.plan().label() + ") to " + file
-                + ": " + w.bytes() + " bytes, opset " + w.opset() + ", " + w.quantizeNodes() + " QuantizeLinear / "
-                + w.dequantizeNodes() + " DequantizeLinear nodes; encodings in " + w.encodings().getFileName()));
-    }
-
-    /** Writes {@code m}'s quantized model and its encodings ({@link ModelState#export}); one line on failure. */
-    private static ModelFiles.Written write(ModelState m, Path out, boolean pack4, EncodingsVersion version) {
-        try {
-            return m.export(out, pack4, version);
-        } catch (IllegalArgumentException e) {
-            throw new CommandException("cannot export: " + e.getMessage());
-        }
+        return Exporting.export(session, file, args.has("pack-4-bit-weights"), EncodingsVersion.parse(args.getOrDefault("version")));
     }
 }

@@ -41,14 +41,7 @@ public final class Args {
                     name = name.substring(0, eq);
                 }
                 final String n = name;
-                String refusal = spec.option(n).isEmpty() ? spec.refused().get(n) : null;
-                if (refusal != null) {
-                    throw new CommandException("--" + n + ": " + refusal);
-                }
-                OptionSpec o = spec.option(n).orElseThrow(() -> new CommandException(
-                        "unknown option --" + n + " for '" + spec.name() + "'" + Suggest.hint(n,
-                                spec.allOptions().stream().map(OptionSpec::name).toList(), "--")
-                                + " (see: help " + spec.name() + ")"));
+                OptionSpec o = option(spec, n);
                 String value;
                 if (o.isFlag()) {
                     value = inline == null ? "true" : inline;
@@ -75,6 +68,61 @@ public final class Args {
         }
         checkPositional(spec, pos);
         return new Args(spec, Collections.unmodifiableList(pos), opts, all, after);
+    }
+
+    /**
+     * Typed arguments (a JavaScript call such as {@code qsh.calibrate(list, {perChannel: true, actBw: 16})}), converted
+     * once and checked by the same rules and messages as typed words, with no command line in between. In
+     * {@code options}, a camelCase key names the kebab-case option; true is a flag, false or null leave the option out;
+     * a number or string is the option's value.
+     */
+    public static Args of(CommandSpec spec, List<String> positional, Map<String, ?> options) {
+        Map<String, String> opts = new LinkedHashMap<>();
+        Map<String, List<String>> all = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : options.entrySet()) {
+            Object v = e.getValue();
+            if (v == null || Boolean.FALSE.equals(v)) {
+                continue;
+            }
+            String n = e.getKey().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+            OptionSpec o = option(spec, n);
+            String value;
+            if (Boolean.TRUE.equals(v)) {
+                value = "true";
+            } else if (v instanceof Number x) {
+                double d = x.doubleValue();
+                value = d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : x.toString();
+            } else if (v instanceof String str) {
+                value = str;
+            } else {
+                throw new CommandException(spec.name() + ": option " + e.getKey() + " must be a number, string or boolean");
+            }
+            if (o.isFlag() && !value.equals("true")) {
+                throw new CommandException(spec.name() + ": option " + e.getKey() + " is a flag: true or false");
+            }
+            if (!o.isFlag() && value.equals("true") && Boolean.TRUE.equals(v)) {
+                throw new CommandException("option --" + n + " needs " + (o.arity() == 1 ? "a value" : o.arity() + " values")
+                        + ": " + o.usage());
+            }
+            checkValue(o, value);
+            opts.put(n, value);
+            all.computeIfAbsent(n, k -> new ArrayList<>()).add(value);
+        }
+        List<String> pos = List.copyOf(positional);
+        checkPositional(spec, pos);
+        return new Args(spec, pos, opts, all, Map.of());
+    }
+
+    /** The option {@code n} of {@code spec}; a refused or unknown name is a one-line error with a suggestion. */
+    private static OptionSpec option(CommandSpec spec, String n) {
+        String refusal = spec.option(n).isEmpty() ? spec.refused().get(n) : null;
+        if (refusal != null) {
+            throw new CommandException("--" + n + ": " + refusal);
+        }
+        return spec.option(n).orElseThrow(() -> new CommandException(
+                "unknown option --" + n + " for '" + spec.name() + "'" + Suggest.hint(n,
+                        spec.allOptions().stream().map(OptionSpec::name).toList(), "--")
+                        + " (see: help " + spec.name() + ")"));
     }
 
     /** An option value of the wrong kind is refused here, before the command runs: one line naming what fits. */

@@ -46,4 +46,14 @@ public interface Evaluator {
      * as {@link CommandException} with one clear line.
      */
     Outcome execute(Lexer.Statement statement);
+
+    /** The commands by name: their specs convert typed arguments ({@link Args#of}) as they parse typed words. */
+    CommandIndex commands();
+
+    /**
+     * Runs {@code body}, the work of the command named {@code command} called with typed arguments (JavaScript's
+     * {@code qsh.calibrate}, …), exactly as a typed command runs: the session's memory budget, and on failure the
+     * session as it was, the error kept for {@code trace}, and the same one-line {@link CommandException}.
+     */
+    Result perform(String command, java.util.function.Supplier<Result> body);
 }

@@ -6,17 +6,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import qsh.core.calib.ActivationEncodings;
 import qsh.core.calib.CalibrationStatistics;
 import qsh.core.equalize.BiasMap;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.graph.ValueInfo;
-import qsh.core.quant.Encoders;
 import qsh.core.quant.Encoding;
-import qsh.core.quant.Explanation;
-import qsh.core.quant.PerChannel;
-import qsh.core.tensor.Tensor;
 
 /**
  * Decides every tensor's precision the way the spec's quantizer does ("Mixed Precision and FP16 Support",
@@ -58,15 +53,12 @@ import qsh.core.tensor.Tensor;
  * conv's bias, stored like the bias). Batch norms are folded into their layer before planning ({@link ModelQuantizer});
  * one that is still here (--disable_batchnorm_folding, or not foldable) is its own op, with its input quantized. Errors (bad per-channel count, unsupported bitwidth)
  * are one-line {@link IllegalArgumentException}s naming the tensor.
+ * <p>This class assembles the plan: activation order, fusion, data-invariant sharing, float fallback and convert ops.
+ * One activation's precision by its overrides and the INT32 ops are {@link ActivationPrecisions}'; weights, biases,
+ * bias maps and static inputs are {@link ParamPlanner}'s.
  */
 public final class QuantizationPlanner {
     private static final Set<String> ACTIVATIONS = Set.of("Relu", "Clip");
-    /** Ops whose initializer inputs at these positions are data (empty: every input), see planStaticInputs. */
-    private static final Map<String, int[]> STATIC_DATA_INPUTS = Map.ofEntries(
-            Map.entry("Add", new int[0]), Map.entry("Sub", new int[0]), Map.entry("Mul", new int[0]),
-            Map.entry("Div", new int[0]), Map.entry("Max", new int[0]), Map.entry("Min", new int[0]),
-            Map.entry("Sum", new int[0]), Map.entry("Mean", new int[0]), Map.entry("Concat", new int[0]),
-            Map.entry("Gather", new int[] {0}), Map.entry("Where", new int[] {1, 2}));
     private static final Map<String, Set<String>> FUSES_INTO = Map.of(
             "Conv", ACTIVATIONS,
             "ConvTranspose", ACTIVATIONS,
@@ -81,16 +73,15 @@ public final class QuantizationPlanner {
     private final QuantOverrides ov;
     private final CalibrationStatistics stats;
     private final Map<String, TensorPrecision> activations = new LinkedHashMap<>();
-    private final Map<String, TensorPrecision> params = new LinkedHashMap<>();
     private final Map<String, String> fused = new LinkedHashMap<>();
     private final Map<String, TensorPrecision> ops = new LinkedHashMap<>();
     private final List<QuantizationPlan.ConvertOp> converts = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final Set<String> int32Ops = new LinkedHashSet<>();
-    /** Weights read by more than one layer: widening them for one bias would break the other's bias scale. */
-    private final Set<String> sharedWeights = new LinkedHashSet<>();
-    /** Weight tensor → the largest factor its scale was widened by so a 32-bit bias fits (BiasRange). */
-    private final Map<String, Double> biasWidened = new LinkedHashMap<>();
+    /** The activation rules, one tensor at a time (overrides, bitwidths, INT32 ops). */
+    private final ActivationPrecisions precisions;
+    /** Weights, biases, bias maps and static inputs, planned after the activations. */
+    private final ParamPlanner paramPlanner;
     /** Float fallback: tensors whose producer had to run in float → the integer precision an override gave them. */
     private final Map<String, TensorPrecision> carried = new LinkedHashMap<>();
 
@@ -101,6 +92,8 @@ public final class QuantizationPlanner {
         this.cfg = cfg;
         this.ov = ov == null ? QuantOverrides.EMPTY : ov;
         this.stats = stats;
+        this.precisions = new ActivationPrecisions(g, floatValues, cfg, this.ov, stats, warnings);
+        this.paramPlanner = new ParamPlanner(g, cfg, this.ov, activations, ops, converts, int32Ops, warnings, this::anchor);
     }
 
     /**
@@ -111,7 +104,7 @@ public final class QuantizationPlanner {
                                         CalibrationStatistics stats) {
         QuantizationPlanner p = new QuantizationPlanner(g, floatValues, cfg, overrides, stats);
         p.run();
-        return new QuantizationPlan(stats != null, cfg, p.activations, p.params, p.fused, p.ops, p.converts, p.warnings,
+        return new QuantizationPlan(stats != null, cfg, p.activations, p.paramPlanner.params(), p.fused, p.ops, p.converts, p.warnings,
                 p.int32Ops);
     }
 
@@ -135,10 +128,10 @@ public final class QuantizationPlanner {
             } else if (sharesInputEncoding(t)) {
                 activations.put(t, TensorPrecision.FP32); // keeps graph order; settled from its input below
             } else {
-                activations.put(t, activationPrecision(t));
+                activations.put(t, precisions.of(t));
             }
         }
-        planInt32Ops();
+        int32Ops.addAll(precisions.int32Ops());
         List<WeightedOp> weighted = new ArrayList<>();
         for (Node n : g.nodes()) {
             WeightedOp w = WeightedOp.of(g, n);
@@ -150,7 +143,7 @@ public final class QuantizationPlanner {
             settle(n);
         }
         for (WeightedOp w : weighted) {
-            planWeights(w);
+            paramPlanner.planWeights(w);
         }
         for (Node n : g.nodes()) {
             TensorPrecision p = opPrecision(n);
@@ -161,72 +154,15 @@ public final class QuantizationPlanner {
         for (Node n : g.nodes()) {
             planConverts(n);
         }
-        Set<String> seen = new LinkedHashSet<>();
+        paramPlanner.noteSharedWeights(weighted);
         for (WeightedOp w : weighted) {
-            if (!seen.add(w.weight())) {
-                sharedWeights.add(w.weight());
-            }
+            paramPlanner.planBias(w);
+            paramPlanner.planBiasMap(w);
         }
-        for (WeightedOp w : weighted) {
-            planBias(w);
-            planBiasMap(w);
-        }
-        BiasRange.describe(biasWidened).ifPresent(warnings::add);
+        paramPlanner.warnOfWidenedWeights();
         for (Node n : g.nodes()) {
-            planStaticInputs(n);
+            paramPlanner.planStaticInputs(n);
         }
-    }
-
-    /**
-     * The static (initializer) data inputs of ops without weights, e.g. Add(x, constant) or Concat with a
-     * constant: an integer op reads them as parameters, at weight_bw by param_quantizer, per tensor, as QNN's
-     * quantizer treats every static tensor an op reads (a float op reads them at its float bitwidth). Inputs that
-     * are not data (Resize's scales, Clip's bounds, Pow's exponent, shapes and indices) are not listed.
-     */
-    private void planStaticInputs(Node n) {
-        int[] data = STATIC_DATA_INPUTS.get(n.opType());
-        TensorPrecision op = ops.get(n.name());
-        if (data == null || op == null || int32Ops.contains(n.name()) || BiasMap.ofAdd(g, n) != null) {
-            return;
-        }
-        for (int i : data.length == 0 ? allInputs(n) : data) {
-            String t = n.input(i);
-            if (t.isEmpty() || params.containsKey(t) || !(g.weights().get(t) instanceof Tensor wt)) {
-                continue;
-            }
-            if (!op.isInt()) {
-                params.put(t, floatOf(params(t), op.bitwidth()));
-                continue;
-            }
-            List<Encoding> given = ov.params().get(t);
-            if (given != null && !given.get(0).isInt()) {
-                warnings.add("'" + t + "' has a float override but " + n.name() + " runs in " + op.describe()
-                        + ": it is quantized at weight_bw");
-                given = null;
-            }
-            if (given != null && given.size() > 1) {
-                warnings.add("'" + t + "' has " + given.size() + " per-channel encodings but " + n.name() + " ("
-                        + n.opType() + ") reads it per tensor: its first encoding is used");
-            }
-            if (given != null) {
-                checkWeightBitwidth(t, given.get(0).bitwidth());
-                params.put(t, TensorPrecision.integer(given.subList(0, 1), 0));
-                continue;
-            }
-            Integer bw = ov.paramBitwidths().get(t);
-            int weightBw = bw != null ? bw : cfg.weightBw();
-            checkWeightBitwidth(t, weightBw);
-            params.put(t, TensorPrecision.integer(Encoders.encode(cfg.paramQuantizer(), wt.data(), weightBw,
-                    cfg.options(), Explanation.NONE)));
-        }
-    }
-
-    private static int[] allInputs(Node n) {
-        int[] all = new int[n.inputs().size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        return all;
     }
 
     /** Graph inputs then node outputs, in graph order, that hold float data. */
@@ -266,7 +202,7 @@ public final class QuantizationPlanner {
         WeightedOp w = WeightedOp.of(g, n);
         if (w != null && floatValues.contains(n.output(0))) {
             String out = anchor(n.output(0));
-            Integer floatBw = paramsFloatBw(w);
+            Integer floatBw = paramPlanner.floatBw(w);
             if (floatBw != null) { // spec: any of output/weights/bias float makes all three float
                 if (activations.get(out) != null && activations.get(out).isInt()) {
                     warnings.add("'" + out + "' made float: " + n.name() + " has a float weight or bias override");
@@ -374,163 +310,6 @@ public final class QuantizationPlanner {
         return a;
     }
 
-    /** True when {@code t} has an INT32 activation override (full or bitwidth-only, dtype int, 32 bits). */
-    private boolean int32Override(String t) {
-        List<Encoding> given = ov.activations().get(t);
-        if (given != null) {
-            return given.get(0).isInt() && given.get(0).bitwidth() == 32;
-        }
-        Integer bw = ov.activationBitwidths().get(t);
-        return bw != null && bw == 32;
-    }
-
-    /**
-     * Spec, "INT32 Overrides": an op whose every (float) input and output has an INT32 override runs in INT32 —
-     * Dequantize → Cast(INT32) before it, Cast(FP32) → Quantize after it; only ops without weights and bias.
-     */
-    private void planInt32Ops() {
-        Set<String> covered = new LinkedHashSet<>();
-        for (Node n : g.nodes()) {
-            List<String> io = new ArrayList<>();
-            for (String i : n.inputs()) {
-                if (!i.isEmpty() && floatValues.contains(i) && !g.weights().containsKey(i)) {
-                    io.add(i);
-                }
-            }
-            for (String o : n.outputs()) {
-                if (!o.isEmpty() && floatValues.contains(o)) {
-                    io.add(o);
-                }
-            }
-            if (io.isEmpty() || !io.stream().allMatch(this::int32Override)) {
-                continue;
-            }
-            for (String i : n.inputs()) {
-                if (g.weights().get(i) instanceof qsh.core.tensor.Tensor) {
-                    throw new IllegalArgumentException("INT32 overrides cover every input and output of " + n.name() + " ("
-                            + n.opType() + "), but it has weights/bias '" + i + "': the spec supports INT32 overrides only"
-                            + " for ops without weights and bias");
-                }
-            }
-            int32Ops.add(n.name());
-            covered.addAll(io);
-        }
-        for (String t : floatValues) {
-            if (int32Override(t) && !covered.contains(t)) {
-                warnings.add("'" + t + "' has an INT32 override but no op has all its inputs and outputs overridden to"
-                        + " INT32: it is quantized as usual");
-            }
-        }
-    }
-
-    private TensorPrecision activationPrecision(String t) {
-        if (int32Override(t)) { // the tensor itself is quantized as usual; the op between converts runs in INT32
-            return stats == null ? TensorPrecision.floating(cfg.floatBw()) : TensorPrecision.integer(calibrated(t, cfg.actBw()));
-        }
-        List<Encoding> given = ov.activations().get(t);
-        if (given != null) {
-            Encoding e = given.get(0);
-            if (!e.isInt()) {
-                return TensorPrecision.floating(e.bitwidth());
-            }
-            checkActivationBitwidth(t, e.bitwidth());
-            return TensorPrecision.integer(given, 0);
-        }
-        Integer bw = ov.activationBitwidths().get(t);
-        if (bw != null) {
-            checkActivationBitwidth(t, bw);
-            if (stats == null) {
-                warnings.add("'" + t + "' has an integer override without min/max and there is no calibration data:"
-                        + " it stays float");
-                return TensorPrecision.floating(cfg.floatBw());
-            }
-            return TensorPrecision.integer(calibrated(t, bw));
-        }
-        return stats == null ? TensorPrecision.floating(cfg.floatBw()) : TensorPrecision.integer(calibrated(t, cfg.actBw()));
-    }
-
-    private static void checkActivationBitwidth(String t, int bw) {
-        if (bw != 8 && bw != 16 && bw != 4) {
-            throw new IllegalArgumentException("activation override for '" + t + "' has bitwidth " + bw
-                    + ": use 8 or 16 (or dtype float; 32 for an INT32 override)");
-        }
-    }
-
-    private Encoding calibrated(String t, int bw) {
-        return ActivationEncodings.encode(stats, t, cfg.actQuantizer(), bw, cfg.options());
-    }
-
-    /** The float bitwidth a float override of {@code w}'s output, weight or bias gives it, or null. */
-    private Integer paramsFloatBw(WeightedOp w) {
-        return firstFloat(params(w.weight()), ov.activations().get(anchor(w.node().output(0))), params(w.bias()));
-    }
-
-    private void planWeights(WeightedOp w) {
-        String out = anchor(w.node().output(0));
-        Integer floatBw = paramsFloatBw(w);
-        if (floatBw != null) { // spec: all three float (the output was made float by settle)
-            params.put(w.weight(), floatOf(params(w.weight()), floatBw));
-            if (w.bias() != null) {
-                int biasBw = cfg.floatBiasBw() == 0 ? floatBw : cfg.floatBiasBw();
-                params.put(w.bias(), floatOf(params(w.bias()), biasBw));
-            }
-            return;
-        }
-        TensorPrecision o = activations.get(out);
-        if (o == null || !o.isInt()) {
-            int bw = o == null ? cfg.floatBw() : o.bitwidth();
-            params.put(w.weight(), TensorPrecision.floating(bw));
-            if (w.bias() != null) {
-                params.put(w.bias(), TensorPrecision.floating(bw));
-            }
-            return;
-        }
-        Tensor wt = (Tensor) g.weights().get(w.weight());
-        List<Encoding> given = ov.params().get(w.weight());
-        if (given != null) {
-            checkWeightBitwidth(w.weight(), given.get(0).bitwidth());
-            if (given.size() > 1) {
-                ov.checkChannels(w.weight(), wt.rank() == 0 ? 1 : wt.shape()[w.axis()]);
-            }
-            params.put(w.weight(), TensorPrecision.integer(given, w.axis()));
-            return;
-        }
-        Integer bw = ov.paramBitwidths().get(w.weight());
-        int weightBw = bw != null ? bw : cfg.weightBw();
-        checkWeightBitwidth(w.weight(), weightBw);
-        if (cfg.perChannel() && w.perChannelCapable() || cfg.perRow() && w.perRowCapable()) {
-            params.put(w.weight(), TensorPrecision.integer(PerChannel.encode(wt, w.axis(),
-                    Encoders.forMode(cfg.paramQuantizer()), weightBw, cfg.options(), Explanation.NONE), w.axis()));
-        } else {
-            params.put(w.weight(), TensorPrecision.integer(Encoders.encode(cfg.paramQuantizer(), wt.data(), weightBw,
-                    cfg.options(), Explanation.NONE)));
-        }
-    }
-
-    private List<Encoding> params(String name) {
-        return name == null ? null : ov.params().get(name);
-    }
-
-    private static Integer firstFloat(List<Encoding>... lists) {
-        for (List<Encoding> l : lists) {
-            if (l != null && !l.get(0).isInt()) {
-                return l.get(0).bitwidth();
-            }
-        }
-        return null;
-    }
-
-    private static TensorPrecision floatOf(List<Encoding> given, int dflt) {
-        return TensorPrecision.floating(given != null && !given.get(0).isInt() ? given.get(0).bitwidth() : dflt);
-    }
-
-    private static void checkWeightBitwidth(String t, int bw) {
-        if (bw != 4 && bw != 8 && bw != 16) {
-            throw new IllegalArgumentException("weight '" + t + "' has bitwidth " + bw + ", which is not supported: use 4, 8"
-                    + " or 16 (or dtype float)");
-        }
-    }
-
     /** An op runs in the precision of its first float output's quantization point. */
     private TensorPrecision opPrecision(Node n) {
         for (String o : n.outputs()) {
@@ -561,7 +340,7 @@ public final class QuantizationPlanner {
                     to = fallbackConvert(n, i, from, op); // a saved convert encoding first, see there
                 } else {
                     TensorPrecision saved = savedConvert(n, t, op);
-                    to = saved != null ? saved : TensorPrecision.integer(calibrated(t, op.bitwidth()));
+                    to = saved != null ? saved : TensorPrecision.integer(precisions.calibrated(t, op.bitwidth()));
                 }
                 if (to == null) { // settle made every such op float; kept so a gap would show, not pass silently
                     throw new IllegalStateException(n.name() + " runs in " + op.describe() + " but its input '" + t
@@ -574,84 +353,5 @@ public final class QuantizationPlanner {
         }
     }
 
-    private void planBias(WeightedOp w) {
-        if (w.bias() == null || params.containsKey(w.bias())) {
-            return;
-        }
-        TensorPrecision wp = params.get(w.weight());
-        List<Encoding> given = ov.params().get(w.bias());
-        if (given != null) {
-            params.put(w.bias(), TensorPrecision.integer(given, 0));
-            return;
-        }
-        Integer obw = ov.paramBitwidths().get(w.bias());
-        int bw = obw != null ? obw : cfg.biasBw();
-        Tensor bt = (Tensor) g.weights().get(w.bias());
-        if (bw == 32) { // spec: bias scale = input scale × weight scale, offset 0
-            Encoding in = inputEncoding(w.node());
-            if (ov.params().get(w.weight()) == null && !sharedWeights.contains(w.weight())) {
-                wp = BiasRange.widenWeightsToFit(wp, in.scale(), bt.data(), w.weight(), biasWidened);
-                params.put(w.weight(), wp);
-            }
-            List<Encoding> be = new ArrayList<>();
-            for (Encoding e : wp.encodings()) {
-                be.add(Encoding.fromScaleAndZeroPoint(32, in.scale() * e.scale(), 1L << 31, true));
-            }
-            // a grouped ConvTranspose's per-channel weight has one scale per index j of W's axis 1 (M/group), which
-            // is output channel g·(M/group) + j of every group g: its bias (M) repeats those scales once per group
-            int perGroup = be.size();
-            if (wp.perChannel() && perGroup > 1 && bt.size() != perGroup && bt.size() % perGroup == 0
-                    && w.node().opType().equals("ConvTranspose")) {
-                for (int i = perGroup; i < bt.size(); i++) {
-                    be.add(be.get(i % perGroup));
-                }
-            }
-            params.put(w.bias(), TensorPrecision.integer(be, 0));
-        } else if (bw == 8 || bw == 16) {
-            params.put(w.bias(), TensorPrecision.integer(Encoders.encode(cfg.paramQuantizer(), bt.data(), bw,
-                    cfg.options(), Explanation.NONE)));
-        } else {
-            throw new IllegalArgumentException("bias '" + w.bias() + "' has bitwidth " + bw + ": use 8 or 32");
-        }
-    }
 
-    /**
-     * A conv's {@link BiasMap} is the position-dependent part of its bias, so it is stored as the bias is: at 32
-     * bits on the bias's grid (input scale × weight scale, per output channel along the map's axis 0), never as an
-     * 8-bit static input; at bias_bw 8/16 on its own grid at that bitwidth; float when the conv runs in float.
-     */
-    private void planBiasMap(WeightedOp w) {
-        BiasMap m = BiasMap.of(g, w.node());
-        if (m == null || params.containsKey(m.map())) {
-            return;
-        }
-        TensorPrecision bp = w.bias() == null ? null : params.get(w.bias());
-        List<Encoding> given = ov.params().get(m.map());
-        if (given != null) {
-            params.put(m.map(), given.get(0).isInt() ? TensorPrecision.integer(given, 0)
-                    : TensorPrecision.floating(given.get(0).bitwidth()));
-        } else if (bp == null) {
-            throw new IllegalArgumentException(w.node().name() + " has a bias map but no bias: give it a zero bias");
-        } else if (!bp.isInt() || bp.bitwidth() == 32) {
-            params.put(m.map(), bp); // float with its op, or on the bias's 32-bit grid (the map is channel first too)
-        } else {
-            params.put(m.map(), TensorPrecision.integer(Encoders.encode(cfg.paramQuantizer(),
-                    ((Tensor) g.weights().get(m.map())).data(), bp.bitwidth(), cfg.options(), Explanation.NONE)));
-        }
-    }
-
-    /** The encoding of what an integer op reads at input 0 (after any convert op). */
-    private Encoding inputEncoding(Node n) {
-        for (QuantizationPlan.ConvertOp c : converts) {
-            if (c.consumer().equals(n.name()) && c.index() == 0 && c.to().isInt()) {
-                return c.to().encoding();
-            }
-        }
-        TensorPrecision p = activations.get(n.input(0));
-        if (p == null || !p.isInt()) {
-            throw new IllegalArgumentException(n.name() + ": its input '" + n.input(0) + "' has no integer encoding,"
-                    + " so a 32-bit bias (scale = input scale × weight scale) cannot be made: use bias_bw 8");
-        }
-        return p.encoding();
-    }
 }

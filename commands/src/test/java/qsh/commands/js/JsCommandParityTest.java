@@ -1,0 +1,126 @@
+package qsh.commands.js;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import qsh.commands.spi.EncodingText;
+import qsh.commands.spi.Session;
+import qsh.core.tensor.Tensor;
+import qsh.core.workflow.ModelState;
+
+/**
+ * The typed JS calls ({@code qsh.load}, {@code qsh.calibrate}, {@code qsh.cle}, {@code qsh.adaround},
+ * {@code qsh.export}) are a thin layer over what the commands call: on the demo model each leaves the session exactly
+ * as the typed command does (model, weights, plan, undo history), returns the command's {@code --json} data, and
+ * fails with the command's message.
+ */
+class JsCommandParityTest {
+    private static final String LIST = "../scripts/data/demo/input_list.txt";
+
+    /** Two sessions: one driven by typed JS calls, one by the same commands as words. */
+    private final JsTestSupport js = session();
+    private final JsTestSupport typed = session();
+
+    private static JsTestSupport session() {
+        JsTestSupport s = new JsTestSupport();
+        s.interp.execute("set allow-read ../scripts"); // the tests run in commands/; the demo's data is beside it
+        return s;
+    }
+
+    /** What a session holds after a step: the model's name, weights and plan, and the undo history's depth. */
+    private static String state(Session s) {
+        ModelState m = s.model().orElseThrow();
+        Map<String, Integer> weights = new TreeMap<>();
+        m.graph().weights().forEach((k, v) -> {
+            if (v instanceof Tensor t) {
+                weights.put(k, Arrays.hashCode(t.data()));
+            }
+        });
+        return m.source() + " nodes=" + m.graph().nodes().size() + " undo=" + s.undoDepth() + " quantized=" + m.quantized()
+                + (m.quantized() ? " plan=" + m.plan().label() + " acts=" + EncodingText.json(m.plan().encodings().activations())
+                        + " params=" + EncodingText.json(m.plan().encodings().params()) : "")
+                + " weights=" + weights;
+    }
+
+    /** Runs {@code jsCall} in one session and {@code line} in the other; both return the same data and state. */
+    private void same(String jsCall, String line) {
+        String viaJs = js.js("JSON.stringify(" + jsCall + ")");
+        String viaCommand = typed.js("JSON.stringify(qsh.run(" + quoted(line) + "))");
+        assertEquals(withoutTimes(viaCommand), withoutTimes(viaJs), jsCall + " vs " + line);
+        assertEquals(state(typed.interp.session()), state(js.interp.session()), jsCall + " vs " + line);
+    }
+
+    private static String quoted(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    /** Milliseconds differ run to run (AdaRound's per-layer times). */
+    private static String withoutTimes(String json) {
+        return json.replaceAll("\"(total_)?ms\":\\d+", "\"ms\":0");
+    }
+
+    @Test
+    void eachTypedCallChangesTheSessionAsItsCommandDoes(@TempDir Path dir) throws Exception {
+        same("qsh.load('demo')", "load demo");
+        same("qsh.cle('apply')", "cle apply");
+        same("qsh.calibrate('" + LIST + "', {perChannel: true, actQuantizer: 'enhanced'})",
+                "calibrate " + LIST + " --per-channel --act-quantizer enhanced");
+        String before = state(js.interp.session());
+        same("qsh.adaround('" + LIST + "', {iterations: 3, samples: 2, batch: 2})",
+                "adaround " + LIST + " --iterations 3 --samples 2 --batch 2");
+        assertNotEquals(before, state(js.interp.session()), "adaround changed the weights it rounds");
+        Path a = dir.resolve("js.onnx");
+        Path b = dir.resolve("typed.onnx");
+        String viaJs = js.js("JSON.stringify(qsh.export('" + a + "', {version: '1.0.0'}))");
+        String viaCommand = typed.js("JSON.stringify(qsh.run('export " + b + " --version 1.0.0'))");
+        assertEquals(viaCommand.replace(b.toString(), "OUT").replace("typed.", "OUT."), viaJs.replace(a.toString(), "OUT").replace("js.", "OUT."));
+        assertTrue(Arrays.equals(Files.readAllBytes(b), Files.readAllBytes(a)), "the two exports are the same file");
+        assertEquals(Files.readString(dir.resolve("typed.encodings")), Files.readString(dir.resolve("js.encodings")));
+        // undo after the typed calls walks back the same history as after the commands
+        for (int i = 0; i < 2; i++) {
+            assertEquals(typed.interp.execute("undo").result().lines(), js.interp.execute("undo").result().lines());
+            assertEquals(state(typed.interp.session()), state(js.interp.session()));
+        }
+    }
+
+    @Test
+    void calibrateWithoutDataAndTheFoldingUndoStepMatch() {
+        same("qsh.calibrate(null, {floatFallback: true})", "calibrate --float-fallback");
+        same("qsh.calibrate('" + LIST + "', {disableBatchnormFolding: true, biasBw: 32})",
+                "calibrate " + LIST + " --disable-batchnorm-folding --bias-bw 32");
+        same("qsh.cle('step')", "cle step");
+    }
+
+    /** {@code jsCall} fails in JS with the error {@code line} fails with, and leaves the session as the command does. */
+    private void sameError(String jsCall, String line) {
+        String viaJs = js.error("js " + jsCall);
+        String viaCommand = typed.error(line);
+        assertEquals("js: Error: " + viaCommand, viaJs, jsCall + " vs " + line);
+        assertEquals(state(typed.interp.session()), state(js.interp.session()));
+    }
+
+    @Test
+    void failuresAreTheCommandsMessagesAndChangeNothing() {
+        same("qsh.load('demo')", "load demo");
+        sameError("qsh.export('/tmp/qsh-parity.onnx')", "export /tmp/qsh-parity.onnx");
+        sameError("qsh.adaround('" + LIST + "')", "adaround " + LIST);
+        sameError("qsh.calibrate(null)", "calibrate");
+        sameError("qsh.calibrate('" + LIST + "', {floatFallback: true})", "calibrate " + LIST + " --float-fallback");
+        sameError("qsh.calibrate('" + LIST + "', {actBw: 12})", "calibrate " + LIST + " --act-bw 12");
+        sameError("qsh.calibrate('" + LIST + "', {actBitwidth: 8})", "calibrate " + LIST + " --act-bitwidth 8");
+        sameError("qsh.calibrate('../scripts/data/demo/no-such-list.txt')", "calibrate ../scripts/data/demo/no-such-list.txt");
+        sameError("qsh.cle('sideways')", "cle sideways");
+        sameError("qsh.load('../scripts/data/demo/no-such-model.onnx')", "load ../scripts/data/demo/no-such-model.onnx");
+        // a path with both kinds of quote and a ';' is a file name, not a command line (no quoting in between)
+        String odd = "../scripts/data/demo/it's \"odd\"; show x.txt";
+        assertTrue(js.error("js qsh.calibrate(" + quoted(odd) + ")").contains("it's \"odd\"; show x.txt"));
+    }
+}
