@@ -133,6 +133,8 @@ final class Repl {
                 }
                 return 0;
             }
+            // rows (graph, ranges, cle step) are laid out for the terminal's width now; a dumb terminal says 0: 80
+            interp.session().columns(terminal.getWidth());
             boolean[] exit = new boolean[1];
             String[] error = new String[1];
             Thread worker = new Thread(() -> {

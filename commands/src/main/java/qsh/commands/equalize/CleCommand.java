@@ -14,6 +14,7 @@ import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.commands.spi.Session;
 import qsh.commands.spi.SubcommandSpec;
+import qsh.commands.spi.TextFit;
 import qsh.commands.spi.TransformData;
 import qsh.core.equalize.CleChain;
 import qsh.core.equalize.CrossLayerEqualizer.ChainPlan;
@@ -30,13 +31,16 @@ import qsh.core.tensor.Tensor;
  * Step and apply first fold batch norms and replace ReLU6 by ReLU, as the spec's converter does.
  */
 public final class CleCommand implements Command {
+    /** cle step's whisker axes on a wide terminal; a narrower one (80 columns: scripts, transcripts) gets what fits. */
+    static final int DEFAULT_WIDTH = 24;
     private static final CommandSpec SPEC = new CommandSpec("cle", "equalize",
             "cross-layer equalization: plan (show chains and scales), step (equalize the next chain), apply (all)",
             List.of(),
             OptionSpec.concat(List.of(OptionSpec.flag("keep-relu6", "leave ReLU6 activations alone (their chains are skipped)"),
                     OptionSpec.flag("explain", "print the formula and the numbers of the first channels"),
                     OptionSpec.integer("rows", "N", "channels shown per chain (4 for plan, 8 for step unless given)").atLeast(1),
-                    OptionSpec.integer("width", "N", "width of each whisker axis in cle step").defaults(24).range(10, 80),
+                    OptionSpec.integer("width", "N", "width of each whisker axis in cle step (default: what fits the terminal,"
+                            + " at most " + DEFAULT_WIDTH + ")").range(10, 80),
                     OptionSpec.file("png", "FILE.png", "cle step: also draw the layer's channel ranges before/after as a PNG")),
                     TransformData.OPTIONS),
             List.of("cle plan", "cle step --explain", "cle apply --keep-relu6"),
@@ -119,8 +123,9 @@ public final class CleCommand implements Command {
         String label = "chain " + (index + 1) + " of " + chains.size();
         lines.add("equalized " + label + ": " + p.chain().describe() + "  (" + EqualizeText.shape(p) + ")");
         lines.add(shown.name() + " weight ranges per output channel, before and after:");
-        int width = args.getInt("width");
-        lines.addAll(ChannelRanges.sideBySide(before, after, width, args.getInt("rows", 8)));
+        int rows = args.getInt("rows", 8);
+        int width = args.getInt("width", ChannelRanges.sideBySideWidth(before, after, rows, session.columns(), DEFAULT_WIDTH));
+        lines.addAll(ChannelRanges.sideBySide(before, after, width, rows));
         lines.add("  channel max|w| spread (largest/smallest): " + spread(before) + " → " + spread(after));
         if (args.has("explain")) {
             lines.addAll(EqualizeText.explain(p, 3));
@@ -137,7 +142,8 @@ public final class CleCommand implements Command {
         data.put("plan", EqualizeText.json(p));
         data.put("folds", prep.folds().size());
         data.put("replaced_relu6", prep.replaced());
-        return Result.of(data, lines);
+        // the whisker rows already fit the terminal (or the --width asked for); the sentences around them wrap
+        return Result.of(data, TextFit.wrapAll(lines, session.columns()));
     }
 
     private static Result apply(ModelState m, ClePreparation prep, Args args, Session session) {

@@ -88,7 +88,7 @@ public final class Calibration {
         } else { // the converter's batch-norm folding changed the model: undo gives back the model with its batch norms
             session.transform(step.state(), "calibrate (its batch-norm folding of " + out.folds().size() + " batch norms, and the calibration)");
         }
-        Result res = summary(m, out, cfg, saved, fallback);
+        Result res = summary(m, out, cfg, saved, fallback, session.columns());
         if (!requested.isEmpty()) {
             List<String> withRequested = new ArrayList<>(res.lines());
             withRequested.addAll(1, requested);
@@ -102,7 +102,31 @@ public final class Calibration {
         return Result.of(res.data(), lines);
     }
 
-    private static Result summary(ModelState m, ModelQuantizer.Outcome out, QuantConfig cfg, String saved, boolean fallback) {
+    /**
+     * Why an INT32 op costs accuracy, in numbers a replayed lesson prints: Cast(INT32) keeps only the integer part of
+     * each input (toward zero, as ONNX Runtime's Cast does), so an input that spans a few units keeps a handful of
+     * values where its 8-bit grid had 256 (spec, "Quantization Overrides": INT32 is for ops without weights).
+     */
+    static String int32Cost(qsh.core.graph.Graph g, QuantizationPlan p, String op) {
+        List<String> spans = new ArrayList<>();
+        for (String in : g.node(op).inputs()) {
+            TensorPrecision t = in.isEmpty() ? null : p.activations().get(in);
+            if (t != null && t.isInt() && !t.perChannel()) {
+                double lo = t.encoding().min();
+                double hi = t.encoding().max();
+                long values = (long) (hi >= 0 ? Math.floor(hi) : Math.ceil(hi)) - (long) (lo >= 0 ? Math.floor(lo) : Math.ceil(lo)) + 1;
+                spans.add(values + " of " + (1L << t.bitwidth()) + " values in [" + qsh.commands.spi.Format.num(lo) + ", "
+                        + qsh.commands.spi.Format.num(hi) + "]");
+            }
+        }
+        return "  INT32 op " + op + ": Cast(INT32) truncates each input to an integer (0.7 → 0)"
+                + (spans.isEmpty() ? "" : "; its inputs keep " + String.join(" and ", spans)) + ". Activations of a few"
+                + " units lose most of their information: expect a large accuracy drop. INT32 is meant for ops that"
+                + " compute on integers (indices, counts)";
+    }
+
+    private static Result summary(ModelState m, ModelQuantizer.Outcome out, QuantConfig cfg, String saved, boolean fallback,
+                                  int columns) {
         QuantizationPlan p = out.plan();
         List<String> lines = new ArrayList<>();
         long intActs = p.activations().values().stream().filter(TensorPrecision::isInt).count();
@@ -127,6 +151,9 @@ public final class Calibration {
         }
         for (QuantizationPlan.ConvertOp c : p.converts()) {
             lines.add("  convert " + c.describe());
+        }
+        for (String op : p.int32Ops()) {
+            lines.addAll(qsh.commands.spi.TextFit.wrap(int32Cost(out.graph(), p, op), 4, columns));
         }
         for (String w : p.warnings()) {
             lines.add("  warning: " + w);

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import qsh.commands.spi.Format;
+import qsh.commands.spi.TextFit;
 import qsh.commands.spi.ShapeProbe;
 import qsh.core.workflow.ModelState;
 import qsh.commands.spi.Args;
@@ -20,6 +21,11 @@ import qsh.core.graph.Node;
 
 /** {@code graph}: the nodes in topological order with op, activation shapes and parameter shapes. */
 public final class GraphCommand implements Command {
+    /** The widest name and op columns; a longer name takes a line of its own. */
+    private static final int NAME_COLUMN = 28;
+    private static final int OP_COLUMN = 18;
+    /** Where the continuation lines of a node start: under its name, two columns in. */
+    private static final int CONTINUATION = 8;
     private static final CommandSpec SPEC = new CommandSpec("graph", "model",
             "list the model's nodes in order: op, input/output shapes, parameter shapes",
             List.of(), List.of(OptionSpec.value("op", "TYPE", "only nodes of this op type")),
@@ -49,6 +55,19 @@ public final class GraphCommand implements Command {
         String only = args.get("op").orElse(null);
         List<String> lines = new ArrayList<>();
         List<Map<String, Object>> nodes = new ArrayList<>();
+        int columns = session.columns();
+        // Column widths from the rows shown (a name longer than its column gets a line of its own), so that on a
+        // terminal of any width no row wraps: what does not fit after the name moves to indented lines below it.
+        int nameWidth = 0;
+        int opWidth = 0;
+        for (Node n : g.nodes()) {
+            if (only == null || n.opType().equalsIgnoreCase(only)) {
+                nameWidth = Math.max(nameWidth, TextFit.width(n.name()));
+                opWidth = Math.max(opWidth, TextFit.width(n.opType()));
+            }
+        }
+        nameWidth = Math.min(nameWidth, Math.min(NAME_COLUMN, columns / 3));
+        opWidth = Math.min(opWidth, OP_COLUMN);
         int i = 0;
         for (Node n : g.nodes()) {
             i++;
@@ -74,15 +93,37 @@ public final class GraphCommand implements Command {
             if (plan != null) { // convert ops sit on the edges into this node (spec, "Mixed Precision")
                 for (var c : plan.converts()) {
                     if (c.consumer().equals(n.name())) {
-                        lines.add("      ⇄ convert " + c.tensor() + ": " + c.from().describe() + " → " + c.to().describe());
+                        lines.addAll(TextFit.pack("      ⇄ convert " + TextFit.middle(c.tensor(), columns - 17) + ":",
+                                List.of(c.from().describe() + " → " + c.to().describe()), " ", CONTINUATION + 2, columns));
                     }
                 }
             }
             String precision = plan == null || plan.ops().get(n.name()) == null ? ""
-                    : plan.int32Ops().contains(n.name()) ? "   [int32: Cast(INT32) in, Cast(FP32) out]"
-                    : "   [" + plan.ops().get(n.name()).describe() + "]";
-            lines.add(String.format("  %3d %-28s %-18s %s → %s%s%s%s", i, n.name(), n.opType(), String.join(", ", acts), out,
-                    params.isEmpty() ? "" : "   params " + String.join(" ", params), precision, ok ? "" : "   ✗ unsupported"));
+                    : plan.int32Ops().contains(n.name()) ? "[int32: Cast(INT32) in, Cast(FP32) out]"
+                    : "[" + plan.ops().get(n.name()).describe() + "]";
+            List<String> pieces = new ArrayList<>();
+            String head = String.format("  %3d ", i);
+            if (TextFit.width(n.name()) <= nameWidth) {
+                head += TextFit.pad(n.name(), nameWidth) + " " + TextFit.pad(n.opType(), opWidth);
+            } else { // the name alone on its line (cut in the middle only if the terminal is narrower), the op below
+                String nameLine = head + TextFit.middle(n.name(), columns - TextFit.width(head));
+                if (!precision.isEmpty() && TextFit.width(nameLine) + 3 + TextFit.width(precision) <= columns) {
+                    nameLine += "   " + precision; // the precision stays at the right of the node's first line
+                    precision = "";
+                }
+                lines.add(nameLine);
+                head = " ".repeat(CONTINUATION) + n.opType();
+            }
+            String shapesInOut = String.join(", ", acts) + " → " + out;
+            if (TextFit.width(head) + 1 + TextFit.width(shapesInOut) <= columns) {
+                head += " " + shapesInOut;
+            } else {
+                pieces.add(shapesInOut);
+            }
+            pieces.add(params.isEmpty() ? "" : "params " + String.join(" ", params));
+            pieces.add(precision);
+            pieces.add(ok ? "" : "✗ unsupported");
+            lines.addAll(TextFit.pack(head, pieces, "   ", CONTINUATION, columns));
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("index", i);
             d.put("name", n.name());
@@ -97,7 +138,7 @@ public final class GraphCommand implements Command {
             nodes.add(d);
         }
         if (note != null) {
-            lines.add("  (" + note + ")");
+            lines.addAll(TextFit.wrap("  (" + note + ")", 3, columns));
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("source", m.source());

@@ -15,6 +15,7 @@ import qsh.commands.spi.Format;
 import qsh.commands.spi.OptionSpec;
 import qsh.commands.spi.Result;
 import qsh.commands.spi.Session;
+import qsh.commands.spi.TextFit;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.tensor.Tensor;
@@ -24,9 +25,12 @@ import qsh.core.tensor.Tensor;
  * picture of why one per-tensor grid fails when channel ranges differ (Nagel et al. 2019, Fig. 2).
  */
 public final class RangesCommand implements Command {
+    /** The whisker axis on a wide terminal; a narrower one (80 columns: scripts, transcripts) gets what fits. */
+    static final int DEFAULT_WIDTH = 50;
     private static final CommandSpec SPEC = new CommandSpec("ranges", "model",
             "per-output-channel weight ranges of a node, one whisker row per channel", List.of(ArgSpec.of("NODE", ArgKind.NODE)),
-            List.of(OptionSpec.integer("width", "N", "width of the whisker axis").defaults(50).range(10, 200),
+            List.of(OptionSpec.integer("width", "N", "width of the whisker axis (default: what fits the terminal, at most "
+                    + DEFAULT_WIDTH + ")").range(10, 200),
                     OptionSpec.integer("max", "N", "show at most N channels").defaults(32).atLeast(1),
                     OptionSpec.file("png", "FILE.png", "also draw every channel's range as a PNG")),
             List.of("ranges /features/features.0/Conv", "ranges /features/features.3/body/body.3/Conv --max 8"), List.of("node", "encode"), true);
@@ -59,16 +63,25 @@ public final class RangesCommand implements Command {
         float[] hi = r.hi();
         float gl = r.min();
         float gh = r.max();
-        int width = args.getInt("width");
         int max = args.getInt("max");
+        int columns = session.columns();
+        List<String> numbers = new ArrayList<>();
+        int numbersWidth = 0;
+        for (int c = 0; c < Math.min(max, channels); c++) {
+            numbers.add("[" + Format.num(lo[c]) + ", " + Format.num(hi[c]) + "]");
+            numbersWidth = Math.max(numbersWidth, TextFit.width(numbers.get(c)));
+        }
+        // a row is "  cccc │axis│  [lo, hi]": the axis gets what the terminal leaves (--width asks for an exact one)
+        int width = args.getInt("width", Math.max(10, Math.min(DEFAULT_WIDTH, columns - 7 - 2 - 2 - numbersWidth)));
         List<String> lines = new ArrayList<>();
-        lines.add(name + " (" + n.opType() + ") weight " + n.input(1) + " " + Format.shape(t.shape()) + ": " + channels
-                + " output channels on axis " + axis + ", overall [" + Format.num(gl) + ", " + Format.num(gh) + "]");
+        lines.addAll(TextFit.wrap(name + " (" + n.opType() + ") weight " + n.input(1) + " " + Format.shape(t.shape()) + ": "
+                + channels + " output channels on axis " + axis + ", overall [" + Format.num(gl) + ", " + Format.num(gh) + "]",
+                2, columns));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int c = 0; c < channels; c++) {
             rows.add(Map.of("channel", c, "min", lo[c], "max", hi[c]));
             if (c < max) {
-                lines.add(String.format("  %4d %s  [%s, %s]", c, r.row(c, width), Format.num(lo[c]), Format.num(hi[c])));
+                lines.add(String.format("  %4d %s  %s", c, r.row(c, width), numbers.get(c)));
             }
         }
         if (channels > max) {

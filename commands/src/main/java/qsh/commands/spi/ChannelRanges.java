@@ -75,10 +75,9 @@ public record ChannelRanges(int axis, float[] lo, float[] hi) {
     public static List<String> sideBySide(ChannelRanges before, ChannelRanges after, int width, int max) {
         List<String> lines = new ArrayList<>();
         lines.add(String.format("  %4s %-" + (width + 2) + "s %-" + (width + 2) + "s  %s", "ch", " before", " after",
-                "max|w| before → after"));
+                SIDE_BY_SIDE_NUMBERS));
         for (int c = 0; c < Math.min(max, before.channels()); c++) {
-            lines.add(String.format("  %4d %s %s  %s → %s", c, before.row(c, width), after.row(c, width),
-                    Format.num(before.absMax(c)), Format.num(after.absMax(c))));
+            lines.add(String.format("  %4d %s %s  %s", c, before.row(c, width), after.row(c, width), absMaxes(before, after, c)));
         }
         if (before.channels() > max) {
             lines.add("  … " + (before.channels() - max) + " more channels (--rows " + before.channels() + " shows all)");
@@ -86,6 +85,24 @@ public record ChannelRanges(int axis, float[] lo, float[] hi) {
         lines.add("  axes: before [" + Format.num(before.min()) + ", " + Format.num(before.max()) + "], after ["
                 + Format.num(after.min()) + ", " + Format.num(after.max()) + "]");
         return lines;
+    }
+
+    private static final String SIDE_BY_SIDE_NUMBERS = "max|w| before → after";
+
+    private static String absMaxes(ChannelRanges before, ChannelRanges after, int c) {
+        return Format.num(before.absMax(c)) + " → " + Format.num(after.absMax(c));
+    }
+
+    /**
+     * The widest whisker axis, at most {@code cap}, with which the first {@code max} rows of {@link #sideBySide} fit in
+     * {@code columns} ("  cccc │axis│ │axis│  a → b"), and never below 10.
+     */
+    public static int sideBySideWidth(ChannelRanges before, ChannelRanges after, int max, int columns, int cap) {
+        int numbers = SIDE_BY_SIDE_NUMBERS.length();
+        for (int c = 0; c < Math.min(max, before.channels()); c++) {
+            numbers = Math.max(numbers, TextFit.width(absMaxes(before, after, c)));
+        }
+        return Math.max(10, Math.min(cap, (columns - 7 - 1 - 2 - numbers) / 2 - 2));
     }
 
     /** A row of width cells: '─' over [lo, hi], '┼' at zero, spaces elsewhere, on the shared axis [gl, gh]. */

@@ -129,6 +129,21 @@ public final class Session {
         return progress.start(task, total);
     }
 
+    /** The width rows are laid out for when there is no terminal (scripts, -c, golden transcripts): 80 columns. */
+    public static final int DEFAULT_COLUMNS = 80;
+
+    private int columns = DEFAULT_COLUMNS;
+
+    /** How many columns a printed row may use without wrapping: the terminal's width in the REPL, else 80. */
+    public int columns() {
+        return columns;
+    }
+
+    /** Sets the row width (the REPL passes JLine's terminal width before each line; 0 or less means unknown: 80). */
+    public void columns(int width) {
+        this.columns = width <= 0 ? DEFAULT_COLUMNS : Math.max(40, width);
+    }
+
     /** The loaded model, if any. */
     public Optional<ModelState> model() {
         return Optional.ofNullable(model);

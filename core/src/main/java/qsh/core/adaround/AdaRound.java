@@ -218,9 +218,9 @@ public final class AdaRound {
             return 1 / (1 + Math.exp(-v));
         }
 
-        /** Runs the Adam steps; {@code checkCancel} runs before each one (it throws to stop). */
+        /** Runs the Adam steps; {@code checkCancel} runs before each one and between pieces of the error sums (it throws to stop). */
         void optimize(Runnable checkCancel) {
-            nearestMse = mse(nearest, allSamples());
+            nearestMse = mse(nearest, allSamples(), checkCancel);
             float[] wq = new float[n];
             float[] grad = new float[n];
             int warm = (int) (opt.iterations() * opt.warmup());
@@ -262,7 +262,7 @@ public final class AdaRound {
                 }
             }
             float[] fin = roundedRows();
-            finalMse = mse(fin, allSamples());
+            finalMse = mse(fin, allSamples(), checkCancel);
             for (int i = 0; i < n; i++) {
                 flipped += fin[i] != nearest[i] ? 1 : 0;
             }
@@ -332,8 +332,22 @@ public final class AdaRound {
             return loss / (batch.length * d.plane);
         }
 
-        private double mse(float[] wq, int[] samples) {
-            return reconstructionGradient(wq, samples, null);
+        /**
+         * The mean reconstruction error over {@code samples}, in pieces of {@link #MSE_PIECE} samples with
+         * {@code checkCancel} between them: over every sample (up to thousands) it is the one long step of a layer
+         * outside the Adam loop, so Ctrl-C is heard there too.
+         */
+        private double mse(float[] wq, int[] samples, Runnable checkCancel) {
+            double sum = 0;
+            for (int from = 0; from < samples.length; from += MSE_PIECE) {
+                checkCancel.run();
+                int[] piece = java.util.Arrays.copyOfRange(samples, from, Math.min(samples.length, from + MSE_PIECE));
+                sum += reconstructionGradient(wq, piece, null) * piece.length;
+            }
+            return sum / samples.length;
         }
+
+        /** Samples per piece of {@link #mse}: a few milliseconds of work on the demo's largest layer. */
+        private static final int MSE_PIECE = 16;
     }
 }
