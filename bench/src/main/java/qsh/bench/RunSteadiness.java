@@ -132,6 +132,18 @@ public final class RunSteadiness {
                 }
             }
             if (ops) {
+                // bytes the calling thread allocated between one step's end and the next's, by the later step's ops
+                Map<String, Long> bytes = new HashMap<>();
+                long[] mark = {0};
+                mark[0] = tmx.getCurrentThreadAllocatedBytes();
+                Executor.recycle(g, Executor.run(g, in, null, java.util.Set.of(), (node, op, nanos) -> {
+                    long now = tmx.getCurrentThreadAllocatedBytes();
+                    bytes.merge(op, now - mark[0], Long::sum);
+                    mark[0] = tmx.getCurrentThreadAllocatedBytes();
+                }));
+                System.out.println("  allocated in one run by step kind (KB): " + bytes.entrySet().stream()
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                        .map(e -> e.getKey() + " " + e.getValue() / 1024).collect(Collectors.joining(", ")));
                 perOp(g, in, file, m, x, shape, env);
             }
         }
