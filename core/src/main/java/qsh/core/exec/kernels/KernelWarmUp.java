@@ -10,8 +10,12 @@ import java.util.function.Supplier;
  * used ({@link #ready()}) or given up for this JVM. Until then callers take their plain kernels.
  */
 final class KernelWarmUp {
-    /** Rounds before a family that is still slow is given up. */
-    static final int ROUNDS = 5;
+    /**
+     * Rounds before a family that is still slow is given up. Rounds are short (a few thousand calls, then a
+     * speed check that gives up after one call while the kernels are still boxed), so a family is used within a
+     * round of being compiled; many, because a loaded machine compiles late.
+     */
+    static final int ROUNDS = 60;
     private final String name;
     private volatile boolean ready;
     private volatile boolean finished;

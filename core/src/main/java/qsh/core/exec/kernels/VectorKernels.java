@@ -52,7 +52,7 @@ final class VectorKernels {
      * {@link #MIN_GMACS}; otherwise warm-up goes on a few more rounds, then gives up for this JVM.
      */
     private static java.util.function.BooleanSupplier warmUpRound() {
-        int k = 24;
+        int k = 8;
         int n = 2 * NR + L + 3;
         float[] ap = new float[4 * k];
         float[] b = new float[k * n + n];
@@ -74,6 +74,8 @@ final class VectorKernels {
         float[] sa = new float[4 * sk];
         float[] sb = new float[sk * sn];
         float[] sc = new float[4 * sn];
+        float[] sa8 = new float[8 * sk];
+        float[] sc8 = new float[8 * sn];
         float[][] srows = new float[sk][];
         int[] soffs = new int[sk];
         for (int p = 0; p < sk; p++) {
@@ -82,21 +84,50 @@ final class VectorKernels {
         }
         float[] acc = new float[n + L];
         return () -> {
-            for (int i = 0; i < 30_000; i++) {
-                block(ap, 0, k, rows, offs, n, c, 0, n, 4, bias, 0, i % 2 == 0);
-                VectorTile8.block8(ap8, 0, 4 * k, k, rows, offs, n, c8, 0, n, 3, bias8, 0, i % 2 == 0);
-                depthwise(b, taps, i % 2, ap, 0, taps.length, n - 3, i % 2 == 0, 0.5f, acc);
+            // every width from 1 to n (each tail path), every row count, from C and from a bias or none: C2 drops
+            // the branches a warm-up never took, and a model taking one later deoptimized the kernel back to the
+            // interpreter, where its vectors are boxed (a classifier's runs took 200 ms instead of 10 for seconds)
+            for (int i = 0; i < 3_000; i++) {
+                int w = 1 + i % n;
+                boolean fromC = i % 2 == 0;
+                float[] rb = i % 3 == 0 ? null : bias;
+                block(ap, 0, k, rows, offs, w, c, 0, n, 1 + (i / 2) % 4, rb, 0, fromC);
+                VectorTile8.block8(ap8, 0, 4 * k, k, rows, offs, w, c8, 0, n, (i / 2) % 5, i % 3 == 0 ? null : bias8, 0,
+                        fromC);
+                depthwise(b, taps, i % 2, ap, 0, 1 + i % taps.length, 1 + i % (n - 3), fromC, 0.5f, acc);
             }
-            // speed on a problem without tails (k = 128, four full tiles): about 50 GMAC/s compiled, 2 boxed
+            // speed on a problem without tails (k = 128, four full tiles): about 50 GMAC/s compiled, 2 boxed; and
+            // the 8-row tile and the depthwise block likewise, each its own compiled code (a kernel still boxed
+            // when the family is switched on made a model's runs 20 times slower until C2 got to it)
+            // one call first: still boxed, the timing below would take seconds (most of a warm-up's time)
+            long g0 = System.nanoTime();
+            block(sa, 0, sk, srows, soffs, sn, sc, 0, sn, 4, null, 0, false);
+            if (4.0 * sk * sn / (System.nanoTime() - g0) < MIN_GMACS / 2) {
+                return false;
+            }
             long best = Long.MAX_VALUE;
+            long best8 = Long.MAX_VALUE;
+            long bestDw = Long.MAX_VALUE;
             for (int t = 0; t < 5; t++) {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < 50; i++) {
                     block(sa, 0, sk, srows, soffs, sn, sc, 0, sn, 4, null, 0, false);
                 }
-                best = Math.min(best, System.nanoTime() - t0);
+                long t1 = System.nanoTime();
+                for (int i = 0; i < 25; i++) {
+                    VectorTile8.block8(sa8, 0, 4 * sk, sk, srows, soffs, sn, sc8, 0, sn, 4, null, 0, false);
+                }
+                long t2 = System.nanoTime();
+                for (int i = 0; i < 50; i++) {
+                    depthwise(b, taps, 0, ap, 0, taps.length, n - 3, true, 0.5f, acc);
+                }
+                long t3 = System.nanoTime();
+                best = Math.min(best, t1 - t0);
+                best8 = Math.min(best8, t2 - t1);
+                bestDw = Math.min(bestDw, t3 - t2);
             }
-            return 50.0 * 4 * sk * sn / best >= MIN_GMACS;
+            return 50.0 * 4 * sk * sn / best >= MIN_GMACS && 25.0 * 8 * sk * sn / best8 >= MIN_GMACS
+                    && 50.0 * taps.length * (n - 3) / bestDw >= MIN_GMACS / 5;
         };
     }
 

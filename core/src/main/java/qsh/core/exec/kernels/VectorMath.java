@@ -42,14 +42,26 @@ final class VectorMath {
             big[i] = (i - 2048) * 0.01f;
         }
         return () -> {
-            for (int i = 0; i < 12_000; i++) {
+            // every length from 1 to n, so each vector loop and scalar tail is taken (see VectorKernels' warm-up)
+            for (int i = 0; i < 1_500; i++) {
+                int w = 1 + i % n;
                 for (int f = 0; f < FloatMath.UNARY_KINDS; f++) {
-                    unary(f, x, y, 0, n, 0.2f, 0.5f);
+                    unary(f, x, y, 0, w, 0.2f, 0.5f);
                 }
-                expShifted(x, y, 0, n, 1f);
-                max(x, 0, n);
-                divide(y, 0, n, 3f);
-                fakeQuant(x, y, 0, n, 0.1f, -128f, 127f, 0f);
+                expShifted(x, y, 0, w, 1f);
+                max(x, 0, w);
+                divide(y, 0, w, 3f);
+                fakeQuant(x, y, 0, w, 0.1f, -128f, 127f, 0f);
+            }
+            // one short call first: still boxed, the timing below would take most of a warm-up's time
+            long g0 = System.nanoTime();
+            unary(FloatMath.SIGMOID, big, out, 0, 256, 0, 0);
+            long g1 = System.nanoTime();
+            for (int i = 0; i < 256; i++) {
+                out[i] = FloatMath.sigmoid(big[i]);
+            }
+            if (g1 - g0 > 2 * (System.nanoTime() - g1)) {
+                return false;
             }
             long vector = Long.MAX_VALUE;
             long scalar = Long.MAX_VALUE;
@@ -64,7 +76,28 @@ final class VectorMath {
                 vector = Math.min(vector, t1 - t0);
                 scalar = Math.min(scalar, t2 - t1);
             }
-            return vector < scalar;
+            if (vector >= scalar) {
+                return false;
+            }
+            // every other kind compiled too (none still boxed, many times slower than its scalar loop, when the
+            // family is switched on): within twice its scalar loop's time
+            for (int f = 0; f < FloatMath.UNARY_KINDS; f++) {
+                long v = Long.MAX_VALUE;
+                long sc = Long.MAX_VALUE;
+                for (int t = 0; t < 3; t++) {
+                    long t0 = System.nanoTime();
+                    unary(f, big, out, 0, big.length, 0.2f, 0.5f);
+                    long t1 = System.nanoTime();
+                    FloatMath.unaryScalar(f, big, out, 0, big.length, 0.2f, 0.5f);
+                    long t2 = System.nanoTime();
+                    v = Math.min(v, t1 - t0);
+                    sc = Math.min(sc, t2 - t1);
+                }
+                if (v > 2 * sc) {
+                    return false;
+                }
+            }
+            return true;
         };
     }
 

@@ -29,23 +29,26 @@ final class VectorRows {
     /** A round runs every kernel until compiled, then compares the window max with the plain loop's speed. */
     private static java.util.function.BooleanSupplier warmUpRound() {
         int n = 4 * L + 3;
-        float[] x = new float[4 * n + 8];
+        float[] x = new float[5 * n + 8];
         for (int i = 0; i < x.length; i++) {
             x[i] = (i * 37 % 101) - 50;
         }
         float[] v = new float[n + 8];
         float[] c = new float[n];
-        int[] offs = {0, n, 2 * n};
+        int[] offs = {0, n, 2 * n, 3 * n, 4 * n};
         float[] big = new float[4096 + 2];
         float[] out = new float[4096];
         for (int i = 0; i < big.length; i++) {
             big[i] = (i * 37 % 101) - 50;
         }
         return () -> {
-            for (int i = 0; i < 20_000; i++) {
-                columnMax(x, offs, 1 + i % 3, v, i % 2, n);
-                windowMax(v, n, 2 + i % 2, 1, c, 0);
-                axpy4(x, 0, n, 1 + i % 2, c, 0, 0.5f, -0.25f, 0.125f, 2f, n - 3);
+            // every length, row count and window (see VectorKernels' warm-up: a branch never taken here would
+            // send the kernel back to the interpreter when a model takes it)
+            for (int i = 0; i < 2_000; i++) {
+                int w = 1 + i % n;
+                columnMax(x, offs, 1 + i % 5, v, i % 2, w);
+                windowMax(v, w, 1 + i % 4, 1 + (i / 4) % 2, c, 0);
+                axpy4(x, 0, n, 1 + i % 4, c, 0, 0.5f, -0.25f, 0.125f, 2f, w);
             }
             long vector = Long.MAX_VALUE;
             long scalar = Long.MAX_VALUE;

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.IntStream;
 import qsh.core.exec.kernels.BatchNorm;
+import qsh.core.exec.kernels.Buffers;
 import qsh.core.exec.kernels.Conv;
 import qsh.core.exec.kernels.ConvTranspose;
 import qsh.core.exec.kernels.Gemm;
@@ -173,9 +174,78 @@ final class NeuralOps {
                 count *= s[i];
             }
         }
+        float[] o = reducedBlock(red) ? meanOfBlock(x.data(), s, red, count, (int) Tensor.checkedSize(outFull))
+                : meanByMap(x.data(), s, outFull, count);
+        if (keep) {
+            return Tensor.of(outFull, o);
+        }
+        return Tensor.of(IntStream.range(0, s.length).filter(i -> !red[i]).map(i -> s[i]).toArray(), o);
+    }
+
+    /** Whether the reduced axes are one run of adjacent axes (a global average pool's H, W). */
+    private static boolean reducedBlock(boolean[] red) {
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < red.length; i++) {
+            if (red[i]) {
+                first = first < 0 ? i : first;
+                last = i;
+            }
+        }
+        for (int i = first; i >= 0 && i <= last; i++) {
+            if (!red[i]) {
+                return false;
+            }
+        }
+        return first >= 0;
+    }
+
+    /**
+     * The mean over a block of adjacent axes, x seen as [outer, count, inner]: each output's double sum adds its
+     * inputs in increasing index order, as {@link #meanByMap} does, so the bits are the same, without an index
+     * map of x's size (an int per element, allocated on every run).
+     */
+    private static float[] meanOfBlock(float[] d, int[] s, boolean[] red, int count, int outSize) {
+        int inner = 1;
+        for (int i = s.length - 1; i >= 0 && !red[i]; i--) {
+            inner *= s[i];
+        }
+        float[] o = Buffers.floats(outSize);
+        if (count == 0) {
+            Arrays.fill(o, Float.NaN); // a mean over no elements: 0 / 0, as the map's loop gives
+            return o;
+        }
+        int outer = inner == 0 ? 0 : outSize / inner;
+        if (inner == 1) {
+            for (int k = 0; k < outer; k++) {
+                double a = 0;
+                for (int c = 0, i = k * count; c < count; c++, i++) {
+                    a += d[i];
+                }
+                o[k] = (float) (a / count);
+            }
+            return o;
+        }
+        double[] acc = new double[inner];
+        for (int k = 0; k < outer; k++) {
+            Arrays.fill(acc, 0);
+            for (int c = 0; c < count; c++) {
+                int base = (k * count + c) * inner;
+                for (int j = 0; j < inner; j++) {
+                    acc[j] += d[base + j];
+                }
+            }
+            for (int j = 0; j < inner; j++) {
+                o[k * inner + j] = (float) (acc[j] / count);
+            }
+        }
+        return o;
+    }
+
+    /** The mean through an index map from each input element to its output element (any set of axes). */
+    private static float[] meanByMap(float[] d, int[] s, int[] outFull, int count) {
         int[] map = Broadcast.indexMap(outFull, s);
         double[] acc = new double[(int) Tensor.checkedSize(outFull)];
-        float[] d = x.data();
         for (int i = 0; i < d.length; i++) {
             acc[map[i]] += d[i];
         }
@@ -183,10 +253,7 @@ final class NeuralOps {
         for (int i = 0; i < o.length; i++) {
             o[i] = (float) (acc[i] / count);
         }
-        if (keep) {
-            return Tensor.of(outFull, o);
-        }
-        return Tensor.of(IntStream.range(0, s.length).filter(i -> !red[i]).map(i -> s[i]).toArray(), o);
+        return o;
     }
 
     private static int[] poolPads(Node n, Tensor x, int[] k, int[] strides, int[] dil, boolean ceil) {
