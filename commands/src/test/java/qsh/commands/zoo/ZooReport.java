@@ -87,19 +87,26 @@ final class ZooReport {
         }
     }
 
-    /** The zoo benchmark's figures file (issue 15): its first best-of-3 table is the latest run. */
+    /**
+     * The zoo benchmark's figures file (issue 15). Its first "## Run of" section is the latest full ZooSpeed run;
+     * other sections (studies, runs on a loaded machine) use other headings and are not read.
+     */
     static final Path SPEED = Path.of("..", "bench", "figures", "zoo-speed.md");
+    private static final String RUN_HEADING = "## Run of ";
     private static final String SPEED_TABLE = "| model | qsh float ms (best of 3) |";
 
-    /** Model → "2.04× / 2.60×" (qsh / best ORT, sim / float) from {@link #SPEED}'s first best-of-3 table. */
+    /** Model → "2.04× / 2.60×" (qsh / best ORT, sim / float) from the first best-of-3 table of {@link #SPEED}'s latest run. */
     static Map<String, String> speedRatios() throws IOException {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         if (!Files.exists(SPEED)) {
             return out;
         }
         boolean in = false;
+        boolean run = false;
         for (String line : Files.readAllLines(SPEED, StandardCharsets.UTF_8)) {
-            if (line.startsWith(SPEED_TABLE)) {
+            if (line.startsWith("## ")) {
+                run = line.startsWith(RUN_HEADING);
+            } else if (run && line.startsWith(SPEED_TABLE)) {
                 in = true;
             } else if (in && !line.startsWith("|")) {
                 break;
@@ -117,7 +124,7 @@ final class ZooReport {
         if (!Files.exists(SPEED)) {
             return "missing";
         }
-        return Files.readAllLines(SPEED, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith("## "))
+        return Files.readAllLines(SPEED, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith(RUN_HEADING))
                 .findFirst().map(l -> l.substring(3)).orElse("no run heading");
     }
 
