@@ -46,14 +46,16 @@ import qsh.core.tensor.Tensor;
  */
 final class SimExportDiff {
     /**
-     * One quantized tensor's comparison; steps are in units of its scale. {@code forcedTieUlps}: over the codes the
-     * forced run gets wrong, the largest distance of qsh's float value (the QuantizeLinear input) from the rounding
-     * boundary between the two codes, in ulps of the tensor's largest magnitude (0 when none differ): a code that
-     * flips because two float32 summation orders differ in their last bits sits a few such ulps from the boundary;
-     * one computed from a different value (a wrong scale, a different formula) sits anywhere in the step.
+     * One quantized tensor's comparison; steps are in units of its scale. Of the codes the forced run gets wrong:
+     * {@code forcedUnexplained} counts those that the two float values do not explain (qsh's QuantizeLinear input and
+     * ORT's, computed by the same segment from the same codes: a code differs by n steps only if ORT's float is more
+     * than n - 1 steps from qsh's, in the direction of ORT's code), and {@code forcedFloatGapUlps} is the largest
+     * |qsh's float - ORT's float| among them, in ulps of the tensor's largest magnitude (0 when no code differs, NaN
+     * when the floats were not read). Two float32 summation orders of the same sum give a small gap and codes that
+     * follow it; a wrong scale or rounding gives codes that differ from equal floats; a wrong formula a large gap.
      */
     record Row(String tensor, String producerOp, int size, double scale, long freeDiffer, double freeMax,
-               long forcedDiffer, double forcedMax, double forcedTieUlps) {}
+               long forcedDiffer, double forcedMax, long forcedUnexplained, double forcedFloatGapUlps) {}
 
     /** The rows in graph order, and the weights whose folded value differs from ORT's DequantizeLinear. */
     record Result(List<Row> rows, List<String> weightMismatches, int weightsChecked) {}
@@ -84,22 +86,23 @@ final class SimExportDiff {
                         : java.nio.ByteBuffer.wrap(t.getRawData().toByteArray()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat());
             }
         }
+        Map<String, String> quantizerInput = new HashMap<>(); // activation -> the float its QuantizeLinear reads
+        for (String a : activationDq.keySet()) {
+            NodeProto q = producers.get(activationDq.get(a).getInput(0));
+            if (q != null && q.getOpType().equals("QuantizeLinear") && !initializers.contains(q.getInput(0))) {
+                quantizerInput.put(a, q.getInput(0));
+            }
+        }
         Set<String> wanted = new LinkedHashSet<>(activationDq.keySet());
         wanted.addAll(weightDq.keySet());
+        wanted.addAll(quantizerInput.values()); // ORT's own float before each quantizer, to explain a differing code
         Path withOutputs = export.resolveSibling(export.getFileName() + ".diff.onnx");
         Files.write(withOutputs, withOutputs(model, wanted).toByteArray());
 
         Graph forced = null;
         Map<String, long[]> counts = new LinkedHashMap<>(); // name -> {freeDiffer, forcedDiffer, size}
         Map<String, double[]> maxima = new HashMap<>();
-        Map<String, Double> tieUlps = new HashMap<>();
-        Map<String, String> quantizerInput = new HashMap<>(); // activation -> the float its QuantizeLinear reads
-        for (String a : activationDq.keySet()) {
-            NodeProto q = producers.get(activationDq.get(a).getInput(0));
-            if (q != null && q.getOpType().equals("QuantizeLinear")) {
-                quantizerInput.put(a, q.getInput(0));
-            }
-        }
+        Map<String, double[]> explained = new HashMap<>(); // name -> {unexplained codes, largest float gap in ulps}
         List<String> weightMismatches = new ArrayList<>();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
@@ -133,9 +136,15 @@ final class SimExportDiff {
                         c[2] += o.size();
                         accumulate(o, (Tensor) free.get(a), scale, c, 0, m, 0);
                         accumulate(o, (Tensor) local.get(a + SIM), scale, c, 1, m, 1);
-                        Object x = local.get(quantizerInput.get(a));
-                        double d = x instanceof Tensor t ? tieDistance(o, (Tensor) local.get(a + SIM), t, scale) : Double.NaN;
-                        tieUlps.merge(a, d, (u, v) -> Double.isNaN(u) || Double.isNaN(v) ? Double.NaN : Math.max(u, v));
+                        String xName = quantizerInput.get(a);
+                        double[] e = explained.computeIfAbsent(a, x -> new double[2]);
+                        if (xName != null && local.get(xName) instanceof Tensor xq && ort.get(xName) != null) {
+                            double[] why = explain(o, (Tensor) local.get(a + SIM), xq, ort.get(xName), scale);
+                            e[0] += why[0];
+                            e[1] = Double.isNaN(e[1]) ? e[1] : Math.max(e[1], why[1]);
+                        } else {
+                            e[1] = Double.NaN;
+                        }
                     }
                 }
             }
@@ -148,9 +157,10 @@ final class SimExportDiff {
             NodeProto p = q == null || q.getInputCount() == 0 ? null : producers.get(q.getInput(0));
             long[] c = counts.get(a);
             double[] m = maxima.get(a);
+            double[] e = explained.getOrDefault(a, new double[] {0, Double.NaN});
             rows.add(new Row(a, p == null ? "(input)" : p.getOpType(), (int) c[2],
                     scales.getOrDefault(activationDq.get(a).getInput(1), Float.NaN), c[0], m[0], c[1], m[1],
-                    tieUlps.getOrDefault(a, Double.NaN)));
+                    (long) e[0], c[1] == 0 ? 0 : e[1]));
         }
         return new Result(rows, weightMismatches, weightDq.size());
     }
@@ -174,36 +184,38 @@ final class SimExportDiff {
     }
 
     /**
-     * The largest distance, over the elements where {@code qsh}'s code differs from {@code ort}'s, of {@code x}
-     * (qsh's QuantizeLinear input) from the boundary between the two codes, in ulps of the largest |x| of the tensor;
-     * NaN when a differing element is not next to a boundary at all (more than one step apart, or non-finite).
+     * Whether the float values explain each code where {@code qsh} differs from {@code ort} (both code·scale):
+     * {unexplained codes, largest |xQsh - xOrt| over the differing codes in ulps of xOrt's largest magnitude}. A code
+     * that ORT puts n steps above qsh's is explained when ORT's float is more than n - 1 steps above qsh's float: the
+     * same quantizer applied to the two floats can then give the two codes (a clamp only narrows the difference).
      */
-    static double tieDistance(Tensor ort, Tensor qsh, Tensor x, float scale) {
+    static double[] explain(Tensor ort, Tensor qsh, Tensor xQsh, Tensor xOrt, float scale) {
         float[] a = ort.data();
         float[] b = qsh.data();
-        float[] v = x.data();
-        if (v.length != a.length) {
-            return Double.NaN; // not this quantizer's input (a shape-changing op in between): no tie figure
+        float[] u = xQsh.data();
+        float[] v = xOrt.data();
+        if (u.length != a.length || v.length != a.length) {
+            return new double[] {0, Double.NaN};
         }
         float largest = 0;
         for (float f : v) {
             largest = Math.max(largest, Math.abs(f));
         }
         double unit = Math.ulp(largest);
+        long unexplained = 0;
         double worst = 0;
         for (int i = 0; i < a.length; i++) {
             double steps = Math.rint(((double) a[i] - b[i]) / scale);
             if (steps == 0 && Float.isNaN(a[i]) == Float.isNaN(b[i])) {
                 continue;
             }
-            if (Math.abs(steps) != 1 || !Float.isFinite(v[i])) {
-                return Double.NaN;
+            double gap = (double) v[i] - u[i]; // ORT's float minus qsh's, same sign as the code difference if explained
+            if (!Double.isFinite(gap) || Math.signum(gap) != Math.signum(steps) || Math.abs(gap) <= (Math.abs(steps) - 1) * scale) {
+                unexplained++;
             }
-            // the boundary between the codes is half a step from each: (min(a, b) + scale/2) in value terms
-            double boundary = Math.min(a[i], b[i]) + scale / 2.0;
-            worst = Math.max(worst, Math.abs(v[i] - boundary) / unit);
+            worst = Math.max(worst, Double.isFinite(gap) ? Math.abs(gap) / unit : Double.POSITIVE_INFINITY);
         }
-        return worst;
+        return new double[] {unexplained, worst};
     }
 
     /** The export with {@code names} as extra float graph outputs. */
@@ -286,16 +298,16 @@ final class SimExportDiff {
     /** The rows as a markdown table (all, or only those where the forced run differs, with {@code onlyForced}). */
     static String table(Result r, boolean onlyForced) {
         StringBuilder sb = new StringBuilder("| # | tensor | after | size | scale | free: differ | free: max | forced: differ | forced: max"
-                + " | forced: ulps from the boundary |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                + " | forced: unexplained | forced: float gap (ulps of max) |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         int i = 0;
         for (Row w : r.rows()) {
             i++;
             if (onlyForced && w.forcedDiffer() == 0) {
                 continue;
             }
-            sb.append(String.format("| %d | %s | %s | %d | %.3g | %.2e | %.0f | %.2e | %.0f | %.3g |%n", i, w.tensor(),
+            sb.append(String.format("| %d | %s | %s | %d | %.3g | %.2e | %.0f | %.2e | %.0f | %d | %.3g |%n", i, w.tensor(),
                     w.producerOp(), w.size(), w.scale(), (double) w.freeDiffer() / w.size(), w.freeMax(),
-                    (double) w.forcedDiffer() / w.size(), w.forcedMax(), w.forcedTieUlps()));
+                    (double) w.forcedDiffer() / w.size(), w.forcedMax(), w.forcedUnexplained(), w.forcedFloatGapUlps()));
         }
         sb.append(String.format("%nweights: %d folded, %d differ from ORT's DequantizeLinear%s%n", r.weightsChecked(),
                 r.weightMismatches().size(), r.weightMismatches().isEmpty() ? "" : ": " + r.weightMismatches()));

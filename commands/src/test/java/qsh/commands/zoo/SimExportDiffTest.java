@@ -55,6 +55,34 @@ class SimExportDiffTest {
         // in the last bits straddle a rounding boundary that often); a different formula moves far more, or further
         assertTrue(r.rows().size() > 100 && max <= 1 && differ <= codes / 1000,
                 differ + " of " + codes + " codes differ, by up to " + max + " steps:\n" + SimExportDiff.table(r, true));
+        assertEquals(0, r.rows().stream().mapToLong(SimExportDiff.Row::forcedUnexplained).sum(),
+                "every differing code follows ORT's own float across the boundary:\n" + SimExportDiff.table(r, true));
+    }
+
+    /**
+     * {@link SimExportDiff#explain} on one tensor, scale 0.5: codes that follow the two floats across a boundary are
+     * explained; a code that differs from an equal float (a wrong scale or rounding), against the direction of the
+     * floats, or by more steps than the floats are apart is not. The gap is in ulps of ORT's largest |x| (here 2, ulp 2^-22).
+     */
+    @Test
+    void explainsCodesByTheFloatsOnEitherSide() {
+        float s = 0.5f;
+        double ulp = Math.ulp(2f);
+        // element: ORT code·s, qsh code·s, qsh's float, ORT's float
+        double[] r = SimExportDiff.explain(Tensor.of(new int[] {4}, new float[] {0.5f, 1f, 1.5f, 2f}),
+                Tensor.of(new int[] {4}, new float[] {0f, 1f, 1.5f, 2f}),
+                Tensor.of(new int[] {4}, new float[] {0.2499999f, 1f, 1.5f, 2f}),
+                Tensor.of(new int[] {4}, new float[] {0.2500001f, 1f, 1.5f, 2f}), s);
+        assertEquals(0, r[0], "a flip at the boundary 0.25 with the floats on either side");
+        assertEquals((0.2500001f - 0.2499999f) / ulp, r[1], 1e-6);
+        assertEquals(1, SimExportDiff.explain(Tensor.of(new int[] {1}, new float[] {1f}), Tensor.of(new int[] {1}, new float[] {0.5f}),
+                Tensor.of(new int[] {1}, new float[] {0.6f}), Tensor.of(new int[] {1}, new float[] {0.6f}), s)[0], "equal floats, codes differ");
+        assertEquals(1, SimExportDiff.explain(Tensor.of(new int[] {1}, new float[] {1f}), Tensor.of(new int[] {1}, new float[] {0.5f}),
+                Tensor.of(new int[] {1}, new float[] {0.76f}), Tensor.of(new int[] {1}, new float[] {0.74f}), s)[0], "floats the other way");
+        assertEquals(1, SimExportDiff.explain(Tensor.of(new int[] {1}, new float[] {1.5f}), Tensor.of(new int[] {1}, new float[] {0.5f}),
+                Tensor.of(new int[] {1}, new float[] {0.7f}), Tensor.of(new int[] {1}, new float[] {1.1f}), s)[0], "two steps from floats 0.8 step apart");
+        assertEquals(0, SimExportDiff.explain(Tensor.of(new int[] {1}, new float[] {1.5f}), Tensor.of(new int[] {1}, new float[] {0.5f}),
+                Tensor.of(new int[] {1}, new float[] {0.7f}), Tensor.of(new int[] {1}, new float[] {1.3f}), s)[0], "two steps from floats 1.2 steps apart");
     }
 
     /**
@@ -86,7 +114,7 @@ class SimExportDiffTest {
         Graph wrong = sim.withWeight(scaleName, Tensor.of(scale.shape(), off));
         SimExportCriterion.Verdict r = SimExportCriterion.check(wrong, ref, q.export(), m.input(), xs, m.top1());
         assertFalse(r.pass(), scaleName + " × 1.03 must fail: " + r.detail());
-        assertTrue(r.detail().contains("not ties at " + scaleName.replace("_scale", "") + " ("), "the segment check names the tensor: " + r.detail());
+        assertTrue(r.detail().contains("not float order at " + scaleName.replace("_scale", "") + " ("), "the segment check names the tensor: " + r.detail());
     }
 
     @Test
