@@ -41,7 +41,8 @@ import qsh.core.tensor.Tensor;
  *       segment's own: float summation order (rare ±1 code flips at ties) or a semantic mismatch (many codes, or by
  *       more than 1).</li>
  * </ul>
- * Per tensor: the fraction of codes that differ and the largest difference in codes. The folded weights are checked
+ * Per tensor: the fraction of codes that differ, the largest difference in codes, and whether the two floats before
+ * the quantizer (qsh's and ORT's own) explain each differing code ({@link #explain}). The folded weights are checked
  * against ORT's DequantizeLinear of the stored integers bit for bit.
  */
 final class SimExportDiff {
