@@ -134,6 +134,15 @@ final class BenchZoo {
         return p != null && Files.isRegularFile(p) ? p : null;
     }
 
+    /** {@link #locate}, or null after printing {@link #missing}'s line: how the command-line harnesses skip a model. */
+    static Path locateOrSkip(Path root, Model m) {
+        Path p = locate(root, m);
+        if (p == null) {
+            System.out.println(missing(m));
+        }
+        return p;
+    }
+
     /** Why {@code m} is not there, in one line saying how to get it. */
     static String missing(Model m) {
         return switch (m.source()) {

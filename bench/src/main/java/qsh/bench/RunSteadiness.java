@@ -49,9 +49,8 @@ public final class RunSteadiness {
         System.out.println("load average: " + ZooSpeed.loadAverage());
         for (; a < args.length; a++) {
             BenchZoo.Model m = BenchZoo.model(root, args[a]);
-            Path file = BenchZoo.locate(root, m);
+            Path file = BenchZoo.locateOrSkip(root, m);
             if (file == null) {
-                System.out.println(BenchZoo.missing(m));
                 continue;
             }
             Graph g = ExecutorBenchmark.load(file, m);

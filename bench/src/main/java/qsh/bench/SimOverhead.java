@@ -39,9 +39,8 @@ public final class SimOverhead {
         System.out.println("| --- | ---: | ---: | ---: | --- |");
         for (int a = first; a < args.length; a++) {
             BenchZoo.Model m = BenchZoo.model(root, args[a]);
-            Path file = BenchZoo.locate(root, m);
+            Path file = BenchZoo.locateOrSkip(root, m);
             if (file == null) {
-                System.out.println(BenchZoo.missing(m));
                 continue;
             }
             Graph f = ExecutorBenchmark.load(file, m);

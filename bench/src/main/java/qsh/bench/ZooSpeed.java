@@ -42,9 +42,7 @@ public final class ZooSpeed {
             if (wanted != null && !wanted.remove(m.name())) {
                 continue;
             }
-            if (BenchZoo.locate(root, m) == null) {
-                System.out.println(BenchZoo.missing(m));
-            } else {
+            if (BenchZoo.locateOrSkip(root, m) != null) {
                 present.add(m.name());
             }
         }
