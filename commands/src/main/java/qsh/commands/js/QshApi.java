@@ -9,6 +9,7 @@ import org.graalvm.polyglot.Value;
 import qsh.commands.spi.Evaluator;
 import qsh.core.workflow.ModelState;
 import qsh.commands.algorithms.Rounding;
+import qsh.commands.equalize.Equalizing;
 import qsh.commands.model.Calibration;
 import qsh.commands.model.Exporting;
 import qsh.commands.model.Loading;
@@ -28,9 +29,9 @@ import qsh.core.tensor.Tensor;
  * The {@code qsh} global: the session as scripts see it. Only {@code @HostAccess.Export} methods are visible;
  * data comes back as plain JS objects and arrays. Everything a typed command can do is reachable through
  * {@link #run}, which runs command lines. The other methods take typed arguments and call the layer the commands
- * call ({@link Loading}, {@link Calibration}, {@link Rounding}, {@link Exporting}, or a tensor command's run), with
- * no command line in between, through {@link Evaluator#perform} (the session changes as the typed command changes it,
- * and fails with its messages); the rest are coarse views that keep loops in Java.
+ * call ({@link Loading}, {@link Calibration}, {@link Rounding}, {@link Equalizing}, {@link Exporting}, or a tensor
+ * command's run), with no command line in between, through {@link Evaluator#perform} (the session changes as the
+ * typed command changes it, and fails with its messages); the rest are coarse views that keep loops in Java.
  */
 public final class QshApi {
     /** Largest tensor {@code toArray()}/{@code fromArray()} move element by element. */
@@ -323,10 +324,11 @@ public final class QshApi {
         return cle(step, null);
     }
 
-    /** {@code qsh.cle("apply", {keepRelu6: true})}: as {@code cle}; step and apply are undoable. */
+    /** {@code qsh.cle("apply", {keepRelu6: true})}: as {@code cle} ({@link Equalizing}); step and apply are undoable. */
     @HostAccess.Export
     public Value cle(String step, Value options) {
-        return command("cle", required(step, "cle", "a step (plan, step or apply)"), options);
+        String s = required(step, "cle", "a step (plan, step or apply)");
+        return perform("cle", () -> Equalizing.run(session(), Equalizing.request(args("cle", List.of(s), options))));
     }
 
     /** {@code qsh.eval("fashion-mnist")}. */

@@ -99,6 +99,46 @@ class JsCommandParityTest {
         same("qsh.cle('step')", "cle step");
     }
 
+    @Test
+    void cleThroughItsLayerPlansStepsAndAppliesAsTheCommand(@TempDir Path dir) throws Exception {
+        same("qsh.load('demo')", "load demo");
+        String loaded = state(js.interp.session());
+        // ReLU6 kept: the demo's chains through ReLU6 are skipped, and the data says why
+        same("qsh.cle('plan', {keepRelu6: true, rows: 2, explain: true})", "cle plan --keep-relu6 --rows 2 --explain");
+        same("qsh.cle('plan')", "cle plan");
+        Path a = dir.resolve("js.png");
+        Path b = dir.resolve("typed.png");
+        same("qsh.cle('step', {explain: true, rows: 3, width: 12, png: '" + a + "'})",
+                "cle step --explain --rows 3 --width 12 --png " + b);
+        assertTrue(Arrays.equals(Files.readAllBytes(b), Files.readAllBytes(a)), "the two drawings are the same file");
+        same("qsh.cle('step', {inputList: '" + LIST + "', samples: 2})", "cle step --input-list " + LIST + " --samples 2");
+        same("qsh.cle('plan', {rows: 1})", "cle plan --rows 1"); // two chains equalized now
+        same("qsh.cle('apply', {inputList: '" + LIST + "', samples: 1})", "cle apply --input-list " + LIST + " --samples 1");
+        same("qsh.cle('apply')", "cle apply"); // nothing left: the model is unchanged, no undo step
+        // the batch norms' β, γ were rescaled alike: absorb-bias, which reads them, does the same in both sessions
+        assertEquals(typed.interp.execute("absorb-bias").result().lines(), js.interp.execute("absorb-bias").result().lines());
+        assertEquals(state(typed.interp.session()), state(js.interp.session()));
+        // undo walks back absorb-bias, apply and the two steps alike
+        for (int i = 0; i < 4; i++) {
+            assertEquals(typed.interp.execute("undo").result().lines(), js.interp.execute("undo").result().lines());
+            assertEquals(state(typed.interp.session()), state(js.interp.session()));
+        }
+        assertEquals(loaded, state(js.interp.session()), "back at the loaded model");
+    }
+
+    @Test
+    void cleFailuresAreTheCommandsMessagesAndChangeNothing() {
+        same("qsh.load('demo')", "load demo");
+        String loaded = state(js.interp.session());
+        sameError("qsh.cle('step', {rows: 0})", "cle step --rows 0");
+        sameError("qsh.cle('step', {width: 5})", "cle step --width 5");
+        sameError("qsh.cle('apply', {colour: true})", "cle apply --colour");
+        // the list is read after equalizing: the failure must still leave the model unequalized, with no undo step
+        sameError("qsh.cle('step', {inputList: '../scripts/data/demo/no-such-list.txt'})",
+                "cle step --input-list ../scripts/data/demo/no-such-list.txt");
+        assertEquals(loaded, state(js.interp.session()));
+    }
+
     /** {@code jsCall} fails in JS with the error {@code line} fails with, and leaves the session as the command does. */
     private void sameError(String jsCall, String line) {
         String viaJs = js.error("js " + jsCall);
