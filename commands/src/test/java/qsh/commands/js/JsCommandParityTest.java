@@ -18,12 +18,15 @@ import qsh.core.workflow.ModelState;
 
 /**
  * The typed JS calls ({@code qsh.load}, {@code qsh.calibrate}, {@code qsh.cle}, {@code qsh.adaround},
- * {@code qsh.export}) are a thin layer over what the commands call: on the demo model each leaves the session exactly
- * as the typed command does (model, weights, plan, undo history), returns the command's {@code --json} data, and
- * fails with the command's message.
+ * {@code qsh.export}, {@code qsh.infer}, {@code qsh.compare}, {@code qsh.encodings}) are a thin layer over what the
+ * commands call: on the demo model each leaves the session exactly as the typed command does (model, weights, plan,
+ * overrides, tensors, undo history), returns the command's {@code --json} data, writes the same files, and fails with
+ * the command's message.
  */
 class JsCommandParityTest {
     private static final String LIST = "../scripts/data/demo/input_list.txt";
+    private static final String IMAGE = "../scripts/data/demo/img0.raw";
+    private static final String OVERRIDES = "../scripts/data/overrides/mixed-int16.json";
 
     /** Two sessions: one driven by typed JS calls, one by the same commands as words. */
     private final JsTestSupport js = session();
@@ -44,7 +47,8 @@ class JsCommandParityTest {
                 weights.put(k, Arrays.hashCode(t.data()));
             }
         });
-        return m.source() + " nodes=" + m.graph().nodes().size() + " undo=" + s.undoDepth() + " quantized=" + m.quantized()
+        return m.source() + " nodes=" + m.graph().nodes().size() + " undo=" + s.undoDepth() + " overrides=" + m.overrides().size()
+                + " tensors=" + s.tensorNames() + " quantized=" + m.quantized()
                 + (m.quantized() ? " plan=" + m.plan().label() + " acts=" + EncodingText.json(m.plan().encodings().activations())
                         + " params=" + EncodingText.json(m.plan().encodings().params()) : "")
                 + " weights=" + weights;
@@ -62,9 +66,9 @@ class JsCommandParityTest {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
-    /** Milliseconds differ run to run (AdaRound's per-layer times). */
+    /** Milliseconds differ run to run (AdaRound's per-layer times, infer's run time). */
     private static String withoutTimes(String json) {
-        return json.replaceAll("\"(total_)?ms\":\\d+", "\"ms\":0");
+        return json.replaceAll("\"(milliseconds|(total_)?ms)\":[0-9.eE+-]+", "\"ms\":0");
     }
 
     @Test
@@ -137,6 +141,60 @@ class JsCommandParityTest {
         sameError("qsh.cle('step', {inputList: '../scripts/data/demo/no-such-list.txt'})",
                 "cle step --input-list ../scripts/data/demo/no-such-list.txt");
         assertEquals(loaded, state(js.interp.session()));
+    }
+
+    @Test
+    void inferThroughItsLayerRunsWritesAndKeepsActivationsAsTheCommand(@TempDir Path dir) throws Exception {
+        same("qsh.load('demo')", "load demo");
+        same("qsh.infer(null, {random: true, seed: 3})", "infer --random --seed 3");
+        same("qsh.infer('" + IMAGE + "', {out: '" + dir.resolve("js") + "'})", "infer " + IMAGE + " --out " + dir.resolve("typed"));
+        try (var files = Files.list(dir.resolve("typed"))) {
+            for (Path b : files.toList()) {
+                Path a = dir.resolve("js").resolve(b.getFileName());
+                assertTrue(Arrays.equals(Files.readAllBytes(b), Files.readAllBytes(a)), "the two runs wrote the same " + a);
+            }
+        }
+        same("qsh.infer(['input:=" + IMAGE + "'])", "infer input:=" + IMAGE);
+        sameError("qsh.infer(null)", "infer");
+        sameError("qsh.infer('" + IMAGE + "', {random: true})", "infer " + IMAGE + " --random");
+        sameError("qsh.infer(null, {random: true, shape: '1x2'})", "infer --random --shape 1x2");
+        sameError("qsh.infer('../scripts/data/demo/no-such.raw')", "infer ../scripts/data/demo/no-such.raw");
+        assertEquals("js: Error: qsh.infer inputs[1] must be a string (NAME:=FILE.raw or a path), not a number",
+                js.error("js qsh.infer(['" + IMAGE + "', 5])"));
+    }
+
+    @Test
+    void compareThroughItsLayerMeasuresAndDrawsAsTheCommand(@TempDir Path dir) throws Exception {
+        same("qsh.load('demo')", "load demo");
+        sameError("qsh.compare('" + LIST + "')", "compare " + LIST);
+        same("qsh.calibrate('" + LIST + "')", "calibrate " + LIST);
+        Path a = dir.resolve("js.png");
+        Path b = dir.resolve("typed.png");
+        same("qsh.compare('" + LIST + "', {limit: 2, top: 3, png: '" + a + "'})",
+                "compare " + LIST + " --limit 2 --top 3 --png " + b);
+        assertTrue(Arrays.equals(Files.readAllBytes(b), Files.readAllBytes(a)), "the two charts are the same file");
+        sameError("qsh.compare('../scripts/data/demo/no-such-list.txt')", "compare ../scripts/data/demo/no-such-list.txt");
+        sameError("qsh.compare('" + LIST + "', {limit: 0})", "compare " + LIST + " --limit 0");
+    }
+
+    @Test
+    void encodingsThroughTheirLayerShowSaveLoadAndClearAsTheCommand(@TempDir Path dir) throws Exception {
+        same("qsh.load('demo')", "load demo");
+        sameError("qsh.encodings()", "encodings show");
+        same("qsh.encodings('load', '" + OVERRIDES + "')", "encodings load " + OVERRIDES);
+        same("qsh.calibrate('" + LIST + "')", "calibrate " + LIST); // the overrides apply alike
+        same("qsh.encodings()", "encodings show");
+        same("qsh.encodings('show', 'input')", "encodings show input");
+        sameError("qsh.encodings('show', 'no-such-tensor')", "encodings show no-such-tensor");
+        Path a = dir.resolve("js.json");
+        Path b = dir.resolve("typed.json");
+        String viaJs = js.js("JSON.stringify(qsh.encodings('save', '" + a + "', {version: '1.0.0'}))");
+        String viaCommand = typed.js("JSON.stringify(qsh.run('encodings save " + b + " --version 1.0.0'))");
+        assertEquals(viaCommand.replace(b.toString(), "OUT"), viaJs.replace(a.toString(), "OUT"));
+        assertEquals(Files.readString(b), Files.readString(a));
+        same("qsh.encodings('clear')", "encodings clear");
+        sameError("qsh.encodings('sideways')", "encodings sideways");
+        sameError("qsh.encodings('clear', 'x')", "encodings clear x");
     }
 
     /** {@code jsCall} fails in JS with the error {@code line} fails with, and leaves the session as the command does. */
