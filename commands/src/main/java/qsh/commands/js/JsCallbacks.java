@@ -117,4 +117,18 @@ public final class JsCallbacks {
             throw api.runtime().fail(what + " must be a function");
         }
     }
+
+    /** Top-1/top-5 of {@code g} on samples a JS data loader gave; a sample the model cannot take is a JS error. */
+    static Map<String, Object> top(QshApi api, Graph g, List<Map<String, Tensor>> samples, int[] labels) {
+        try {
+            qsh.core.metrics.TopK.Result r = qsh.core.metrics.TopK.evaluate(g, samples.size(), samples::get, labels, done -> { });
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("top1", r.top1Percent());
+            m.put("top5", r.top5Percent());
+            m.put("correct", r.top1());
+            return m;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw api.runtime().fail(e.getMessage());
+        }
+    }
 }

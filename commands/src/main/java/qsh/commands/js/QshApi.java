@@ -9,8 +9,12 @@ import org.graalvm.polyglot.Value;
 import qsh.commands.spi.Evaluator;
 import qsh.core.workflow.ModelState;
 import qsh.commands.algorithms.Rounding;
+import qsh.commands.equalize.Equalizing;
 import qsh.commands.model.Calibration;
+import qsh.commands.model.Comparison;
+import qsh.commands.model.Encodings;
 import qsh.commands.model.Exporting;
+import qsh.commands.model.Inference;
 import qsh.commands.model.Loading;
 import qsh.commands.spi.Args;
 import qsh.commands.spi.CommandException;
@@ -21,16 +25,16 @@ import qsh.commands.spi.Session;
 import qsh.commands.spi.SessionTensor;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
-import qsh.core.metrics.TopK;
 import qsh.core.tensor.Tensor;
 
 /**
  * The {@code qsh} global: the session as scripts see it. Only {@code @HostAccess.Export} methods are visible;
  * data comes back as plain JS objects and arrays. Everything a typed command can do is reachable through
  * {@link #run}, which runs command lines. The other methods take typed arguments and call the layer the commands
- * call ({@link Loading}, {@link Calibration}, {@link Rounding}, {@link Exporting}, or a tensor command's run), with
- * no command line in between, through {@link Evaluator#perform} (the session changes as the typed command changes it,
- * and fails with its messages); the rest are coarse views that keep loops in Java.
+ * call ({@link Loading}, {@link Calibration}, {@link Rounding}, {@link Equalizing}, {@link Exporting},
+ * {@link Inference}, {@link Comparison}, {@link Encodings}, or a tensor command's run), with no command line in
+ * between, through {@link Evaluator#perform} (the session changes as the typed command changes it, and fails with its
+ * messages); the rest are coarse views that keep loops in Java.
  */
 public final class QshApi {
     /** Largest tensor {@code toArray()}/{@code fromArray()} move element by element. */
@@ -47,12 +51,6 @@ public final class QshApi {
 
     private Evaluator interp() {
         return rt.interpreter();
-    }
-
-    /** What a non-string argument is, in JavaScript's words ("a function", "an array", ...). */
-    private static String kind(Value v) {
-        return v.canExecute() ? "a function" : v.hasArrayElements() ? "an array" : v.isNumber() ? "a number"
-                : v.isBoolean() ? "a boolean" : "an object";
     }
 
     Session session() {
@@ -276,7 +274,7 @@ public final class QshApi {
     @HostAccess.Export
     public Value calibrate(Value list, Value options) {
         if (list != null && !list.isNull() && !list.isString()) { // a function or object (found by JsApiFuzzer)
-            throw rt.fail("qsh.calibrate needs an input list path (a string) or null, not " + kind(list));
+            throw rt.fail("qsh.calibrate needs an input list path (a string) or null, not " + JsArrays.kind(list));
         }
         String l = list == null || list.isNull() ? null : list.asString();
         return perform("calibrate", () -> Calibration.run(session(), Calibration.request(args("calibrate", operands(l), options), session())));
@@ -311,7 +309,7 @@ public final class QshApi {
     @HostAccess.Export
     public Value adaround(Value list, Value options) {
         if (list != null && !list.isNull() && !list.isString()) {
-            throw rt.fail("qsh.adaround needs an input list path (a string) or null, not " + kind(list));
+            throw rt.fail("qsh.adaround needs an input list path (a string) or null, not " + JsArrays.kind(list));
         }
         String l = list == null || list.isNull() ? null : list.asString();
         return perform("adaround", () -> Rounding.run(session(), Rounding.request(args("adaround", operands(l), options))));
@@ -323,10 +321,65 @@ public final class QshApi {
         return cle(step, null);
     }
 
-    /** {@code qsh.cle("apply", {keepRelu6: true})}: as {@code cle}; step and apply are undoable. */
+    /** {@code qsh.cle("apply", {keepRelu6: true})}: as {@code cle} ({@link Equalizing}); step and apply are undoable. */
     @HostAccess.Export
     public Value cle(String step, Value options) {
-        return command("cle", required(step, "cle", "a step (plan, step or apply)"), options);
+        String s = required(step, "cle", "a step (plan, step or apply)");
+        return perform("cle", () -> Equalizing.run(session(), Equalizing.request(args("cle", List.of(s), options))));
+    }
+
+    /** {@code qsh.compare("list.txt")} with the default options. */
+    @HostAccess.Export
+    public Value compare(String list) {
+        return compare(list, null);
+    }
+
+    /** {@code qsh.compare("list.txt", {limit: 8, top: 5})}: per-layer SQNR as {@code compare} ({@link Comparison}). */
+    @HostAccess.Export
+    public Value compare(String list, Value options) {
+        String l = required(list, "compare", "an input list (compare needs real inputs)");
+        return perform("compare", () -> Comparison.run(session(), Comparison.request(args("compare", List.of(l), options))));
+    }
+
+    /** {@code qsh.encodings()}: every encoding of the quantized model, as {@code encodings show}. */
+    @HostAccess.Export
+    public Value encodings() {
+        return encodings("show", null, null);
+    }
+
+    /** {@code qsh.encodings("clear")}, or {@code "show"}. */
+    @HostAccess.Export
+    public Value encodings(String action) {
+        return encodings(action, null, null);
+    }
+
+    /** {@code qsh.encodings("show", tensor)}, {@code ("save", file)}, {@code ("load", file)}. */
+    @HostAccess.Export
+    public Value encodings(String action, String operand) {
+        return encodings(action, operand, null);
+    }
+
+    /** {@code qsh.encodings("save", "enc.json", {version: "1.0.0"})}: as {@code encodings} ({@link Encodings}). */
+    @HostAccess.Export
+    public Value encodings(String action, String operand, Value options) {
+        String a = required(action, "encodings", "an action (show, save, load or clear)");
+        return perform("encodings", () -> Encodings.run(session(), Encodings.request(args("encodings", operands(a, operand), options))));
+    }
+
+    /** {@code qsh.infer("img0.raw")} or {@code qsh.infer(["input:=img0.raw"])}: a float run on raw files. */
+    @HostAccess.Export
+    public Value infer(Value inputs) {
+        return infer(inputs, null);
+    }
+
+    /**
+     * {@code qsh.infer(null, {random: true, seed: 2})} or {@code qsh.infer("img0.raw", {out: "outs"})}: as {@code infer}
+     * ({@link Inference}); the activations are kept for {@code qsh.tensor}.
+     */
+    @HostAccess.Export
+    public Value infer(Value inputs, Value options) {
+        List<String> files = JsArrays.files(rt, inputs, "infer");
+        return perform("infer", () -> Inference.run(session(), Inference.request(args("infer", files, options))));
     }
 
     /** {@code qsh.eval("fashion-mnist")}. */
@@ -369,22 +422,9 @@ public final class QshApi {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("samples", y.length);
-        out.put("float", top(s.graph(), samples, y));
-        out.put("quantized", s.quantized() ? top(s.simulated(), samples, y) : null);
+        out.put("float", JsCallbacks.top(this, s.graph(), samples, y));
+        out.put("quantized", s.quantized() ? JsCallbacks.top(this, s.simulated(), samples, y) : null);
         return rt.toJs(out);
-    }
-
-    private Map<String, Object> top(Graph g, List<Map<String, Tensor>> samples, int[] labels) {
-        try {
-            TopK.Result r = TopK.evaluate(g, samples.size(), samples::get, labels, done -> { });
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("top1", r.top1Percent());
-            m.put("top5", r.top5Percent());
-            m.put("correct", r.top1());
-            return m;
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw rt.fail(e.getMessage());
-        }
     }
 
     /**
@@ -417,7 +457,8 @@ public final class QshApi {
     @Override
     public String toString() {
         return "qsh (the session: run, exec, load, nodes, tensors, tensor, fromArray, encode, quantize, dequantize, "
-                + "pack, calibrate, adaround, cle, export, eval, evaluate, accuracy, graph, fashionMnist, readRaw, readText)";
+                + "pack, calibrate, adaround, cle, export, infer, compare, encodings, eval, evaluate, accuracy, graph, fashionMnist, "
+                + "readRaw, readText)";
     }
 
     ModelState model() {
@@ -434,34 +475,11 @@ public final class QshApi {
 
     /** A JS array (or typed array) of numbers as floats; refuses more than {@link #ARRAY_LIMIT}. */
     float[] floats(Value v, String what) {
-        if (v == null || !v.hasArrayElements()) {
-            throw rt.fail(what + " must be an array or a typed array of numbers");
-        }
-        long n = v.getArraySize();
-        if (n > ARRAY_LIMIT) {
-            throw rt.fail(what + " has " + n + " elements; at most " + ARRAY_LIMIT + " cross into qsh this way");
-        }
-        float[] f = new float[(int) n];
-        for (int i = 0; i < f.length; i++) {
-            Value e = v.getArrayElement(i);
-            if (!e.isNumber()) {
-                throw rt.fail(what + "[" + i + "] is not a number");
-            }
-            f[i] = (float) e.asDouble();
-        }
-        return f;
+        return JsArrays.floats(rt, v, what);
     }
 
     /** A JS array of integers. */
     int[] ints(Value v, String what) {
-        float[] f = floats(v, what);
-        int[] out = new int[f.length];
-        for (int i = 0; i < f.length; i++) {
-            if (f[i] != Math.rint(f[i])) {
-                throw rt.fail(what + "[" + i + "] must be an integer, not " + f[i]);
-            }
-            out[i] = (int) f[i];
-        }
-        return out;
+        return JsArrays.ints(rt, v, what);
     }
 }

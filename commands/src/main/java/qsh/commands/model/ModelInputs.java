@@ -39,20 +39,32 @@ final class ModelInputs {
 
     /** The inputs {@code args} name for {@code g}; {@code command} names the command in messages. */
     static Map<String, Tensor> fromArgs(Args args, Session session, Graph g, String command) {
+        if (args.has("random")) {
+            args.atMost(0);
+        }
+        return of(args.positional(), args.has("random"), args.getInt("seed"), args.get("shape").orElse(null), session, g, command);
+    }
+
+    /**
+     * The inputs of a typed call: {@code files} ({@code NAME:=FILE.raw} or a bare path, as typed) or, when
+     * {@code random}, seeded inputs of {@code shape} (as typed, null for the declared shape); files beside
+     * {@code random} are refused by the caller's {@link Args#atMost}, as {@link #fromArgs} does.
+     */
+    static Map<String, Tensor> of(List<String> files, boolean random, int seed, String shape, Session session, Graph g,
+                                  String command) {
         for (ValueInfo v : g.inputs()) { // every input is fed as float32: an integer one would get fractions
             if (!FLOAT_TYPES.contains(v.elemType())) {
                 throw new CommandException("input '" + v.name() + "' is " + v.typeName() + ": " + command
                         + " feeds float32 values only (--random and NAME:=FILE.raw), so it cannot run this model");
             }
         }
-        if (args.has("random")) {
-            args.atMost(0);
-            int[] shape = args.get("shape").map(TensorExpressions::parseShape).orElse(null);
-            if (shape != null && g.inputs().size() != 1) {
+        if (random) {
+            int[] dims = shape == null ? null : TensorExpressions.parseShape(shape);
+            if (dims != null && g.inputs().size() != 1) {
                 throw new CommandException("--shape applies to single-input models; this one has " + g.inputs().size() + " inputs");
             }
             // Refuse shapes the model cannot take before allocating them: inference finds the first node that fails.
-            Map<String, int[]> shapes = ShapeProbe.inputShapes(g, shape);
+            Map<String, int[]> shapes = ShapeProbe.inputShapes(g, dims);
             shapes.values().forEach(Tensor::checkedSize);
             shapes.forEach((name, s) -> MemoryBudget.check("input '" + name + "'", s, Float.BYTES));
             List<String> problems = ShapeInference.infer(g, shapes).problems();
@@ -61,13 +73,13 @@ final class ModelInputs {
                         : "input shape " + Format.shape(shapes.values().iterator().next())
                         + " does not fit the model: " + problems.get(0));
             }
-            return ShapeProbe.randomInputs(g, args.getInt("seed"), shape);
+            return ShapeProbe.randomInputs(g, seed, dims);
         }
-        if (args.positional().isEmpty()) {
+        if (files.isEmpty()) {
             throw new CommandException(command + " needs inputs: " + command + " NAME:=FILE.raw …, or " + command + " --random");
         }
         Map<String, Tensor> inputs = new LinkedHashMap<>();
-        for (String w : args.positional()) {
+        for (String w : files) {
             int eq = w.indexOf(":=");
             String name;
             String file;
@@ -87,11 +99,11 @@ final class ModelInputs {
             if (!vi.isStatic()) {
                 throw new CommandException(InputDims.unboundMessage(vi));
             }
-            int[] shape = new int[vi.dims().length];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = Math.toIntExact(vi.dims()[i]);
+            int[] declared = new int[vi.dims().length];
+            for (int i = 0; i < declared.length; i++) {
+                declared[i] = Math.toIntExact(vi.dims()[i]);
             }
-            inputs.put(name, RawTensorFile.read(session.resolve(file), name, shape));
+            inputs.put(name, RawTensorFile.read(session.resolve(file), name, declared));
         }
         return inputs;
     }

@@ -31,9 +31,16 @@ public record TransformData(List<Map<String, Tensor>> inputs, boolean calibratio
 
     /** The data of a command's {@code --input-list}/{@code --samples} for {@code g}. */
     public static TransformData of(Args args, Session session, Graph g) {
-        if (args.get("input-list").isPresent()) {
-            return calibration(CalibrationInputs.samples(session.resolve(args.get("input-list").get()), g,
-                    args.getInt("samples")));
+        return of(args.get("input-list").orElse(null), args.getInt("samples"), session, g);
+    }
+
+    /**
+     * The data of a typed call (JavaScript's {@code qsh.cle}): the first {@code samples} inputs of {@code inputList}
+     * (as typed, resolved against the session's folder), or random inputs when it is null.
+     */
+    public static TransformData of(String inputList, int samples, Session session, Graph g) {
+        if (inputList != null) {
+            return calibration(CalibrationInputs.samples(session.resolve(inputList), g, samples));
         }
         return random(g);
     }

@@ -32,9 +32,9 @@ class InferOutputsTest {
 
     @Test
     void probabilitiesAreShownAsTheyAreAndLogitsThroughSoftmax() {
-        assertTrue(InferCommand.isDistribution(new float[] {0.25f, 0.75f}));
-        assertFalse(InferCommand.isDistribution(new float[] {0.25f, 0.5f}), "does not sum to 1");
-        assertFalse(InferCommand.isDistribution(new float[] {1.5f, -0.5f}), "outside [0, 1]");
+        assertTrue(Inference.isDistribution(new float[] {0.25f, 0.75f}));
+        assertFalse(Inference.isDistribution(new float[] {0.25f, 0.5f}), "does not sum to 1");
+        assertFalse(Inference.isDistribution(new float[] {1.5f, -0.5f}), "outside [0, 1]");
         // PaddleOCR's classifier ends in Softmax (read from the Maven artifact by file name)
         Interpreter in = new Interpreter();
         in.execute("load ch_ppocr_mobile_v2.0_cls_infer.onnx --input_dim x 1,3,48,192");
