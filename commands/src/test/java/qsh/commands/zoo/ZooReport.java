@@ -34,9 +34,8 @@ final class ZooReport {
                 sb.append("| ").append(first ? r.model.name() : "").append(" | ")
                         .append(first ? fmt(r.floatRelDiff, "%.1e") : "").append(" | ").append(f.config()).append(" | ")
                         .append(fmt(f.qshSqnr(), "%.2f")).append(" | ")
-                        .append(f.ortError() != null ? "error" : Double.isNaN(f.ortSpecGridSqnr()) ? fmt(f.ortSqnr(), "%.2f")
-                                : fmt(f.ortSpecGridSqnr(), "%.2f") + " (own grid " + fmt(f.ortSqnr(), "%.2f") + ")").append(" | ")
-                        .append(fmt(f.qshSqnr() - (Double.isNaN(f.ortSpecGridSqnr()) ? f.ortSqnr() : f.ortSpecGridSqnr()), "%+.2f")).append(" | ")
+                        .append(f.ortError() != null ? "error" : ortText(f, "%.2f", "own grid ")).append(" | ")
+                        .append(fmt(f.qshSqnr() - f.ortCompared(), "%+.2f")).append(" | ")
                         .append(fmt(f.simSqnr(), "%.2f")).append(" | ").append(fmt(f.maxSteps(), "%.3g")).append(" | ")
                         .append(f.top1()).append(" |\n");
                 first = false;
@@ -74,8 +73,7 @@ final class ZooReport {
         for (ZooModelRun r : runs) {
             sb.append("| ").append(r.model.name()).append(" | ").append(fmt(r.floatRelDiff, "%.0e")).append(" |");
             for (ZooModelRun.ConfigFigures f : r.figures) {
-                String ort = f.ortError() != null ? "ORT fails" : Double.isNaN(f.ortSpecGridSqnr()) ? fmt(f.ortSqnr(), "%.1f")
-                        : fmt(f.ortSpecGridSqnr(), "%.1f") + " (" + fmt(f.ortSqnr(), "%.1f") + ")";
+                String ort = f.ortError() != null ? "ORT fails" : ortText(f, "%.1f", "");
                 String qsh = Double.isNaN(f.qshSqnr()) ? "✗ " + firstFailedCheck(r, f.config()) : fmt(f.qshSqnr(), "%.1f");
                 sb.append(' ').append(qsh).append(" / ").append(ort).append(" |");
             }
@@ -132,6 +130,12 @@ final class ZooReport {
     private static String firstFailedCheck(ZooModelRun r, String config) {
         return r.checks.stream().filter(c -> !c.pass() && c.name().endsWith(" " + config)).findFirst()
                 .map(c -> c.name().substring(0, c.name().length() - config.length() - 1)).orElse("–");
+    }
+
+    /** The ORT figure qsh is compared with, followed by ORT's own-grid figure where that is a spec-grid one. */
+    private static String ortText(ZooModelRun.ConfigFigures f, String format, String ownLabel) {
+        return Double.isNaN(f.ortSpecGridSqnr()) ? fmt(f.ortSqnr(), format)
+                : fmt(f.ortSpecGridSqnr(), format) + " (" + ownLabel + fmt(f.ortSqnr(), format) + ")";
     }
 
     private static String fmt(double v, String f) {
