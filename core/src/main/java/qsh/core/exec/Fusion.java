@@ -17,13 +17,14 @@ import qsh.core.tensor.Tensor;
 /**
  * Finds the node chains an execution plan runs as one step, for execution only (the Graph is not changed):
  * Conv, then per-channel ops (inference BatchNormalization, Add/Mul of a per-channel constant), then an
- * activation (Relu, Clip, HardSigmoid, or the exported hard-swish chain x * Clip(x + 3, 0, 6) / 6), then a
+ * activation (Relu, Clip, HardSigmoid, the exported hard-swish chain x * Clip(x + 3, 0, 6) / 6, or swish
+ * x * Sigmoid(x)), then a
  * simulated quantization's QuantizeLinear → DequantizeLinear pair ({@link FakeQuant}), and again while the chain
  * goes on, all applied by the convolution's {@link Epilogue} to each output row while it is in cache; after any
  * other producer, a BatchNormalization chain with its activation (and pairs) as one per-channel pass; and any other
  * QuantizeLinear → DequantizeLinear pair as one fake-quant pass, so a simulated graph never materializes its
  * integer tensors (a run that asks for one gets the node-by-node plan, as for any value a chain eliminates). Every value inside a chain has exactly
- * one reader (the hard-swish input: the chain's two) and is not a graph output, so nothing outside can see it
+ * one reader (the hard-swish and swish inputs: the chain's two) and is not a graph output, so nothing outside can see it
  * disappear. The epilogue evaluates each op as its kernel does, so fused results are bit-identical; weights are
  * not folded (that would change rounding, and with it a quantization simulation's grid decisions).
  */
@@ -42,10 +43,10 @@ final class Fusion {
         }
     }
 
-    /** An activation: a plain one, or (qhs not null) a hard-swish chain with fake quantization inside. */
-    private record Act(Activation act, QuantizedHardSwish qhs, List<Node> nodes, String output) {
+    /** An activation: the epilogue stage it adds, the nodes it replaces and the value it computes. */
+    private record Act(java.util.function.Consumer<Epilogue.Builder> stage, List<Node> nodes, String output) {
         Act(Activation act, List<Node> nodes, String output) {
-            this(act, null, nodes, output);
+            this(b -> b.activation(act), nodes, output);
         }
     }
 
@@ -103,11 +104,7 @@ final class Fusion {
             Act act = activation(v, channels, rank);
             if (act != null) {
                 chain.addAll(act.nodes());
-                if (act.qhs() != null) {
-                    stages.quantizedHardSwish(act.qhs());
-                } else {
-                    stages.activation(act.act());
-                }
+                act.stage().accept(stages);
                 v = act.output();
             }
             Node q = single(v);
@@ -274,7 +271,8 @@ final class Fusion {
                     return null;
             }
         }
-        return hardSwish(v, channels, rank);
+        Act hs = hardSwish(v, channels, rank);
+        return hs != null ? hs : swish(v, channels, rank);
     }
 
     /**
@@ -324,8 +322,36 @@ final class Fusion {
         if (fq[0] == null && fq[1] == null && fq[2] == null) {
             return new Act(Activation.hardSwishChain(k, lohi[0], lohi[1], d), nodes, div.output(0));
         }
-        return new Act(null, new QuantizedHardSwish(k, lohi[0], lohi[1], d, fq[0], fq[1], fq[2]), nodes,
-                div.output(0));
+        QuantizedHardSwish qhs = new QuantizedHardSwish(k, lohi[0], lohi[1], d, fq[0], fq[1], fq[2]);
+        return new Act(b -> b.quantizedHardSwish(qhs), nodes, div.output(0));
+    }
+
+    /**
+     * Swish / SiLU as exported: Mul(v, Sigmoid(v)), v read by exactly the Sigmoid and the Mul; in a simulated graph
+     * a QuantizeLinear → DequantizeLinear pair may follow the Sigmoid. (EfficientNet-B0's 49 activations: its
+     * Sigmoid and Mul passes were 11 of 31 ms of a run, after the convolution had written each row.)
+     */
+    private Act swish(String v, int channels, int rank) {
+        List<Node> readers = g.consumers(v);
+        if (graphOutputs.contains(v) || readers.size() != 2) {
+            return null;
+        }
+        Node sig = readers.get(0).opType().equals("Sigmoid") ? readers.get(0) : readers.get(1);
+        Node mul = sig == readers.get(0) ? readers.get(1) : readers.get(0);
+        if (!sig.opType().equals("Sigmoid") || !mul.opType().equals("Mul") || !isDefault(sig) || !isDefault(mul)
+                || !sig.input(0).equals(v) || sig.outputs().size() != 1 || mul.inputs().size() != 2
+                || mul.outputs().size() != 1) {
+            return null;
+        }
+        List<Node> nodes = new ArrayList<>(List.of(sig));
+        FakeQuant[] fq = new FakeQuant[1];
+        String s = pairAfter(sig.output(0), channels, rank, nodes, fq, 0);
+        boolean mulReads = mul.input(0).equals(v) && mul.input(1).equals(s) || mul.input(1).equals(v) && mul.input(0).equals(s);
+        if (single(s) != mul || !mulReads) {
+            return null;
+        }
+        nodes.add(mul);
+        return new Act(b -> b.swish(fq[0]), nodes, mul.output(0));
     }
 
     /**

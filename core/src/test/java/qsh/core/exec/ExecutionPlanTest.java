@@ -17,6 +17,7 @@ import qsh.core.exec.ops.Ops;
 import qsh.core.graph.Graph;
 import qsh.core.graph.Node;
 import qsh.core.modelio.OnnxReader;
+import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 import qsh.core.testing.ModelBuilder;
 
@@ -114,6 +115,49 @@ class ExecutionPlanTest {
             Executor.run(g, Map.of(in, x2), null);
         }
         assertArrayEquals(copy, first.data(), "a returned output must not be recycled");
+    }
+
+    /**
+     * Swish as exported (Mul(v, Sigmoid(v)), either operand order), after a Conv, with a simulated graph's
+     * QuantizeLinear → DequantizeLinear after the Conv and after the Sigmoid, and after a BatchNormalization that
+     * no Conv precedes: each chain is one step, and its output is the node-by-node output bit for bit.
+     */
+    @ParameterizedTest(name = "mulFirst={0} quantized={1}")
+    @CsvSource({"false, false", "true, false", "false, true", "true, true"})
+    void swishIsFusedAndBitIdentical(boolean mulFirst, boolean quantized) {
+        ModelBuilder b = new ModelBuilder(13).input("x", 1, 4, 9, 11)
+                .init("w", ModelBuilder.random(1, -1, 1, 6, 4, 3, 3)).init("wb", ModelBuilder.random(2, -1, 1, 6))
+                .init("s", ModelBuilder.random(3, 0.5, 1.5, 6)).init("bb", ModelBuilder.random(4, -1, 1, 6))
+                .init("m", ModelBuilder.random(5, -1, 1, 6)).init("v", ModelBuilder.random(6, 0.5, 1.5, 6))
+                .init("qs", Tensor.of(new int[] {}, new float[] {0.02f}))
+                .init("qz", LongTensor.of(new int[] {}, new long[] {128}), 2)
+                .init("ss", Tensor.of(new int[] {}, new float[] {1f / 255}))
+                .init("sz", LongTensor.of(new int[] {}, new long[] {0}), 2)
+                .node("Conv", List.of("x", "w", "wb"), "c", ModelBuilder.ints("pads", 1, 1, 1, 1));
+        String v = "c";
+        if (quantized) {
+            b.node("QuantizeLinear", List.of("c", "qs", "qz"), "cq").node("DequantizeLinear", List.of("cq", "qs", "qz"), "cd");
+            v = "cd";
+        }
+        b.node("Sigmoid", List.of(v), "sg");
+        String sg = "sg";
+        if (quantized) {
+            b.node("QuantizeLinear", List.of("sg", "ss", "sz"), "sq").node("DequantizeLinear", List.of("sq", "ss", "sz"), "sd");
+            sg = "sd";
+        }
+        b.node("Mul", mulFirst ? List.of(sg, v) : List.of(v, sg), "y1")
+                .node("BatchNormalization", List.of("y1", "s", "bb", "m", "v"), "bn")
+                .node("Sigmoid", List.of("bn"), "sg2").node("Mul", List.of("bn", "sg2"), "y").output("y");
+        Graph g = b.build();
+        ExecutionPlan p = ExecutionPlan.of(g, true);
+        assertTrue(p.eliminated.containsAll(List.of("c", "sg", "sg2", "bn")), "eliminated: " + p.eliminated);
+        assertEquals(2, p.steps.size(), "a Conv chain and a BatchNormalization chain");
+        Map<String, Tensor> in = Map.of("x", ModelBuilder.random(7, -3, 3, 1, 4, 9, 11));
+        Map<String, Object> ref = nodeByNode(g, in);
+        for (int run = 0; run < 2; run++) {
+            Map<String, Object> out = Executor.run(g, in, null);
+            assertArrayEquals(((Tensor) ref.get("y")).data(), ((Tensor) out.get("y")).data());
+        }
     }
 
     @Test

@@ -21,6 +21,11 @@ public final class Conv {
     private Conv() {
     }
 
+    /** Turns the compact im2col rows of small planes on (the default) or off, for one-JVM A/B benchmarks. */
+    public static void compactRows(boolean on) {
+        SlicedInput.compact = on;
+    }
+
     /** A convolution's weights ready for repeated runs: packed per group, bias and activation attached. */
     public static final class Prepared {
         final int m;
@@ -157,6 +162,11 @@ public final class Conv {
                     continue;
                 }
                 SlicedInput s = new SlicedInput(xd, xOff, cg, h, wd, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, oh);
+                if (s.compactPays(ow)) {
+                    Sgemm.multiply(pw.packed[g], plane, s.compact(ow), 0f, y, yOff, plane, pw.bias, g * mg, pw.ep);
+                    s.release();
+                    continue;
+                }
                 int cols = oh * s.wq;
                 // Output rows as wide as the layout's rows: straight into Y when they coincide, else compacted.
                 float[] cbuf = s.wq == ow ? y : Buffers.floats(Math.multiplyExact(mg, cols));

@@ -18,6 +18,7 @@ public final class Epilogue {
     private static final int ACT = 3;
     private static final int FAKE_QUANT = 4;
     private static final int QUANT_HARD_SWISH = 5;
+    private static final int SWISH = 6;
 
     /** Nothing to apply. */
     public static final Epilogue NONE = new Epilogue(List.of());
@@ -86,6 +87,16 @@ public final class Epilogue {
             return this;
         }
 
+        /**
+         * y = x · Sigmoid(x), the Sigmoid as qsh's Sigmoid op computes it ({@link FloatMath#sigmoid}), then through
+         * {@code fq} (the simulated graph's QuantizeLinear → DequantizeLinear on the Sigmoid's output; null for none),
+         * then one float multiply as the Mul op does.
+         */
+        public Builder swish(FakeQuant fq) {
+            stages.add(new Stage(SWISH, null, null, null, fq, null));
+            return this;
+        }
+
         /** Whether no stage was added. */
         public boolean isEmpty() {
             return stages.isEmpty();
@@ -112,8 +123,32 @@ public final class Epilogue {
                 case MUL -> mul(y, from, to, muls[k][c]);
                 case ACT -> acts[k].apply(y, from, to);
                 case QUANT_HARD_SWISH -> qhss[k].apply(y, from, to, c);
+                case SWISH -> swish(y, from, to, fqs[k], c);
                 default -> fqs[k].apply(y, from, to, fqs[k].channels() == 1 ? 0 : c);
             }
+        }
+    }
+
+    private static final ThreadLocal<float[][]> SIGMOIDS = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    private static void swish(float[] y, int from, int to, FakeQuant fq, int c) {
+        int n = to - from;
+        float[][] scratch = SIGMOIDS.get();
+        if (scratch[0].length < n) {
+            scratch[0] = new float[n];
+            scratch[1] = new float[n];
+        }
+        float[] x = scratch[0];
+        float[] s = scratch[1];
+        // the row copied to the start of a scratch row: sigmoid's array form indexes x and y alike, and its vector
+        // form keeps intermediate values in y, so y cannot be x
+        System.arraycopy(y, from, x, 0, n);
+        FloatMath.sigmoid(x, s, 0, n);
+        if (fq != null) {
+            fq.apply(s, 0, n, fq.channels() == 1 ? 0 : c);
+        }
+        for (int i = 0; i < n; i++) {
+            y[from + i] = y[from + i] * s[i];
         }
     }
 
@@ -145,6 +180,7 @@ public final class Epilogue {
                 case MUL -> "mul";
                 case ACT -> acts[k].toString();
                 case QUANT_HARD_SWISH -> qhss[k].toString();
+                case SWISH -> fqs[k] == null ? "Swish(x * Sigmoid(x))" : "Swish(x * " + fqs[k] + "(Sigmoid(x)))";
                 default -> fqs[k].toString();
             });
         }

@@ -210,17 +210,17 @@ public final class FloatMath {
         unary(EXP, x, y, from, to, 0, 0);
     }
 
-    /** y[i] = sigmoid(x[i]) for i in [from, to); y may be x. */
+    /** y[i] = sigmoid(x[i]) for i in [from, to); y must not be x (the vector form keeps its intermediate values in y). */
     public static void sigmoid(float[] x, float[] y, int from, int to) {
         unary(SIGMOID, x, y, from, to, 0, 0);
     }
 
-    /** y[i] = tanh(x[i]) for i in [from, to); y may be x. */
+    /** y[i] = tanh(x[i]) for i in [from, to); y must not be x (the vector form keeps its intermediate values in y). */
     public static void tanh(float[] x, float[] y, int from, int to) {
         unary(TANH, x, y, from, to, 0, 0);
     }
 
-    /** y[i] = erf(x[i]) for i in [from, to); y may be x. */
+    /** y[i] = erf(x[i]) for i in [from, to); y must not be x (the vector form keeps its intermediate values in y). */
     public static void erf(float[] x, float[] y, int from, int to) {
         unary(ERF, x, y, from, to, 0, 0);
     }

@@ -69,6 +69,14 @@ public final class Sgemm {
         pairs = on;
     }
 
+    /**
+     * Turns the tiled kernel ({@link TiledGemm}, the default) on or off, for benchmarks comparing it with the
+     * in-place kernels in one JVM (results are the same bits either way).
+     */
+    public static void packedTiles(boolean on) {
+        TiledGemm.use(on);
+    }
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private static final class Fma {
@@ -253,6 +261,11 @@ public final class Sgemm {
         // Too few strips for the threads: also split the rows, so both cores get work on small planes.
         int rowGroups = parallel && strips < Parallel.THREADS
                 ? Math.max(1, Math.min(blocks, (2 * Parallel.THREADS + strips - 1) / strips)) : 1;
+        if (rowGroups > 1 && beta == 0f && TiledGemm.on() && VectorSupport.ready()) {
+            // one strip split by rows: pack its B once for both threads instead of once per row group
+            TiledGemm.shared(m, n, k, kp, ap, b, c, cOff, ldc, rowBias, biasOff, ep, rowGroups);
+            return;
+        }
         int tasks = strips * rowGroups;
         int fw = width;
         int rg = rowGroups;
@@ -351,7 +364,9 @@ public final class Sgemm {
     private static void vectorStrip(int m, int k, int kp, float[] ap, PanelSource b, float[] c, int cOff, int ldc,
                                     float[] rowBias, int biasOff, Epilogue ep, int j0, int nr, int b0, int b1,
                                     Scratch s) {
-        if (b instanceof DirectSource d) {
+        if (TiledGemm.on()) {
+            TiledGemm.strip(m, k, kp, ap, b, c, cOff, ldc, rowBias, biasOff, j0, nr, b0, b1);
+        } else if (b instanceof DirectSource d) {
             s.rows(k);
             float[] arr = d.array();
             for (int p = 0; p < k; p++) {

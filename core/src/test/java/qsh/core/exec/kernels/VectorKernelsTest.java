@@ -13,10 +13,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import qsh.core.tensor.Tensor;
 
 /**
- * The Vector API kernel gives the packed kernel's results bit for bit (same fused multiply-adds in the same
- * order from the same start): products from a stored matrix (read in place) and from a transposed one (packed),
+ * The Vector API kernels (tiled over packed B, and reading B in place with 8- and 4-row tiles) give the packed
+ * kernel's results bit for bit (same fused multiply-adds in the same order from the same start): products from a stored matrix (read in place) and from a transposed one (packed),
  * with row bias, an epilogue, depths beyond one panel, row counts off the 4-row block and column tails;
- * convolutions through the sliced input; and depthwise convolutions (the depthwise kernel).
+ * convolutions through the sliced input, its compact rows (small planes) and its wide rows; and depthwise convolutions (the depthwise kernel).
  */
 class VectorKernelsTest {
     @BeforeAll
@@ -37,7 +37,9 @@ class VectorKernelsTest {
         Random rnd = new Random(7);
         Stream.Builder<Arguments> s = Stream.builder();
         int[][] fixed = {{1, 1, 1}, {4, 32, 8}, {5, 49, 3}, {24, 6560, 864}, {7, 300, 600}, {13, 17, 257}, {3, 1030, 40},
-            {200, 1, 50}, {50, 1, 200}, {13, 2, 40}, {9, 19, 300}};
+            {200, 1, 50}, {50, 1, 200}, {13, 2, 40}, {9, 19, 300},
+            // one strip split by rows over both threads, B packed once and shared (TiledGemm.shared)
+            {130, 35, 1200}, {517, 25, 600}, {64, 100, 515}};
         int i = 0;
         for (int[] f : fixed) {
             s.add(Arguments.of(f[0], f[1], f[2], i % 2 == 1, i++));
@@ -66,8 +68,19 @@ class VectorKernelsTest {
         Sgemm.eightRowTile(false);
         Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, four, 0, n, bias, 2, ep);
         Sgemm.eightRowTile(true);
+        float[] inPlace = new float[m * n];
+        Sgemm.packedTiles(false);
+        try {
+            Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, inPlace, 0, n, bias, 2, ep);
+            Sgemm.eightRowTile(false);
+            Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, four, 0, n, bias, 2, ep);
+        } finally {
+            Sgemm.eightRowTile(true);
+            Sgemm.packedTiles(true);
+        }
         for (int i = 0; i < vec.length; i++) {
-            assertEquals(Float.floatToIntBits(four[i]), Float.floatToIntBits(vec[i]), "element " + i + ": 4-row vs 8-row tile");
+            assertEquals(Float.floatToIntBits(inPlace[i]), Float.floatToIntBits(vec[i]), "element " + i + ": tiled vs in place");
+            assertEquals(Float.floatToIntBits(four[i]), Float.floatToIntBits(vec[i]), "element " + i + ": 4-row vs tiled");
         }
         VectorSupport.suspend(true);
         float[] packed = new float[m * n];
@@ -85,6 +98,10 @@ class VectorKernelsTest {
                 Arguments.of(16, 12, 40, 40, 1, 1, 0, 1),
                 Arguments.of(12, 9, 11, 6, 5, 2, 2, 2),
                 Arguments.of(8, 7, 70, 20, 3, 1, 0, 1),
+                // small planes: compact im2col rows, one strip split by rows (B shared), chunks of depth
+                Arguments.of(300, 5, 5, 90, 3, 1, 1, 1),
+                Arguments.of(64, 10, 10, 130, 3, 1, 1, 1),
+                Arguments.of(40, 9, 9, 64, 3, 2, 1, 1),
                 // depthwise (group = C), through the phase-split planes
                 Arguments.of(32, 40, 40, 32, 3, 2, 1, 32),
                 Arguments.of(48, 20, 20, 48, 5, 2, 2, 48),
@@ -103,6 +120,22 @@ class VectorKernelsTest {
         int[] strides = {stride, stride};
         int[] pads = {pad, pad, pad, pad};
         Tensor vec = Conv.conv(x, wt, bias, strides, pads, null, group);
+        Tensor inPlace;
+        Tensor wide;
+        Sgemm.packedTiles(false);
+        try {
+            inPlace = Conv.conv(x, wt, bias, strides, pads, null, group);
+            Sgemm.packedTiles(true);
+            Conv.compactRows(false);
+            wide = Conv.conv(x, wt, bias, strides, pads, null, group);
+        } finally {
+            Sgemm.packedTiles(true);
+            Conv.compactRows(true);
+        }
+        for (int i = 0; i < vec.size(); i++) {
+            assertEquals(Float.floatToIntBits(inPlace.data()[i]), Float.floatToIntBits(vec.data()[i]), "in place, " + i);
+            assertEquals(Float.floatToIntBits(wide.data()[i]), Float.floatToIntBits(vec.data()[i]), "wide rows, " + i);
+        }
         VectorSupport.suspend(true);
         Tensor packed = Conv.conv(x, wt, bias, strides, pads, null, group);
         for (int i = 0; i < vec.size(); i++) {

@@ -1,0 +1,162 @@
+package qsh.core.exec.kernels;
+
+/**
+ * The Vector API GEMM over B packed in register-tile order (BLIS's loop order, in small): for each
+ * {@link #KC}-deep chunk of a column strip, B's columns are copied tile by tile (tile t, depth p at
+ * {@code (t kc + p) NR}, the last tile zero padded), then for each group of {@link #MC_BLOCKS} row blocks, whose
+ * packed A (64 rows x KC, 64 KB) stays in L2, every tile's micro-panel (16 KB, in L1) is swept by the
+ * {@link VectorKernels#packedTile 4 x NR kernel}, which reads B as one sequential stream.
+ *
+ * <p>Why, against reading B rows in place ({@link Sgemm}'s older direct path): there, each k step of a tile touched
+ * a line of a different input row (576 to 4608 rows per tile, more streams than the prefetchers follow), deep layers
+ * streamed all of A (9 MB for a 512 x 4608 layer) once per tile, and a strip's last few columns were copied out of
+ * B once per row block (4608 copies per block on a 5 x 5 plane). Measured by alternating the two in one JVM on
+ * ResNet-18's layers at 160 x 160 (2 threads, best of 20 x 150 ms): 3 x 3 convolutions 0.85-0.92x the time, the
+ * strided 64 -> 128 one 0.72x, the 512 x 5 x 5 one 0.44x.
+ *
+ * <p>Each element's sum is the same chain of fused multiply-adds in the same order as the other kernels (a later
+ * chunk starts from C), so the results are the same bits. Only touched when {@link VectorSupport} allows.
+ */
+final class TiledGemm {
+    /** Depth of one packed chunk of B. */
+    static final int KC = 256;
+    /** Row blocks (of {@link Sgemm#MR} rows) per pass over a chunk's tiles. */
+    static final int MC_BLOCKS = 16;
+    private static final int TW = VectorKernels.NR;
+    private static final int MR = Sgemm.MR;
+
+    private static volatile boolean on = true;
+
+    /** Per-thread packed chunk, scratch C tile and a row of a non-direct source. */
+    private static final class Scratch {
+        float[] packed = new float[0];
+        final float[] tileC = new float[MR * TW];
+        final float[] row = new float[Sgemm.NR];
+
+        float[] packed(int size) {
+            if (packed.length < size) {
+                packed = new float[size];
+            }
+            return packed;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private TiledGemm() {
+    }
+
+    /** Whether the tiled kernel is used (the default; results are the same bits either way). */
+    static boolean on() {
+        return on;
+    }
+
+    /** Turns the tiled kernel on or off, for benchmarks comparing the two in one JVM. */
+    static void use(boolean use) {
+        on = use;
+    }
+
+    /** Columns [j0, j0 + nr) (nr at most {@link Sgemm#NR}) of row blocks [b0, b1) of C = A B + rowBias. */
+    static void strip(int m, int k, int kp, float[] ap, Sgemm.PanelSource b, float[] c, int cOff, int ldc,
+                      float[] rowBias, int biasOff, int j0, int nr, int b0, int b1) {
+        Scratch s = SCRATCH.get();
+        int nt = (nr + TW - 1) / TW;
+        float[] pk = s.packed(Math.min(KC, k) * nt * TW);
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            for (int p = 0; p < kc; p++) {
+                packRow(b, p0 + p, j0, nr, pk, p * TW, kc * TW, s);
+            }
+            chunk(m, kp, ap, p0, kc, pk, 0, nr, c, cOff + j0, ldc, rowBias, biasOff, b0, b1, s);
+        }
+    }
+
+    /**
+     * All of C (n at most {@link Sgemm#NR} columns) split by rows into {@code groups} tasks over both threads,
+     * with B packed once, in parallel, into one shared buffer (chunk p0 at p0 nt NR); the epilogue on each task's
+     * rows. Splitting a single strip by rows, {@link #strip} per task packed the whole B once per task: for a
+     * 960 x 5 x 5 input, 8640 rows, four times.
+     */
+    static void shared(int m, int n, int k, int kp, float[] ap, Sgemm.PanelSource b, float[] c, int cOff, int ldc,
+                       float[] rowBias, int biasOff, Epilogue ep, int groups) {
+        int nt = (n + TW - 1) / TW;
+        float[] pk = Buffers.floats(Math.multiplyExact(k, nt * TW));
+        Parallel.forRange(k, (q0, q1) -> {
+            Scratch s = SCRATCH.get();
+            for (int p = q0; p < q1; p++) {
+                int p0 = p / KC * KC;
+                int kc = Math.min(KC, k - p0);
+                packRow(b, p, 0, n, pk, p0 * nt * TW + (p - p0) * TW, kc * TW, s);
+            }
+        });
+        int blocks = (m + MR - 1) / MR;
+        Parallel.forRange(groups, (g0, g1) -> {
+            Scratch s = SCRATCH.get();
+            for (int g = g0; g < g1; g++) {
+                int b0 = (int) ((long) blocks * g / groups);
+                int b1 = (int) ((long) blocks * (g + 1) / groups);
+                for (int p0 = 0; p0 < k; p0 += KC) {
+                    chunk(m, kp, ap, p0, Math.min(KC, k - p0), pk, p0 * nt * TW, n, c, cOff, ldc, rowBias, biasOff, b0,
+                            b1, s);
+                }
+                if (!ep.isNone()) {
+                    for (int i = b0 * MR; i < Math.min(m, b1 * MR); i++) {
+                        ep.apply(c, cOff + i * ldc, cOff + i * ldc + n, biasOff + i);
+                    }
+                }
+            }
+        });
+        Buffers.recycle(pk);
+    }
+
+    /** Packs op(B) row p, columns [j0, j0 + nr), into tile order at dst[d0 + t tileStride ...]. */
+    private static void packRow(Sgemm.PanelSource b, int p, int j0, int nr, float[] dst, int d0, int tileStride,
+                                Scratch s) {
+        if (b instanceof Sgemm.DirectSource d) {
+            VectorKernels.packRow(d.array(), d.rowOffset(p) + j0, nr, dst, d0, tileStride);
+        } else {
+            b.row(p, j0, nr, s.row);
+            VectorKernels.packRow(s.row, 0, nr, dst, d0, tileStride);
+        }
+    }
+
+    /**
+     * One packed chunk (depth p0 .. p0 + kc, tiles at pk[base + t kc NR]) into columns [0, n) of row blocks
+     * [b0, b1) of C at cOff, from C when p0 &gt; 0, else from the bias.
+     */
+    private static void chunk(int m, int kp, float[] ap, int p0, int kc, float[] pk, int base, int n, float[] c,
+                              int cOff, int ldc, float[] rowBias, int biasOff, int b0, int b1, Scratch s) {
+        int nt = (n + TW - 1) / TW;
+        boolean fromC = p0 > 0;
+        float[] tileC = s.tileC;
+        for (int g0 = b0; g0 < b1; g0 += MC_BLOCKS) {
+            int g1 = Math.min(b1, g0 + MC_BLOCKS);
+            for (int t = 0; t < nt; t++) {
+                int bo = base + t * kc * TW;
+                int w = Math.min(TW, n - t * TW);
+                int cj = cOff + t * TW;
+                for (int blk = g0; blk < g1; blk++) {
+                    int i0 = blk * MR;
+                    int rows = Math.min(MR, m - i0);
+                    int ao = (blk * kp + p0) * MR;
+                    if (w == TW) {
+                        VectorKernels.packedTile(ap, ao, kc, pk, bo, c, cj + i0 * ldc, ldc, rows, rowBias, biasOff + i0,
+                                fromC);
+                        continue;
+                    }
+                    // the last, narrower tile: B is zero padded to a whole tile, so a whole tile goes into a
+                    // scratch C and its valid columns are copied out (no per-block copy of B)
+                    if (fromC) {
+                        for (int r = 0; r < rows; r++) {
+                            System.arraycopy(c, cj + (i0 + r) * ldc, tileC, r * TW, w);
+                        }
+                    }
+                    VectorKernels.packedTile(ap, ao, kc, pk, bo, tileC, 0, TW, rows, rowBias, biasOff + i0, fromC);
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(tileC, r * TW, c, cj + (i0 + r) * ldc, w);
+                    }
+                }
+            }
+        }
+    }
+}
