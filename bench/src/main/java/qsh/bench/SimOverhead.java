@@ -79,7 +79,7 @@ public final class SimOverhead {
                 total[0] += nanos;
             }));
         }
-        return byOps.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
+        return byOps.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(Integer.getInteger("top", 3))
                 .map(e -> String.format(Locale.ROOT, "%s %.0f%%", e.getKey(), 100.0 * e.getValue() / total[0]))
                 .collect(java.util.stream.Collectors.joining(", "));
     }

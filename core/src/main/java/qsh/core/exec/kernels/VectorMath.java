@@ -360,10 +360,18 @@ final class VectorMath {
      */
     static int fakeQuant(float[] x, float[] y, int from, int to, float s, float below, float above, float nanResult) {
         int i = from;
+        FloatVector lo = bc(below);
+        FloatVector hi = bc(above);
+        FloatVector round = bc(ROUND);
         for (int end = vectorEnd(from, to); i < end; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i).div(s);
             VectorMask<Float> nan = v.compare(VectorOperators.NE, v);
-            v.max(below).min(above).add(ROUND).sub(ROUND).mul(s).blend(nanResult, nan).intoArray(y, i);
+            // the clamp by compare and blend, not max/min: Java's max/min (NaN and -0 rules) take several
+            // instructions each on AVX2. Same bits: a NaN lane compares false and stays NaN (then nanResult); a zero
+            // of either sign is +0 after the rounding add and subtract, whichever zero the clamp kept
+            v = v.blend(lo, v.compare(VectorOperators.LT, lo));
+            v = v.blend(hi, v.compare(VectorOperators.GT, hi));
+            v.add(round).sub(round).mul(s).blend(nanResult, nan).intoArray(y, i);
         }
         return i;
     }
