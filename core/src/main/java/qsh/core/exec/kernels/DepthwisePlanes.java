@@ -30,6 +30,9 @@ final class DepthwisePlanes {
     private DepthwisePlanes() {
     }
 
+    /** Whether 3 x 3 kernels take {@link VectorKernels#depthwise3x3} (the default), for one-JVM A/B benchmarks. */
+    static volatile boolean threeByThree = true;
+
     /** Per-thread buffers, grown as needed. */
     private static final class Scratch {
         float[] plane = new float[0];
@@ -98,7 +101,10 @@ final class DepthwisePlanes {
                     for (int oy0 = 0; oy0 < oh; oy0 += blockRows) {
                         int rows = Math.min(blockRows, oh - oy0);
                         int len = rows * wq;
-                        if (vector) {
+                        if (vector && kh * kw == 9 && threeByThree) {
+                            VectorKernels.depthwise3x3(xq, tapOff, oy0 * wq, w, wc, len, bias != null,
+                                    bias == null ? 0f : bias[oc], acc);
+                        } else if (vector) {
                             VectorKernels.depthwise(xq, tapOff, oy0 * wq, w, wc, kh * kw, len, bias != null,
                                     bias == null ? 0f : bias[oc], acc);
                         } else {

@@ -96,6 +96,7 @@ final class VectorKernels {
                 VectorTile8.block8(ap8, 0, 4 * k, k, rows, offs, w, c8, 0, n, (i / 2) % 5, i % 3 == 0 ? null : bias8, 0,
                         fromC);
                 depthwise(b, taps, i % 2, ap, 0, 1 + i % taps.length, 1 + i % (n - 3), fromC, 0.5f, acc);
+                depthwise3x3(b, taps, i % 2, ap, 0, 1 + i % (n - 3), fromC, 0.5f, acc);
                 packedTile(ap, 0, k, b, 0, c, 0, n, 1 + (i / 2) % 4, rb, 0, fromC);
                 packRow(b, i % 3, w, pk, 0, NR);
             }
@@ -388,6 +389,55 @@ final class VectorKernels {
             }
             a.intoArray(acc, j);
         }
+    }
+
+    /**
+     * {@link #depthwise} for a 3 x 3 kernel (9 taps): the nine weights are broadcast once per block and the nine
+     * tap offsets held in locals, so a vector of outputs costs nine loads, multiplies and adds instead of also
+     * reading a weight and an offset per tap (MobileNetV2's 3 x 3 layers ran at 1.5-3.5 GMAC/s). Same operations
+     * in the same order, so the same bits.
+     */
+    static void depthwise3x3(float[] xq, int[] tapOff, int shift, float[] w, int wc, int len, boolean addBias,
+                             float bias, float[] acc) {
+        FloatVector w0 = bc(w[wc]);
+        FloatVector w1 = bc(w[wc + 1]);
+        FloatVector w2 = bc(w[wc + 2]);
+        FloatVector w3 = bc(w[wc + 3]);
+        FloatVector w4 = bc(w[wc + 4]);
+        FloatVector w5 = bc(w[wc + 5]);
+        FloatVector w6 = bc(w[wc + 6]);
+        FloatVector w7 = bc(w[wc + 7]);
+        FloatVector w8 = bc(w[wc + 8]);
+        int o0 = tapOff[0] + shift;
+        int o1 = tapOff[1] + shift;
+        int o2 = tapOff[2] + shift;
+        int o3 = tapOff[3] + shift;
+        int o4 = tapOff[4] + shift;
+        int o5 = tapOff[5] + shift;
+        int o6 = tapOff[6] + shift;
+        int o7 = tapOff[7] + shift;
+        int o8 = tapOff[8] + shift;
+        FloatVector b = bc(addBias ? bias : 0f);
+        int end = len + L - 1;
+        for (int j = 0; j + L <= end; j += L) {
+            FloatVector a = FloatVector.zero(S).add(FloatVector.fromArray(S, xq, o0 + j).mul(w0));
+            a = a.add(FloatVector.fromArray(S, xq, o1 + j).mul(w1));
+            a = a.add(FloatVector.fromArray(S, xq, o2 + j).mul(w2));
+            a = a.add(FloatVector.fromArray(S, xq, o3 + j).mul(w3));
+            a = a.add(FloatVector.fromArray(S, xq, o4 + j).mul(w4));
+            a = a.add(FloatVector.fromArray(S, xq, o5 + j).mul(w5));
+            a = a.add(FloatVector.fromArray(S, xq, o6 + j).mul(w6));
+            a = a.add(FloatVector.fromArray(S, xq, o7 + j).mul(w7));
+            a = a.add(FloatVector.fromArray(S, xq, o8 + j).mul(w8));
+            if (addBias) {
+                a = a.add(b);
+            }
+            a.intoArray(acc, j);
+        }
+    }
+
+    private static FloatVector bc(float v) {
+        return FloatVector.broadcast(S, v);
     }
 
     /**
