@@ -162,7 +162,7 @@ public final class Conv {
                     continue;
                 }
                 SlicedInput s = new SlicedInput(xd, xOff, cg, h, wd, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, oh);
-                if (s.compactPays(ow)) {
+                if (s.compactPays(ow, cg * kh * kw, mg)) {
                     Sgemm.multiply(pw.packed[g], plane, s.compact(ow), 0f, y, yOff, plane, pw.bias, g * mg, pw.ep);
                     s.release();
                     continue;

@@ -102,6 +102,8 @@ class VectorKernelsTest {
                 Arguments.of(300, 5, 5, 90, 3, 1, 1, 1),
                 Arguments.of(64, 10, 10, 130, 3, 1, 1, 1),
                 Arguments.of(40, 9, 9, 64, 3, 2, 1, 1),
+                // a first layer: fewer im2col rows (27) than output channels, so compact rows on a large plane
+                Arguments.of(3, 41, 39, 32, 3, 2, 1, 1),
                 // depthwise (group = C), through the phase-split planes
                 Arguments.of(32, 40, 40, 32, 3, 2, 1, 32),
                 Arguments.of(48, 20, 20, 48, 5, 2, 2, 48),
