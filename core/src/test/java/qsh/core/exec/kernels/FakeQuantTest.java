@@ -90,6 +90,44 @@ class FakeQuantTest {
         }
     }
 
+    /**
+     * On values within a few ulps of the half-integer boundaries (k + 0.5) · s, for random scales (most with an inexact
+     * reciprocal), the vector path gives the two kernels' bits: whatever form computes x / s (a reciprocal path that
+     * divided only near boundaries was tried; without its safety margin this test fails), the code must be rint of
+     * the float quotient.
+     */
+    @Test
+    void valuesNextToEveryRoundingBoundaryGiveTheKernelsBits() {
+        Random r = new Random(11);
+        int n = 4096;
+        float[] x = new float[n];
+        float[] y = new float[n];
+        for (int trial = 0; trial < 300; trial++) {
+            float s = (float) Math.scalb(1 + r.nextDouble(), r.nextInt(40) - 30);
+            long z = trial % 3 == 0 ? 0 : r.nextInt(256) - 128;
+            long lo = trial % 2 == 0 ? -128 : 0;
+            long hi = trial % 2 == 0 ? 127 : 255;
+            z = Math.max(lo, Math.min(hi, z));
+            for (int i = 0; i < n; i++) {
+                float b = (float) ((r.nextInt(600) - 300 + 0.5) * s);
+                int steps = r.nextInt(9) - 4;
+                for (int k = 0; k < Math.abs(steps); k++) {
+                    b = steps > 0 ? Math.nextUp(b) : Math.nextDown(b);
+                }
+                x[i] = b;
+            }
+            FakeQuant fq = new FakeQuant(new float[] {s}, new long[] {z}, lo, hi);
+            fq.apply(x, y, 0, n, 0);
+            for (int i = 0; i < n; i++) {
+                float want = FakeQuant.exact(x[i], s, z, lo, hi);
+                if (Float.floatToRawIntBits(want) != Float.floatToRawIntBits(y[i])) {
+                    throw new AssertionError("s = " + s + ", z = " + z + ", x = " + x[i] + ": kernels " + want
+                            + ", fake-quant " + y[i]);
+                }
+            }
+        }
+    }
+
     private static final long[][] TYPES = {{2, 0, 255}, {3, -128, 127}, {4, 0, 65535}, {5, -32768, 32767},
         {6, Integer.MIN_VALUE, Integer.MAX_VALUE}, {21, 0, 15}, {22, -8, 7}};
 
