@@ -280,14 +280,10 @@ final class Fusion {
      * simulated graph a QuantizeLinear → DequantizeLinear pair may follow the Add, the Clip and the Mul.
      */
     private Act hardSwish(String v, int channels, int rank) {
-        List<Node> readers = g.consumers(v);
-        if (graphOutputs.contains(v) || readers.size() != 2) {
-            return null;
-        }
-        Node add = readers.get(0).opType().equals("Add") ? readers.get(0) : readers.get(1);
-        Node mul = add == readers.get(0) ? readers.get(1) : readers.get(0);
-        if (!add.opType().equals("Add") || !mul.opType().equals("Mul") || !isDefault(add) || !isDefault(mul)
-                || add.inputs().size() != 2 || mul.inputs().size() != 2 || add.outputs().size() != 1) {
+        Node[] pair = readerPair(v, "Add", "Mul");
+        Node add = pair == null ? null : pair[0];
+        Node mul = pair == null ? null : pair[1];
+        if (pair == null || add.inputs().size() != 2 || mul.inputs().size() != 2 || add.outputs().size() != 1) {
             return null;
         }
         Float k = scalar(add.input(0).equals(v) ? add.input(1) : add.input(1).equals(v) ? add.input(0) : null, rank);
@@ -332,14 +328,10 @@ final class Fusion {
      * Sigmoid and Mul passes were 11 of 31 ms of a run, after the convolution had written each row.)
      */
     private Act swish(String v, int channels, int rank) {
-        List<Node> readers = g.consumers(v);
-        if (graphOutputs.contains(v) || readers.size() != 2) {
-            return null;
-        }
-        Node sig = readers.get(0).opType().equals("Sigmoid") ? readers.get(0) : readers.get(1);
-        Node mul = sig == readers.get(0) ? readers.get(1) : readers.get(0);
-        if (!sig.opType().equals("Sigmoid") || !mul.opType().equals("Mul") || !isDefault(sig) || !isDefault(mul)
-                || !sig.input(0).equals(v) || sig.outputs().size() != 1 || mul.inputs().size() != 2
+        Node[] pair = readerPair(v, "Sigmoid", "Mul");
+        Node sig = pair == null ? null : pair[0];
+        Node mul = pair == null ? null : pair[1];
+        if (pair == null || !sig.input(0).equals(v) || sig.outputs().size() != 1 || mul.inputs().size() != 2
                 || mul.outputs().size() != 1) {
             return null;
         }
@@ -352,6 +344,20 @@ final class Fusion {
         }
         nodes.add(mul);
         return new Act(b -> b.swish(fq[0]), nodes, mul.output(0));
+    }
+
+    /** v's two readers when they are default-domain ops of types {@code first} and {@code second}, in that order. */
+    private Node[] readerPair(String v, String first, String second) {
+        List<Node> readers = g.consumers(v);
+        if (graphOutputs.contains(v) || readers.size() != 2) {
+            return null;
+        }
+        Node a = readers.get(0).opType().equals(first) ? readers.get(0) : readers.get(1);
+        Node b = a == readers.get(0) ? readers.get(1) : readers.get(0);
+        if (!a.opType().equals(first) || !b.opType().equals(second) || !isDefault(a) || !isDefault(b)) {
+            return null;
+        }
+        return new Node[] {a, b};
     }
 
     /**

@@ -69,6 +69,12 @@ public final class SchemaCheck {
             return null;
         }
         OpSchemas.Version v = OpSchemas.at(n.opType(), opset);
+        if (v == null) {
+            // an opset before the op's first version (a model without an opset import reads as opset 0): its first
+            // version's counts still say what its kernel reads (the fuzzer's Conv with one input at opset 0 was an
+            // index out of bounds)
+            v = OpSchemas.at(n.opType(), OpSchemas.firstOpset(n.opType()));
+        }
         return v == null ? null : arity(n, v, "node '" + n.name() + "' (" + n.opType() + "-" + v.since() + ")");
     }
 

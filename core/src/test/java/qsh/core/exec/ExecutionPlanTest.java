@@ -160,6 +160,15 @@ class ExecutionPlanTest {
         }
     }
 
+    /** A Conv with one input in a model read as opset 0 (no opset import): an error naming the node, before it runs. */
+    @Test
+    void tooFewInputsAtOpsetZeroIsAnErrorNamingTheNode() {
+        Graph g = new ModelBuilder(0).input("x", 1, 1, 3, 3).node("Conv", List.of("x"), "y").output("y").build();
+        Executor.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(Executor.ExecutionException.class,
+                () -> Executor.run(g, Map.of("x", ModelBuilder.random(1, -1, 1, 1, 1, 3, 3)), null));
+        assertTrue(e.getMessage().contains("(Conv-1): 1 input(s), the schema takes 2"), e.getMessage());
+    }
+
     @Test
     void chainValueThatIsAGraphOutputIsNotFused() {
         // x -> Conv -> BN -> Relu, with the BN output also declared as a graph output
