@@ -55,7 +55,8 @@ public class ConvKernelBenchmark {
         wDepthwise = Tensor.of(new int[] {32, 1, 3, 3}, random(rnd, 32 * 9));
     }
 
-    private static float[] random(Random rnd, int n) {
+    /** n values uniform in (-1, 1) from {@code rnd} (the kernel benchmarks' inputs and weights). */
+    static float[] random(Random rnd, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = rnd.nextFloat() * 2f - 1f;

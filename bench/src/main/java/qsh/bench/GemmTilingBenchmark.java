@@ -53,22 +53,16 @@ public class GemmTilingBenchmark {
     public void setUp() {
         int[] s = java.util.Arrays.stream(shape.split(",")).mapToInt(Integer::parseInt).toArray();
         Random rnd = new Random(1);
-        x = Tensor.of(new int[] {1, s[0], s[1], s[2]}, random(rnd, s[0] * s[1] * s[2]));
-        Tensor w = Tensor.of(new int[] {s[3], s[0], s[4], s[4]}, random(rnd, s[3] * s[0] * s[4] * s[4]));
-        prepared = Conv.prepare(w, Tensor.of(new int[] {s[3]}, random(rnd, s[3])), 1, Epilogue.NONE);
+        x = Tensor.of(new int[] {1, s[0], s[1], s[2]}, ConvKernelBenchmark.random(rnd, s[0] * s[1] * s[2]));
+        Tensor w = Tensor.of(new int[] {s[3], s[0], s[4], s[4]},
+                ConvKernelBenchmark.random(rnd, s[3] * s[0] * s[4] * s[4]));
+        Tensor bias = Tensor.of(new int[] {s[3]}, ConvKernelBenchmark.random(rnd, s[3]));
+        prepared = Conv.prepare(w, bias, 1, Epilogue.NONE);
         strides = new int[] {s[5], s[5]};
         int p = s[4] / 2;
         pads = new int[] {p, p, p, p};
         Sgemm.packedTiles(tiles);
         Conv.compactRows(compact);
-    }
-
-    private static float[] random(Random rnd, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = rnd.nextFloat() * 2f - 1f;
-        }
-        return v;
     }
 
     /** One convolution with prepared weights. */

@@ -3,6 +3,7 @@ package qsh.core.exec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import qsh.core.exec.kernels.Activation;
 import qsh.core.exec.kernels.Epilogue;
 import qsh.core.exec.kernels.FakeQuant;
@@ -15,18 +16,18 @@ import qsh.core.tensor.LongTensor;
 import qsh.core.tensor.Tensor;
 
 /**
- * Finds the node chains an execution plan runs as one step, for execution only (the Graph is not changed):
- * Conv, then per-channel ops (inference BatchNormalization, Add/Mul of a per-channel constant), then an
- * activation (Relu, Clip, HardSigmoid, the exported hard-swish chain x * Clip(x + 3, 0, 6) / 6, or swish
- * x * Sigmoid(x)), then a
+ * Finds the node chains an execution plan runs as one step, for execution only (the Graph is not changed): Conv,
+ * then per-channel ops (inference BatchNormalization, Add/Mul of a per-channel constant), then an activation (Relu,
+ * Clip, HardSigmoid, the exported hard-swish chain x * Clip(x + 3, 0, 6) / 6, or swish x * Sigmoid(x)), then a
  * simulated quantization's QuantizeLinear → DequantizeLinear pair ({@link FakeQuant}), and again while the chain
  * goes on, all applied by the convolution's {@link Epilogue} to each output row while it is in cache; after any
  * other producer, a BatchNormalization chain with its activation (and pairs) as one per-channel pass; and any other
  * QuantizeLinear → DequantizeLinear pair as one fake-quant pass, so a simulated graph never materializes its
- * integer tensors (a run that asks for one gets the node-by-node plan, as for any value a chain eliminates). Every value inside a chain has exactly
- * one reader (the hard-swish and swish inputs: the chain's two) and is not a graph output, so nothing outside can see it
- * disappear. The epilogue evaluates each op as its kernel does, so fused results are bit-identical; weights are
- * not folded (that would change rounding, and with it a quantization simulation's grid decisions).
+ * integer tensors (a run that asks for one gets the node-by-node plan, as for any value a chain eliminates). Every
+ * value inside a chain has exactly one reader (the hard-swish and swish inputs: the chain's two) and is not a graph
+ * output, so nothing outside can see it disappear. The epilogue evaluates each op as its kernel does, so fused
+ * results are bit-identical; weights are not folded (that would change rounding, and with it a quantization
+ * simulation's grid decisions).
  */
 final class Fusion {
     /** One step: the chain's nodes in order, its data input and output, and the kernel that computes it. */
@@ -44,7 +45,7 @@ final class Fusion {
     }
 
     /** An activation: the epilogue stage it adds, the nodes it replaces and the value it computes. */
-    private record Act(java.util.function.Consumer<Epilogue.Builder> stage, List<Node> nodes, String output) {
+    private record Act(Consumer<Epilogue.Builder> stage, List<Node> nodes, String output) {
         Act(Activation act, List<Node> nodes, String output) {
             this(b -> b.activation(act), nodes, output);
         }

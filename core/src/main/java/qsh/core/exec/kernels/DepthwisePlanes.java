@@ -12,7 +12,7 @@ import java.util.Arrays;
  * wide its row loops are too short to vectorize. Measured on the detector's depthwise shapes: 1.2x (160x160) to
  * 2.9x (480 channels of 10x10, 5x5 kernel) faster, 4x on the classifier's 88 x 3x96 planes.
  *
- * <p>With the Vector API ({@link VectorKernels#depthwise}) the taps are read from the plane in place and the
+ * <p>With the Vector API ({@link VectorDepthwise}) the taps are read from the plane in place and the
  * block's sums stay in registers.
  *
  * <p>Taps are summed ky-major, then kx, starting from zero, and the bias is added last, as in {@link Depthwise};
@@ -29,13 +29,6 @@ final class DepthwisePlanes {
 
     private DepthwisePlanes() {
     }
-
-    /**
-     * Whether 3 x 3 and 5 x 5 kernels take {@link VectorKernels#depthwise3x3} and {@link VectorKernels#depthwise5x5}
-     * (the default), for one-JVM A/B benchmarks. 5 x 5, alternated in one JVM: 672 x 10 x 10 0.67x the time, 240 x 20
-     * x 20 0.79x, 144 x 40 x 40 stride 2 0.78x, 1152 x 5 x 5 1.04x (set-up bound).
-     */
-    static volatile boolean unrolled = true;
 
     /** Per-thread buffers, grown as needed. */
     private static final class Scratch {
@@ -105,14 +98,8 @@ final class DepthwisePlanes {
                     for (int oy0 = 0; oy0 < oh; oy0 += blockRows) {
                         int rows = Math.min(blockRows, oh - oy0);
                         int len = rows * wq;
-                        if (vector && kh * kw == 9 && unrolled) {
-                            VectorKernels.depthwise3x3(xq, tapOff, oy0 * wq, w, wc, len, bias != null,
-                                    bias == null ? 0f : bias[oc], acc);
-                        } else if (vector && kh * kw == 25 && unrolled) {
-                            VectorKernels.depthwise5x5(xq, tapOff, oy0 * wq, w, wc, len, bias != null,
-                                    bias == null ? 0f : bias[oc], acc);
-                        } else if (vector) {
-                            VectorKernels.depthwise(xq, tapOff, oy0 * wq, w, wc, kh * kw, len, bias != null,
+                        if (vector) {
+                            VectorDepthwise.block(xq, tapOff, oy0 * wq, w, wc, kh * kw, len, bias != null,
                                     bias == null ? 0f : bias[oc], acc);
                         } else {
                             Arrays.fill(acc, 0, len, 0f);

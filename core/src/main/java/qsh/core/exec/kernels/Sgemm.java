@@ -261,7 +261,7 @@ public final class Sgemm {
         // Too few strips for the threads: also split the rows, so both cores get work on small planes.
         int rowGroups = parallel && strips < Parallel.THREADS
                 ? Math.max(1, Math.min(blocks, (2 * Parallel.THREADS + strips - 1) / strips)) : 1;
-        if (rowGroups > 1 && beta == 0f && TiledGemm.on() && VectorSupport.ready()) {
+        if (rowGroups > 1 && vectorKernels(beta) && TiledGemm.on()) {
             // one strip split by rows: pack its B once for both threads instead of once per row group
             TiledGemm.shared(m, n, k, kp, ap, b, c, cOff, ldc, rowBias, biasOff, ep, rowGroups);
             return;
@@ -288,6 +288,11 @@ public final class Sgemm {
         }
     }
 
+    /** Whether a product with this beta runs the Vector API kernels ({@link #vectorStrip}, {@link TiledGemm}). */
+    private static boolean vectorKernels(float beta) {
+        return beta == 0f && VectorSupport.ready();
+    }
+
     /** alpha * op(A) as 4-row panels: ap[(block * kp + p) * 4 + r] = alpha * A[4 block + r][p], zero padded. */
     private static float[] packA(int m, int k, int kp, float alpha, float[] a, int aOff, int lda, boolean transA) {
         int blocks = (m + MR - 1) / MR;
@@ -308,7 +313,7 @@ public final class Sgemm {
     private static void strip(int m, int k, int kp, float[] ap, PanelSource b, float beta, float[] c, int cOff,
                               int ldc, float[] rowBias, int biasOff, Epilogue ep, int j0, int nr, int b0, int b1,
                               Scratch s) {
-        if (beta == 0f && VectorSupport.ready()) {
+        if (vectorKernels(beta)) {
             vectorStrip(m, k, kp, ap, b, c, cOff, ldc, rowBias, biasOff, ep, j0, nr, b0, b1, s);
             return;
         }
@@ -392,14 +397,16 @@ public final class Sgemm {
                 vectorBlocks(m, kp, ap, p0, kc, s, nr, c, cOff + j0, ldc, rowBias, biasOff, b0, b1, p0 > 0);
             }
         }
-        if (!ep.isNone()) {
-            for (int blk = b0; blk < b1; blk++) {
-                int i0 = blk * MR;
-                for (int r = 0; r < Math.min(MR, m - i0); r++) {
-                    int cr = cOff + (i0 + r) * ldc + j0;
-                    ep.apply(c, cr, cr + nr, biasOff + i0 + r);
-                }
-            }
+        applyEpilogue(ep, m, c, cOff + j0, ldc, nr, biasOff, b0, b1);
+    }
+
+    /** ep on columns [0, n) of the rows of row blocks [b0, b1) of C at cOff (row i as channel biasOff + i). */
+    static void applyEpilogue(Epilogue ep, int m, float[] c, int cOff, int ldc, int n, int biasOff, int b0, int b1) {
+        if (ep.isNone()) {
+            return;
+        }
+        for (int i = b0 * MR; i < Math.min(m, b1 * MR); i++) {
+            ep.apply(c, cOff + i * ldc, cOff + i * ldc + n, biasOff + i);
         }
     }
 

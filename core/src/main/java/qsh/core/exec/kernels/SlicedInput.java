@@ -14,6 +14,9 @@ import java.util.Arrays;
  * output row read whatever follows and are discarded by the caller. Only the phases some tap uses are built.
  */
 final class SlicedInput implements Sgemm.DirectSource {
+    /** Whether {@link #compactPays} may choose the compact rows ({@link Conv#compactRows}, for A/B benchmarks). */
+    static volatile boolean compact = true;
+
     /** Row width of the layout, and so of the GEMM's output rows (ow plus garbage columns). */
     final int wq;
     private final float[] xq;
@@ -149,15 +152,14 @@ final class SlicedInput implements Sgemm.DirectSource {
      * Whether the compact rows are worth their gathering: when the garbage columns are at least an eighth of the
      * output row (a 5 x 5 plane computes 7 columns per row, a 10 x 10 plane 12), or when there are garbage columns
      * and no more im2col rows than output channels (a first layer's 27 rows for 32-64 channels): gathering costs a
-     * copy per im2col row and output row, dropping the garbage after the GEMM one per output channel and row. Measured by alternating on and
-     * off in one JVM (3 x 3 convolutions, 2 threads, best of 20 x 150 ms): 512 x 5 x 5 -> 512 0.73x the time,
-     * 960 x 5 x 5 -> 160 0.84x, 96 x 10 x 10 -> 576 0.86x, 256 x 10 x 10 -> 256 0.93x.
+     * copy per im2col row and output row, dropping the garbage after the GEMM one per output channel and row.
+     * Measured by alternating on and off in one JVM (3 x 3 convolutions, 2 threads, best of 20 x 150 ms):
+     * 512 x 5 x 5 -> 512 0.73x the time, 960 x 5 x 5 -> 160 0.84x, 96 x 10 x 10 -> 576 0.86x, 256 x 10 x 10 -> 256
+     * 0.93x; first layers 3 -> 64 and 3 -> 32, 3 x 3 stride 2 on 160 x 160, 0.73x and 0.82x.
      */
     boolean compactPays(int ow, int rows, int outChannels) {
         return compact && (wq != ow && rows <= outChannels || (wq - ow) * 8 >= ow);
     }
-
-    static volatile boolean compact = true;
 
     /** Returns the layout's buffer to the pool. */
     void release() {

@@ -99,11 +99,7 @@ final class TiledGemm {
                     chunk(m, kp, ap, p0, Math.min(KC, k - p0), pk, p0 * nt * TW, n, c, cOff, ldc, rowBias, biasOff, b0,
                             b1, s);
                 }
-                if (!ep.isNone()) {
-                    for (int i = b0 * MR; i < Math.min(m, b1 * MR); i++) {
-                        ep.apply(c, cOff + i * ldc, cOff + i * ldc + n, biasOff + i);
-                    }
-                }
+                Sgemm.applyEpilogue(ep, m, c, cOff, ldc, n, biasOff, b0, b1);
             }
         });
         Buffers.recycle(pk);

@@ -99,9 +99,9 @@ final class VectorKernels {
                 block(ap, 0, k, rows, offs, w, c, 0, n, 1 + (i / 2) % 4, rb, 0, fromC);
                 VectorTile8.block8(ap8, 0, 4 * k, k, rows, offs, w, c8, 0, n, (i / 2) % 5, i % 3 == 0 ? null : bias8, 0,
                         fromC);
-                depthwise(b, taps, i % 2, ap, 0, 1 + i % taps.length, 1 + i % (n - 3), fromC, 0.5f, acc);
-                depthwise3x3(b, taps, i % 2, ap, 0, 1 + i % (n - 3), fromC, 0.5f, acc);
-                depthwise5x5(b, taps25, i % 2, ap, 0, 1 + i % (n - 3), fromC, 0.5f, acc);
+                VectorDepthwise.general(b, taps, i % 2, ap, 0, 1 + i % taps.length, 1 + i % (n - 3), fromC, 0.5f, acc);
+                VectorDepthwise.nineTaps(b, taps, i % 2, ap, 0, 1 + i % (n - 3), fromC, 0.5f, acc);
+                VectorDepthwise.twentyFiveTaps(b, taps25, i % 2, ap, 0, 1 + i % (n - 3), fromC, 0.5f, acc);
                 packedTile(ap, 0, k, b, 0, c, 0, n, 1 + (i / 2) % 4, rb, 0, fromC);
                 packRow(b, i % 3, w, pk, 0, NR);
             }
@@ -129,7 +129,7 @@ final class VectorKernels {
                 }
                 long t2 = System.nanoTime();
                 for (int i = 0; i < 50; i++) {
-                    depthwise(b, taps, 0, ap, 0, taps.length, n - 3, true, 0.5f, acc);
+                    VectorDepthwise.general(b, taps, 0, ap, 0, taps.length, n - 3, true, 0.5f, acc);
                 }
                 long t3 = System.nanoTime();
                 for (int i = 0; i < 50; i++) {
@@ -369,172 +369,6 @@ final class VectorKernels {
         if (validRows > 3) {
             c3.intoArray(c, r0 + 3 * ldc);
         }
-    }
-
-    /**
-     * One block of a depthwise convolution over a phase-split plane ({@link DepthwisePlanes}): acc[j] = sum over
-     * taps t in order of w[wc + t] * xq[tapOff[t] + shift + j], from zero, then + bias when {@code addBias}, for
-     * j &lt; len (lanes up to the next multiple of the vector length are computed too: xq and acc must have a
-     * vector's room past them). Each step is a float multiply then a float add, as in the plain kernel (no fused multiply-add),
-     * so the results are the same bits; here the taps are read in place and the sum stays in a register.
-     */
-    static void depthwise(float[] xq, int[] tapOff, int shift, float[] w, int wc, int taps, int len, boolean addBias,
-                          float bias, float[] acc) {
-        int j = 0;
-        // whole vectors up to len rounded up: the caller's arrays have room for a vector past len (up to 64
-        // floats), and the extra lanes' results are not used
-        int end = len + L - 1;
-        for (; j + L <= end; j += L) {
-            FloatVector a = FloatVector.zero(S);
-            for (int t = 0; t < taps; t++) {
-                a = a.add(FloatVector.fromArray(S, xq, tapOff[t] + shift + j).mul(w[wc + t]));
-            }
-            if (addBias) {
-                a = a.add(bias);
-            }
-            a.intoArray(acc, j);
-        }
-    }
-
-    /**
-     * {@link #depthwise} for a 3 x 3 kernel (9 taps): the nine weights are broadcast once per block and the nine
-     * tap offsets held in locals, so a vector of outputs costs nine loads, multiplies and adds instead of also
-     * reading a weight and an offset per tap (MobileNetV2's 3 x 3 layers ran at 1.5-3.5 GMAC/s). Same operations
-     * in the same order, so the same bits.
-     */
-    static void depthwise3x3(float[] xq, int[] tapOff, int shift, float[] w, int wc, int len, boolean addBias,
-                             float bias, float[] acc) {
-        FloatVector w0 = bc(w[wc]);
-        FloatVector w1 = bc(w[wc + 1]);
-        FloatVector w2 = bc(w[wc + 2]);
-        FloatVector w3 = bc(w[wc + 3]);
-        FloatVector w4 = bc(w[wc + 4]);
-        FloatVector w5 = bc(w[wc + 5]);
-        FloatVector w6 = bc(w[wc + 6]);
-        FloatVector w7 = bc(w[wc + 7]);
-        FloatVector w8 = bc(w[wc + 8]);
-        int o0 = tapOff[0] + shift;
-        int o1 = tapOff[1] + shift;
-        int o2 = tapOff[2] + shift;
-        int o3 = tapOff[3] + shift;
-        int o4 = tapOff[4] + shift;
-        int o5 = tapOff[5] + shift;
-        int o6 = tapOff[6] + shift;
-        int o7 = tapOff[7] + shift;
-        int o8 = tapOff[8] + shift;
-        FloatVector b = bc(addBias ? bias : 0f);
-        int end = len + L - 1;
-        for (int j = 0; j + L <= end; j += L) {
-            FloatVector a = FloatVector.zero(S).add(FloatVector.fromArray(S, xq, o0 + j).mul(w0));
-            a = a.add(FloatVector.fromArray(S, xq, o1 + j).mul(w1));
-            a = a.add(FloatVector.fromArray(S, xq, o2 + j).mul(w2));
-            a = a.add(FloatVector.fromArray(S, xq, o3 + j).mul(w3));
-            a = a.add(FloatVector.fromArray(S, xq, o4 + j).mul(w4));
-            a = a.add(FloatVector.fromArray(S, xq, o5 + j).mul(w5));
-            a = a.add(FloatVector.fromArray(S, xq, o6 + j).mul(w6));
-            a = a.add(FloatVector.fromArray(S, xq, o7 + j).mul(w7));
-            a = a.add(FloatVector.fromArray(S, xq, o8 + j).mul(w8));
-            if (addBias) {
-                a = a.add(b);
-            }
-            a.intoArray(acc, j);
-        }
-    }
-
-    /**
-     * {@link #depthwise} for a 5 x 5 kernel (25 taps), unrolled like {@link #depthwise3x3}: weights as scalars read
-     * once per block (C2 keeps what fits in registers and spills the rest to the stack, still cheaper than indexing
-     * two arrays per tap), tap offsets per kernel row. Same operations in the same order, so the same bits.
-     */
-    static void depthwise5x5(float[] xq, int[] tapOff, int shift, float[] w, int wc, int len, boolean addBias,
-                             float bias, float[] acc) {
-        float w0 = w[wc + 0];
-        float w1 = w[wc + 1];
-        float w2 = w[wc + 2];
-        float w3 = w[wc + 3];
-        float w4 = w[wc + 4];
-        float w5 = w[wc + 5];
-        float w6 = w[wc + 6];
-        float w7 = w[wc + 7];
-        float w8 = w[wc + 8];
-        float w9 = w[wc + 9];
-        float w10 = w[wc + 10];
-        float w11 = w[wc + 11];
-        float w12 = w[wc + 12];
-        float w13 = w[wc + 13];
-        float w14 = w[wc + 14];
-        float w15 = w[wc + 15];
-        float w16 = w[wc + 16];
-        float w17 = w[wc + 17];
-        float w18 = w[wc + 18];
-        float w19 = w[wc + 19];
-        float w20 = w[wc + 20];
-        float w21 = w[wc + 21];
-        float w22 = w[wc + 22];
-        float w23 = w[wc + 23];
-        float w24 = w[wc + 24];
-        int o0 = tapOff[0] + shift;
-        int o1 = tapOff[1] + shift;
-        int o2 = tapOff[2] + shift;
-        int o3 = tapOff[3] + shift;
-        int o4 = tapOff[4] + shift;
-        int o5 = tapOff[5] + shift;
-        int o6 = tapOff[6] + shift;
-        int o7 = tapOff[7] + shift;
-        int o8 = tapOff[8] + shift;
-        int o9 = tapOff[9] + shift;
-        int o10 = tapOff[10] + shift;
-        int o11 = tapOff[11] + shift;
-        int o12 = tapOff[12] + shift;
-        int o13 = tapOff[13] + shift;
-        int o14 = tapOff[14] + shift;
-        int o15 = tapOff[15] + shift;
-        int o16 = tapOff[16] + shift;
-        int o17 = tapOff[17] + shift;
-        int o18 = tapOff[18] + shift;
-        int o19 = tapOff[19] + shift;
-        int o20 = tapOff[20] + shift;
-        int o21 = tapOff[21] + shift;
-        int o22 = tapOff[22] + shift;
-        int o23 = tapOff[23] + shift;
-        int o24 = tapOff[24] + shift;
-        FloatVector b = bc(addBias ? bias : 0f);
-        int end = len + L - 1;
-        for (int j = 0; j + L <= end; j += L) {
-            FloatVector a = FloatVector.zero(S).add(FloatVector.fromArray(S, xq, o0 + j).mul(w0));
-            a = a.add(FloatVector.fromArray(S, xq, o1 + j).mul(w1));
-            a = a.add(FloatVector.fromArray(S, xq, o2 + j).mul(w2));
-            a = a.add(FloatVector.fromArray(S, xq, o3 + j).mul(w3));
-            a = a.add(FloatVector.fromArray(S, xq, o4 + j).mul(w4));
-            a = a.add(FloatVector.fromArray(S, xq, o5 + j).mul(w5));
-            a = a.add(FloatVector.fromArray(S, xq, o6 + j).mul(w6));
-            a = a.add(FloatVector.fromArray(S, xq, o7 + j).mul(w7));
-            a = a.add(FloatVector.fromArray(S, xq, o8 + j).mul(w8));
-            a = a.add(FloatVector.fromArray(S, xq, o9 + j).mul(w9));
-            a = a.add(FloatVector.fromArray(S, xq, o10 + j).mul(w10));
-            a = a.add(FloatVector.fromArray(S, xq, o11 + j).mul(w11));
-            a = a.add(FloatVector.fromArray(S, xq, o12 + j).mul(w12));
-            a = a.add(FloatVector.fromArray(S, xq, o13 + j).mul(w13));
-            a = a.add(FloatVector.fromArray(S, xq, o14 + j).mul(w14));
-            a = a.add(FloatVector.fromArray(S, xq, o15 + j).mul(w15));
-            a = a.add(FloatVector.fromArray(S, xq, o16 + j).mul(w16));
-            a = a.add(FloatVector.fromArray(S, xq, o17 + j).mul(w17));
-            a = a.add(FloatVector.fromArray(S, xq, o18 + j).mul(w18));
-            a = a.add(FloatVector.fromArray(S, xq, o19 + j).mul(w19));
-            a = a.add(FloatVector.fromArray(S, xq, o20 + j).mul(w20));
-            a = a.add(FloatVector.fromArray(S, xq, o21 + j).mul(w21));
-            a = a.add(FloatVector.fromArray(S, xq, o22 + j).mul(w22));
-            a = a.add(FloatVector.fromArray(S, xq, o23 + j).mul(w23));
-            a = a.add(FloatVector.fromArray(S, xq, o24 + j).mul(w24));
-            if (addBias) {
-                a = a.add(b);
-            }
-            a.intoArray(acc, j);
-        }
-    }
-
-    private static FloatVector bc(float v) {
-        return FloatVector.broadcast(S, v);
     }
 
     /**
