@@ -69,7 +69,8 @@ public record TransformData(List<Map<String, Tensor>> inputs, boolean calibratio
 
     /**
      * One line: how much {@code after} moved the float outputs of {@code before} on these inputs. Figures below
-     * 1e-6 of the range are given as "< 1e-6" (float rounding, which differs with the CPU's vector width).
+     * 1e-6 of the range are given as "< 1e-6" (float rounding, which differs with the CPU's vector width). Ctrl-C
+     * while it runs says that nothing was applied: each transform calls it before it changes the session.
      */
     public String changeLine(Graph before, Graph after) {
         if (inputs.isEmpty()) {
@@ -80,6 +81,9 @@ public record TransformData(List<Map<String, Tensor>> inputs, boolean calibratio
             c = OutputChange.measure(before, after, inputs);
         } catch (IllegalArgumentException e) {
             throw new CommandException("measuring the change of the float outputs failed: " + e.getMessage());
+        } catch (qsh.core.exec.Cancelled e) { // every caller changes the session only after this line
+            throw new qsh.core.exec.Cancelled("interrupted while measuring the change of the float outputs; nothing"
+                    + " was applied: the model is as before");
         }
         String on = inputs.size() + (calibration ? " calibration" : " random") + " input" + (inputs.size() == 1 ? "" : "s");
         if (c.noticeable()) {
