@@ -22,15 +22,23 @@ final class TiledGemm {
     static final int KC = 256;
     /** Row blocks (of {@link Sgemm#MR} rows) per pass over a chunk's tiles. */
     static final int MC_BLOCKS = 16;
-    private static final int TW = VectorKernels.NR;
     private static final int MR = Sgemm.MR;
 
     private static volatile boolean on = true;
+    /**
+     * Whether tiles are {@link VectorTile8#WIDE_TILE} columns wide, swept by the 8-row x 3-vector kernel for pairs
+     * of row blocks (a last odd block by the same kernel with its second half not stored): by default only with
+     * 16-lane vectors, i.e. AVX-512 and its 32 registers; otherwise tiles of {@link VectorKernels#NR} columns and
+     * the 4-row kernel. Alternated in one JVM on this 2-vCPU AVX-512 Xeon, 2 threads, 3 x 3 convolutions of
+     * 64-128 channels at 40 x 40 and 20 x 20 went from 61-63 GMAC/s with the 4-row tile to 70-73 with an 8 x 2
+     * vector tile; the 8 x 3 tile is the one kept (79-80 GMAC/s on one core against 40-46 in a test program).
+     */
+    private static volatile boolean wide = VectorTile8.wideRegisters();
 
     /** Per-thread packed chunk, scratch C tile and a row of a non-direct source. */
     private static final class Scratch {
         float[] packed = new float[0];
-        final float[] tileC = new float[MR * TW];
+        final float[] tileC = new float[2 * MR * Math.max(VectorKernels.NR, VectorTile8.WIDE_TILE)];
         final float[] row = new float[Sgemm.NR];
 
         float[] packed(int size) {
@@ -56,18 +64,25 @@ final class TiledGemm {
         on = use;
     }
 
+    /** Turns the wide 8-row tiles on or off, for benchmarks and tests comparing the two (same bits either way). */
+    static void wideTiles(boolean use) {
+        wide = use;
+    }
+
     /** Columns [j0, j0 + nr) (nr at most {@link Sgemm#NR}) of row blocks [b0, b1) of C = A B + rowBias. */
     static void strip(int m, int k, int kp, float[] ap, Sgemm.PanelSource b, float[] c, int cOff, int ldc,
                       float[] rowBias, int biasOff, int j0, int nr, int b0, int b1) {
         Scratch s = SCRATCH.get();
-        int nt = (nr + TW - 1) / TW;
-        float[] pk = s.packed(Math.min(KC, k) * nt * TW);
+        boolean w = wide;
+        int tw = w ? VectorTile8.WIDE_TILE : VectorKernels.NR;
+        int nt = (nr + tw - 1) / tw;
+        float[] pk = s.packed(Math.min(KC, k) * nt * tw);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             for (int p = 0; p < kc; p++) {
-                packRow(b, p0 + p, j0, nr, pk, p * TW, kc * TW, s);
+                packRow(b, p0 + p, j0, nr, pk, p * tw, kc * tw, tw, s);
             }
-            chunk(m, kp, ap, p0, kc, pk, 0, nr, c, cOff + j0, ldc, rowBias, biasOff, b0, b1, s);
+            chunk(w, m, kp, ap, p0, kc, pk, 0, nr, c, cOff + j0, ldc, rowBias, biasOff, b0, b1, s);
         }
     }
 
@@ -79,14 +94,16 @@ final class TiledGemm {
      */
     static void shared(int m, int n, int k, int kp, float[] ap, Sgemm.PanelSource b, float[] c, int cOff, int ldc,
                        float[] rowBias, int biasOff, Epilogue ep, int groups) {
-        int nt = (n + TW - 1) / TW;
-        float[] pk = Buffers.floats(Math.multiplyExact(k, nt * TW));
+        boolean w = wide;
+        int tw = w ? VectorTile8.WIDE_TILE : VectorKernels.NR;
+        int nt = (n + tw - 1) / tw;
+        float[] pk = Buffers.floats(Math.multiplyExact(k, nt * tw));
         Parallel.forRange(k, (q0, q1) -> {
             Scratch s = SCRATCH.get();
             for (int p = q0; p < q1; p++) {
                 int p0 = p / KC * KC;
                 int kc = Math.min(KC, k - p0);
-                packRow(b, p, 0, n, pk, p0 * nt * TW + (p - p0) * TW, kc * TW, s);
+                packRow(b, p, 0, n, pk, p0 * nt * tw + (p - p0) * tw, kc * tw, tw, s);
             }
         });
         int blocks = (m + MR - 1) / MR;
@@ -96,8 +113,8 @@ final class TiledGemm {
                 int b0 = (int) ((long) blocks * g / groups);
                 int b1 = (int) ((long) blocks * (g + 1) / groups);
                 for (int p0 = 0; p0 < k; p0 += KC) {
-                    chunk(m, kp, ap, p0, Math.min(KC, k - p0), pk, p0 * nt * TW, n, c, cOff, ldc, rowBias, biasOff, b0,
-                            b1, s);
+                    chunk(w, m, kp, ap, p0, Math.min(KC, k - p0), pk, p0 * nt * tw, n, c, cOff, ldc, rowBias, biasOff,
+                            b0, b1, s);
                 }
                 Sgemm.applyEpilogue(ep, m, c, cOff, ldc, n, biasOff, b0, b1);
             }
@@ -105,38 +122,42 @@ final class TiledGemm {
         Buffers.recycle(pk);
     }
 
-    /** Packs op(B) row p, columns [j0, j0 + nr), into tile order at dst[d0 + t tileStride ...]. */
+    /** Packs op(B) row p, columns [j0, j0 + nr), into tiles of tw columns at dst[d0 + t tileStride ...]. */
     private static void packRow(Sgemm.PanelSource b, int p, int j0, int nr, float[] dst, int d0, int tileStride,
-                                Scratch s) {
+                                int tw, Scratch s) {
         if (b instanceof Sgemm.DirectSource d) {
-            VectorKernels.packRow(d.array(), d.rowOffset(p) + j0, nr, dst, d0, tileStride);
+            VectorKernels.packRow(d.array(), d.rowOffset(p) + j0, nr, dst, d0, tileStride, tw);
         } else {
             b.row(p, j0, nr, s.row);
-            VectorKernels.packRow(s.row, 0, nr, dst, d0, tileStride);
+            VectorKernels.packRow(s.row, 0, nr, dst, d0, tileStride, tw);
         }
     }
 
     /**
-     * One packed chunk (depth p0 .. p0 + kc, tiles at pk[base + t kc NR]) into columns [0, n) of row blocks
-     * [b0, b1) of C at cOff, from C when p0 &gt; 0, else from the bias.
+     * One packed chunk (depth p0 .. p0 + kc, tiles at pk[base + t kc tw]) into columns [0, n) of row blocks
+     * [b0, b1) of C at cOff, from C when p0 &gt; 0, else from the bias; wide: tiles of {@link VectorTile8#WIDE_TILE}
+     * columns by the 8-row kernel, else of {@link VectorKernels#NR} by the 4-row one.
      */
-    private static void chunk(int m, int kp, float[] ap, int p0, int kc, float[] pk, int base, int n, float[] c,
-                              int cOff, int ldc, float[] rowBias, int biasOff, int b0, int b1, Scratch s) {
-        int nt = (n + TW - 1) / TW;
+    private static void chunk(boolean wide, int m, int kp, float[] ap, int p0, int kc, float[] pk, int base, int n,
+                              float[] c, int cOff, int ldc, float[] rowBias, int biasOff, int b0, int b1, Scratch s) {
+        int tw = wide ? VectorTile8.WIDE_TILE : VectorKernels.NR;
+        int nt = (n + tw - 1) / tw;
         boolean fromC = p0 > 0;
         float[] tileC = s.tileC;
         for (int g0 = b0; g0 < b1; g0 += MC_BLOCKS) {
             int g1 = Math.min(b1, g0 + MC_BLOCKS);
             for (int t = 0; t < nt; t++) {
-                int bo = base + t * kc * TW;
-                int w = Math.min(TW, n - t * TW);
-                int cj = cOff + t * TW;
-                for (int blk = g0; blk < g1; blk++) {
+                int bo = base + t * kc * tw;
+                int w = Math.min(tw, n - t * tw);
+                int cj = cOff + t * tw;
+                for (int blk = g0; blk < g1; ) {
                     int i0 = blk * MR;
-                    int rows = Math.min(MR, m - i0);
+                    boolean pair = wide && blk + 1 < g1;
+                    int rows = Math.min(pair ? 2 * MR : MR, m - i0);
                     int ao = (blk * kp + p0) * MR;
-                    if (w == TW) {
-                        VectorKernels.packedTile(ap, ao, kc, pk, bo, c, cj + i0 * ldc, ldc, rows, rowBias, biasOff + i0,
+                    blk += pair ? 2 : 1;
+                    if (w == tw) {
+                        tile(wide, pair, ap, ao, kp, kc, pk, bo, c, cj + i0 * ldc, ldc, rows, rowBias, biasOff + i0,
                                 fromC);
                         continue;
                     }
@@ -144,15 +165,29 @@ final class TiledGemm {
                     // scratch C and its valid columns are copied out (no per-block copy of B)
                     if (fromC) {
                         for (int r = 0; r < rows; r++) {
-                            System.arraycopy(c, cj + (i0 + r) * ldc, tileC, r * TW, w);
+                            System.arraycopy(c, cj + (i0 + r) * ldc, tileC, r * tw, w);
                         }
                     }
-                    VectorKernels.packedTile(ap, ao, kc, pk, bo, tileC, 0, TW, rows, rowBias, biasOff + i0, fromC);
+                    tile(wide, pair, ap, ao, kp, kc, pk, bo, tileC, 0, tw, rows, rowBias, biasOff + i0, fromC);
                     for (int r = 0; r < rows; r++) {
-                        System.arraycopy(tileC, r * TW, c, cj + (i0 + r) * ldc, w);
+                        System.arraycopy(tileC, r * tw, c, cj + (i0 + r) * ldc, w);
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * One tile of rows valid rows from block ao (and, with pair, the next block): the 8-row wide kernel (a lone
+     * block as its first half, the second half reading the same A and not stored), else the 4-row kernel.
+     */
+    private static void tile(boolean wide, boolean pair, float[] ap, int ao, int kp, int kc, float[] pk, int bo,
+                             float[] c, int cOff, int ldc, int rows, float[] rowBias, int biasOff, boolean fromC) {
+        if (wide) {
+            VectorTile8.packedTile8x3(ap, ao, pair ? ao + kp * MR : ao, kc, pk, bo, c, cOff, ldc, Math.min(rows, MR),
+                    pair ? rows - MR : 0, rowBias, biasOff, fromC);
+        } else {
+            VectorKernels.packedTile(ap, ao, kc, pk, bo, c, cOff, ldc, rows, rowBias, biasOff, fromC);
         }
     }
 }

@@ -84,11 +84,20 @@ final class VectorKernels {
         }
         float[] acc = new float[n + L];
         float[] pk = new float[4 * NR];
+        // the wide 8-row tile's data: tiles of WIDE_TILE columns (b has room for k rows of them)
+        int nw = 4 * VectorTile8.WIDE_TILE;
+        float[] c8w = new float[8 * nw];
+        float[] pkw = new float[2 * VectorTile8.WIDE_TILE];
+        int snw = 4 * VectorTile8.WIDE_TILE;
+        float[] sbw = new float[sk * snw];
+        float[] sc8w = new float[8 * snw];
         int[] taps25 = new int[25];
         for (int t = 0; t < 25; t++) {
             taps25[t] = t / 5 * 7 + t % 5; // a 5 x 5 window over rows 7 apart (within b's 9 n floats)
         }
+        int[] rounds = {0};
         return () -> {
+            rounds[0]++;
             // every width from 1 to n (each tail path), every row count, from C and from a bias or none: C2 drops
             // the branches a warm-up never took, and a model taking one later deoptimized the kernel back to the
             // interpreter, where its vectors are boxed (a classifier's runs took 200 ms instead of 10 for seconds)
@@ -103,6 +112,9 @@ final class VectorKernels {
                 VectorDepthwise.nineTaps(b, taps, i % 2, ap, 0, 1 + i % (n - 3), fromC, 0.5f, acc);
                 VectorDepthwise.twentyFiveTaps(b, taps25, i % 2, ap, 0, 1 + i % (n - 3), fromC, 0.5f, acc);
                 packedTile(ap, 0, k, b, 0, c, 0, n, 1 + (i / 2) % 4, rb, 0, fromC);
+                VectorTile8.packedTile8x3(ap8, 0, 4 * k, k, b, 0, c8w, 0, nw, 1 + (i / 2) % 4, (i / 8) % 5,
+                        i % 3 == 0 ? null : bias8, 0, fromC);
+                packRow(b, i % 3, 1 + i % (2 * VectorTile8.WIDE_TILE), pkw, 0, VectorTile8.WIDE_TILE, VectorTile8.WIDE_TILE);
                 packRow(b, i % 3, w, pk, 0, NR);
             }
             // speed on a problem without tails (k = 128, four full tiles): about 50 GMAC/s compiled, 2 boxed; and
@@ -112,12 +124,16 @@ final class VectorKernels {
             long g0 = System.nanoTime();
             block(sa, 0, sk, srows, soffs, sn, sc, 0, sn, 4, null, 0, false);
             if (4.0 * sk * sn / (System.nanoTime() - g0) < MIN_GMACS / 2) {
-                return false;
+                    return false;
             }
             long best = Long.MAX_VALUE;
             long best8 = Long.MAX_VALUE;
             long bestDw = Long.MAX_VALUE;
             long bestPacked = Long.MAX_VALUE;
+            long bestPacked8 = Long.MAX_VALUE;
+            long bestNine = Long.MAX_VALUE;
+            long bestGeneral25 = Long.MAX_VALUE;
+            long best25 = Long.MAX_VALUE;
             for (int t = 0; t < 5; t++) {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < 50; i++) {
@@ -138,13 +154,45 @@ final class VectorKernels {
                     }
                 }
                 long t4 = System.nanoTime();
+                for (int i = 0; i < 25; i++) {
+                    for (int tt = 0; tt < 4; tt++) {
+                        VectorTile8.packedTile8x3(sa8, 0, 4 * sk, sk, sbw, tt * sk * VectorTile8.WIDE_TILE, sc8w,
+                                tt * VectorTile8.WIDE_TILE, snw, 4, 4, null, 0, false);
+                    }
+                }
+                long t5 = System.nanoTime();
+                for (int i = 0; i < 50; i++) {
+                    VectorDepthwise.nineTaps(b, taps, 0, ap, 0, n - 3, true, 0.5f, acc);
+                }
+                long t6 = System.nanoTime();
+                for (int i = 0; i < 50; i++) {
+                    VectorDepthwise.general(b, taps25, 0, ap, 0, 25, n - 3, true, 0.5f, acc);
+                }
+                long t7 = System.nanoTime();
+                for (int i = 0; i < 50; i++) {
+                    VectorDepthwise.twentyFiveTaps(b, taps25, 0, ap, 0, n - 3, true, 0.5f, acc);
+                }
+                long t8 = System.nanoTime();
+                bestNine = Math.min(bestNine, t6 - t5);
+                bestGeneral25 = Math.min(bestGeneral25, t7 - t6);
+                best25 = Math.min(best25, t8 - t7);
                 bestPacked = Math.min(bestPacked, t4 - t3);
+                bestPacked8 = Math.min(bestPacked8, t5 - t4);
                 best = Math.min(best, t1 - t0);
                 best8 = Math.min(best8, t2 - t1);
                 bestDw = Math.min(bestDw, t3 - t2);
             }
+            // the unrolled depthwise kernels are used only when compiled as fast as the general one: on AVX-512, a
+            // 25-tap kernel C2 compiled late (after a warm-up that left it to C1) lost its store intrinsic in 3 of 4
+            // runs and ran boxed, 10 times slower (EfficientNet-B0 40 ms instead of 7); a few rounds give C2 time
+            boolean nineOk = bestNine <= 1.5 * bestDw;
+            boolean twentyFiveOk = best25 <= 1.5 * bestGeneral25;
+            if ((!nineOk || !twentyFiveOk) && rounds[0] < 4) {
+                return false;
+            }
+            VectorDepthwise.compiled(nineOk, twentyFiveOk);
             return 50.0 * 4 * sk * sn / best >= MIN_GMACS && 25.0 * 8 * sk * sn / best8 >= MIN_GMACS
-                    && 50.0 * 4 * sk * sn / bestPacked >= MIN_GMACS
+                    && 50.0 * 4 * sk * sn / bestPacked >= MIN_GMACS && 25.0 * 8 * sk * snw / bestPacked8 >= MIN_GMACS
                     && 50.0 * taps.length * (n - 3) / bestDw >= MIN_GMACS / 5;
         };
     }
@@ -376,16 +424,22 @@ final class VectorKernels {
      * dst[d0 + t tileStride ...], the last tile zero padded to NR columns.
      */
     static void packRow(float[] src, int so, int nr, float[] dst, int d0, int tileStride) {
+        packRow(src, so, nr, dst, d0, tileStride, NR);
+    }
+
+    /** {@link #packRow(float[], int, int, float[], int, int)} with tiles of tw columns (a multiple of L). */
+    static void packRow(float[] src, int so, int nr, float[] dst, int d0, int tileStride, int tw) {
         int j = 0;
         int d = d0;
-        for (; j + NR <= nr; j += NR, d += tileStride) {
-            FloatVector.fromArray(S, src, so + j).intoArray(dst, d);
-            FloatVector.fromArray(S, src, so + j + L).intoArray(dst, d + L);
+        for (; j + tw <= nr; j += tw, d += tileStride) {
+            for (int v = 0; v < tw; v += L) {
+                FloatVector.fromArray(S, src, so + j + v).intoArray(dst, d + v);
+            }
         }
         if (j < nr) {
             int w = nr - j;
             System.arraycopy(src, so + j, dst, d, w);
-            java.util.Arrays.fill(dst, d + w, d + NR, 0f);
+            java.util.Arrays.fill(dst, d + w, d + tw, 0f);
         }
     }
 

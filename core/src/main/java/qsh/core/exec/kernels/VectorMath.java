@@ -28,6 +28,11 @@ final class VectorMath {
     private VectorMath() {
     }
 
+    /** Floats per vector. */
+    static int length() {
+        return L;
+    }
+
     /** A round runs every kernel until compiled, then compares the vector sigmoid with the scalar loop's speed. */
     private static java.util.function.BooleanSupplier warmUpRound() {
         int n = 8 * L + 3;
@@ -112,6 +117,33 @@ final class VectorMath {
      * exp of y in place, the finish from x and y), each pass one such loop.
      */
     static void unary(int kind, float[] x, float[] y, int from, int to, float a, float b) {
+        int end = vectorEnd(from, to);
+        unaryBlocks(kind, x, y, from, end, a, b);
+        if (end < to) {
+            tail(kind, x, y, end, to, a, b);
+        }
+    }
+
+    /** Per-thread scratch for a tail of fewer than L elements: its input and its output. */
+    private static final ThreadLocal<float[][]> TAIL = ThreadLocal.withInitial(() -> new float[2][L]);
+
+    /**
+     * The last to - from (fewer than L) elements as one vector over a zero-padded copy: epilogues call these
+     * kernels per output row, and on a 5 x 5 plane 9 of 25 elements went through the scalar functions (a scalar
+     * exp costs several times a vector lane: EfficientNet-B0's swish spent more time in them than in the
+     * vectors). The lanes give the scalar functions' bits (FloatMathTest), so the results are the same.
+     */
+    private static void tail(int kind, float[] x, float[] y, int from, int to, float a, float b) {
+        float[][] t = TAIL.get();
+        int n = to - from;
+        System.arraycopy(x, from, t[0], 0, n);
+        java.util.Arrays.fill(t[0], n, L, 0f);
+        unaryBlocks(kind, t[0], t[1], 0, L, a, b);
+        System.arraycopy(t[1], 0, y, from, n);
+    }
+
+    /** The vector kernels over [from, to), a whole number of vectors. */
+    private static void unaryBlocks(int kind, float[] x, float[] y, int from, int to, float a, float b) {
         switch (kind) {
             case FloatMath.EXP -> expLoop(x, y, from, to);
             case FloatMath.SIGMOID, FloatMath.TANH, FloatMath.ERF -> {

@@ -26,6 +26,7 @@ class VectorKernelsTest {
         // its speed is the benchmarks' business (bench/), not a test's: on a busy machine the warm-up may
         // measure it below the threshold, and these tests check its results all the same
         WarmUps.awaitAndUse(VectorKernels.WARM_UP);
+        VectorDepthwise.compiled(true, true); // the unrolled depthwise kernels too, whatever the warm-up measured
     }
 
     @AfterEach
@@ -68,6 +69,13 @@ class VectorKernelsTest {
         Sgemm.eightRowTile(false);
         Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, four, 0, n, bias, 2, ep);
         Sgemm.eightRowTile(true);
+        float[] eight = new float[m * n]; // the other tiled kernel than this machine's default (wide 8-row or 4-row)
+        TiledGemm.wideTiles(!VectorTile8.wideRegisters());
+        try {
+            Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, eight, 0, n, bias, 2, ep);
+        } finally {
+            TiledGemm.wideTiles(VectorTile8.wideRegisters());
+        }
         float[] inPlace = new float[m * n];
         Sgemm.packedTiles(false);
         try {
@@ -81,6 +89,7 @@ class VectorKernelsTest {
         for (int i = 0; i < vec.length; i++) {
             assertEquals(Float.floatToIntBits(inPlace[i]), Float.floatToIntBits(vec[i]), "element " + i + ": tiled vs in place");
             assertEquals(Float.floatToIntBits(four[i]), Float.floatToIntBits(vec[i]), "element " + i + ": 4-row vs tiled");
+            assertEquals(Float.floatToIntBits(eight[i]), Float.floatToIntBits(vec[i]), "element " + i + ": other tiled kernel");
         }
         VectorSupport.suspend(true);
         float[] packed = new float[m * n];
@@ -134,9 +143,17 @@ class VectorKernelsTest {
             Sgemm.packedTiles(true);
             Conv.compactRows(true);
         }
+        Tensor general;
+        VectorDepthwise.unrolled = false; // depthwise: the general tap loop instead of the 9- and 25-tap kernels
+        try {
+            general = Conv.conv(x, wt, bias, strides, pads, null, group);
+        } finally {
+            VectorDepthwise.unrolled = true;
+        }
         for (int i = 0; i < vec.size(); i++) {
             assertEquals(Float.floatToIntBits(inPlace.data()[i]), Float.floatToIntBits(vec.data()[i]), "in place, " + i);
             assertEquals(Float.floatToIntBits(wide.data()[i]), Float.floatToIntBits(vec.data()[i]), "wide rows, " + i);
+            assertEquals(Float.floatToIntBits(general.data()[i]), Float.floatToIntBits(vec.data()[i]), "general taps, " + i);
         }
         VectorSupport.suspend(true);
         Tensor packed = Conv.conv(x, wt, bias, strides, pads, null, group);
