@@ -107,6 +107,16 @@ public class ExecutorBenchmark {
             }
             default -> throw new IllegalStateException("no setup for benchmark " + method);
         }
+        if (graph != null) {
+            // the kernels' warm-ups first, as qsh's REPL has them done before a user's first command: competing
+            // with a model on both cores they compile late, and a late C2 compile can leave a kernel boxed
+            try {
+                System.out.println(qsh.core.exec.kernels.KernelWarmUps.await(60_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the kernels warmed up", e);
+            }
+        }
         if (graph != null) { // one run before the clock: a model qsh cannot run fails here, in one line
             Executor.recycle(graph, Executor.run(graph, inputs, null));
         }

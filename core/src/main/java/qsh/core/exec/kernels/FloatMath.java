@@ -246,7 +246,7 @@ public final class FloatMath {
     }
 
     private static void unary(int kind, float[] x, float[] y, int from, int to, float a, float b) {
-        if (vectorReady()) {
+        if (vectorReady() && VectorMath.kindReady(kind)) {
             VectorMath.unary(kind, x, y, from, to, a, b);
         } else {
             unaryScalar(kind, x, y, from, to, a, b);
