@@ -81,6 +81,7 @@ class ModelCommandsTest {
         Interpreter.Outcome o = in.execute("profile --random --shape 1x3x48x192 --runs 3 --top 2 --json");
         Map<String, Object> d = (Map<String, Object>) o.result().data();
         assertEquals(3, d.get("runs"));
+        assertTrue(((String) d.get("vector_kernels")).startsWith("vector kernels: "), d.toString());
         assertTrue((double) d.get("median_ms") > 0 && (double) d.get("min_ms") <= (double) d.get("max_ms"));
         List<Map<String, Object>> ops = (List<Map<String, Object>>) d.get("by_ops");
         // the 18 hard-swish convolutions run as fused steps; every node is in exactly one step
