@@ -92,6 +92,17 @@ public class ExecutorBenchmark {
         Tensor x = BenchZoo.input(m, INPUT_SEED);
         inputs = Map.of(inputName, x);
         String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+        if (method.equals(QSH_FLOAT) || method.equals(QSH_SIM)) {
+            // the kernels' warm-ups first, alone, as qsh's REPL has them done before a user's first command: run
+            // beside loading and calibrating a model they compile late, and on JDK 17 a late C2 compile can leave
+            // a Vector API kernel boxed for the life of the JVM
+            try {
+                System.out.println(qsh.core.exec.kernels.KernelWarmUps.await(60_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the kernels warmed up", e);
+            }
+        }
         switch (method) {
             case QSH_FLOAT -> graph = load(file, m);
             case QSH_SIM -> graph = simulated(load(file, m), m);
@@ -106,16 +117,6 @@ public class ExecutorBenchmark {
                 ortInput = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), shape);
             }
             default -> throw new IllegalStateException("no setup for benchmark " + method);
-        }
-        if (graph != null) {
-            // the kernels' warm-ups first, as qsh's REPL has them done before a user's first command: competing
-            // with a model on both cores they compile late, and a late C2 compile can leave a kernel boxed
-            try {
-                System.out.println(qsh.core.exec.kernels.KernelWarmUps.await(60_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while the kernels warmed up", e);
-            }
         }
         if (graph != null) { // one run before the clock: a model qsh cannot run fails here, in one line
             Executor.recycle(graph, Executor.run(graph, inputs, null));

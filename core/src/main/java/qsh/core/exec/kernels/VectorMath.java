@@ -264,13 +264,15 @@ final class VectorMath {
         }
     }
 
-    /** Sigmoid's last pass: y = e^-|x| in, (x >= 0 ? 1 : e) / (1 + e) out. */
+    /** Sigmoid's last pass: y = e^-|x| in, (x >= 0 ? 1 : e) / (1 + e) out, 0 where that is subnormal. */
     private static void sigmoidFinish(float[] x, float[] y, int from, int to) {
         int i = from;
         for (int end = vectorEnd(from, to); i < end; i += L) {
             FloatVector e = FloatVector.fromArray(S, y, i);
             FloatVector num = e.blend(1f, FloatVector.fromArray(S, x, i).compare(VectorOperators.GE, 0f));
-            num.div(e.add(1f)).intoArray(y, i);
+            FloatVector r = num.div(e.add(1f));
+            // a subnormal result is 0 (FloatMath.sigmoid says why); NaN compares false and stays
+            r.blend(0f, r.compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(y, i);
         }
         for (; i < to; i++) {
             y[i] = FloatMath.sigmoidFinish(x[i], y[i]);

@@ -30,7 +30,7 @@ class FloatMathTest {
 
     private static final List<Fn> FNS = List.of(
             new Fn("exp", FloatMath::exp, Math::exp, 1, FloatMath.EXP),
-            new Fn("sigmoid", FloatMath::sigmoid, x -> 1 / (1 + Math.exp(-x)), 2, FloatMath.SIGMOID),
+            new Fn("sigmoid", FloatMath::sigmoid, FloatMathTest::sigmoid, 2, FloatMath.SIGMOID),
             new Fn("tanh", FloatMath::tanh, Math::tanh, 2, FloatMath.TANH),
             new Fn("erf", FloatMath::erf, FloatMathTest::erf, 2, FloatMath.ERF),
             new Fn("log", FloatMath::log, Math::log, 1, FloatMath.LOG));
@@ -38,6 +38,12 @@ class FloatMathTest {
     @AfterEach
     void resume() {
         VectorSupport.suspend(false);
+    }
+
+    /** 1 / (1 + e^-x) in double, 0 below the smallest normal float (qsh's Sigmoid flushes such results to 0). */
+    static double sigmoid(double x) {
+        double r = 1 / (1 + Math.exp(-x));
+        return r < Float.MIN_NORMAL ? 0 : r;
     }
 
     /** erf in double: its Taylor series below 3 (terms of at most e^9, so 1e-12 relative), else 1 - erfc by its continued fraction. */
@@ -122,6 +128,9 @@ class FloatMathTest {
                     continue;
                 }
                 long d = Math.abs(ordered(got) - ordered(ref));
+                if ((got == 0) != (ref == 0) && Math.max(got, ref) <= Math.nextUp(Math.nextUp(Float.MIN_NORMAL))) {
+                    d = 0; // the flush boundary: a value within the bound of the smallest normal on either side
+                }
                 if (d > worst) {
                     worst = d;
                     at = v;
@@ -140,6 +149,16 @@ class FloatMathTest {
         assertEquals(Float.MIN_VALUE, FloatMath.exp(-103.5f)); // the smallest subnormal, rounded once
         assertEquals(1f, FloatMath.sigmoid(Float.POSITIVE_INFINITY));
         assertEquals(0f, FloatMath.sigmoid(Float.NEGATIVE_INFINITY));
+        // a result under the smallest normal float is 0 (flushed, as ORT's Sigmoid gives 0 there), in both forms
+        assertEquals(0f, FloatMath.sigmoid(-90f));
+        assertTrue(FloatMath.sigmoid(-87.33f) >= Float.MIN_NORMAL); // 1.18e-38, just above: kept
+        float[] tiny = new float[40];
+        java.util.Arrays.fill(tiny, -90f);
+        float[] out = new float[40];
+        FloatMath.sigmoid(tiny, out, 0, 40);
+        for (float o : out) {
+            assertEquals(0f, o);
+        }
         assertEquals(0.5f, FloatMath.sigmoid(-0f));
         assertEquals(-0f, FloatMath.tanh(-0f));
         assertEquals(-1f, FloatMath.tanh(Float.NEGATIVE_INFINITY));
