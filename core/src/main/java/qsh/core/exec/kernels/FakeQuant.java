@@ -26,8 +26,6 @@ public final class FakeQuant {
     private final float[] above;
     private final float[] nanResult;
     private final boolean floatExact;
-    /** Per-thread scratch of one vector for a tail (made on first use, inside the Vector API branch). */
-    private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[VectorMath.length()]);
 
     /**
      * Scale and zero point per channel (one value each: per tensor; {@code zero} null: all 0) and the integer
@@ -89,16 +87,8 @@ public final class FakeQuant {
         float s = scale[c];
         int i = from;
         if (floatExact && FloatMath.vectorReady()) {
-            i = VectorMath.fakeQuant(x, y, from, to, s, below[c], above[c], nanResult[c]);
-            if (i < to) { // the tail as one vector over a padded copy (cheaper than exact's per-element double path)
-                float[] t = TAIL.get();
-                int n = to - i;
-                System.arraycopy(x, i, t, 0, n);
-                java.util.Arrays.fill(t, n, t.length, 0f);
-                VectorMath.fakeQuant(t, t, 0, t.length, s, below[c], above[c], nanResult[c]);
-                System.arraycopy(t, 0, y, i, n);
-                return;
-            }
+            VectorMath.fakeQuant(x, y, from, to, s, below[c], above[c], nanResult[c]);
+            return;
         } else if (floatExact && Float.isFinite(s) && s != 0f) {
             floatForm(x, y, from, to, s, below[c], above[c], nanResult[c]);
             return;

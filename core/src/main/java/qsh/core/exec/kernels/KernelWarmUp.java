@@ -1,6 +1,6 @@
 package qsh.core.exec.kernels;
 
-import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -26,14 +26,14 @@ final class KernelWarmUp {
 
     /**
      * Starts the warm-up of the family {@code name}: {@code prepare} builds the round (its data made once), each
-     * round runs the kernels and says whether they are fast enough; {@code then} runs when the warm-up has ended.
+     * round (given its number, from 1) runs the kernels and says whether they are fast enough; {@code then} runs when the warm-up has ended.
      */
-    static KernelWarmUp start(String name, Supplier<BooleanSupplier> prepare, Runnable then) {
+    static KernelWarmUp start(String name, Supplier<IntPredicate> prepare, Runnable then) {
         KernelWarmUp w = new KernelWarmUp(name);
         Thread t = new Thread(() -> {
-            BooleanSupplier round = prepare.get();
-            for (int r = 0; r < ROUNDS && !w.ready; r++) {
-                w.ready = round.getAsBoolean();
+            IntPredicate round = prepare.get();
+            for (int r = 1; r <= ROUNDS && !w.ready; r++) {
+                w.ready = round.test(r);
             }
             w.finished = true;
             then.run();

@@ -16,6 +16,11 @@ public final class KernelWarmUps {
     private KernelWarmUps() {
     }
 
+    /** The families, in the order their warm-ups run (touching them starts their warm-ups). */
+    private static KernelWarmUp[] families() {
+        return new KernelWarmUp[] {VectorKernels.WARM_UP, VectorMath.WARM_UP, VectorRows.WARM_UP};
+    }
+
     /**
      * Waits up to {@code timeoutMillis} for every family's warm-up to end (none without the Vector API module), then
      * returns {@link #status()}.
@@ -23,7 +28,7 @@ public final class KernelWarmUps {
     public static String await(long timeoutMillis) throws InterruptedException {
         if (VectorSupport.ENABLED) {
             long until = System.nanoTime() + timeoutMillis * 1_000_000L;
-            for (KernelWarmUp w : new KernelWarmUp[] {VectorKernels.WARM_UP, VectorMath.WARM_UP, VectorRows.WARM_UP}) {
+            for (KernelWarmUp w : families()) {
                 while (!w.finished() && System.nanoTime() < until) {
                     Thread.sleep(5);
                 }
@@ -41,7 +46,7 @@ public final class KernelWarmUps {
             return "vector kernels: off (no jdk.incubator.vector module, -Dqsh.vector=false, or vectors under 8 floats)";
         }
         List<String> parts = new ArrayList<>();
-        for (KernelWarmUp w : new KernelWarmUp[] {VectorKernels.WARM_UP, VectorMath.WARM_UP, VectorRows.WARM_UP}) {
+        for (KernelWarmUp w : families()) {
             String s = w.name() + (w.ready() ? "" : w.finished() ? " (given up: plain loops)" : " (warming up)");
             if (w == VectorMath.WARM_UP && w.ready()) {
                 List<String> scalar = new ArrayList<>();

@@ -34,12 +34,57 @@ final class VectorDepthwise {
     }
 
     /**
-     * The GEMM warm-up's verdict on the unrolled kernels: one that is not as fast as {@link #general} after it
-     * (its compiled code kept vectors boxed) is not used in this JVM.
+     * Sets whether the unrolled kernels are used (the warm-up's verdict, {@link #judgeUnrolled}; tests set both so
+     * that they check those kernels whatever the warm-up measured).
      */
     static void compiled(boolean nine, boolean twentyFive) {
         nineCompiled = nine;
         twentyFiveCompiled = twentyFive;
+    }
+
+    /**
+     * Part of the GEMM warm-up's round {@code round} (from 1): times the nine- and 25-tap kernels against
+     * {@link #general} on the same taps (x, w and acc as in {@link #general}, len outputs; taps9 and taps25 tap
+     * offsets), best of 5 x 50 calls each. An unrolled kernel is used only when within 1.5x of the general one: on
+     * AVX-512, a 25-tap kernel C2 compiled late (after a warm-up that left it to C1) lost its store intrinsic in 3 of
+     * 4 runs and ran boxed, 10 times slower (EfficientNet-B0 40 ms instead of 7). Returns false (try another round)
+     * while one is slower in the first 3 rounds, which gives C2 time; then records the verdict and returns true.
+     */
+    static boolean judgeUnrolled(float[] x, int[] taps9, int[] taps25, float[] w, int len, float[] acc, int round) {
+        long general9 = Long.MAX_VALUE;
+        long nine = Long.MAX_VALUE;
+        long general25 = Long.MAX_VALUE;
+        long twentyFive = Long.MAX_VALUE;
+        for (int t = 0; t < 5; t++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 50; i++) {
+                general(x, taps9, 0, w, 0, 9, len, true, 0.5f, acc);
+            }
+            long t1 = System.nanoTime();
+            for (int i = 0; i < 50; i++) {
+                nineTaps(x, taps9, 0, w, 0, len, true, 0.5f, acc);
+            }
+            long t2 = System.nanoTime();
+            for (int i = 0; i < 50; i++) {
+                general(x, taps25, 0, w, 0, 25, len, true, 0.5f, acc);
+            }
+            long t3 = System.nanoTime();
+            for (int i = 0; i < 50; i++) {
+                twentyFiveTaps(x, taps25, 0, w, 0, len, true, 0.5f, acc);
+            }
+            long t4 = System.nanoTime();
+            general9 = Math.min(general9, t1 - t0);
+            nine = Math.min(nine, t2 - t1);
+            general25 = Math.min(general25, t3 - t2);
+            twentyFive = Math.min(twentyFive, t4 - t3);
+        }
+        boolean nineOk = nine <= 1.5 * general9;
+        boolean twentyFiveOk = twentyFive <= 1.5 * general25;
+        if ((!nineOk || !twentyFiveOk) && round < 4) {
+            return false;
+        }
+        compiled(nineOk, twentyFiveOk);
+        return true;
     }
 
     /** One block by the kernel for its tap count (see {@link #general}). */

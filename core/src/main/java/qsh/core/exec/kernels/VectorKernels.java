@@ -51,7 +51,7 @@ final class VectorKernels {
      * instead of 55) would be far slower than the packed kernel, so the kernel is only used when it reaches
      * {@link #MIN_GMACS}; otherwise warm-up goes on a few more rounds, then gives up for this JVM.
      */
-    private static java.util.function.BooleanSupplier warmUpRound() {
+    private static java.util.function.IntPredicate warmUpRound() {
         int k = 8;
         int n = 2 * NR + L + 3;
         float[] ap = new float[4 * k];
@@ -95,9 +95,7 @@ final class VectorKernels {
         for (int t = 0; t < 25; t++) {
             taps25[t] = t / 5 * 7 + t % 5; // a 5 x 5 window over rows 7 apart (within b's 9 n floats)
         }
-        int[] rounds = {0};
-        return () -> {
-            rounds[0]++;
+        return round -> {
             // every width from 1 to n (each tail path), every row count, from C and from a bias or none: C2 drops
             // the branches a warm-up never took, and a model taking one later deoptimized the kernel back to the
             // interpreter, where its vectors are boxed (a classifier's runs took 200 ms instead of 10 for seconds)
@@ -124,16 +122,13 @@ final class VectorKernels {
             long g0 = System.nanoTime();
             block(sa, 0, sk, srows, soffs, sn, sc, 0, sn, 4, null, 0, false);
             if (4.0 * sk * sn / (System.nanoTime() - g0) < MIN_GMACS / 2) {
-                    return false;
+                return false;
             }
             long best = Long.MAX_VALUE;
             long best8 = Long.MAX_VALUE;
             long bestDw = Long.MAX_VALUE;
             long bestPacked = Long.MAX_VALUE;
             long bestPacked8 = Long.MAX_VALUE;
-            long bestNine = Long.MAX_VALUE;
-            long bestGeneral25 = Long.MAX_VALUE;
-            long best25 = Long.MAX_VALUE;
             for (int t = 0; t < 5; t++) {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < 50; i++) {
@@ -161,36 +156,15 @@ final class VectorKernels {
                     }
                 }
                 long t5 = System.nanoTime();
-                for (int i = 0; i < 50; i++) {
-                    VectorDepthwise.nineTaps(b, taps, 0, ap, 0, n - 3, true, 0.5f, acc);
-                }
-                long t6 = System.nanoTime();
-                for (int i = 0; i < 50; i++) {
-                    VectorDepthwise.general(b, taps25, 0, ap, 0, 25, n - 3, true, 0.5f, acc);
-                }
-                long t7 = System.nanoTime();
-                for (int i = 0; i < 50; i++) {
-                    VectorDepthwise.twentyFiveTaps(b, taps25, 0, ap, 0, n - 3, true, 0.5f, acc);
-                }
-                long t8 = System.nanoTime();
-                bestNine = Math.min(bestNine, t6 - t5);
-                bestGeneral25 = Math.min(bestGeneral25, t7 - t6);
-                best25 = Math.min(best25, t8 - t7);
                 bestPacked = Math.min(bestPacked, t4 - t3);
                 bestPacked8 = Math.min(bestPacked8, t5 - t4);
                 best = Math.min(best, t1 - t0);
                 best8 = Math.min(best8, t2 - t1);
                 bestDw = Math.min(bestDw, t3 - t2);
             }
-            // the unrolled depthwise kernels are used only when compiled as fast as the general one: on AVX-512, a
-            // 25-tap kernel C2 compiled late (after a warm-up that left it to C1) lost its store intrinsic in 3 of 4
-            // runs and ran boxed, 10 times slower (EfficientNet-B0 40 ms instead of 7); a few rounds give C2 time
-            boolean nineOk = bestNine <= 1.5 * bestDw;
-            boolean twentyFiveOk = best25 <= 1.5 * bestGeneral25;
-            if ((!nineOk || !twentyFiveOk) && rounds[0] < 4) {
+            if (!VectorDepthwise.judgeUnrolled(b, taps, taps25, ap, n - 3, acc, round)) {
                 return false;
             }
-            VectorDepthwise.compiled(nineOk, twentyFiveOk);
             return 50.0 * 4 * sk * sn / best >= MIN_GMACS && 25.0 * 8 * sk * sn / best8 >= MIN_GMACS
                     && 50.0 * 4 * sk * sn / bestPacked >= MIN_GMACS && 25.0 * 8 * sk * snw / bestPacked8 >= MIN_GMACS
                     && 50.0 * taps.length * (n - 3) / bestDw >= MIN_GMACS / 5;

@@ -50,7 +50,7 @@ final class VectorMath {
     }
 
     /** A round runs every kernel until compiled, then compares the vector sigmoid with the scalar loop's speed. */
-    private static java.util.function.BooleanSupplier warmUpRound() {
+    private static java.util.function.IntPredicate warmUpRound() {
         int n = 8 * L + 3;
         float[] x = new float[n];
         float[] y = new float[n];
@@ -62,9 +62,7 @@ final class VectorMath {
         for (int i = 0; i < big.length; i++) {
             big[i] = (i - 2048) * 0.01f;
         }
-        int[] rounds = {0};
-        return () -> {
-            rounds[0]++;
+        return round -> {
             // every length from 1 to n, so each vector loop and scalar tail is taken (see VectorKernels' warm-up)
             for (int i = 0; i < 1_500; i++) {
                 int w = 1 + i % n;
@@ -126,7 +124,7 @@ final class VectorMath {
                     all = false;
                 }
             }
-            return all || rounds[0] >= 4;
+            return all || round >= 4;
         };
     }
 
@@ -158,12 +156,18 @@ final class VectorMath {
      * vectors). The lanes give the scalar functions' bits (FloatMathTest), so the results are the same.
      */
     private static void tail(int kind, float[] x, float[] y, int from, int to, float a, float b) {
+        float[][] t = padded(x, from, to);
+        unaryBlocks(kind, t[0], t[1], 0, L, a, b);
+        System.arraycopy(t[1], 0, y, from, to - from);
+    }
+
+    /** This thread's tail scratch with x[from, to) (fewer than L) at the start of its input, zero padded. */
+    private static float[][] padded(float[] x, int from, int to) {
         float[][] t = TAIL.get();
         int n = to - from;
         System.arraycopy(x, from, t[0], 0, n);
         java.util.Arrays.fill(t[0], n, L, 0f);
-        unaryBlocks(kind, t[0], t[1], 0, L, a, b);
-        System.arraycopy(t[1], 0, y, from, n);
+        return t;
     }
 
     /** The vector kernels over [from, to), a whole number of vectors. */
@@ -419,10 +423,22 @@ final class VectorMath {
 
     /**
      * {@link FakeQuant}'s float form lane-wise over [from, to): y = (clamp(x / s, below, above) rounded to an
-     * integer, ties to even) · s, and {@code nanResult} where x / s is NaN; returns where the vector loop stopped,
-     * the caller finishing the tail with {@link FakeQuant#exact}.
+     * integer, ties to even) · s, and {@code nanResult} where x / s is NaN; the last to - from (mod L) elements as
+     * one vector over a padded copy ({@link #tail}'s reason), y may be x.
      */
-    static int fakeQuant(float[] x, float[] y, int from, int to, float s, float below, float above, float nanResult) {
+    static void fakeQuant(float[] x, float[] y, int from, int to, float s, float below, float above, float nanResult) {
+        int end = vectorEnd(from, to);
+        fakeQuantVectors(x, y, from, end, s, below, above, nanResult);
+        if (end < to) {
+            float[][] t = padded(x, end, to);
+            fakeQuantVectors(t[0], t[1], 0, L, s, below, above, nanResult);
+            System.arraycopy(t[1], 0, y, end, to - end);
+        }
+    }
+
+    /** {@link #fakeQuant} over [from, to), a whole number of vectors. */
+    private static void fakeQuantVectors(float[] x, float[] y, int from, int to, float s, float below, float above,
+                                         float nanResult) {
         int i = from;
         FloatVector lo = bc(below);
         FloatVector hi = bc(above);
@@ -437,7 +453,6 @@ final class VectorMath {
             v = v.blend(hi, v.compare(VectorOperators.GT, hi));
             v.add(round).sub(round).mul(s).blend(nanResult, nan).intoArray(y, i);
         }
-        return i;
     }
 
     /** {@link FloatMath#log(float)} lane-wise. */

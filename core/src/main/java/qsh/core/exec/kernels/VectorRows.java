@@ -27,7 +27,7 @@ final class VectorRows {
     }
 
     /** A round runs every kernel until compiled, then compares the window max with the plain loop's speed. */
-    private static java.util.function.BooleanSupplier warmUpRound() {
+    private static java.util.function.IntPredicate warmUpRound() {
         int n = 4 * L + 3;
         float[] x = new float[5 * n + 8];
         for (int i = 0; i < x.length; i++) {
@@ -41,7 +41,7 @@ final class VectorRows {
         for (int i = 0; i < big.length; i++) {
             big[i] = (i * 37 % 101) - 50;
         }
-        return () -> {
+        return round -> {
             // every length, row count and window (see VectorKernels' warm-up: a branch never taken here would
             // send the kernel back to the interpreter when a model takes it)
             for (int i = 0; i < 2_000; i++) {
