@@ -96,7 +96,8 @@ public final class FloatMath {
     static final int LOG = 4;
     static final int HARD_SIGMOID = 5;
     static final int HARD_SWISH = 6;
-    static final int UNARY_KINDS = 7;
+    static final int SWISH = 7;
+    static final int UNARY_KINDS = 8;
 
     /** ONNX HardSwish's alpha and beta (opset 14): x max(0, min(1, x / 6 + 1/2)). */
     public static final float HARD_SWISH_ALPHA = 1f / 6;
@@ -223,6 +224,14 @@ public final class FloatMath {
         unary(SIGMOID, x, y, from, to, 0, 0);
     }
 
+    /**
+     * y[i] = x[i] · sigmoid(x[i]) for i in [from, to) (y may be x): the bits of the Sigmoid op followed by the Mul op,
+     * in one pass (the fused Conv → Sigmoid → Mul's epilogue).
+     */
+    public static void swish(float[] x, float[] y, int from, int to) {
+        unary(SWISH, x, y, from, to, 0, 0);
+    }
+
     /** y[i] = tanh(x[i]) for i in [from, to); y must not be x (the vector form keeps its intermediate values in y). */
     public static void tanh(float[] x, float[] y, int from, int to) {
         unary(TANH, x, y, from, to, 0, 0);
@@ -292,6 +301,12 @@ public final class FloatMath {
             case HARD_SIGMOID -> {
                 for (int i = from; i < to; i++) {
                     y[i] = hardSigmoid(x[i], a, b);
+                }
+            }
+            case SWISH -> {
+                for (int i = from; i < to; i++) {
+                    float v = x[i];
+                    y[i] = v * sigmoid(v);
                 }
             }
             case HARD_SWISH -> {

@@ -196,6 +196,15 @@ final class VectorMath {
                     }
                 }
             }
+            case FloatMath.SWISH -> {
+                float[] e = SWISH_SCRATCH.get();
+                for (int i = from; i < to; i += BLOCK) {
+                    int n = Math.min(to, i + BLOCK) - i;
+                    sigmoidArgument(x, i, e, n);
+                    expLoop(e, e, 0, n);
+                    swishFinish(x, e, y, i, n);
+                }
+            }
             case FloatMath.LOG -> logLoop(x, y, from, to);
             case FloatMath.HARD_SIGMOID -> hardSigmoidLoop(x, y, from, to, a, b);
             case FloatMath.HARD_SWISH -> hardSwishLoop(x, y, from, to, a, b);
@@ -280,6 +289,29 @@ final class VectorMath {
         }
         for (; i < to; i++) {
             y[i] = FloatMath.sigmoidFinish(x[i], y[i]);
+        }
+    }
+
+    /** Per-thread e^-|x| of one block of swish (whose y may be its x). */
+    private static final ThreadLocal<float[]> SWISH_SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
+
+    /** Swish's first pass: e[j] = -|x[from + j]|, j &lt; n (a whole number of vectors). */
+    private static void sigmoidArgument(float[] x, int from, float[] e, int n) {
+        for (int j = 0; j < n; j += L) {
+            FloatVector.fromArray(S, x, from + j).abs().neg().intoArray(e, j);
+        }
+    }
+
+    /**
+     * Swish's last pass: e[j] = e^-|x| in, y[from + j] = x · sigmoid(x) out, the sigmoid as {@link #sigmoidFinish}
+     * (0 where subnormal) and the product rounded once, as the Sigmoid and Mul ops give it.
+     */
+    private static void swishFinish(float[] x, float[] e, float[] y, int from, int n) {
+        for (int j = 0; j < n; j += L) {
+            FloatVector ev = FloatVector.fromArray(S, e, j);
+            FloatVector xv = FloatVector.fromArray(S, x, from + j);
+            FloatVector r = ev.blend(1f, xv.compare(VectorOperators.GE, 0f)).div(ev.add(1f));
+            xv.mul(r.blend(0f, r.compare(VectorOperators.LT, Float.MIN_NORMAL))).intoArray(y, from + j);
         }
     }
 
