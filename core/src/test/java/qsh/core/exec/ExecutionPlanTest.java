@@ -122,11 +122,14 @@ class ExecutionPlanTest {
      * QuantizeLinear → DequantizeLinear after the Conv and after the Sigmoid, and after a BatchNormalization that
      * no Conv precedes: each chain is one step, and its output is the node-by-node output bit for bit.
      */
-    @ParameterizedTest(name = "mulFirst={0} quantized={1}")
-    @CsvSource({"false, false", "true, false", "false, true", "true, true"})
-    void swishIsFusedAndBitIdentical(boolean mulFirst, boolean quantized) {
+    @ParameterizedTest(name = "mulFirst={0} quantized={1} tiny={2}")
+    @CsvSource({"false, false, false", "true, false, false", "false, true, false", "true, true, false",
+        // inputs near the smallest normal float: the Mul products are subnormal and flushed, fused or not
+        "false, false, true", "true, false, true"})
+    void swishIsFusedAndBitIdentical(boolean mulFirst, boolean quantized, boolean tiny) {
+        double r = tiny ? 3e-38 : 3;
         ModelBuilder b = new ModelBuilder(13).input("x", 1, 4, 9, 11)
-                .init("w", ModelBuilder.random(1, -1, 1, 6, 4, 3, 3)).init("wb", ModelBuilder.random(2, -1, 1, 6))
+                .init("w", ModelBuilder.random(1, -1, 1, 6, 4, 3, 3)).init("wb", ModelBuilder.random(2, -r / 3, r / 3, 6))
                 .init("s", ModelBuilder.random(3, 0.5, 1.5, 6)).init("bb", ModelBuilder.random(4, -1, 1, 6))
                 .init("m", ModelBuilder.random(5, -1, 1, 6)).init("v", ModelBuilder.random(6, 0.5, 1.5, 6))
                 .init("qs", Tensor.of(new int[] {}, new float[] {0.02f}))
@@ -152,11 +155,23 @@ class ExecutionPlanTest {
         ExecutionPlan p = ExecutionPlan.of(g, true);
         assertTrue(p.eliminated.containsAll(List.of("c", "sg", "sg2", "bn")), "eliminated: " + p.eliminated);
         assertEquals(2, p.steps.size(), "a Conv chain and a BatchNormalization chain");
-        Map<String, Tensor> in = Map.of("x", ModelBuilder.random(7, -3, 3, 1, 4, 9, 11));
+        Map<String, Tensor> in = Map.of("x", ModelBuilder.random(7, -r, r, 1, 4, 9, 11));
         Map<String, Object> ref = nodeByNode(g, in);
+        if (tiny) {
+            float[] y1 = ((Tensor) ref.get("y1")).data();
+            long zeros = 0;
+            for (float e : y1) {
+                zeros += e == 0 ? 1 : 0;
+            }
+            assertTrue(zeros > y1.length / 4, "flushed products: " + zeros + " of " + y1.length);
+        }
         for (int run = 0; run < 2; run++) {
             Map<String, Object> out = Executor.run(g, in, null);
-            assertArrayEquals(((Tensor) ref.get("y")).data(), ((Tensor) out.get("y")).data());
+            float[] want = ((Tensor) ref.get("y")).data();
+            float[] got = ((Tensor) out.get("y")).data();
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]), "element " + i);
+            }
         }
     }
 

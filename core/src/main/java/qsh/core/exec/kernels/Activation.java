@@ -92,7 +92,11 @@ public final class Activation {
     private static void hardSwish(float[] y, int from, int to, float add, float lo, float hi, float div) {
         for (int i = from; i < to; i++) {
             float x = y[i];
-            y[i] = x * Math.min(hi, Math.max(lo, x + add)) / div;
+            y[i] = x * Math.min(hi, Math.max(lo, x + add));
+        }
+        FloatMath.flushSubnormals(y, y, from, to); // the chain's Mul, as the Mul op
+        for (int i = from; i < to; i++) {
+            y[i] = y[i] / div;
         }
     }
 

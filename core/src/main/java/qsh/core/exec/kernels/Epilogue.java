@@ -153,6 +153,7 @@ public final class Epilogue {
         for (int i = 0; i < n; i++) {
             x[i] = x[i] * s[i];
         }
+        FloatMath.flushSubnormals(x, x, 0, n); // as the Mul op
         System.arraycopy(x, 0, y, from, n);
     }
 
@@ -172,6 +173,7 @@ public final class Epilogue {
         for (int i = from; i < to; i++) {
             y[i] = y[i] * m;
         }
+        FloatMath.flushSubnormals(y, y, from, to); // as the Mul op
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.List;
  * EfficientNet-B0's sigmoid left scalar, 30-45 ms a run instead of 15).
  */
 public final class KernelWarmUps {
-    private static final String[] KINDS = {"exp", "sigmoid", "tanh", "erf", "log", "hard-sigmoid", "hard-swish", "swish"};
+    private static final String[] KINDS = {"exp", "sigmoid", "tanh", "erf", "log", "hard-sigmoid", "hard-swish", "swish", "flush"};
 
     private KernelWarmUps() {
     }

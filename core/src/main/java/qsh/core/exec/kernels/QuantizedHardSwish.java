@@ -48,6 +48,7 @@ public final class QuantizedHardSwish {
             for (int j = 0; j < n; j++) {
                 t[j] = y[b + j] * t[j];
             }
+            FloatMath.flushSubnormals(t, t, 0, n); // the chain's Mul, as the Mul op
             quantize(afterMul, t, n, c);
             for (int j = 0; j < n; j++) {
                 y[b + j] = t[j] / div;

@@ -176,6 +176,8 @@ public final class Sgemm {
         final int aOff;
         final int lda;
         final boolean transA;
+        /** alpha op(A) transposed into panels for {@link ChannelGemm}, made on first use (same content by any thread). */
+        private volatile float[] channelPanels;
 
         private PackedA(int m, int k, float alpha, float[] a, int aOff, int lda, boolean transA) {
             this.m = m;
@@ -192,6 +194,15 @@ public final class Sgemm {
         /** Rows of op(A). */
         public int rows() {
             return m;
+        }
+
+        float[] channelPanels() {
+            float[] at = channelPanels;
+            if (at == null) {
+                at = ChannelGemm.panels(m, k, alpha, a, aOff, lda, transA);
+                channelPanels = at;
+            }
+            return at;
         }
     }
 
@@ -212,6 +223,10 @@ public final class Sgemm {
             return;
         }
         if (Fma.INTRINSIC) {
+            if (vectorKernels(beta) && ChannelGemm.suits(m, n, k)) {
+                ChannelGemm.multiply(m, n, k, a.channelPanels(), b, c, cOff, ldc, rowBias, biasOff, ep);
+                return;
+            }
             multiplyPacked(m, n, k, a.kp, a.panels, b, beta, c, cOff, ldc, rowBias, biasOff, ep);
             return;
         }

@@ -91,6 +91,12 @@ final class VectorKernels {
         int snw = 4 * VectorTile8.WIDE_TILE;
         float[] sbw = new float[sk * snw];
         float[] sc8w = new float[8 * snw];
+        // the channel tile's data (transposed A of k steps, B of 8 columns per step, sums, bias), at depth k and sk
+        int chw = VectorChannelTile.CHANNELS;
+        float[] cta = new float[sk * chw];
+        float[] ctb = new float[sk * VectorChannelTile.COLUMNS];
+        float[] ctt = new float[VectorChannelTile.COLUMNS * chw];
+        float[] ctBias = new float[chw];
         int[] taps25 = new int[25];
         for (int t = 0; t < 25; t++) {
             taps25[t] = t / 5 * 7 + t % 5; // a 5 x 5 window over rows 7 apart (within b's 9 n floats)
@@ -114,6 +120,7 @@ final class VectorKernels {
                         i % 3 == 0 ? null : bias8, 0, fromC);
                 packRow(b, i % 3, 1 + i % (2 * VectorTile8.WIDE_TILE), pkw, 0, VectorTile8.WIDE_TILE, VectorTile8.WIDE_TILE);
                 packRow(b, i % 3, w, pk, 0, NR);
+                VectorChannelTile.tile(cta, 0, 1 + i % k, ctb, 0, ctt, 0, i % 2 == 0, ctBias);
             }
             // speed on a problem without tails (k = 128, four full tiles): about 50 GMAC/s compiled, 2 boxed; and
             // the 8-row tile and the depthwise block likewise, each its own compiled code (a kernel still boxed
@@ -129,6 +136,7 @@ final class VectorKernels {
             long bestDw = Long.MAX_VALUE;
             long bestPacked = Long.MAX_VALUE;
             long bestPacked8 = Long.MAX_VALUE;
+            long bestChannel = Long.MAX_VALUE;
             for (int t = 0; t < 5; t++) {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < 50; i++) {
@@ -156,6 +164,11 @@ final class VectorKernels {
                     }
                 }
                 long t5 = System.nanoTime();
+                for (int i = 0; i < 25; i++) {
+                    VectorChannelTile.tile(cta, 0, sk, ctb, 0, ctt, 0, false, ctBias);
+                }
+                long t6 = System.nanoTime();
+                bestChannel = Math.min(bestChannel, t6 - t5);
                 bestPacked = Math.min(bestPacked, t4 - t3);
                 bestPacked8 = Math.min(bestPacked8, t5 - t4);
                 best = Math.min(best, t1 - t0);
@@ -167,6 +180,7 @@ final class VectorKernels {
             }
             return 50.0 * 4 * sk * sn / best >= MIN_GMACS && 25.0 * 8 * sk * sn / best8 >= MIN_GMACS
                     && 50.0 * 4 * sk * sn / bestPacked >= MIN_GMACS && 25.0 * 8 * sk * snw / bestPacked8 >= MIN_GMACS
+                    && 25.0 * VectorChannelTile.COLUMNS * chw * sk / bestChannel >= MIN_GMACS
                     && 50.0 * taps.length * (n - 3) / bestDw >= MIN_GMACS / 5;
         };
     }

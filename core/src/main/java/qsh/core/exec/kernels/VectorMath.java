@@ -206,6 +206,7 @@ final class VectorMath {
                 }
             }
             case FloatMath.LOG -> logLoop(x, y, from, to);
+            case FloatMath.FLUSH -> flushLoop(x, y, from, to);
             case FloatMath.HARD_SIGMOID -> hardSigmoidLoop(x, y, from, to, a, b);
             case FloatMath.HARD_SWISH -> hardSwishLoop(x, y, from, to, a, b);
             default -> throw new IllegalArgumentException("unknown kind " + kind);
@@ -214,6 +215,16 @@ final class VectorMath {
 
     private static int vectorEnd(int from, int to) {
         return from + (to - from) / L * L;
+    }
+
+    /** {@link FloatMath#flushSubnormal} lane-wise (NaN compares false and stays). */
+    private static void flushLoop(float[] x, float[] y, int from, int to) {
+        int i = from;
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            v.blend(v.mul(0f), v.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(y, i);
+        }
+        FloatMath.unaryScalar(FloatMath.FLUSH, x, y, i, to, 0f, 0f);
     }
 
     private static void hardSigmoidLoop(float[] x, float[] y, int from, int to, float a, float b) {
@@ -266,26 +277,42 @@ final class VectorMath {
         }
     }
 
-    /** Sigmoid's first pass: y = -|x|. */
+    /**
+     * The least argument -|x| whose sigmoid is kept (1.1754997e-38, normal); every argument below it gives a subnormal
+     * result, flushed to 0 ({@link FloatMath#sigmoid}). The vector passes clamp the argument there and give 0 for x
+     * below it directly: computing e^-|x| below it made subnormal intermediate values, and each vector holding one
+     * took a microcode assist in exp's scaling, the add and the divide (EfficientNet-B0 on an image: 289 033 such
+     * activations a run, its swish convolutions 12.5 -> 9 ms). The results are the same bits.
+     */
+    static final float SIGMOID_LEAST_KEPT = -87.33654f;
+
+    /** Sigmoid's first pass: y = max(-|x|, {@link #SIGMOID_LEAST_KEPT}) (NaN stays NaN). */
     private static void sigmoidArgument(float[] x, float[] y, int from, int to) {
         int i = from;
         for (int end = vectorEnd(from, to); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).abs().neg().intoArray(y, i);
+            FloatVector a = FloatVector.fromArray(S, x, i).abs().neg();
+            a.blend(SIGMOID_LEAST_KEPT, a.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT)).intoArray(y, i);
         }
         for (; i < to; i++) {
             y[i] = -Math.abs(x[i]);
         }
     }
 
-    /** Sigmoid's last pass: y = e^-|x| in, (x >= 0 ? 1 : e) / (1 + e) out, 0 where that is subnormal. */
+    /**
+     * Sigmoid's last pass: y = e^-|x| in, (x >= 0 ? 1 : e) / (1 + e) out, 0 where that is subnormal or x is below
+     * {@link #SIGMOID_LEAST_KEPT}.
+     */
     private static void sigmoidFinish(float[] x, float[] y, int from, int to) {
         int i = from;
         for (int end = vectorEnd(from, to); i < end; i += L) {
             FloatVector e = FloatVector.fromArray(S, y, i);
-            FloatVector num = e.blend(1f, FloatVector.fromArray(S, x, i).compare(VectorOperators.GE, 0f));
+            FloatVector xv = FloatVector.fromArray(S, x, i);
+            FloatVector num = e.blend(1f, xv.compare(VectorOperators.GE, 0f));
             FloatVector r = num.div(e.add(1f));
-            // a subnormal result is 0 (FloatMath.sigmoid says why); NaN compares false and stays
-            r.blend(0f, r.compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(y, i);
+            // a subnormal result is 0 (FloatMath.sigmoid says why), as is every x below the clamped argument; NaN
+            // compares false and stays
+            r.blend(0f, r.compare(VectorOperators.LT, Float.MIN_NORMAL).or(xv.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT)))
+                    .intoArray(y, i);
         }
         for (; i < to; i++) {
             y[i] = FloatMath.sigmoidFinish(x[i], y[i]);
@@ -295,23 +322,26 @@ final class VectorMath {
     /** Per-thread e^-|x| of one block of swish (whose y may be its x). */
     private static final ThreadLocal<float[]> SWISH_SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
 
-    /** Swish's first pass: e[j] = -|x[from + j]|, j &lt; n (a whole number of vectors). */
+    /** Swish's first pass: e[j] = max(-|x[from + j]|, {@link #SIGMOID_LEAST_KEPT}), j &lt; n (whole vectors). */
     private static void sigmoidArgument(float[] x, int from, float[] e, int n) {
         for (int j = 0; j < n; j += L) {
-            FloatVector.fromArray(S, x, from + j).abs().neg().intoArray(e, j);
+            FloatVector a = FloatVector.fromArray(S, x, from + j).abs().neg();
+            a.blend(SIGMOID_LEAST_KEPT, a.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT)).intoArray(e, j);
         }
     }
 
     /**
      * Swish's last pass: e[j] = e^-|x| in, y[from + j] = x · sigmoid(x) out, the sigmoid as {@link #sigmoidFinish}
-     * (0 where subnormal) and the product rounded once, as the Sigmoid and Mul ops give it.
+     * (0 where subnormal) and the product rounded once and flushed where subnormal, as the Sigmoid and Mul ops give it.
      */
     private static void swishFinish(float[] x, float[] e, float[] y, int from, int n) {
         for (int j = 0; j < n; j += L) {
             FloatVector ev = FloatVector.fromArray(S, e, j);
             FloatVector xv = FloatVector.fromArray(S, x, from + j);
             FloatVector r = ev.blend(1f, xv.compare(VectorOperators.GE, 0f)).div(ev.add(1f));
-            xv.mul(r.blend(0f, r.compare(VectorOperators.LT, Float.MIN_NORMAL))).intoArray(y, from + j);
+            FloatVector p = xv.mul(r.blend(0f, r.compare(VectorOperators.LT, Float.MIN_NORMAL)
+                    .or(xv.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT))));
+            p.blend(p.mul(0f), p.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(y, from + j);
         }
     }
 

@@ -17,7 +17,8 @@ final class ElementwiseOps {
     static void register(Map<String, OpKernel> m) {
         binary(m, "Add", FloatLoops.ADD, (a, b) -> a + b, (a, b) -> a + b);
         binary(m, "Sub", FloatLoops.SUB, (a, b) -> a - b, (a, b) -> a - b);
-        binary(m, "Mul", FloatLoops.MUL, (a, b) -> a * b, (a, b) -> a * b);
+        // the product flushed to zero where subnormal (FloatMath.flushSubnormal), as FloatLoops' Mul
+        binary(m, "Mul", FloatLoops.MUL, (a, b) -> FloatMath.flushSubnormal(a * b), (a, b) -> a * b);
         binary(m, "Div", FloatLoops.DIV, (a, b) -> a / b, (a, b) -> {
             if (b == 0) {
                 throw new IllegalArgumentException("integer division by zero");

@@ -2,6 +2,7 @@ package qsh.core.exec.ops;
 
 import java.util.Arrays;
 import qsh.core.exec.kernels.Buffers;
+import qsh.core.exec.kernels.FloatMath;
 import qsh.core.exec.kernels.Parallel;
 import qsh.core.shape.Broadcasting;
 import qsh.core.tensor.LongTensor;
@@ -34,7 +35,10 @@ final class FloatLoops {
         int[] bs = b.shape();
         if (Arrays.equals(as, bs)) {
             float[] o = Buffers.floats(x.length);
-            Parallel.forRange(o.length, o.length, PARALLEL_MIN, (i0, i1) -> run(op, x, i0, y, i0, o, i0, i1 - i0));
+            Parallel.forRange(o.length, o.length, PARALLEL_MIN, (i0, i1) -> {
+                run(op, x, i0, y, i0, o, i0, i1 - i0);
+                flushProducts(op, o, i0, i1);
+            });
             return Tensor.of(as, o);
         }
         int[] shape = Broadcasting.shape(as, bs);
@@ -86,9 +90,17 @@ final class FloatLoops {
                 } else {
                     runScalarA(op, x[xo], y, yo, o, oo, fInner);
                 }
+                flushProducts(op, o, oo, oo + fInner);
             }
         });
         return Tensor.of(shape, o);
+    }
+
+    /** Mul's products: subnormal ones become zeros of their sign ({@link FloatMath#flushSubnormal} says why). */
+    private static void flushProducts(int op, float[] o, int from, int to) {
+        if (op == MUL) {
+            FloatMath.flushSubnormals(o, o, from, to);
+        }
     }
 
     private static int[] pad(int[] s, int r) {

@@ -91,7 +91,7 @@ class FloatMathTest {
         float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL,
             0x1p-127f, -0x1p-127f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY,
             Float.NEGATIVE_INFINITY, Float.NaN, Float.intBitsToFloat(0xffc00001), 1f, -1f, 0.625f, -0.625f, 3.95f,
-            88.72283f, 88.72284f, -87.33655f, -103.97208f, -103.2789f, 9.01f, 0.5f, 2f};
+            88.72283f, 88.72284f, -87.33655f, -87.33654f, 87.33654f, 87.33655f, -103.97208f, -103.2789f, 9.01f, 0.5f, 2f};
         for (float f : special) {
             v.add(f);
         }

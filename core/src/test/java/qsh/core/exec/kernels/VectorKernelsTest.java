@@ -16,7 +16,9 @@ import qsh.core.tensor.Tensor;
  * The Vector API kernels (tiled over packed B, and reading B in place with 8- and 4-row tiles) give the packed
  * kernel's results bit for bit (same fused multiply-adds in the same order from the same start): products from a stored matrix (read in place) and from a transposed one (packed),
  * with row bias, an epilogue, depths beyond one panel, row counts off the 4-row block and column tails;
- * convolutions through the sliced input, its compact rows (small planes) and its wide rows; and depthwise convolutions (the depthwise kernel).
+ * convolutions through the sliced input, its compact rows (small planes) and its wide rows; products and convolutions
+ * with few columns and many rows through the channel kernel ({@link ChannelGemm}); and depthwise convolutions (the
+ * depthwise kernel).
  */
 class VectorKernelsTest {
     @BeforeAll
@@ -40,7 +42,9 @@ class VectorKernelsTest {
         int[][] fixed = {{1, 1, 1}, {4, 32, 8}, {5, 49, 3}, {24, 6560, 864}, {7, 300, 600}, {13, 17, 257}, {3, 1030, 40},
             {200, 1, 50}, {50, 1, 200}, {13, 2, 40}, {9, 19, 300},
             // one strip split by rows over both threads, B packed once and shared (TiledGemm.shared)
-            {130, 35, 1200}, {517, 25, 600}, {64, 100, 515}};
+            {130, 35, 1200}, {517, 25, 600}, {64, 100, 515},
+            // output channels along the lanes (ChannelGemm): partial panels and column groups, depth chunks, few panels
+            {96, 8, 128}, {100, 64, 300}, {200, 57, 129}, {1000, 9, 700}, {145, 1, 260}, {97, 63, 513}};
         int i = 0;
         for (int[] f : fixed) {
             s.add(Arguments.of(f[0], f[1], f[2], i % 2 == 1, i++));
@@ -65,6 +69,13 @@ class VectorKernelsTest {
         Sgemm.PackedA pa = Sgemm.pack(m, k, 1f, a, 0, k, false);
         float[] vec = new float[m * n];
         Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, vec, 0, n, bias, 2, ep);
+        float[] tiled = new float[m * n]; // without the channel kernel (ChannelGemm), where it would take the product
+        ChannelGemm.use(false);
+        try {
+            Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, tiled, 0, n, bias, 2, ep);
+        } finally {
+            ChannelGemm.use(true);
+        }
         float[] four = new float[m * n];
         Sgemm.eightRowTile(false);
         Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, four, 0, n, bias, 2, ep);
@@ -87,6 +98,7 @@ class VectorKernelsTest {
             Sgemm.packedTiles(true);
         }
         for (int i = 0; i < vec.length; i++) {
+            assertEquals(Float.floatToIntBits(tiled[i]), Float.floatToIntBits(vec[i]), "element " + i + ": channel kernel");
             assertEquals(Float.floatToIntBits(inPlace[i]), Float.floatToIntBits(vec[i]), "element " + i + ": tiled vs in place");
             assertEquals(Float.floatToIntBits(four[i]), Float.floatToIntBits(vec[i]), "element " + i + ": 4-row vs tiled");
             assertEquals(Float.floatToIntBits(eight[i]), Float.floatToIntBits(vec[i]), "element " + i + ": other tiled kernel");
@@ -113,6 +125,10 @@ class VectorKernelsTest {
                 Arguments.of(40, 9, 9, 64, 3, 2, 1, 1),
                 // a first layer: fewer im2col rows (27) than output channels, so compact rows on a large plane
                 Arguments.of(3, 41, 39, 32, 3, 2, 1, 1),
+                // small planes with many channels: output channels along the lanes (ChannelGemm)
+                Arguments.of(160, 5, 5, 200, 1, 1, 0, 1),
+                Arguments.of(64, 7, 7, 100, 3, 1, 1, 1),
+                Arguments.of(30, 8, 6, 97, 3, 1, 1, 1),
                 // depthwise (group = C), through the phase-split planes
                 Arguments.of(32, 40, 40, 32, 3, 2, 1, 32),
                 Arguments.of(48, 20, 20, 48, 5, 2, 2, 48),
@@ -143,6 +159,13 @@ class VectorKernelsTest {
             Sgemm.packedTiles(true);
             Conv.compactRows(true);
         }
+        Tensor tiled;
+        ChannelGemm.use(false);
+        try {
+            tiled = Conv.conv(x, wt, bias, strides, pads, null, group);
+        } finally {
+            ChannelGemm.use(true);
+        }
         Tensor general;
         VectorDepthwise.unrolled = false; // depthwise: the general tap loop instead of the 9- and 25-tap kernels
         try {
@@ -151,6 +174,7 @@ class VectorKernelsTest {
             VectorDepthwise.unrolled = true;
         }
         for (int i = 0; i < vec.size(); i++) {
+            assertEquals(Float.floatToIntBits(tiled.data()[i]), Float.floatToIntBits(vec.data()[i]), "channel kernel, " + i);
             assertEquals(Float.floatToIntBits(inPlace.data()[i]), Float.floatToIntBits(vec.data()[i]), "in place, " + i);
             assertEquals(Float.floatToIntBits(wide.data()[i]), Float.floatToIntBits(vec.data()[i]), "wide rows, " + i);
             assertEquals(Float.floatToIntBits(general.data()[i]), Float.floatToIntBits(vec.data()[i]), "general taps, " + i);
