@@ -10,7 +10,8 @@ package qsh.core.exec.kernels;
  */
 public final class QuantizedHardSwish {
     private static final int BLOCK = 256;
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
+    /** Per-thread block scratch: the block's x and the chain's value. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][BLOCK]);
 
     private final float add;
     private final float lo;
@@ -32,13 +33,21 @@ public final class QuantizedHardSwish {
         this.afterMul = afterMul;
     }
 
-    /** Applies the chain in place to y[from, to), the pairs with channel {@code c}'s parameters. */
+    /**
+     * Applies the chain in place to y[from, to), the pairs with channel {@code c}'s parameters. Each block is copied to
+     * the start of a scratch array first: C2 vectorizes a loop only when its arrays share one index, and with the
+     * block read at its offset in y the Add, Mul and Div ran one element at a time (PP-OCRv4's detector: the
+     * chain was most of its simulation's time, 1.5 times its float run).
+     */
     public void apply(float[] y, int from, int to, int c) {
-        float[] t = SCRATCH.get();
+        float[][] scratch = SCRATCH.get();
+        float[] x = scratch[0];
+        float[] t = scratch[1];
         for (int b = from; b < to; b += BLOCK) {
             int n = Math.min(BLOCK, to - b);
+            System.arraycopy(y, b, x, 0, n);
             for (int j = 0; j < n; j++) {
-                t[j] = y[b + j] + add;
+                t[j] = x[j] + add;
             }
             quantize(afterAdd, t, n, c);
             for (int j = 0; j < n; j++) {
@@ -46,13 +55,14 @@ public final class QuantizedHardSwish {
             }
             quantize(afterClip, t, n, c);
             for (int j = 0; j < n; j++) {
-                t[j] = y[b + j] * t[j];
+                t[j] = x[j] * t[j];
             }
             FloatMath.flushSubnormals(t, t, 0, n); // the chain's Mul, as the Mul op
             quantize(afterMul, t, n, c);
             for (int j = 0; j < n; j++) {
-                y[b + j] = t[j] / div;
+                x[j] = t[j] / div;
             }
+            System.arraycopy(x, 0, y, b, n);
         }
     }
 

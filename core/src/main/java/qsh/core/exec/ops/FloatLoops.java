@@ -90,8 +90,8 @@ final class FloatLoops {
                 } else {
                     runScalarA(op, x[xo], y, yo, o, oo, fInner);
                 }
-                flushProducts(op, o, oo, oo + fInner);
             }
+            flushProducts(op, o, i0 * fInner, i1 * fInner); // one pass over the chunk (planes may be 25 floats)
         });
         return Tensor.of(shape, o);
     }
