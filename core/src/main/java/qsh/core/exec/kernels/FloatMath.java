@@ -364,7 +364,7 @@ public final class FloatMath {
     /** y[i] = {@link #expShifted(float, float)} of x[i] for i in [from, to) (a softmax row). */
     static void expShifted(float[] x, float[] y, int from, int to, float shift) {
         if (vectorReady()) {
-            VectorMath.expShifted(x, y, from, to, shift);
+            VectorSoftmax.expShifted(x, y, from, to, shift);
             return;
         }
         for (int i = from; i < to; i++) {
@@ -375,7 +375,7 @@ public final class FloatMath {
     /** The largest of x[from, to) as Math.max folds it (NaN if any is NaN); -Inf for an empty range. */
     static float max(float[] x, int from, int to) {
         if (vectorReady()) {
-            return VectorMath.max(x, from, to);
+            return VectorSoftmax.max(x, from, to);
         }
         float m = Float.NEGATIVE_INFINITY;
         for (int i = from; i < to; i++) {
@@ -387,7 +387,7 @@ public final class FloatMath {
     /** y[i] /= d for i in [from, to). */
     static void divide(float[] y, int from, int to, float d) {
         if (vectorReady()) {
-            VectorMath.divide(y, from, to, d);
+            VectorSoftmax.divide(y, from, to, d);
             return;
         }
         for (int i = from; i < to; i++) {

@@ -69,9 +69,9 @@ final class VectorMath {
                 for (int f = 0; f < FloatMath.UNARY_KINDS; f++) {
                     unary(f, x, y, 0, w, 0.2f, 0.5f);
                 }
-                expShifted(x, y, 0, w, 1f);
-                max(x, 0, w);
-                divide(y, 0, w, 3f);
+                VectorSoftmax.expShifted(x, y, 0, w, 1f);
+                VectorSoftmax.max(x, 0, w);
+                VectorSoftmax.divide(y, 0, w, 3f);
                 fakeQuant(x, y, 0, w, 0.1f, -128f, 127f, 0f);
             }
             // one short call first: still boxed, the timing below would take most of a warm-up's time
@@ -129,7 +129,7 @@ final class VectorMath {
     }
 
     /** Elements per pass of the multi-pass kernels: a block stays in L1 between passes. */
-    private static final int BLOCK = 512;
+    static final int BLOCK = 512;
 
     /**
      * y[i] = f(x[i]) for i in [from, to) by kind ({@link FloatMath#EXP} ...); a, b: the kind's parameters. Why the
@@ -213,7 +213,7 @@ final class VectorMath {
         }
     }
 
-    private static int vectorEnd(int from, int to) {
+    static int vectorEnd(int from, int to) {
         return from + (to - from) / L * L;
     }
 
@@ -411,75 +411,6 @@ final class VectorMath {
         }
         for (; i < to; i++) {
             y[i] = FloatMath.erfFinish(x[i], y[i]);
-        }
-    }
-
-    /** y[i] = {@link FloatMath#expShifted(float, float)} of x[i]: three passes over blocks, as {@link #unary}. */
-    static void expShifted(float[] x, float[] y, int from, int to, float shift) {
-        for (int i = from; i < to; i += BLOCK) {
-            int e = Math.min(to, i + BLOCK);
-            subtract(x, y, i, e, shift);
-            expLoop(y, y, i, e);
-            shiftCorrection(x, y, i, e, shift);
-        }
-    }
-
-    private static void subtract(float[] x, float[] y, int from, int to, float shift) {
-        int i = from;
-        FloatVector b = bc(-shift);
-        for (int end = vectorEnd(from, to); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).add(b).intoArray(y, i);
-        }
-        for (; i < to; i++) {
-            y[i] = x[i] + -shift;
-        }
-    }
-
-    /** y = e^s in, e^s (1 + err) out, err the rounding error of s = x - shift. */
-    private static void shiftCorrection(float[] x, float[] y, int from, int to, float shift) {
-        int i = from;
-        FloatVector b = bc(-shift);
-        FloatVector zero = FloatVector.zero(S);
-        for (int end = vectorEnd(from, to); i < end; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            FloatVector s = v.add(b);
-            FloatVector bb = s.sub(v);
-            FloatVector err = v.sub(s.sub(bb)).add(b.sub(bb));
-            err = zero.blend(err, s.abs().compare(VectorOperators.LT, 104f));
-            FloatVector e = FloatVector.fromArray(S, y, i);
-            e.fma(err, e).intoArray(y, i);
-        }
-        for (; i < to; i++) {
-            y[i] = FloatMath.shiftCorrection(x[i], shift, y[i]);
-        }
-    }
-
-    /** The largest of x[from, to) as Math.max folds it (NaN wins, +0 over -0: the order does not matter). */
-    static float max(float[] x, int from, int to) {
-        int i = from;
-        int end = vectorEnd(from, to);
-        float m = Float.NEGATIVE_INFINITY;
-        if (end > i) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            for (i += L; i < end; i += L) {
-                v = v.max(FloatVector.fromArray(S, x, i));
-            }
-            m = v.reduceLanes(VectorOperators.MAX);
-        }
-        for (; i < to; i++) {
-            m = Math.max(m, x[i]);
-        }
-        return m;
-    }
-
-    /** y[i] /= d for i in [from, to). */
-    static void divide(float[] y, int from, int to, float d) {
-        int i = from;
-        for (int end = vectorEnd(from, to); i < end; i += L) {
-            FloatVector.fromArray(S, y, i).div(d).intoArray(y, i);
-        }
-        for (; i < to; i++) {
-            y[i] /= d;
         }
     }
 
