@@ -70,9 +70,6 @@ final class Fusion {
         if (n.opType().equals("Conv")) {
             return conv(n, fuse);
         }
-        if (n.opType().equals("Gemm")) {
-            return gemm(n);
-        }
         if (fuse && n.opType().equals("BatchNormalization")) {
             return batchNorm(n);
         }
@@ -95,20 +92,6 @@ final class Fusion {
         Epilogue.Builder stages = new Epilogue.Builder();
         String v = epilogueChain(n.output(0), w.dim(0), w.rank(), stages, chain);
         return new Match(chain, n.input(0), v, FusedOps.conv(n, w, b, stages.then(Activation.NONE)));
-    }
-
-    /**
-     * A Gemm whose B is a weight stored transposed (transB = 1, the classifier heads' form) and whose C, if any, is a
-     * weight: B is transposed once ({@link FusedOps#gemm}); else null.
-     */
-    private Match gemm(Node n) {
-        Tensor b = floatWeight(n.input(1));
-        boolean hasC = n.inputs().size() > 2 && !n.input(2).isEmpty();
-        Tensor c = hasC ? floatWeight(n.input(2)) : null;
-        if (b == null || b.rank() != 2 || (hasC && c == null) || n.outputs().size() != 1 || n.attrInt("transB", 0) == 0) {
-            return null;
-        }
-        return new Match(List.of(n), n.input(0), n.output(0), FusedOps.gemm(n, b, c));
     }
 
     /**

@@ -175,36 +175,6 @@ class ExecutionPlanTest {
         }
     }
 
-    /**
-     * A Gemm with a stored-transposed weight (transB = 1) and a constant C runs with B transposed once at plan time
-     * (the classifier heads' form): its output is the node-by-node output bit for bit, for one row of A (the
-     * matrix-vector kernel) and several, with and without alpha, beta and C; a B that is an input is left alone.
-     */
-    @ParameterizedTest(name = "rows={0} alpha={1} beta={2} bias={3}")
-    @CsvSource({"1, 1, 1, true", "1, 2, 0.5, true", "1, 1, 1, false", "3, 1, 1, true", "5, 0.5, 2, true", "1, 1, 0, true"})
-    void gemmWithATransposedWeightIsPreparedAndBitIdentical(int rows, float alpha, float beta, boolean bias) {
-        int k = 300; // more than one depth chunk of 256, not a multiple of 4
-        int n = 37;
-        ModelBuilder b = new ModelBuilder(13).input("x", rows, k)
-                .init("w", ModelBuilder.random(1, -1, 1, n, k)).init("c", ModelBuilder.random(2, -1, 1, n));
-        List<String> ins = bias ? List.of("x", "w", "c") : List.of("x", "w");
-        b.node("Gemm", ins, "y", ModelBuilder.integer("transB", 1), ModelBuilder.real("alpha", alpha),
-                ModelBuilder.real("beta", beta)).output("y");
-        Graph g = b.build();
-        ExecutionPlan p = ExecutionPlan.of(g, true);
-        assertEquals(1, p.steps.size());
-        assertEquals(1, p.steps.get(0).in.length, "the prepared Gemm reads only A");
-        Map<String, Tensor> in = Map.of("x", ModelBuilder.random(3, -2, 2, rows, k));
-        Map<String, Object> ref = nodeByNode(g, in);
-        for (int run = 0; run < 2; run++) {
-            Map<String, Object> out = Executor.run(g, in, null);
-            assertArrayEquals(((Tensor) ref.get("y")).data(), ((Tensor) out.get("y")).data());
-        }
-        Graph weightAsInput = new ModelBuilder(13).input("x", rows, k).input("w", n, k)
-                .node("Gemm", List.of("x", "w"), "y", ModelBuilder.integer("transB", 1)).output("y").build();
-        assertEquals(2, ExecutionPlan.of(weightAsInput, true).steps.get(0).in.length);
-    }
-
     /** A Conv with one input in a model read as opset 0 (no opset import): an error naming the node, before it runs. */
     @Test
     void tooFewInputsAtOpsetZeroIsAnErrorNamingTheNode() {

@@ -90,6 +90,10 @@ public final class Activation {
     }
 
     private static void hardSwish(float[] y, int from, int to, float add, float lo, float hi, float div) {
+        if (FloatMath.vectorReady()) {
+            VectorMath.hardSwishChain(y, from, to, add, lo, hi, div); // one pass (PP-OCR's activation)
+            return;
+        }
         for (int i = from; i < to; i++) {
             float x = y[i];
             y[i] = x * Math.min(hi, Math.max(lo, x + add));

@@ -170,6 +170,10 @@ public final class Epilogue {
     }
 
     private static void mul(float[] y, int from, int to, float m) {
+        if (FloatMath.vectorReady()) {
+            VectorMath.scaleFlushed(y, from, to, m); // one pass (BatchNormalization exported as Mul, Add: PP-OCR)
+            return;
+        }
         for (int i = from; i < to; i++) {
             y[i] = y[i] * m;
         }

@@ -73,6 +73,9 @@ final class VectorMath {
                 VectorSoftmax.max(x, 0, w);
                 VectorSoftmax.divide(y, 0, w, 3f);
                 fakeQuant(x, y, 0, w, 0.1f, -128f, 127f, 0f);
+                System.arraycopy(x, 0, y, 0, w);
+                hardSwishChain(y, 0, w, 3f, 0f, 6f, 6f);
+                scaleFlushed(y, 0, w, 0.5f);
             }
             // one short call first: still boxed, the timing below would take most of a warm-up's time
             long g0 = System.nanoTime();
@@ -225,6 +228,36 @@ final class VectorMath {
             v.blend(v.mul(0f), v.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(y, i);
         }
         FloatMath.unaryScalar(FloatMath.FLUSH, x, y, i, to, 0f, 0f);
+    }
+
+    /** y[i] = {@link FloatMath#flushSubnormal}(y[i] · m) for i in [from, to): the Mul op by a constant, in one pass. */
+    static void scaleFlushed(float[] y, int from, int to, float m) {
+        int i = from;
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector p = FloatVector.fromArray(S, y, i).mul(m);
+            p.blend(p.mul(0f), p.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = FloatMath.flushSubnormal(y[i] * m);
+        }
+    }
+
+    /**
+     * The exported hard-swish chain Div(Mul(x, Clip(Add(x, add), lo, hi)), div) in place on y[from, to), each op as its
+     * kernel computes it (Java's min and max lane-wise, the product flushed where subnormal as the Mul op does): the
+     * same bits as {@link Activation}'s loops, in one pass instead of three.
+     */
+    static void hardSwishChain(float[] y, int from, int to, float add, float lo, float hi, float div) {
+        int i = from;
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, y, i);
+            FloatVector p = v.mul(v.add(add).max(lo).min(hi));
+            p.blend(p.mul(0f), p.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).div(div).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            float v = y[i];
+            y[i] = FloatMath.flushSubnormal(v * Math.min(hi, Math.max(lo, v + add))) / div;
+        }
     }
 
     private static void hardSigmoidLoop(float[] x, float[] y, int from, int to, float a, float b) {

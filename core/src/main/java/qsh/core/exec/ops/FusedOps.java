@@ -4,7 +4,6 @@ import qsh.core.exec.kernels.Buffers;
 import qsh.core.exec.kernels.Conv;
 import qsh.core.exec.kernels.Epilogue;
 import qsh.core.exec.kernels.FakeQuant;
-import qsh.core.exec.kernels.Gemm;
 import qsh.core.exec.kernels.Parallel;
 import qsh.core.graph.Node;
 import qsh.core.shape.ConvGeometry;
@@ -40,32 +39,6 @@ public final class FusedOps {
             int[] pads = ConvGeometry.resolvePads(autoPad, NeuralOps.spatial(x.shape()), kernel, strides, dil, explicitPads);
             return new Object[] {Conv.run(p, x, strides, pads, dil)};
         };
-    }
-
-    /**
-     * Gemm node {@code n} (transB = 1) with its weight B (N x K as stored) and C (nullable) baked in: B is transposed
-     * once into K x N, so a one-row A streams it row by row with vectors over the outputs ({@link Gemm}'s kernels
-     * give the same bits for a stored and a transposed B: each output is the same chain of fused multiply-adds).
-     * Measured on MobileNetV2's 1280 → 1000 head (2 threads, AVX-512, `profile`): 0.46 ms with the transposed B's
-     * scalar dot products, 0.40 ms this way (5 MB of weights read from beyond L2 either way; 0.22 and 0.20 ms when
-     * they are cached).
-     */
-    public static OpKernel gemm(Node n, Tensor b, Tensor c) {
-        int rows = b.dim(0);
-        int cols = b.dim(1);
-        float[] bd = b.data();
-        float[] t = new float[bd.length];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                t[j * rows + i] = bd[i * cols + j];
-            }
-        }
-        Tensor bt = Tensor.of(new int[] {cols, rows}, t);
-        float alpha = n.attrFloat("alpha", 1f);
-        float beta = n.attrFloat("beta", 1f);
-        boolean transA = n.attrInt("transA", 0) != 0;
-        return (node, in, op) -> new Object[] {Gemm.gemm(ElementwiseOps.asFloat(in[0]), bt, c, alpha, beta, transA,
-                false)};
     }
 
     /** y = ep(x) per channel (axis 1) of the input, for an epilogue with {@code channels} channels. */
