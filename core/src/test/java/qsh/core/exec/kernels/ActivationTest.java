@@ -36,7 +36,8 @@ class ActivationTest {
             mul = mul != 0 && Math.abs(mul) < Float.MIN_NORMAL ? mul * 0f : mul;
             assertEquals(mul / 6f, hw[i], "hard-swish chain " + x);
         }
-        // the vector chain (one pass over whole vectors) and the plain loops give the same bits, tails included
+        // the vector hard-swish chain and Clip (one pass over whole vectors) and the plain loops give the same bits,
+        // tails included
         if (VectorSupport.ENABLED) {
             WarmUps.awaitAndUse(VectorKernels.WARM_UP, VectorMath.WARM_UP);
             assertEquals(true, FloatMath.vectorReady());
@@ -45,17 +46,21 @@ class ActivationTest {
         for (int i = 0; i < many.length; i++) {
             many[i] = X[i % X.length] * (i % 3 == 0 ? 1f : 0.37f);
         }
-        float[] vector = many.clone();
-        Activation.hardSwishChain(3f, 0f, 6f, 6f).apply(vector, 1, vector.length);
-        VectorSupport.suspend(true);
-        float[] plain = many.clone();
-        try {
-            Activation.hardSwishChain(3f, 0f, 6f, 6f).apply(plain, 1, plain.length);
-        } finally {
-            VectorSupport.suspend(false);
-        }
-        for (int i = 0; i < many.length; i++) {
-            assertEquals(Float.floatToIntBits(plain[i]), Float.floatToIntBits(vector[i]), "x = " + many[i]);
+        for (Activation a : new Activation[] {Activation.hardSwishChain(3f, 0f, 6f, 6f), Activation.clip(0f, 6f),
+            Activation.clip(-0f, 0f), Activation.clip(-1e-38f, 2.5f)}) {
+            float[] vector = many.clone();
+            a.apply(vector, 1, vector.length);
+            VectorSupport.suspend(true);
+            float[] plain = many.clone();
+            try {
+                a.apply(plain, 1, plain.length);
+            } finally {
+                VectorSupport.suspend(false);
+            }
+            for (int i = 0; i < many.length; i++) {
+                assertEquals(Float.floatToIntBits(plain[i]), Float.floatToIntBits(vector[i]), a + ", x = " + many[i]);
+                // the signs of zeros too (floatToIntBits tells +0 from -0)
+            }
         }
         float[] none = applied(Activation.NONE);
         for (int i = 0; i < X.length; i++) {
