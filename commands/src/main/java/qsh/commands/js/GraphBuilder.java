@@ -89,7 +89,8 @@ public final class GraphBuilder {
     /** {@code b.relu(x)}. */
     @HostAccess.Export
     public String relu(String x) {
-        return node("Relu", name("relu"), List.of(x), shapeOf(x));
+        int[] s = shapeOf(x); // first: an undefined x is a one-line error, not List.of's NullPointerException
+        return node("Relu", name("relu"), List.of(x), s);
     }
 
     /** {@code b.add(a, b)}: elementwise sum of two values of the same shape (a residual connection). */
@@ -179,7 +180,8 @@ public final class GraphBuilder {
     /** {@code b.softmax(x)} over the last axis. */
     @HostAccess.Export
     public String softmax(String x) {
-        return node("Softmax", name("softmax"), List.of(x), shapeOf(x),
+        int[] s = shapeOf(x);
+        return node("Softmax", name("softmax"), List.of(x), s,
                 AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(-1).build());
     }
 

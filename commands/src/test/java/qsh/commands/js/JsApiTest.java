@@ -53,6 +53,15 @@ class JsApiTest {
         assertTrue(t.error("js qsh.fashionMnist({cnt: 3})").contains("unknown option 'cnt'"));
     }
 
+    /** A builder op given undefined (a value an earlier failed call never made) is a one-line error, as JsApiFuzzer found. */
+    @Test
+    void builderOpsGivenUndefinedSayWhatIsWrong() {
+        for (String op : List.of("relu", "softmax", "flatten", "globalavgpool", "output")) {
+            String msg = t.js("try { qsh.graph()." + op + "(undefined); 'no error' } catch (e) { e.message }");
+            assertTrue(msg.contains("is not a value of this graph") && !msg.contains("NullPointer"), op + ": " + msg);
+        }
+    }
+
     @Test
     void errorsAreCatchableInScriptsAndNameTheLine() {
         assertTrue(t.js("try { qsh.run('encode nope') } catch (e) { e.message }").contains("no tensor named 'nope'"));
