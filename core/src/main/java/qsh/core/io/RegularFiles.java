@@ -33,29 +33,54 @@ public final class RegularFiles {
     private RegularFiles() {}
 
     /**
+     * The path as messages show it: control characters escaped (\n, \t, \r, else \\uXXXX), so a name with line
+     * breaks stays one line of the message (JsApiFuzzer found a file name whose lines read like a Java exception's).
+     */
+    static String shown(Path file) {
+        String name = file.toString();
+        StringBuilder b = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                case '\r' -> b.append("\\r");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    /**
      * Checks that {@code file} (links followed) is an existing regular file of at most {@code maxBytes} bytes;
      * returns its size. {@code what} names the file's role in messages ("input list").
      */
     public static long check(Path file, String what, long maxBytes) {
         FileAccessPolicy.requireRead(file);
         if (!Files.exists(file)) {
-            throw new IllegalArgumentException(file + ": cannot read the " + what + " (no such file): check the path");
+            throw new IllegalArgumentException(shown(file) + ": cannot read the " + what + " (no such file): check the path");
         }
         if (Files.isDirectory(file)) {
-            throw new IllegalArgumentException(file + ": is a folder; the " + what + " must be a file");
+            throw new IllegalArgumentException(shown(file) + ": is a folder; the " + what + " must be a file");
         }
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": not a regular file (a device, FIFO or socket); the " + what
+            throw new IllegalArgumentException(shown(file) + ": not a regular file (a device, FIFO or socket); the " + what
                     + " must be a file");
         }
         long size;
         try {
             size = Files.size(file);
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read the " + what + " (" + reason(e) + ")");
+            throw new IllegalArgumentException(shown(file) + ": cannot read the " + what + " (" + reason(e) + ")");
         }
         if (size > maxBytes) {
-            throw new IllegalArgumentException(file + ": " + size + " bytes, more than the " + maxBytes
+            throw new IllegalArgumentException(shown(file) + ": " + size + " bytes, more than the " + maxBytes
                     + " the " + what + " may have: is this the right file?");
         }
         return size;
@@ -78,13 +103,13 @@ public final class RegularFiles {
                 all.write(piece, 0, n);
             }
             if (all.size() > maxBytes) {
-                throw new IllegalArgumentException(file + ": grew past " + maxBytes + " bytes while being read");
+                throw new IllegalArgumentException(shown(file) + ": grew past " + maxBytes + " bytes while being read");
             }
             return all.toByteArray();
         } catch (ClosedByInterruptException e) { // Ctrl-C during a read: the channel closes itself
-            throw new CancellationException("reading " + file + " interrupted");
+            throw new CancellationException("reading " + shown(file) + " interrupted");
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read the " + what + " (" + reason(e) + ")");
+            throw new IllegalArgumentException(shown(file) + ": cannot read the " + what + " (" + reason(e) + ")");
         }
     }
 
@@ -105,7 +130,7 @@ public final class RegularFiles {
             in.limit((int) Math.min(b.length, (long) in.position() + PIECE));
             boolean last = in.limit() == b.length;
             if (utf8.decode(in, out, last).isError() || last && utf8.flush(out).isError()) {
-                throw new IllegalArgumentException(file + ": the " + what + " is not UTF-8 text: is this the right file?");
+                throw new IllegalArgumentException(shown(file) + ": the " + what + " is not UTF-8 text: is this the right file?");
             }
             if (last) {
                 return out.flip().toString();
@@ -119,7 +144,7 @@ public final class RegularFiles {
      */
     private static void stopIfCancelled(Path file, String done) {
         if (Thread.currentThread().isInterrupted()) {
-            throw new CancellationException("reading " + file + " interrupted after " + done);
+            throw new CancellationException("reading " + shown(file) + " interrupted after " + done);
         }
     }
 
