@@ -91,7 +91,7 @@ public final class Activation {
 
     private static void clip(float[] y, int from, int to, float lo, float hi) {
         if (vectorLoops && FloatMath.vectorReady()) {
-            VectorMath.clampLoop(y, from, to, lo, hi);
+            VectorActivations.clamp(y, from, to, lo, hi);
             return;
         }
         for (int i = from; i < to; i++) {
@@ -105,7 +105,7 @@ public final class Activation {
 
     private static void hardSwish(float[] y, int from, int to, float add, float lo, float hi, float div) {
         if (FloatMath.vectorReady()) {
-            VectorMath.hardSwishChain(y, from, to, add, lo, hi, div); // one pass (PP-OCR's activation)
+            VectorActivations.hardSwishChain(y, from, to, add, lo, hi, div); // one pass (PP-OCR's activation)
             return;
         }
         for (int i = from; i < to; i++) {

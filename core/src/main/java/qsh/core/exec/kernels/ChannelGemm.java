@@ -42,6 +42,8 @@ final class ChannelGemm {
     private static final class Scratch {
         float[] sums = new float[0];
         final float[] bias = new float[W];
+        /** A row of a source that is not stored as rows (at most {@link #MAX_COLUMNS} columns). */
+        final float[] row = new float[MAX_COLUMNS];
 
         float[] sums(int size) {
             if (sums.length < size) {
@@ -89,7 +91,7 @@ final class ChannelGemm {
         int groups = (n + G - 1) / G;
         float[] bp = Buffers.floats(Math.multiplyExact(groups * G, k));
         // packed on both cores whenever the product is (alone, packing a 4608-deep B took a tenth of the product)
-        Parallel.forRange(k, (long) m * n * k, 1 << 17, (p0, p1) -> pack(b, p0, p1, k, n, groups, bp));
+        Parallel.forRange(k, (long) m * n * k, 1 << 17, (p0, p1) -> pack(b, p0, p1, k, n, groups, bp, SCRATCH.get().row));
         int panels = (m + W - 1) / W;
         // few panels: each also split into two halves of its column groups, so both cores get an equal share
         int halves = panels < 4 * Parallel.THREADS && groups > 1 ? 2 : 1;
@@ -110,8 +112,7 @@ final class ChannelGemm {
     }
 
     /** B rows [p0, p1) into groups of G columns: bp[(g k + p) G + j] = B[p][g G + j], zero past n. */
-    private static void pack(Sgemm.PanelSource b, int p0, int p1, int k, int n, int groups, float[] bp) {
-        float[] row = null;
+    private static void pack(Sgemm.PanelSource b, int p0, int p1, int k, int n, int groups, float[] bp, float[] row) {
         float[] arr;
         for (int p = p0; p < p1; p++) {
             int ro;
@@ -119,9 +120,6 @@ final class ChannelGemm {
                 arr = d.array();
                 ro = d.rowOffset(p);
             } else {
-                if (row == null) {
-                    row = new float[n];
-                }
                 b.row(p, 0, n, row);
                 arr = row;
                 ro = 0;

@@ -74,9 +74,9 @@ final class VectorMath {
                 VectorSoftmax.divide(y, 0, w, 3f);
                 fakeQuant(x, y, 0, w, 0.1f, -128f, 127f, 0f);
                 System.arraycopy(x, 0, y, 0, w);
-                hardSwishChain(y, 0, w, 3f, 0f, 6f, 6f);
-                scaleFlushed(y, 0, w, 0.5f);
-                clampLoop(y, 0, w, 0f, 6f);
+                VectorActivations.hardSwishChain(y, 0, w, 3f, 0f, 6f, 6f);
+                VectorActivations.scaleFlushed(y, 0, w, 0.5f);
+                VectorActivations.clamp(y, 0, w, 0f, 6f);
             }
             // one short call first: still boxed, the timing below would take most of a warm-up's time
             long g0 = System.nanoTime();
@@ -183,7 +183,7 @@ final class VectorMath {
                     int e = Math.min(to, i + BLOCK);
                     switch (kind) {
                         case FloatMath.SIGMOID -> {
-                            sigmoidArgument(x, y, i, e);
+                            sigmoidArgument(x, i, y, i, e - i);
                             expLoop(y, y, i, e);
                             sigmoidFinish(x, y, i, e);
                         }
@@ -204,7 +204,7 @@ final class VectorMath {
                 float[] e = SWISH_SCRATCH.get();
                 for (int i = from; i < to; i += BLOCK) {
                     int n = Math.min(to, i + BLOCK) - i;
-                    sigmoidArgument(x, i, e, n);
+                    sigmoidArgument(x, i, e, 0, n);
                     expLoop(e, e, 0, n);
                     swishFinish(x, e, y, i, n);
                 }
@@ -225,55 +225,9 @@ final class VectorMath {
     private static void flushLoop(float[] x, float[] y, int from, int to) {
         int i = from;
         for (int end = vectorEnd(from, to); i < end; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            v.blend(v.mul(0f), v.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(y, i);
+            flushed(FloatVector.fromArray(S, x, i)).intoArray(y, i);
         }
         FloatMath.unaryScalar(FloatMath.FLUSH, x, y, i, to, 0f, 0f);
-    }
-
-    /**
-     * y[i] = Math.min(hi, Math.max(lo, y[i])) for i in [from, to) (Clip): the Vector API's lane-wise
-     * max and min are Java's, so the same bits as the plain loop, at 0.135 against 0.26 ns per element (C2's
-     * auto-vectorized Math.max and Math.min, AVX-512).
-     */
-    static void clampLoop(float[] y, int from, int to, float lo, float hi) {
-        int i = from;
-        for (int end = vectorEnd(from, to); i < end; i += L) {
-            FloatVector.fromArray(S, y, i).max(lo).min(hi).intoArray(y, i);
-        }
-        for (; i < to; i++) {
-            y[i] = Math.min(hi, Math.max(lo, y[i]));
-        }
-    }
-
-    /** y[i] = {@link FloatMath#flushSubnormal}(y[i] · m) for i in [from, to): the Mul op by a constant, in one pass. */
-    static void scaleFlushed(float[] y, int from, int to, float m) {
-        int i = from;
-        for (int end = vectorEnd(from, to); i < end; i += L) {
-            FloatVector p = FloatVector.fromArray(S, y, i).mul(m);
-            p.blend(p.mul(0f), p.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(y, i);
-        }
-        for (; i < to; i++) {
-            y[i] = FloatMath.flushSubnormal(y[i] * m);
-        }
-    }
-
-    /**
-     * The exported hard-swish chain Div(Mul(x, Clip(Add(x, add), lo, hi)), div) in place on y[from, to), each op as its
-     * kernel computes it (Java's min and max lane-wise, the product flushed where subnormal as the Mul op does): the
-     * same bits as {@link Activation}'s loops, in one pass instead of three.
-     */
-    static void hardSwishChain(float[] y, int from, int to, float add, float lo, float hi, float div) {
-        int i = from;
-        for (int end = vectorEnd(from, to); i < end; i += L) {
-            FloatVector v = FloatVector.fromArray(S, y, i);
-            FloatVector p = v.mul(v.add(add).max(lo).min(hi));
-            p.blend(p.mul(0f), p.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).div(div).intoArray(y, i);
-        }
-        for (; i < to; i++) {
-            float v = y[i];
-            y[i] = FloatMath.flushSubnormal(v * Math.min(hi, Math.max(lo, v + add))) / div;
-        }
     }
 
     private static void hardSigmoidLoop(float[] x, float[] y, int from, int to, float a, float b) {
@@ -335,15 +289,14 @@ final class VectorMath {
      */
     static final float SIGMOID_LEAST_KEPT = -87.33654f;
 
-    /** Sigmoid's first pass: y = max(-|x|, {@link #SIGMOID_LEAST_KEPT}) (NaN stays NaN). */
-    private static void sigmoidArgument(float[] x, float[] y, int from, int to) {
-        int i = from;
-        for (int end = vectorEnd(from, to); i < end; i += L) {
-            FloatVector a = FloatVector.fromArray(S, x, i).abs().neg();
-            a.blend(SIGMOID_LEAST_KEPT, a.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT)).intoArray(y, i);
-        }
-        for (; i < to; i++) {
-            y[i] = -Math.abs(x[i]);
+    /**
+     * Sigmoid's and swish's first pass: y[yOff + j] = max(-|x[xOff + j]|, {@link #SIGMOID_LEAST_KEPT}) for j &lt; n, a
+     * whole number of vectors (NaN stays NaN).
+     */
+    private static void sigmoidArgument(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int j = 0; j < n; j += L) {
+            FloatVector a = FloatVector.fromArray(S, x, xOff + j).abs().neg();
+            a.blend(SIGMOID_LEAST_KEPT, a.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT)).intoArray(y, yOff + j);
         }
     }
 
@@ -371,14 +324,6 @@ final class VectorMath {
     /** Per-thread e^-|x| of one block of swish (whose y may be its x). */
     private static final ThreadLocal<float[]> SWISH_SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
 
-    /** Swish's first pass: e[j] = max(-|x[from + j]|, {@link #SIGMOID_LEAST_KEPT}), j &lt; n (whole vectors). */
-    private static void sigmoidArgument(float[] x, int from, float[] e, int n) {
-        for (int j = 0; j < n; j += L) {
-            FloatVector a = FloatVector.fromArray(S, x, from + j).abs().neg();
-            a.blend(SIGMOID_LEAST_KEPT, a.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT)).intoArray(e, j);
-        }
-    }
-
     /**
      * Swish's last pass: e[j] = e^-|x| in, y[from + j] = x · sigmoid(x) out, the sigmoid as {@link #sigmoidFinish}
      * (0 where subnormal) and the product rounded once and flushed where subnormal, as the Sigmoid and Mul ops give it.
@@ -388,9 +333,8 @@ final class VectorMath {
             FloatVector ev = FloatVector.fromArray(S, e, j);
             FloatVector xv = FloatVector.fromArray(S, x, from + j);
             FloatVector r = ev.blend(1f, xv.compare(VectorOperators.GE, 0f)).div(ev.add(1f));
-            FloatVector p = xv.mul(r.blend(0f, r.compare(VectorOperators.LT, Float.MIN_NORMAL)
-                    .or(xv.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT))));
-            p.blend(p.mul(0f), p.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(y, from + j);
+            flushed(xv.mul(r.blend(0f, r.compare(VectorOperators.LT, Float.MIN_NORMAL)
+                    .or(xv.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT))))).intoArray(y, from + j);
         }
     }
 
@@ -530,6 +474,11 @@ final class VectorMath {
         for (; i < to; i++) {
             y[i] = FloatMath.log(x[i]);
         }
+    }
+
+    /** p, with its subnormal lanes made zeros of their sign ({@link FloatMath#flushSubnormal}; NaN stays). */
+    static FloatVector flushed(FloatVector p) {
+        return p.blend(p.mul(0f), p.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
     }
 
     private static FloatVector bc(float v) {
