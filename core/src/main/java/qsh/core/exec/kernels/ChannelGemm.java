@@ -37,11 +37,14 @@ final class ChannelGemm {
     static final int MIN_DEPTH = 128;
 
     private static volatile boolean on = true;
+    private static volatile boolean columnsOn = true;
 
     /** Per-thread sums of one panel and its bias. */
     private static final class Scratch {
         float[] sums = new float[0];
         final float[] bias = new float[W];
+        /** One panel's sums of a single column ({@link #column}). */
+        final float[] out = new float[W];
         /** A row of a source that is not stored as rows (at most {@link #MAX_COLUMNS} columns). */
         final float[] row = new float[MAX_COLUMNS];
 
@@ -61,6 +64,16 @@ final class ChannelGemm {
     /** Turns this kernel on (the default) or off, for benchmarks and tests comparing it in one JVM (same bits). */
     static void use(boolean use) {
         on = use;
+    }
+
+    /** Whether single columns go to {@link #column} (the default; same bits either way). */
+    static boolean columns() {
+        return columnsOn;
+    }
+
+    /** Turns {@link #column} on or off, for benchmarks and tests comparing it in one JVM. */
+    static void useColumns(boolean use) {
+        columnsOn = use;
     }
 
     /** Whether a product of m rows, n columns and depth k goes here: 16-lane vectors, few columns, a panel's rows. */
@@ -109,6 +122,46 @@ final class ChannelGemm {
             }
         });
         Buffers.recycle(bp);
+    }
+
+    /**
+     * C (m x 1 at cOff, row stride ldc) = A B + rowBias, then ep on every row, for a B of one column (a convolution
+     * over a 1 x 1 plane: the squeeze-and-excitation layers' two). Why: the tiled kernel computes 48 columns for
+     * this one and {@link #multiply} 8; here each panel of 48 channels is one pass over its weights. Same chains as
+     * {@link #multiply} (from the bias, fused multiply-adds in order of p), so the same bits; at from {@link #panels}.
+     */
+    static void column(int m, int k, float[] at, Sgemm.PanelSource b, float[] c, int cOff, int ldc, float[] rowBias,
+                       int biasOff, Epilogue ep) {
+        float[] x = Buffers.floats(k);
+        Scratch own = SCRATCH.get();
+        for (int p = 0; p < k; p++) {
+            if (b instanceof Sgemm.DirectSource d) {
+                x[p] = d.array()[d.rowOffset(p)];
+            } else {
+                b.row(p, 0, 1, own.row);
+                x[p] = own.row[0];
+            }
+        }
+        int panels = (m + W - 1) / W;
+        Parallel.forRange(panels, (long) m * k, 1 << 17, (q0, q1) -> {
+            Scratch s = SCRATCH.get();
+            for (int q = q0; q < q1; q++) {
+                int m0 = q * W;
+                int rows = Math.min(W, m - m0);
+                for (int l = 0; l < W; l++) {
+                    s.bias[l] = rowBias == null || l >= rows ? 0f : rowBias[biasOff + m0 + l];
+                }
+                VectorChannelTile.column(at, q * k * W, k, x, s.out, s.bias);
+                for (int l = 0; l < rows; l++) {
+                    int row = cOff + (m0 + l) * ldc;
+                    c[row] = s.out[l];
+                    if (!ep.isNone()) {
+                        ep.apply(c, row, row + 1, biasOff + m0 + l);
+                    }
+                }
+            }
+        });
+        Buffers.recycle(x);
     }
 
     /** B rows [p0, p1) into groups of G columns: bp[(g k + p) G + j] = B[p][g G + j], zero past n. */

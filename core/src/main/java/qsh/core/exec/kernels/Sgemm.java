@@ -223,6 +223,10 @@ public final class Sgemm {
             return;
         }
         if (Fma.INTRINSIC) {
+            if (vectorKernels(beta) && n == 1 && ChannelGemm.columns()) {
+                ChannelGemm.column(m, k, a.channelPanels(), b, c, cOff, ldc, rowBias, biasOff, ep);
+                return;
+            }
             if (vectorKernels(beta) && ChannelGemm.suits(m, n, k)) {
                 ChannelGemm.multiply(m, n, k, a.channelPanels(), b, c, cOff, ldc, rowBias, biasOff, ep);
                 return;

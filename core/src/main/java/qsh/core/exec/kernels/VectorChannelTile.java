@@ -90,4 +90,25 @@ final class VectorChannelTile {
         c60.intoArray(t, to + 6 * W + 0 * L); c61.intoArray(t, to + 6 * W + 1 * L); c62.intoArray(t, to + 6 * W + 2 * L);
         c70.intoArray(t, to + 7 * W + 0 * L); c71.intoArray(t, to + 7 * W + 1 * L); c72.intoArray(t, to + 7 * W + 2 * L);
     }
+
+    /**
+     * out48[ch] (ch &lt; W channels) = bias48[ch] + sum over p &lt; k of at[ao + p W + ch] * x[p], fused multiply-adds
+     * in order of p: {@link #tile} for a single column (a convolution over a 1 x 1 plane), three chains of vectors.
+     */
+    static void column(float[] at, int ao, int k, float[] x, float[] out48, float[] bias48) {
+        FloatVector c0 = FloatVector.fromArray(S, bias48, 0);
+        FloatVector c1 = FloatVector.fromArray(S, bias48, L);
+        FloatVector c2 = FloatVector.fromArray(S, bias48, 2 * L);
+        int a = ao;
+        for (int p = 0; p < k; p++) {
+            FloatVector b = FloatVector.broadcast(S, x[p]);
+            c0 = FloatVector.fromArray(S, at, a).fma(b, c0);
+            c1 = FloatVector.fromArray(S, at, a + L).fma(b, c1);
+            c2 = FloatVector.fromArray(S, at, a + 2 * L).fma(b, c2);
+            a += W;
+        }
+        c0.intoArray(out48, 0);
+        c1.intoArray(out48, L);
+        c2.intoArray(out48, 2 * L);
+    }
 }

@@ -44,7 +44,9 @@ class VectorKernelsTest {
             // one strip split by rows over both threads, B packed once and shared (TiledGemm.shared)
             {130, 35, 1200}, {517, 25, 600}, {64, 100, 515},
             // output channels along the lanes (ChannelGemm): partial panels and column groups, depth chunks, few panels
-            {96, 8, 128}, {100, 64, 300}, {200, 57, 129}, {1000, 9, 700}, {145, 1, 260}, {97, 63, 513}};
+            {96, 8, 128}, {100, 64, 300}, {200, 57, 129}, {1000, 9, 700}, {145, 1, 260}, {97, 63, 513},
+            // one column (ChannelGemm.column): one panel, many, a partial one
+            {48, 1, 1152}, {1152, 1, 48}, {3, 1, 5}};
         int i = 0;
         for (int[] f : fixed) {
             s.add(Arguments.of(f[0], f[1], f[2], i % 2 == 1, i++));
@@ -71,10 +73,12 @@ class VectorKernelsTest {
         Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, vec, 0, n, bias, 2, ep);
         float[] tiled = new float[m * n]; // without the channel kernel (ChannelGemm), where it would take the product
         ChannelGemm.use(false);
+        ChannelGemm.useColumns(false);
         try {
             Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, tiled, 0, n, bias, 2, ep);
         } finally {
             ChannelGemm.use(true);
+            ChannelGemm.useColumns(true);
         }
         float[] four = new float[m * n];
         Sgemm.eightRowTile(false);
@@ -129,6 +133,10 @@ class VectorKernelsTest {
                 Arguments.of(160, 5, 5, 200, 1, 1, 0, 1),
                 Arguments.of(64, 7, 7, 100, 3, 1, 1, 1),
                 Arguments.of(30, 8, 6, 97, 3, 1, 1, 1),
+                // a 1 x 1 plane (squeeze-and-excitation): one column (ChannelGemm.column), partial panels
+                Arguments.of(1152, 1, 1, 48, 1, 1, 0, 1),
+                Arguments.of(20, 1, 1, 480, 1, 1, 0, 1),
+                Arguments.of(7, 1, 1, 50, 1, 1, 0, 1),
                 // depthwise (group = C), through the phase-split planes
                 Arguments.of(32, 40, 40, 32, 3, 2, 1, 32),
                 Arguments.of(48, 20, 20, 48, 5, 2, 2, 48),
@@ -161,10 +169,12 @@ class VectorKernelsTest {
         }
         Tensor tiled;
         ChannelGemm.use(false);
+        ChannelGemm.useColumns(false);
         try {
             tiled = Conv.conv(x, wt, bias, strides, pads, null, group);
         } finally {
             ChannelGemm.use(true);
+            ChannelGemm.useColumns(true);
         }
         Tensor general;
         VectorDepthwise.unrolled = false; // depthwise: the general tap loop instead of the 9- and 25-tap kernels
