@@ -153,9 +153,16 @@ final class ChannelGemm {
                 }
                 VectorChannelTile.column(at, q * k * W, k, x, s.out, s.bias);
                 for (int l = 0; l < rows; l++) {
-                    int row = cOff + (m0 + l) * ldc;
-                    c[row] = s.out[l];
-                    if (!ep.isNone()) {
+                    c[cOff + (m0 + l) * ldc] = s.out[l];
+                }
+                if (ep.isNone()) {
+                    continue;
+                }
+                if (ldc == 1) {
+                    ep.applyPlanes(c, cOff + m0, 1, biasOff + m0, rows);
+                } else {
+                    for (int l = 0; l < rows; l++) {
+                        int row = cOff + (m0 + l) * ldc;
                         ep.apply(c, row, row + 1, biasOff + m0 + l);
                     }
                 }
@@ -213,9 +220,17 @@ final class ChannelGemm {
             for (int j = j0; j < j1; j++) {
                 c[row + j] = t[(j - j0) * W + l]; // column j of the group sums: (j - j0) / G groups of G W, then j % G
             }
-            if (!ep.isNone()) {
-                ep.apply(c, row + j0, row + j1, biasOff + m0 + l);
-            }
+        }
+        if (ep.isNone()) {
+            return;
+        }
+        if (j0 == 0 && j1 == ldc) { // whole rows, one after another: channel-independent stages in one call
+            ep.applyPlanes(c, cOff + m0 * ldc, ldc, biasOff + m0, rows);
+            return;
+        }
+        for (int l = 0; l < rows; l++) {
+            int row = cOff + (m0 + l) * ldc;
+            ep.apply(c, row + j0, row + j1, biasOff + m0 + l);
         }
     }
 }

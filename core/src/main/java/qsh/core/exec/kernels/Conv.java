@@ -141,7 +141,9 @@ public final class Conv {
         float[] y = Buffers.floats(Math.toIntExact(Tensor.checkedSize(shape)));
         float[] xd = x.data();
         if (pw.isDepthwise()) {
-            if (DepthwisePlanes.suits(ow, sw, kw, dw)) {
+            if (DepthwiseChannels.suits(m / c, oh, ow, kh, kw, sh, sw, dh, dw)) {
+                DepthwiseChannels.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
+            } else if (DepthwisePlanes.suits(ow, sw, kw, dw)) {
                 DepthwisePlanes.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
             } else {
                 Depthwise.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);

@@ -32,6 +32,8 @@ public final class Epilogue {
     private final Activation[] acts;
     private final FakeQuant[] fqs;
     private final QuantizedHardSwish[] qhss;
+    /** Whether stage k is the same for every channel (an activation, a per-tensor quantization). */
+    private final boolean[] uniform;
 
     private Epilogue(List<Stage> stages) {
         this.kinds = stages.stream().mapToInt(Stage::kind).toArray();
@@ -40,6 +42,16 @@ public final class Epilogue {
         this.acts = stages.stream().map(Stage::act).toArray(Activation[]::new);
         this.fqs = stages.stream().map(Stage::fq).toArray(FakeQuant[]::new);
         this.qhss = stages.stream().map(Stage::qhs).toArray(QuantizedHardSwish[]::new);
+        this.uniform = new boolean[kinds.length];
+        for (int k = 0; k < kinds.length; k++) {
+            uniform[k] = switch (kinds[k]) {
+                case ACT -> true;
+                case SWISH -> fqs[k] == null || fqs[k].channels() == 1;
+                case FAKE_QUANT -> fqs[k].channels() == 1;
+                case QUANT_HARD_SWISH -> qhss[k].perTensor();
+                default -> false;
+            };
+        }
     }
 
     /** A builder of stages. */
@@ -117,15 +129,37 @@ public final class Epilogue {
     /** Applies the stages in order (with channel {@code c}'s parameters) to y[from, to). */
     public void apply(float[] y, int from, int to, int c) {
         for (int k = 0; k < kinds.length; k++) {
-            switch (kinds[k]) {
-                case AFFINE -> affine(y, from, to, muls[k][c], adds[k][c]);
-                case ADD -> add(y, from, to, adds[k][c]);
-                case MUL -> mul(y, from, to, muls[k][c]);
-                case ACT -> acts[k].apply(y, from, to);
-                case QUANT_HARD_SWISH -> qhss[k].apply(y, from, to, c);
-                case SWISH -> swish(y, from, to, fqs[k], c);
-                default -> fqs[k].apply(y, from, to, fqs[k].channels() == 1 ? 0 : c);
+            stage(k, y, from, to, c);
+        }
+    }
+
+    /**
+     * {@link #apply} on {@code count} consecutive planes (rows) of {@code size} elements from y[from], plane i as
+     * channel c0 + i; a stage that is the same for every channel runs once over all of them. Same results (every
+     * stage is element-wise). Why: on small planes a call's set-up outweighs its work; EfficientNet-B0's swish on 1152
+     * planes of 5 x 5 cost about 0.15 ms called plane by plane.
+     */
+    public void applyPlanes(float[] y, int from, int size, int c0, int count) {
+        for (int k = 0; k < kinds.length; k++) {
+            if (uniform[k]) {
+                stage(k, y, from, from + size * count, c0);
+                continue;
             }
+            for (int i = 0; i < count; i++) {
+                stage(k, y, from + i * size, from + (i + 1) * size, c0 + i);
+            }
+        }
+    }
+
+    private void stage(int k, float[] y, int from, int to, int c) {
+        switch (kinds[k]) {
+            case AFFINE -> affine(y, from, to, muls[k][c], adds[k][c]);
+            case ADD -> add(y, from, to, adds[k][c]);
+            case MUL -> mul(y, from, to, muls[k][c]);
+            case ACT -> acts[k].apply(y, from, to);
+            case QUANT_HARD_SWISH -> qhss[k].apply(y, from, to, c);
+            case SWISH -> swish(y, from, to, fqs[k], c);
+            default -> fqs[k].apply(y, from, to, fqs[k].channels() == 1 ? 0 : c);
         }
     }
 

@@ -33,6 +33,12 @@ public final class QuantizedHardSwish {
         this.afterMul = afterMul;
     }
 
+    /** Whether every pair has one scale and zero point for the whole tensor (the chain is the same for every channel). */
+    boolean perTensor() {
+        return (afterAdd == null || afterAdd.channels() == 1) && (afterClip == null || afterClip.channels() == 1)
+                && (afterMul == null || afterMul.channels() == 1);
+    }
+
     /**
      * Applies the chain in place to y[from, to), the pairs with channel {@code c}'s parameters. Each block is copied to
      * the start of a scratch array first: C2 vectorizes a loop only when its arrays share one index, and with the

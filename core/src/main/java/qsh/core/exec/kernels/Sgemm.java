@@ -424,7 +424,13 @@ public final class Sgemm {
         if (ep.isNone()) {
             return;
         }
-        for (int i = b0 * MR; i < Math.min(m, b1 * MR); i++) {
+        int i0 = b0 * MR;
+        int i1 = Math.min(m, b1 * MR);
+        if (n == ldc) { // whole rows, one after another
+            ep.applyPlanes(c, cOff + i0 * ldc, n, biasOff + i0, i1 - i0);
+            return;
+        }
+        for (int i = i0; i < i1; i++) {
             ep.apply(c, cOff + i * ldc, cOff + i * ldc + n, biasOff + i);
         }
     }

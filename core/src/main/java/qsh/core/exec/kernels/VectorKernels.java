@@ -121,6 +121,8 @@ final class VectorKernels {
                 packRow(b, i % 3, 1 + i % (2 * VectorTile8.WIDE_TILE), pkw, 0, VectorTile8.WIDE_TILE, VectorTile8.WIDE_TILE);
                 packRow(b, i % 3, w, pk, 0, NR);
                 VectorChannelTile.tile(cta, 0, 1 + i % k, ctb, 0, ctt, 0, i % 2 == 0, ctBias);
+                VectorChannelTile.column(cta, 0, 1 + i % k, ctb, ctt, ctBias);
+                VectorDepthwiseChannels.exercise(i);
             }
             // speed on a problem without tails (k = 128, four full tiles): about 50 GMAC/s compiled, 2 boxed; and
             // the 8-row tile and the depthwise block likewise, each its own compiled code (a kernel still boxed
@@ -175,7 +177,8 @@ final class VectorKernels {
                 best8 = Math.min(best8, t2 - t1);
                 bestDw = Math.min(bestDw, t3 - t2);
             }
-            if (!VectorDepthwise.judgeUnrolled(b, taps, taps25, ap, n - 3, acc, round)) {
+            if (!VectorDepthwise.judgeUnrolled(b, taps, taps25, ap, n - 3, acc, round)
+                    || !VectorDepthwiseChannels.judge(round)) {
                 return false;
             }
             return 50.0 * 4 * sk * sn / best >= MIN_GMACS && 25.0 * 8 * sk * sn / best8 >= MIN_GMACS

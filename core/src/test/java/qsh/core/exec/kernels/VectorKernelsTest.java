@@ -29,6 +29,7 @@ class VectorKernelsTest {
         // measure it below the threshold, and these tests check its results all the same
         WarmUps.awaitAndUse(VectorKernels.WARM_UP);
         VectorDepthwise.compiled(true, true); // the unrolled depthwise kernels too, whatever the warm-up measured
+        VectorDepthwiseChannels.compiled(true); // and the channel-vector one
     }
 
     @AfterEach
@@ -142,7 +143,12 @@ class VectorKernelsTest {
                 Arguments.of(48, 20, 20, 48, 5, 2, 2, 48),
                 Arguments.of(30, 10, 10, 30, 5, 1, 2, 30),
                 Arguments.of(8, 3, 96, 16, 5, 1, 2, 8),
-                Arguments.of(5, 61, 47, 5, 3, 1, 1, 5));
+                Arguments.of(5, 61, 47, 5, 3, 1, 1, 5),
+                // channels along the lanes (DepthwiseChannels): a partial block, small planes, 3 x 3 and 5 x 5, strides
+                Arguments.of(40, 5, 5, 40, 5, 1, 2, 40),
+                Arguments.of(35, 10, 10, 35, 3, 2, 1, 35),
+                Arguments.of(17, 7, 9, 17, 3, 1, 1, 17),
+                Arguments.of(64, 6, 6, 64, 5, 2, 2, 64));
     }
 
     @ParameterizedTest(name = "C{0} {1}x{2} -> M{3} k{4} s{5} p{6} g{7}")
@@ -177,17 +183,22 @@ class VectorKernelsTest {
             ChannelGemm.useColumns(true);
         }
         Tensor general;
-        VectorDepthwise.unrolled = false; // depthwise: the general tap loop instead of the 9- and 25-tap kernels
+        Tensor planes;
+        DepthwiseChannels.use(false); // depthwise: one channel at a time (DepthwisePlanes) instead of channel vectors
         try {
+            planes = Conv.conv(x, wt, bias, strides, pads, null, group);
+            VectorDepthwise.unrolled = false; // and the general tap loop instead of the 9- and 25-tap kernels
             general = Conv.conv(x, wt, bias, strides, pads, null, group);
         } finally {
             VectorDepthwise.unrolled = true;
+            DepthwiseChannels.use(true);
         }
         for (int i = 0; i < vec.size(); i++) {
             assertEquals(Float.floatToIntBits(tiled.data()[i]), Float.floatToIntBits(vec.data()[i]), "channel kernel, " + i);
             assertEquals(Float.floatToIntBits(inPlace.data()[i]), Float.floatToIntBits(vec.data()[i]), "in place, " + i);
             assertEquals(Float.floatToIntBits(wide.data()[i]), Float.floatToIntBits(vec.data()[i]), "wide rows, " + i);
             assertEquals(Float.floatToIntBits(general.data()[i]), Float.floatToIntBits(vec.data()[i]), "general taps, " + i);
+            assertEquals(Float.floatToIntBits(planes.data()[i]), Float.floatToIntBits(vec.data()[i]), "depthwise planes, " + i);
         }
         VectorSupport.suspend(true);
         Tensor packed = Conv.conv(x, wt, bias, strides, pads, null, group);
