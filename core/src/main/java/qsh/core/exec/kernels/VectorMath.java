@@ -200,15 +200,7 @@ final class VectorMath {
                     }
                 }
             }
-            case FloatMath.SWISH -> {
-                float[] e = SWISH_SCRATCH.get();
-                for (int i = from; i < to; i += BLOCK) {
-                    int n = Math.min(to, i + BLOCK) - i;
-                    sigmoidArgument(x, i, e, 0, n);
-                    expLoop(e, e, 0, n);
-                    swishFinish(x, e, y, i, n);
-                }
-            }
+            case FloatMath.SWISH -> VectorSwish.swish(x, y, from, to);
             case FloatMath.LOG -> logLoop(x, y, from, to);
             case FloatMath.FLUSH -> flushLoop(x, y, from, to);
             case FloatMath.HARD_SIGMOID -> hardSigmoidLoop(x, y, from, to, a, b);
@@ -293,7 +285,7 @@ final class VectorMath {
      * Sigmoid's and swish's first pass: y[yOff + j] = max(-|x[xOff + j]|, {@link #SIGMOID_LEAST_KEPT}) for j &lt; n, a
      * whole number of vectors (NaN stays NaN).
      */
-    private static void sigmoidArgument(float[] x, int xOff, float[] y, int yOff, int n) {
+    static void sigmoidArgument(float[] x, int xOff, float[] y, int yOff, int n) {
         for (int j = 0; j < n; j += L) {
             FloatVector a = FloatVector.fromArray(S, x, xOff + j).abs().neg();
             a.blend(SIGMOID_LEAST_KEPT, a.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT)).intoArray(y, yOff + j);
@@ -318,23 +310,6 @@ final class VectorMath {
         }
         for (; i < to; i++) {
             y[i] = FloatMath.sigmoidFinish(x[i], y[i]);
-        }
-    }
-
-    /** Per-thread e^-|x| of one block of swish (whose y may be its x). */
-    private static final ThreadLocal<float[]> SWISH_SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
-
-    /**
-     * Swish's last pass: e[j] = e^-|x| in, y[from + j] = x · sigmoid(x) out, the sigmoid as {@link #sigmoidFinish}
-     * (0 where subnormal) and the product rounded once and flushed where subnormal, as the Sigmoid and Mul ops give it.
-     */
-    private static void swishFinish(float[] x, float[] e, float[] y, int from, int n) {
-        for (int j = 0; j < n; j += L) {
-            FloatVector ev = FloatVector.fromArray(S, e, j);
-            FloatVector xv = FloatVector.fromArray(S, x, from + j);
-            FloatVector r = ev.blend(1f, xv.compare(VectorOperators.GE, 0f)).div(ev.add(1f));
-            flushed(xv.mul(r.blend(0f, r.compare(VectorOperators.LT, Float.MIN_NORMAL)
-                    .or(xv.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT))))).intoArray(y, from + j);
         }
     }
 
