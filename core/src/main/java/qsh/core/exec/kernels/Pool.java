@@ -59,28 +59,38 @@ public final class Pool {
     }
 
     /**
-     * The sum of x[from, from + n) in double, in four interleaved partial sums (element i goes to sum i mod 4,
-     * added up as (s0 + s1) + (s2 + s3)): one chain of dependent double additions ran at one element per
-     * addition latency (0.4 ms for the detector's 96 x 80 x 80 input); four chains overlap. The double sum's
-     * rounding differs from one chain's only in its last bits, far below the float mean's precision.
+     * The sum of x[from, from + n) in double, in eight interleaved partial sums (element i goes to sum i mod 8,
+     * added up as ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))): one chain of dependent double additions ran
+     * at one element per addition latency (0.4 ms for the detector's 96 x 80 x 80 input); eight chains keep both
+     * adders busy (0.53 -> 0.27 ns per element against four; EfficientNet-B0's 17 GlobalAveragePools took 0.8 ms a
+     * run, ONNX Runtime's 0.2). The double sum's rounding differs from one chain's only in its last bits, far below
+     * the float mean's precision.
      */
     static double planeSum(float[] x, int from, int n) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
+        double s4 = 0;
+        double s5 = 0;
+        double s6 = 0;
+        double s7 = 0;
         int i = from;
         int end = from + n;
-        for (; i + 3 < end; i += 4) {
+        for (; i + 7 < end; i += 8) {
             s0 += x[i];
             s1 += x[i + 1];
             s2 += x[i + 2];
             s3 += x[i + 3];
+            s4 += x[i + 4];
+            s5 += x[i + 5];
+            s6 += x[i + 6];
+            s7 += x[i + 7];
         }
         for (; i < end; i++) {
             s0 += x[i];
         }
-        return (s0 + s1) + (s2 + s3);
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /**
