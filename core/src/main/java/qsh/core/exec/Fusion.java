@@ -128,8 +128,46 @@ final class Fusion {
             return null;
         }
         Node dq = single(q.output(0));
+        if (onGrid(q.input(0), fq, 0) && fq.keepsItsGrid()) {
+            // the pair gives its input back bit for bit: a step that passes it on (ShuffleNet's pairs after its
+            // channel shuffles' Reshape and Transpose were a quarter of its simulated run)
+            return new Match(List.of(q, dq), q.input(0), dq.output(0), FusedOps.PASS_ON);
+        }
         return new Match(List.of(q, dq), q.input(0), dq.output(0), FusedOps.fakeQuantStep(fq,
                 (int) q.attrInt("axis", 1)));
+    }
+
+    /** Ops whose output values are values of their data input(s), only moved or selected. */
+    private static final Set<String> MOVES_VALUES = Set.of("Reshape", "Transpose", "Flatten", "Squeeze", "Unsqueeze",
+            "Identity", "Slice", "Split", "Concat", "MaxPool");
+
+    /**
+     * Whether every value of {@code v} is on {@code fq}'s grid: the output of a DequantizeLinear (paired with a
+     * QuantizeLinear) with the same scale, zero point and range, or values of such outputs moved or selected by
+     * {@link #MOVES_VALUES} ops (every data input of a Concat).
+     */
+    private boolean onGrid(String v, FakeQuant fq, int depth) {
+        Node p = g.producer(v);
+        if (p == null || depth > 32 || !(p.domain().isEmpty() || p.domain().equals("ai.onnx"))) {
+            return false;
+        }
+        if (p.opType().equals("DequantizeLinear")) {
+            Node pq = g.producer(p.input(0));
+            FakeQuant up = pq == null ? null : fakeQuant(pq, pq.input(0), -1, -1);
+            return up != null && up.sameGrid(fq);
+        }
+        if (!MOVES_VALUES.contains(p.opType()) || (p.opType().equals("MaxPool") && p.outputs().size() > 1)) {
+            return false;
+        }
+        if (p.opType().equals("Concat")) {
+            for (String in : p.inputs()) {
+                if (!onGrid(in, fq, depth + 1)) {
+                    return false;
+                }
+            }
+            return !p.inputs().isEmpty();
+        }
+        return onGrid(p.input(0), fq, depth + 1);
     }
 
     /**

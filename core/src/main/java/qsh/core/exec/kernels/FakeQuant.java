@@ -122,6 +122,46 @@ public final class FakeQuant {
         apply(y, y, from, to, c);
     }
 
+    /** Whether {@code other} has the same scales (bit for bit), zero points and integer range. */
+    public boolean sameGrid(FakeQuant other) {
+        if (other.lo != lo || other.hi != hi || other.scale.length != scale.length
+                || !java.util.Arrays.equals(other.zero, zero)) {
+            return false;
+        }
+        for (int c = 0; c < scale.length; c++) {
+            if (Float.floatToRawIntBits(other.scale[c]) != Float.floatToRawIntBits(scale[c])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether every value on this pair's grid, (q - z) · s for each integer q in [lo, hi] (at most 2^17 of them),
+     * comes back bit for bit through the pair: then the pair changes nothing on values a DequantizeLinear with the
+     * same parameters made, checked here by running them, not argued.
+     */
+    public boolean keepsItsGrid() {
+        if (hi - lo > (1 << 17)) {
+            return false;
+        }
+        int n = (int) (hi - lo + 1);
+        float[] v = new float[n];
+        float[] back = new float[n];
+        for (int c = 0; c < scale.length; c++) {
+            for (int i = 0; i < n; i++) {
+                v[i] = dequantize(lo + i, zero[c], scale[c]);
+            }
+            apply(v, back, 0, n, c);
+            for (int i = 0; i < n; i++) {
+                if (Float.floatToRawIntBits(back[i]) != Float.floatToRawIntBits(v[i])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     @Override
     public String toString() {
         return "fake-quant(" + (scale.length == 1 ? "per tensor" : scale.length + " channels") + ", [" + lo + ", " + hi

@@ -76,6 +76,9 @@ public final class FusedOps {
                 QuantOps.highest(type));
     }
 
+    /** A step that passes its input on unchanged (a QuantizeLinear → DequantizeLinear pair that changes nothing). */
+    public static final OpKernel PASS_ON = (node, in, op) -> new Object[] {in[0]};
+
     /**
      * y = {@code fq}(x) as one pass (QuantizeLinear → DequantizeLinear without the integer tensor), per tensor or
      * along {@code axis}, refusing a per-axis scale that does not fit x as QuantizeLinear does.
