@@ -141,7 +141,8 @@ public final class Conv {
         float[] y = Buffers.floats(Math.toIntExact(Tensor.checkedSize(shape)));
         float[] xd = x.data();
         if (pw.isDepthwise()) {
-            if (DepthwiseChannels.suits(m / c, oh, ow, kh, kw, sh, sw, dh, dw)) {
+            // VectorSupport first: DepthwiseChannels' class loads the Vector API, which may be absent
+            if (VectorSupport.ready() && DepthwiseChannels.suits(m / c, oh, ow, kh, kw, sh, sw, dh, dw)) {
                 DepthwiseChannels.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
             } else if (DepthwisePlanes.suits(ow, sw, kw, dw)) {
                 DepthwisePlanes.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);

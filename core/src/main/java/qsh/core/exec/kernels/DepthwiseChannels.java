@@ -7,7 +7,8 @@ import java.util.Arrays;
  * depthwise convolutions in): each block of {@link VectorDepthwiseChannels#LANES} channels is copied once into a
  * zero-padded plane of channel vectors ({@code [row][column][lane]}), each output position of the block is then one
  * vector sum over the kernel's taps (a load of the tap's channel vector, a multiply by the taps' weight vector, an
- * add), and the sums are copied back to the output planes, where the epilogue runs plane by plane.
+ * add), and the sums are copied back to the block's output planes, where the epilogue runs on them
+ * ({@link Epilogue#applyPlanes}: an activation once over the block).
  *
  * <p>Why, against {@link DepthwisePlanes} (one channel at a time, output positions along the lanes): on small planes
  * a channel's work is a few vectors and its set-up (copying the plane, reading 9 or 25 weights) dominates; on
@@ -17,7 +18,8 @@ import java.util.Arrays;
  *
  * <p>Same arithmetic per output as {@link DepthwisePlanes}' vector kernel: from zero, a float multiply then a float
  * add per tap (ky-major, then kx, padding taps included as w * 0), then the bias added (or -0 without one, which
- * changes nothing), so the results are the same bits. Only touched when {@link VectorSupport} allows.
+ * changes nothing), so the results are the same bits. Only touched when {@link VectorSupport} allows (its class
+ * loads the Vector API).
  */
 final class DepthwiseChannels {
     private static final int L = VectorDepthwiseChannels.LANES;
