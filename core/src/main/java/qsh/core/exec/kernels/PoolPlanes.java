@@ -15,7 +15,8 @@ import java.util.Arrays;
  * <p>AveragePool keeps the summation order of the window-at-a-time loop (taps row by row, left to right, in
  * double from 0, then one division by the count), so results are the same bits. The windows of an output row
  * that lie inside the input are one row kernel without bounds checks and with a constant count
- * ({@link RowKernels#windowAverage}); the borders go through the general loop.
+ * ({@link RowKernels#windowAverage}); the borders go through the general loop. A 3 x 3 pooling at stride 1 runs
+ * whole planes by rows converted once to double ({@link AverageRows3x3}).
  */
 final class PoolPlanes {
     /** The shape of one 2-D pooling: input h x w, kernel, strides, dilations, pads (top, left, bottom, right), output. */
@@ -106,9 +107,15 @@ final class PoolPlanes {
         int[] offs = s.offs;
         // the count of an inside window: its taps, or with padding counted its (dilated) extent, as in border()
         double inside = countIncludePad ? (double) ((kh - 1) * g.dh + 1) * ((kw - 1) * g.dw + 1) : (double) kh * kw;
+        int[][] counts = kh == 3 && kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1
+                ? counts3x3(g, countIncludePad) : null;
         for (int plane = p0; plane < p1; plane++) {
             int xb = plane * h * w;
             int yb = plane * g.oh * g.ow;
+            if (counts != null) { // 3 x 3 at stride 1: by converted rows, borders included (AverageRows3x3)
+                AverageRows3x3.plane(x, xb, h, w, g.pt, g.pl, y, yb, g.oh, g.ow, counts[0], counts[1]);
+                continue;
+            }
             for (int oy = 0; oy < g.oh; oy++) {
                 int yr = yb + oy * g.ow;
                 if (oy < oyLo || oy >= oyHi) {
@@ -129,6 +136,33 @@ final class PoolPlanes {
                 border(x, xb, y, yr, oy, oxHi, g.ow, g, countIncludePad);
             }
         }
+    }
+
+    /**
+     * A 3 x 3, stride 1, dilation 1 pooling's counts, as {@link #border} computes them, per output row and per output
+     * column (a window's count is their product); null when some window has none (it gives 0, which the row kernel
+     * does not).
+     */
+    private static int[][] counts3x3(Geometry g, boolean countIncludePad) {
+        int[] rows = new int[g.oh];
+        int[] cols = new int[g.ow];
+        for (int oy = 0; oy < g.oh; oy++) {
+            int y0 = oy - g.pt;
+            rows[oy] = countIncludePad ? Math.min(y0 + 3, g.h + g.pb) - Math.max(y0, -g.pt)
+                    : Math.max(0, Pool.tapsBefore(g.h - y0, 1, 3) - Pool.tapsBefore(-y0, 1, 3));
+            if (rows[oy] <= 0) {
+                return null;
+            }
+        }
+        for (int ox = 0; ox < g.ow; ox++) {
+            int x0 = ox - g.pl;
+            cols[ox] = countIncludePad ? Math.min(x0 + 3, g.w + g.pr) - Math.max(x0, -g.pl)
+                    : Math.max(0, Pool.tapsBefore(g.w - x0, 1, 3) - Pool.tapsBefore(-x0, 1, 3));
+            if (cols[ox] <= 0) {
+                return null;
+            }
+        }
+        return new int[][] {rows, cols};
     }
 
     /** Outputs [ox0, ox1) of output row oy, windows clipped to the input, count as ONNX says. */
