@@ -43,8 +43,12 @@ class EpilogueTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("epilogues")
     void planesInOneCallAreThePlaneByPlaneBits(String name, Epilogue ep) {
+        check(name, ep, 25); // small planes: stage by stage
+        check(name, ep, 3000); // large ones: plane by plane when there are several stages
+    }
+
+    private static void check(String name, Epilogue ep, int size) {
         Random rnd = new Random(name.hashCode());
-        int size = 25;
         int from = 3;
         int c0 = 2;
         int count = CHANNELS - c0;
@@ -59,7 +63,8 @@ class EpilogueTest {
         float[] together = y.clone();
         ep.applyPlanes(together, from, size, c0, count);
         for (int i = 0; i < y.length; i++) {
-            assertEquals(Float.floatToIntBits(byPlane[i]), Float.floatToIntBits(together[i]), "element " + i);
+            assertEquals(Float.floatToIntBits(byPlane[i]), Float.floatToIntBits(together[i]), "planes of " + size
+                    + ", element " + i);
         }
     }
 
