@@ -147,22 +147,27 @@ final class PoolPlanes {
         int[] rows = new int[g.oh];
         int[] cols = new int[g.ow];
         for (int oy = 0; oy < g.oh; oy++) {
-            int y0 = oy - g.pt;
-            rows[oy] = countIncludePad ? Math.min(y0 + 3, g.h + g.pb) - Math.max(y0, -g.pt)
-                    : Math.max(0, Pool.tapsBefore(g.h - y0, 1, 3) - Pool.tapsBefore(-y0, 1, 3));
+            rows[oy] = taps3(oy - g.pt, g.h, g.pt, g.pb, countIncludePad);
             if (rows[oy] <= 0) {
                 return null;
             }
         }
         for (int ox = 0; ox < g.ow; ox++) {
-            int x0 = ox - g.pl;
-            cols[ox] = countIncludePad ? Math.min(x0 + 3, g.w + g.pr) - Math.max(x0, -g.pl)
-                    : Math.max(0, Pool.tapsBefore(g.w - x0, 1, 3) - Pool.tapsBefore(-x0, 1, 3));
+            cols[ox] = taps3(ox - g.pl, g.w, g.pl, g.pr, countIncludePad);
             if (cols[ox] <= 0) {
                 return null;
             }
         }
         return new int[][] {rows, cols};
+    }
+
+    /**
+     * Along one axis, a 3-tap window starting at {@code start} over an input of {@code size}: its taps inside the
+     * input, or with padding counted its extent clipped to [-padBegin, size + padEnd), as {@link #border} counts.
+     */
+    private static int taps3(int start, int size, int padBegin, int padEnd, boolean countIncludePad) {
+        return countIncludePad ? Math.min(start + 3, size + padEnd) - Math.max(start, -padBegin)
+                : Math.max(0, Pool.tapsBefore(size - start, 1, 3) - Pool.tapsBefore(-start, 1, 3));
     }
 
     /** Outputs [ox0, ox1) of output row oy, windows clipped to the input, count as ONNX says. */

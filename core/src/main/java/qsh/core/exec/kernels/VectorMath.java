@@ -32,6 +32,11 @@ final class VectorMath {
     private static final java.util.concurrent.atomic.AtomicIntegerArray kindReady =
             new java.util.concurrent.atomic.AtomicIntegerArray(FloatMath.UNARY_KINDS);
 
+    /** Marks unary kind {@code kind}'s vector form as compiled and fast enough ({@link MathKinds}). */
+    static void markReady(int kind) {
+        kindReady.set(kind, 1);
+    }
+
     /** Whether unary kind {@code kind}'s vector form may be used (with the family's {@link #WARM_UP} ready). */
     static boolean kindReady(int kind) {
         return kindReady.get(kind) == 1;
@@ -51,17 +56,12 @@ final class VectorMath {
 
     /** A round runs every kernel until compiled, then compares the vector sigmoid with the scalar loop's speed. */
     private static java.util.function.IntPredicate warmUpRound() {
-        int n = 8 * L + 3;
-        float[] x = new float[n];
-        float[] y = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (i - n / 2) * 0.37f;
-        }
-        float[] big = new float[4096];
-        float[] out = new float[4096];
-        for (int i = 0; i < big.length; i++) {
-            big[i] = (i - 2048) * 0.01f;
-        }
+        MathKinds.WarmUpData d = new MathKinds.WarmUpData();
+        int n = d.n;
+        float[] x = d.x;
+        float[] y = d.y;
+        float[] big = d.big;
+        float[] out = d.out;
         return round -> {
             // every length from 1 to n, so each vector loop and scalar tail is taken (see VectorKernels' warm-up)
             for (int i = 0; i < 1_500; i++) {
@@ -110,72 +110,18 @@ final class VectorMath {
             // in the background: one kind C2 compiled late, or timings taken while a model ran on both cores, kept
             // every kernel of the family scalar (EfficientNet-B0's swish ran the scalar sigmoid in one benchmark
             // fork, 30 ms instead of 15), and once 1 JVM start in 5 left swish scalar for good (44 ms instead of 11)
-            if (judgeKinds(big, out)) {
+            if (MathKinds.judge(big, out)) {
                 return true;
             }
             if (round < 4) {
                 return false;
             }
-            Thread late = new Thread(VectorMath::judgeLateKinds, "qsh-math-kernels-late-warmup");
+            Thread late = new Thread(MathKinds::judgeLate, "qsh-math-kernels-late-warmup");
             late.setDaemon(true);
             late.setPriority(Thread.MIN_PRIORITY);
             late.start();
             return true;
         };
-    }
-
-    /** Times every kind not yet ready against its scalar loop and marks those within twice its time; true if all are. */
-    private static boolean judgeKinds(float[] big, float[] out) {
-        boolean all = true;
-        for (int f = 0; f < FloatMath.UNARY_KINDS; f++) {
-            if (kindReady(f)) {
-                continue;
-            }
-            long v = Long.MAX_VALUE;
-            long sc = Long.MAX_VALUE;
-            for (int t = 0; t < 3; t++) {
-                long t0 = System.nanoTime();
-                unary(f, big, out, 0, big.length, 0.2f, 0.5f);
-                long t1 = System.nanoTime();
-                FloatMath.unaryScalar(f, big, out, 0, big.length, 0.2f, 0.5f);
-                long t2 = System.nanoTime();
-                v = Math.min(v, t1 - t0);
-                sc = Math.min(sc, t2 - t1);
-            }
-            if (v <= 2 * sc) {
-                kindReady.set(f, 1);
-            } else {
-                all = false;
-            }
-        }
-        return all;
-    }
-
-    /** Up to {@link KernelWarmUp#ROUNDS} more rounds of the kinds the warm-up left scalar, each judged after its round. */
-    private static void judgeLateKinds() {
-        int n = 8 * L + 3;
-        float[] x = new float[n];
-        float[] y = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (i - n / 2) * 0.37f;
-        }
-        float[] big = new float[4096];
-        float[] out = new float[4096];
-        for (int i = 0; i < big.length; i++) {
-            big[i] = (i - 2048) * 0.01f;
-        }
-        for (int r = 0; r < KernelWarmUp.ROUNDS; r++) {
-            for (int i = 0; i < 1_500; i++) {
-                for (int f = 0; f < FloatMath.UNARY_KINDS; f++) {
-                    if (!kindReady(f)) {
-                        unary(f, x, y, 0, 1 + i % n, 0.2f, 0.5f);
-                    }
-                }
-            }
-            if (judgeKinds(big, out)) {
-                return;
-            }
-        }
     }
 
     /** Elements per pass of the multi-pass kernels: a block stays in L1 between passes. */

@@ -1,0 +1,74 @@
+package qsh.core.exec.kernels;
+
+/**
+ * The math kernels' per-kind verdicts ({@link VectorMath#kindReady}): each unary kind's vector form is used once it
+ * runs within twice its scalar loop's time, judged in the warm-up's rounds and, for kinds still slow after the
+ * fourth, in a background thread of more rounds (C2 compiles some late). Only touched when {@link VectorSupport}
+ * allows.
+ */
+final class MathKinds {
+    private MathKinds() {
+    }
+
+    /** A warm-up's arrays: short rows (every length up to n, each tail path) and a long one for the timings. */
+    static final class WarmUpData {
+        final int n = 8 * VectorMath.length() + 3;
+        final float[] x = new float[n];
+        final float[] y = new float[n];
+        final float[] big = new float[4096];
+        final float[] out = new float[4096];
+
+        WarmUpData() {
+            for (int i = 0; i < n; i++) {
+                x[i] = (i - n / 2) * 0.37f;
+            }
+            for (int i = 0; i < big.length; i++) {
+                big[i] = (i - 2048) * 0.01f;
+            }
+        }
+    }
+
+    /** Times every kind not yet ready against its scalar loop and marks those within twice its time; true if all are. */
+    static boolean judge(float[] big, float[] out) {
+        boolean all = true;
+        for (int f = 0; f < FloatMath.UNARY_KINDS; f++) {
+            if (VectorMath.kindReady(f)) {
+                continue;
+            }
+            long v = Long.MAX_VALUE;
+            long sc = Long.MAX_VALUE;
+            for (int t = 0; t < 3; t++) {
+                long t0 = System.nanoTime();
+                VectorMath.unary(f, big, out, 0, big.length, 0.2f, 0.5f);
+                long t1 = System.nanoTime();
+                FloatMath.unaryScalar(f, big, out, 0, big.length, 0.2f, 0.5f);
+                long t2 = System.nanoTime();
+                v = Math.min(v, t1 - t0);
+                sc = Math.min(sc, t2 - t1);
+            }
+            if (v <= 2 * sc) {
+                VectorMath.markReady(f);
+            } else {
+                all = false;
+            }
+        }
+        return all;
+    }
+
+    /** Up to {@link KernelWarmUp#ROUNDS} more rounds of the kinds the warm-up left scalar, each judged after its round. */
+    static void judgeLate() {
+        WarmUpData d = new WarmUpData();
+        for (int r = 0; r < KernelWarmUp.ROUNDS; r++) {
+            for (int i = 0; i < 1_500; i++) {
+                for (int f = 0; f < FloatMath.UNARY_KINDS; f++) {
+                    if (!VectorMath.kindReady(f)) {
+                        VectorMath.unary(f, d.x, d.y, 0, 1 + i % d.n, 0.2f, 0.5f);
+                    }
+                }
+            }
+            if (judge(d.big, d.out)) {
+                return;
+            }
+        }
+    }
+}
