@@ -183,6 +183,17 @@ public final class Epilogue {
             FloatMath.swish(y, y, from, to); // one kernel: 1.0 -> 0.64 ns per element on 464-wide rows (AVX-512)
             return;
         }
+        int cq = fq.channels() == 1 ? 0 : c;
+        if (fq.floatExact() && FloatMath.vectorReady() && VectorMath.kindReady(FloatMath.SWISH)) {
+            // whole pairs of vectors in one pass (VectorSwish), the rest below
+            int pairs = from + (to - from) / (2 * VectorMath.length()) * (2 * VectorMath.length());
+            VectorSwish.swishQuantizedPairs(y, y, from, pairs, fq.scale(cq), fq.below(cq), fq.above(cq),
+                    fq.nanResult(cq));
+            from = pairs;
+            if (from == to) {
+                return;
+            }
+        }
         int n = to - from;
         float[][] scratch = SIGMOIDS.get();
         if (scratch[0].length < n) {
@@ -195,7 +206,7 @@ public final class Epilogue {
         // form keeps intermediate values in y, so y cannot be x
         System.arraycopy(y, from, x, 0, n);
         FloatMath.sigmoid(x, s, 0, n);
-        fq.apply(s, 0, n, fq.channels() == 1 ? 0 : c);
+        fq.apply(s, 0, n, cq);
         // x and s at the same index: C2 vectorizes the product only when both arrays share one offset
         for (int i = 0; i < n; i++) {
             x[i] = x[i] * s[i];

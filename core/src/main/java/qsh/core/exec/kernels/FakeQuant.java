@@ -122,6 +122,30 @@ public final class FakeQuant {
         apply(y, y, from, to, c);
     }
 
+    /**
+     * Whether channel c's pair runs in float as {@link VectorMath#fakeQuant} (types up to 16 bits, zero points in
+     * range): then {@link #scale}, {@link #below}, {@link #above} and {@link #nanResult} give its operands.
+     */
+    boolean floatExact() {
+        return floatExact;
+    }
+
+    float scale(int c) {
+        return scale[c];
+    }
+
+    float below(int c) {
+        return below[c];
+    }
+
+    float above(int c) {
+        return above[c];
+    }
+
+    float nanResult(int c) {
+        return nanResult[c];
+    }
+
     /** Whether {@code other} has the same scales (bit for bit), zero points and integer range. */
     public boolean sameGrid(FakeQuant other) {
         if (other.lo != lo || other.hi != hi || other.scale.length != scale.length

@@ -55,10 +55,18 @@ final class MathKinds {
         return all;
     }
 
-    /** Up to {@link KernelWarmUp#ROUNDS} more rounds of the kinds the warm-up left scalar, each judged after its round. */
+    /** Late rounds at most, and the pause after each: C2 compiles in the background meanwhile. */
+    private static final int LATE_ROUNDS = 30;
+    private static final long LATE_PAUSE_MS = 100;
+
+    /**
+     * Up to {@link #LATE_ROUNDS} more rounds of the kinds the warm-up left scalar, each judged after its round, with a
+     * pause after each: the rounds run while models do, so they must not take a core (a thread exercising the
+     * kernels without pause took one from the benchmarks' first seconds).
+     */
     static void judgeLate() {
         WarmUpData d = new WarmUpData();
-        for (int r = 0; r < KernelWarmUp.ROUNDS; r++) {
+        for (int r = 0; r < LATE_ROUNDS; r++) {
             for (int i = 0; i < 1_500; i++) {
                 for (int f = 0; f < FloatMath.UNARY_KINDS; f++) {
                     if (!VectorMath.kindReady(f)) {
@@ -67,6 +75,12 @@ final class MathKinds {
                 }
             }
             if (judge(d.big, d.out)) {
+                return;
+            }
+            try {
+                Thread.sleep(LATE_PAUSE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
         }

@@ -14,6 +14,7 @@ import static qsh.core.exec.kernels.FloatMath.ROUND_BITS;
 import static qsh.core.exec.kernels.VectorMath.SIGMOID_LEAST_KEPT;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -107,6 +108,73 @@ final class VectorSwish {
                     .or(x1.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT)));
             // the flush written out (FloatMath.flushSubnormal): through the flushed helper, this method's node count
             // stopped C2 inlining it and its vectors were boxed (2 ns per element)
+            FloatVector q0 = x0.mul(s0);
+            FloatVector q1 = x1.mul(s1);
+            q0.blend(q0.mul(0f), q0.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(y, i);
+            q1.blend(q1.mul(0f), q1.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(y, i + L);
+        }
+    }
+
+    /**
+     * {@link #swishPairs} with a QuantizeLinear → DequantizeLinear pair (per tensor: scale, and below, above,
+     * nanResult as {@link FakeQuant} makes them) on the sigmoid before the product: the simulated graph's
+     * Sigmoid → pair → Mul, lane for lane the bits of the sigmoid, {@link VectorMath#fakeQuant} and the flushed
+     * product that the epilogue ran as five passes over a copied row (EfficientNet-B0's simulated swish layers).
+     * [from, to) a whole number of pairs; y may be x. A copy of swishPairs' body on purpose (see there).
+     */
+    static void swishQuantizedPairs(float[] x, float[] y, int from, int to, float scale, float below, float above,
+                                    float nanResult) {
+        FloatVector lo = bc(below);
+        FloatVector hi = bc(above);
+        FloatVector log2e = bc(LOG2E);
+        FloatVector round = bc(ROUND);
+        FloatVector ln2Hi = bc(-LN2_HI);
+        FloatVector ln2Lo = bc(-LN2_LO);
+        FloatVector one = bc(1f);
+        FloatVector e2 = bc(E2);
+        FloatVector e3 = bc(E3);
+        FloatVector e4 = bc(E4);
+        FloatVector e5 = bc(E5);
+        FloatVector e6 = bc(E6);
+        FloatVector e7 = bc(E7);
+        for (int i = from; i < to; i += 2 * L) {
+            FloatVector x0 = FloatVector.fromArray(S, x, i);
+            FloatVector x1 = FloatVector.fromArray(S, x, i + L);
+            FloatVector a0 = x0.abs().neg();
+            FloatVector a1 = x1.abs().neg();
+            a0 = a0.blend(SIGMOID_LEAST_KEPT, a0.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT));
+            a1 = a1.blend(SIGMOID_LEAST_KEPT, a1.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT));
+            FloatVector t0 = a0.fma(log2e, round);
+            FloatVector t1 = a1.fma(log2e, round);
+            FloatVector n0 = t0.sub(round);
+            FloatVector n1 = t1.sub(round);
+            FloatVector r0 = n0.fma(ln2Lo, n0.fma(ln2Hi, a0));
+            FloatVector r1 = n1.fma(ln2Lo, n1.fma(ln2Hi, a1));
+            FloatVector p0 = e7.fma(r0, e6).fma(r0, e5).fma(r0, e4).fma(r0, e3).fma(r0, e2).fma(r0, one).fma(r0, one);
+            FloatVector p1 = e7.fma(r1, e6).fma(r1, e5).fma(r1, e4).fma(r1, e3).fma(r1, e2).fma(r1, one).fma(r1, one);
+            FloatVector ev0 = p0.mul(t0.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats());
+            FloatVector ev1 = p1.mul(t1.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats());
+            FloatVector s0 = ev0.blend(one, x0.compare(VectorOperators.GE, 0f)).div(ev0.add(one));
+            FloatVector s1 = ev1.blend(one, x1.compare(VectorOperators.GE, 0f)).div(ev1.add(one));
+            s0 = s0.blend(0f, s0.compare(VectorOperators.LT, Float.MIN_NORMAL)
+                    .or(x0.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT)));
+            s1 = s1.blend(0f, s1.compare(VectorOperators.LT, Float.MIN_NORMAL)
+                    .or(x1.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT)));
+            // the pair on the sigmoid, as VectorMath.fakeQuant computes it (x / s, the clamp by compare and blend,
+            // rint by adding and subtracting 1.5 2^23, times s; a NaN quotient gives nanResult)
+            FloatVector v0 = s0.div(scale);
+            FloatVector v1 = s1.div(scale);
+            VectorMask<Float> nan0 = v0.compare(VectorOperators.NE, v0);
+            VectorMask<Float> nan1 = v1.compare(VectorOperators.NE, v1);
+            v0 = v0.blend(lo, v0.compare(VectorOperators.LT, lo));
+            v1 = v1.blend(lo, v1.compare(VectorOperators.LT, lo));
+            v0 = v0.blend(hi, v0.compare(VectorOperators.GT, hi));
+            v1 = v1.blend(hi, v1.compare(VectorOperators.GT, hi));
+            s0 = v0.add(round).sub(round).mul(scale).blend(nanResult, nan0);
+            s1 = v1.add(round).sub(round).mul(scale).blend(nanResult, nan1);
+            // the flush written out (FloatMath.flushSubnormal), as in swishPairs
             FloatVector q0 = x0.mul(s0);
             FloatVector q1 = x1.mul(s1);
             q0.blend(q0.mul(0f), q0.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(y, i);

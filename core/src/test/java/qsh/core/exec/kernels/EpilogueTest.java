@@ -68,6 +68,43 @@ class EpilogueTest {
         }
     }
 
+    /**
+     * Swish with a pair on its sigmoid (the simulated Sigmoid -> pair -> Mul): the vector pass over pairs of vectors
+     * (VectorSwish) and the tail give, element by element, the scalar sigmoid, the pair's exact QuantizeLinear then
+     * DequantizeLinear, and the product flushed where subnormal, for ordinary values, values whose sigmoid or product
+     * is subnormal, NaN and the infinities.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "scale {0}, zero point {1}, [{2}, {3}]")
+    @org.junit.jupiter.params.provider.CsvSource({"0.003921569, 0, 0, 255", "0.0078125, 0, -128, 127",
+        "1.5e-5, 3, 0, 65535", "0.01, -20, -128, 127"})
+    void quantizedSwishGivesTheOpsBits(float scale, long zero, long lo, long hi) throws InterruptedException {
+        if (VectorSupport.ENABLED) {
+            WarmUps.awaitAndUse(VectorKernels.WARM_UP, VectorMath.WARM_UP);
+        }
+        Random rnd = new Random(9);
+        int n = 16 * 64 + 21; // whole pairs of vectors for any vector length up to 16, and a tail
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            double m = Math.pow(10, rnd.nextInt(6) - 2);
+            x[i] = (float) (rnd.nextGaussian() * m);
+        }
+        float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -87.3f, -87.4f, -90f, -0f, 0f,
+            1e-38f, -1e-38f, 1e-45f, -30f, 30f};
+        for (int i = 0; i < specials.length; i++) {
+            x[3 + 37 * i] = specials[i];
+        }
+        FakeQuant fq = new FakeQuant(new float[] {scale}, new long[] {zero}, lo, hi);
+        assertEquals(VectorSupport.ENABLED, FloatMath.vectorReady(), "the vector pass runs where the Vector API is");
+        Epilogue ep = new Epilogue.Builder().swish(fq).then(Activation.NONE);
+        float[] y = x.clone();
+        ep.apply(y, 0, n, 0);
+        for (int i = 0; i < n; i++) {
+            float sg = FakeQuant.exact(FloatMath.sigmoid(x[i]), scale, zero, lo, hi);
+            float want = FloatMath.flushSubnormal(x[i] * sg);
+            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(y[i]), "x = " + x[i]);
+        }
+    }
+
     private static float[] fill(Random rnd) {
         float[] a = new float[CHANNELS];
         for (int i = 0; i < a.length; i++) {
