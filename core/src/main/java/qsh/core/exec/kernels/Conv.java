@@ -39,6 +39,8 @@ public final class Conv {
         final float[] bias;
         final Sgemm.PackedA[] packed;
         final Epilogue ep;
+        /** The weights and bias in {@link DepthwiseChannels}' layout, made on its first use (same content by any thread). */
+        private volatile float[][] channelLayout;
 
         private Prepared(Tensor w, Tensor bias, int group, Epilogue ep) {
             if (w.rank() < 3 || w.rank() > 5) {
@@ -71,6 +73,15 @@ public final class Conv {
                     packed[g] = Sgemm.pack(mg, kk, 1f, this.w, g * mg * kk, kk, false);
                 }
             }
+        }
+
+        float[][] channelLayout() {
+            float[][] l = channelLayout;
+            if (l == null) {
+                l = DepthwiseChannels.layout(w, bias, m, kh * kw);
+                channelLayout = l;
+            }
+            return l;
         }
 
         private boolean isDepthwise() {
@@ -143,7 +154,7 @@ public final class Conv {
         if (pw.isDepthwise()) {
             // VectorSupport first: DepthwiseChannels' class loads the Vector API, which may be absent
             if (VectorSupport.ready() && DepthwiseChannels.suits(m / c, oh, ow, kh, kw, sh, sw, dh, dw)) {
-                DepthwiseChannels.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
+                DepthwiseChannels.run(xd, pw.channelLayout(), pw.ep, y, n, c, h, wd, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
             } else if (DepthwisePlanes.suits(ow, sw, kw, dw)) {
                 DepthwisePlanes.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
             } else {

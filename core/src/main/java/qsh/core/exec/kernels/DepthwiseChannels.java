@@ -32,8 +32,6 @@ final class DepthwiseChannels {
     private static final class Scratch {
         float[] plane = new float[0];
         float[] sums = new float[0];
-        final float[] bias = new float[L];
-        float[] weights = new float[0];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -64,8 +62,35 @@ final class DepthwiseChannels {
                 && positions <= (kh * kw >= 25 ? 28 * 28 : 14 * 14);
     }
 
-    /** Same contract as {@link Depthwise#run} with mult 1. */
-    static void run(float[] x, float[] w, float[] bias, Epilogue ep, float[] y, int n, int c, int h, int wd, int kh,
+    /**
+     * The weights and bias of c channels of {@code taps} taps in this kernel's layout, made once per convolution
+     * ({@link Conv.Prepared}): {weights, bias}, block q's tap t at weights[(q taps + t) L + l] and its bias at
+     * bias[q L + l] for channel q L + l; 0 weights and a -0 bias in lanes past c, and -0 for no bias (x + -0 is x, bit
+     * for bit: BIAS_OR_MINUS_ZERO in VectorDepthwise).
+     */
+    static float[][] layout(float[] w, float[] bias, int c, int taps) {
+        int blocks = (c + L - 1) / L;
+        float[] wv = new float[blocks * taps * L];
+        float[] bv = new float[blocks * L];
+        java.util.Arrays.fill(bv, -0f);
+        for (int ch = 0; ch < c; ch++) {
+            int q = ch / L;
+            int l = ch % L;
+            for (int t = 0; t < taps; t++) {
+                wv[(q * taps + t) * L + l] = w[ch * taps + t];
+            }
+            if (bias != null) {
+                bv[q * L + l] = bias[ch];
+            }
+        }
+        return new float[][] {wv, bv};
+    }
+
+    /**
+     * Same contract as {@link Depthwise#run} with mult 1, the weights and bias in the {@link #layout} of its c
+     * channels.
+     */
+    static void run(float[] x, float[][] layout, Epilogue ep, float[] y, int n, int c, int h, int wd, int kh,
                     int kw, int oh, int ow, int sh, int sw, int pt, int pl, int dh, int dw) {
         int hp = (oh - 1) * sh + (kh - 1) * dh + 1; // padded extents the windows reach (pads past them are never read)
         int wp = (ow - 1) * sw + (kw - 1) * dw + 1;
@@ -98,22 +123,13 @@ final class DepthwiseChannels {
             if (s.sums.length < positions * L) {
                 s.sums = new float[positions * L];
             }
-            if (s.weights.length < taps * L) {
-                s.weights = new float[taps * L];
-            }
             for (int blk = b0; blk < b1; blk++) {
                 int b = blk / blocks;
                 int c0 = blk % blocks * L;
                 int lanes = Math.min(L, c - c0);
                 fill(x, (b * c + c0) * h * wd, lanes, h, wd, hp, wp, pt, pl, s.plane, inLanes);
-                for (int l = 0; l < L; l++) {
-                    for (int t = 0; t < taps; t++) {
-                        s.weights[t * L + l] = l < lanes ? w[(c0 + l) * taps + t] : 0f;
-                    }
-                    // BIAS_OR_MINUS_ZERO (VectorDepthwise): x + -0 is x, bit for bit
-                    s.bias[l] = bias == null || l >= lanes ? -0f : bias[c0 + l];
-                }
-                VectorDepthwiseChannels.sums(s.plane, posOff, positions, tapOff, taps, s.weights, s.bias, s.sums);
+                VectorDepthwiseChannels.sums(s.plane, posOff, positions, tapOff, taps, layout[0], c0 * taps, layout[1], c0,
+                        s.sums);
                 int yc = (b * c + c0) * positions;
                 if (lanes == L) {
                     VectorDepthwiseChannels.scatterPlanes(s.sums, positions, y, yc, outLanes);

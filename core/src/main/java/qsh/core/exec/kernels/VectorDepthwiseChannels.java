@@ -19,13 +19,13 @@ final class VectorDepthwiseChannels {
     }
 
     /**
-     * sums[p L + l] = (0 + sum over taps t in order of xq[posOff[p] + tapOff[t] + l] * wv[t L + l]) + bias[l] for
+     * sums[p L + l] = (0 + sum over taps t in order of xq[posOff[p] + tapOff[t] + l] * wv[wo + t L + l]) + bias[bo + l] for
      * positions p &lt; positions, lanes l &lt; L: per tap a float multiply then a float add (no fused multiply-add), as
      * {@link VectorDepthwise#general} computes each output.
      */
-    static void sums(float[] xq, int[] posOff, int positions, int[] tapOff, int taps, float[] wv, float[] bias,
-                     float[] sums) {
-        FloatVector b = FloatVector.fromArray(S, bias, 0);
+    static void sums(float[] xq, int[] posOff, int positions, int[] tapOff, int taps, float[] wv, int wo, float[] bias,
+                     int bo, float[] sums) {
+        FloatVector b = FloatVector.fromArray(S, bias, bo);
         int p = 0;
         for (; p + 4 <= positions; p += 4) {
             int o0 = posOff[p];
@@ -37,7 +37,7 @@ final class VectorDepthwiseChannels {
             FloatVector a2 = a0;
             FloatVector a3 = a0;
             for (int t = 0; t < taps; t++) {
-                FloatVector wt = FloatVector.fromArray(S, wv, t * L);
+                FloatVector wt = FloatVector.fromArray(S, wv, wo + t * L);
                 int to = tapOff[t];
                 a0 = a0.add(FloatVector.fromArray(S, xq, o0 + to).mul(wt));
                 a1 = a1.add(FloatVector.fromArray(S, xq, o1 + to).mul(wt));
@@ -53,7 +53,7 @@ final class VectorDepthwiseChannels {
             int o = posOff[p];
             FloatVector a = FloatVector.zero(S);
             for (int t = 0; t < taps; t++) {
-                a = a.add(FloatVector.fromArray(S, xq, o + tapOff[t]).mul(FloatVector.fromArray(S, wv, t * L)));
+                a = a.add(FloatVector.fromArray(S, xq, o + tapOff[t]).mul(FloatVector.fromArray(S, wv, wo + t * L)));
             }
             a.add(b).intoArray(sums, p * L);
         }
@@ -126,7 +126,7 @@ final class VectorDepthwiseChannels {
         WarmUpData d = Holder.DATA;
         int taps = i % 3 == 0 ? 9 : i % 3 == 1 ? 25 : 1 + i % 9;
         int positions = 1 + i % (taps == 25 ? 18 : 36);
-        sums(d.xq, d.posOff, positions, taps == 25 ? d.taps25 : d.taps9, taps, d.wv, d.bias, d.sums);
+        sums(d.xq, d.posOff, positions, taps == 25 ? d.taps25 : d.taps9, taps, d.wv, 0, d.bias, 0, d.sums);
         gatherRow(d.x, i % 8, 1 + i % 6, d.inLanes, d.xq, 0);
         scatterPlanes(d.sums, 1 + i % 36, d.y, 0, d.outLanes);
     }
@@ -167,7 +167,7 @@ final class VectorDepthwiseChannels {
             long t0 = System.nanoTime();
             for (int i = 0; i < 50; i++) {
                 gatherRow(d.x, 0, 36, d.inLanes, d.xq, 0);
-                sums(d.xq, d.posOff, 18, d.taps9, 9, d.wv, d.bias, d.sums);
+                sums(d.xq, d.posOff, 18, d.taps9, 9, d.wv, 0, d.bias, 0, d.sums);
                 scatterPlanes(d.sums, 36, d.y, 0, d.outLanes);
             }
             best = Math.min(best, System.nanoTime() - t0);

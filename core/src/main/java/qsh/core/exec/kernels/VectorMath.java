@@ -275,10 +275,10 @@ final class VectorMath {
     static final float SIGMOID_LEAST_KEPT = -87.33654f;
 
     /**
-     * Sigmoid's and swish's first pass: y[yOff + j] = max(-|x[xOff + j]|, {@link #SIGMOID_LEAST_KEPT}) for j &lt; n, a
+     * Sigmoid's first pass: y[yOff + j] = max(-|x[xOff + j]|, {@link #SIGMOID_LEAST_KEPT}) for j &lt; n, a
      * whole number of vectors (NaN stays NaN).
      */
-    static void sigmoidArgument(float[] x, int xOff, float[] y, int yOff, int n) {
+    private static void sigmoidArgument(float[] x, int xOff, float[] y, int yOff, int n) {
         for (int j = 0; j < n; j += L) {
             FloatVector a = FloatVector.fromArray(S, x, xOff + j).abs().neg();
             a.blend(SIGMOID_LEAST_KEPT, a.compare(VectorOperators.LT, SIGMOID_LEAST_KEPT)).intoArray(y, yOff + j);
