@@ -196,6 +196,9 @@ public final class GraphBuilder {
     /** {@code b.build("tiny")}: makes the graph the session's model; returns the load summary. */
     @HostAccess.Export
     public Value build(String modelName) {
+        if (modelName == null) {
+            throw api.runtime().fail("build needs the model's name (a string), as b.build('tiny')");
+        }
         if (inputs.isEmpty() || outputs.isEmpty()) {
             throw api.runtime().fail("build needs at least one b.input(...) and one b.output(...)");
         }
@@ -249,6 +252,9 @@ public final class GraphBuilder {
     }
 
     private void fresh(String name) {
+        if (name == null || name.isEmpty()) {
+            throw api.runtime().fail("b.input needs a name (a non-empty string), as b.input('x', [1, 3, 32, 32])");
+        }
         if (shapes.containsKey(name)) {
             throw api.runtime().fail("'" + name + "' is already a value of this graph");
         }

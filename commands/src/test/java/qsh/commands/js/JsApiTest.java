@@ -60,6 +60,12 @@ class JsApiTest {
             String msg = t.js("try { qsh.graph()." + op + "(undefined); 'no error' } catch (e) { e.message }");
             assertTrue(msg.contains("is not a value of this graph") && !msg.contains("NullPointer"), op + ": " + msg);
         }
+        // names given as undefined (a value an earlier failed call never made; found by JsApiFuzzer)
+        String input = t.js("try { qsh.graph().input(undefined, [1, 2, 3]); 'no error' } catch (e) { e.message }");
+        assertTrue(input.contains("b.input needs a name") && !input.contains("NullPointer"), input);
+        String build = t.js("try { const b = qsh.graph(); b.output(b.relu(b.input('x', [1, 4]))); b.build(undefined);"
+                + " 'no error' } catch (e) { e.message }");
+        assertTrue(build.contains("build needs the model's name") && !build.contains("NullPointer"), build);
     }
 
     @Test
