@@ -34,6 +34,8 @@ final class TiledGemm {
      * vector tile; the 8 x 3 tile is the one kept (79-80 GMAC/s on one core against 40-46 in a test program).
      */
     private static volatile boolean wide = VectorTile8.wideRegisters();
+    /** Whether a wide chunk's last tile of one or two vectors goes to {@link VectorNarrowTiles} (the default). */
+    private static volatile boolean narrow = true;
 
     /** Per-thread packed chunk, scratch C tile and a row of a non-direct source. */
     private static final class Scratch {
@@ -62,6 +64,11 @@ final class TiledGemm {
     /** Turns the tiled kernel on or off, for benchmarks comparing the two in one JVM. */
     static void use(boolean use) {
         on = use;
+    }
+
+    /** Turns the narrow last tiles on or off, for benchmarks and tests comparing the two (same bits either way). */
+    static void narrowTiles(boolean use) {
+        narrow = use;
     }
 
     /** Turns the wide 8-row tiles on or off, for benchmarks and tests comparing the two (same bits either way). */
@@ -168,12 +175,36 @@ final class TiledGemm {
                             System.arraycopy(c, cj + (i0 + r) * ldc, tileC, r * tw, w);
                         }
                     }
-                    tile(wide, pair, ap, ao, kp, kc, pk, bo, tileC, 0, tw, rows, rowBias, biasOff + i0, fromC);
+                    int vectors = wide && narrow ? (w + VectorTile8.L - 1) / VectorTile8.L : 0;
+                    if (vectors == 1 || vectors == 2) {
+                        narrowTile(vectors, pair, ap, ao, kp, kc, pk, bo, tileC, tw, rows, rowBias, biasOff + i0,
+                                fromC);
+                    } else {
+                        tile(wide, pair, ap, ao, kp, kc, pk, bo, tileC, 0, tw, rows, rowBias, biasOff + i0, fromC);
+                    }
                     for (int r = 0; r < rows; r++) {
                         System.arraycopy(tileC, r * tw, c, cj + (i0 + r) * ldc, w);
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The last tile of a chunk when it has one or two vectors of columns (of {@link VectorTile8#WIDE_TILE}): the
+     * narrow 8-row kernel into the scratch tile tileC (row stride tw), instead of all three vectors.
+     */
+    private static void narrowTile(int vectors, boolean pair, float[] ap, int ao, int kp, int kc, float[] pk, int bo,
+                                   float[] tileC, int tw, int rows, float[] rowBias, int biasOff, boolean fromC) {
+        int ao1 = pair ? ao + kp * MR : ao;
+        int valid0 = Math.min(rows, MR);
+        int valid1 = pair ? rows - MR : 0;
+        if (vectors == 1) {
+            VectorNarrowTiles.packedTile8x1(ap, ao, ao1, kc, pk, bo, tw, tileC, 0, tw, valid0, valid1, rowBias, biasOff,
+                    fromC);
+        } else {
+            VectorNarrowTiles.packedTile8x2(ap, ao, ao1, kc, pk, bo, tw, tileC, 0, tw, valid0, valid1, rowBias, biasOff,
+                    fromC);
         }
     }
 

@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorTile8 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
+    static final int L = S.length();
     /** Columns of a tile of {@link #packedTile8x3}. */
     static final int WIDE_TILE = 3 * L;
 
@@ -46,7 +46,7 @@ final class VectorTile8 {
         }
     }
 
-    private static FloatVector start(float[] c, int at, boolean valid, boolean fromC, float[] rowBias, int bi) {
+    static FloatVector start(float[] c, int at, boolean valid, boolean fromC, float[] rowBias, int bi) {
         if (fromC) {
             return valid ? FloatVector.fromArray(S, c, at) : FloatVector.zero(S);
         }

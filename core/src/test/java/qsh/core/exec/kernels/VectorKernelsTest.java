@@ -44,6 +44,8 @@ class VectorKernelsTest {
             {200, 1, 50}, {50, 1, 200}, {13, 2, 40}, {9, 19, 300},
             // one strip split by rows over both threads, B packed once and shared (TiledGemm.shared)
             {130, 35, 1200}, {517, 25, 600}, {64, 100, 515},
+            // a last tile of one or two vectors (VectorNarrowTiles), from C after a first chunk, odd row blocks
+            {72, 116, 300}, {13, 62, 520}, {30, 209, 100},
             // output channels along the lanes (ChannelGemm): partial panels and column groups, depth chunks, few panels
             {96, 8, 128}, {100, 64, 300}, {200, 57, 129}, {1000, 9, 700}, {145, 1, 260}, {97, 63, 513},
             // one column (ChannelGemm.column): one panel, many, a partial one
