@@ -105,6 +105,55 @@ class EpilogueTest {
         }
     }
 
+    /**
+     * The hard-swish chain with per-tensor pairs after any of its Add, Clip and Mul (every combination, two sets of
+     * constants): the one-pass vector kernel (VectorActivations) and the blocks' tail give, element by element, the
+     * ops' bits: the sum, the pair's exact QuantizeLinear then DequantizeLinear, Java's clamp, the product flushed where
+     * subnormal, the quotient; for ordinary values, zeros of both signs, subnormals, NaN and the infinities.
+     */
+    @ParameterizedTest(name = "pairs after add {0}, clip {1}, mul {2}")
+    @org.junit.jupiter.params.provider.CsvSource({"false, false, false", "true, false, false", "false, true, false",
+        "false, false, true", "true, true, false", "false, true, true", "true, false, true", "true, true, true"})
+    void quantizedHardSwishGivesTheOpsBits(boolean afterAdd, boolean afterClip, boolean afterMul)
+            throws InterruptedException {
+        if (VectorSupport.ENABLED) {
+            WarmUps.awaitAndUse(VectorKernels.WARM_UP, VectorMath.WARM_UP);
+        }
+        FakeQuant fa = afterAdd ? new FakeQuant(new float[] {0.05f}, new long[] {-3}, -128, 127) : null;
+        FakeQuant fc = afterClip ? new FakeQuant(new float[] {0.023529412f}, new long[] {0}, 0, 255) : null;
+        FakeQuant fm = afterMul ? new FakeQuant(new float[] {0.0078125f}, new long[] {5}, -128, 127) : null;
+        float[][] constants = {{3f, 0f, 6f, 6f}, {-0.5f, -1f, -0f, 3f}};
+        for (float[] k : constants) {
+            Random rnd = new Random(11);
+            int n = 16 * 40 + 13; // whole vectors for any vector length up to 16, and a tail
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(6) - 3));
+            }
+            float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 0f, -3f, 3f, 1e-38f,
+                -1e-38f, 1e-45f, -1e-30f, 6f, -6f, 1e30f};
+            for (int i = 0; i < specials.length; i++) {
+                x[5 + 41 * i] = specials[i];
+            }
+            QuantizedHardSwish qhs = new QuantizedHardSwish(k[0], k[1], k[2], k[3], fa, fc, fm);
+            assertEquals(VectorSupport.ENABLED, FloatMath.vectorReady() && MathKinds.hardSwishChainReady(),
+                    "the one-pass chain runs where the Vector API is");
+            float[] y = x.clone();
+            qhs.apply(y, 0, n, 0);
+            for (int i = 0; i < n; i++) {
+                float t = x[i] + k[0];
+                t = fa == null ? t : FakeQuant.exact(t, 0.05f, -3, -128, 127);
+                t = Math.min(k[2], Math.max(k[1], t));
+                t = fc == null ? t : FakeQuant.exact(t, 0.023529412f, 0, 0, 255);
+                t = FloatMath.flushSubnormal(x[i] * t);
+                t = fm == null ? t : FakeQuant.exact(t, 0.0078125f, 5, -128, 127);
+                float want = t / k[3];
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(y[i]), "x = " + x[i] + ", constants "
+                        + java.util.Arrays.toString(k));
+            }
+        }
+    }
+
     private static float[] fill(Random rnd) {
         float[] a = new float[CHANNELS];
         for (int i = 0; i < a.length; i++) {

@@ -16,7 +16,7 @@ final class WarmUps {
             assertTrue(w.finished(), "the " + w.name() + " warm-up did not finish in 60 s");
             w.useRegardlessOfSpeed();
             if (w == VectorMath.WARM_UP) {
-                VectorMath.useAllKinds();
+                MathKinds.useAll();
             }
         }
     }
