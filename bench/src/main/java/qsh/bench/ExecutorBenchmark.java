@@ -57,7 +57,8 @@ import qsh.core.tensor.Tensor;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+// transparent huge pages as ./qsh asks for them (where the kernel offers none, the JVM warns and goes on without)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+UseTransparentHugePages"})
 public class ExecutorBenchmark {
     /** Benchmark method names, which {@link ZooSpeedTable} reads back from JMH's result. */
     static final String QSH_FLOAT = "qshFloat";
