@@ -33,6 +33,14 @@ public final class SimOverhead {
             System.err.println("usage: SimOverhead [--rounds N] MODEL...   (names of scripts/zoo/zoo.json)");
             System.exit(2);
         }
+        // the kernels' warm-ups first, as ExecutorBenchmark does (timed while C2 compiles them, a kernel's first
+        // rounds ran several times slower and one JVM's float EfficientNet-B0 read 75 ms instead of 11)
+        try {
+            System.out.println(qsh.core.exec.kernels.KernelWarmUps.await(60_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         Path root = BenchZoo.root();
         System.out.println("| model | float median ms (fastest) | sim median ms (fastest) | sim / float (medians)"
                 + " | sim's costliest step kinds (share of its time) |");
