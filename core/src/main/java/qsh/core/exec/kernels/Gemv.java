@@ -51,7 +51,10 @@ final class Gemv {
         boolean packedOrder = beta != 0f || !VectorSupport.ready();
         Order o = new Order(Math.min(Sgemm.KC, k), packedOrder && (k & 3) != 0,
                 packedOrder && ((k + 3) & ~3) <= Sgemm.KC, beta);
-        Parallel.forRange(n, (long) n * k, 1 << 17, (j0, j1) -> {
+        // on both cores from a 256 KB B (the minimum is 4 x this in multiply-adds): streaming B from memory is the
+        // cost, and one core alone reads at about half the rate (ResNet-18's 512 -> 1000 head, below the GEMM's
+        // minimum of 1 << 17, ran on one: 0.41 -> 0.23 ms a run in situ)
+        Parallel.forRange(n, (long) n * k, 1 << 14, (j0, j1) -> {
             if (transB) {
                 dots(k, ap, b, bOff, ldb, c, cOff, j0, j1, o);
             } else {
