@@ -67,7 +67,8 @@ final class VectorActivations {
      * float form) at 0, 4 and 8. Each op as its kernel computes it: the sum and quotient rounded once, Java's max and
      * min lane-wise, the product flushed where subnormal, a pair as {@link VectorMath#fakeQuant} (x / s, the clamp by
      * compare and blend, rint by adding and subtracting 1.5 2^23, times s, a NaN quotient giving nanResult), so the
-     * same bits. [from, to) a whole number of vectors.
+     * same bits. [from, to) a whole number of vectors. The three pairs are written out, not a helper: through
+     * helpers C2 boxed the vectors of such kernels ({@link VectorSwish}).
      */
     static void quantizedHardSwishChain(float[] y, int from, int to, float add, float lo, float hi, float div,
                                         boolean afterAdd, boolean afterClip, boolean afterMul, float[] p) {
