@@ -175,6 +175,37 @@ class ExecutionPlanTest {
         }
     }
 
+    /**
+     * DenseNet's pre-activation: Concat -> BatchNormalization -> Mul and Add by [C, 1, 1] constants -> Relu, with no Conv
+     * before it (the Concat's rank known from the Convs feeding it): one step, the node-by-node bits, including
+     * products small enough to be flushed.
+     */
+    @Test
+    void denseNetsBatchNormMulAddReluAfterAConcatIsOneStep() {
+        ModelBuilder b = new ModelBuilder(9).input("x", 1, 3, 6, 7)
+                .init("w1", ModelBuilder.random(1, -1, 1, 2, 3, 3, 3)).init("w2", ModelBuilder.random(2, -1, 1, 3, 3, 1, 1))
+                .init("s", ModelBuilder.random(3, 0.5, 1.5, 5)).init("bb", ModelBuilder.random(4, -1, 1, 5))
+                .init("m", ModelBuilder.random(5, -1, 1, 5)).init("v", ModelBuilder.random(6, 0.5, 1.5, 5))
+                .init("k", ModelBuilder.random(7, -1e-38, 2, 5, 1, 1)).init("a", ModelBuilder.random(8, -1, 1, 5, 1, 1))
+                .node("Conv", List.of("x", "w1"), "c1", ModelBuilder.ints("pads", 1, 1, 1, 1))
+                .node("Conv", List.of("x", "w2"), "c2")
+                .node("Concat", List.of("c1", "c2"), "cat", ModelBuilder.integer("axis", 1))
+                .node("BatchNormalization", List.of("cat", "s", "bb", "m", "v"), "bn")
+                .node("Mul", List.of("bn", "k"), "mu").node("Add", List.of("mu", "a"), "ad")
+                .node("Relu", List.of("ad"), "y").output("y").output("cat");
+        Graph g = b.build();
+        ExecutionPlan p = ExecutionPlan.of(g, true);
+        assertTrue(p.eliminated.containsAll(List.of("bn", "mu", "ad")), "eliminated: " + p.eliminated);
+        Map<String, Tensor> in = Map.of("x", ModelBuilder.random(9, -1, 1, 1, 3, 6, 7));
+        Map<String, Object> ref = nodeByNode(g, in);
+        Map<String, Object> out = Executor.run(g, in, null);
+        float[] want = ((Tensor) ref.get("y")).data();
+        float[] got = ((Tensor) out.get("y")).data();
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]), "element " + i);
+        }
+    }
+
     /** A Conv with one input in a model read as opset 0 (no opset import): an error naming the node, before it runs. */
     @Test
     void tooFewInputsAtOpsetZeroIsAnErrorNamingTheNode() {
