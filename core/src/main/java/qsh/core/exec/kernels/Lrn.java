@@ -12,6 +12,8 @@ public final class Lrn {
     }
 
     private static volatile boolean fastPower = true;
+    /** Per-thread sums of squares of one plane. */
+    private static final ThreadLocal<double[]> SUMS = ThreadLocal.withInitial(() -> new double[0]);
 
     /** Turns {@link #threeQuarters} on (the default) or off, for one-JVM A/B benchmarks and tests (same bits). */
     static void fastPower(boolean on) {
@@ -60,19 +62,30 @@ public final class Lrn {
         boolean threeQuarters = beta == 0.75f && fastPower;
         // each output element reads `size` channels (multiply-add) and takes one pow: ~ (size + 20) units
         Parallel.forRange(planes, (long) x.size() * (size + 20), 1 << 16, (p0, p1) -> {
+            double[] sums = SUMS.get();
+            if (sums.length < plane) {
+                sums = new double[plane];
+                SUMS.set(sums);
+            }
             for (int p = p0; p < p1; p++) {
                 int b = p / c;
                 int ch = p % c;
                 int lo = Math.max(0, ch - before);
                 int hi = Math.min(c - 1, ch + after);
                 int base = p * plane;
-                for (int s = 0; s < plane; s++) {
-                    double sum = 0;
-                    for (int q = lo; q <= hi; q++) {
-                        double v = xd[(b * c + q) * plane + s];
-                        sum += v * v;
+                // each position's sum of squares from 0, channel by channel in order (the window loop's order and
+                // bits), a whole plane at a time: the loop over positions runs without the per-element channel loop
+                // and its dependent additions (13 -> 5 ns per element with the power below)
+                java.util.Arrays.fill(sums, 0, plane, 0.0);
+                for (int q = lo; q <= hi; q++) {
+                    int qb = (b * c + q) * plane;
+                    for (int s = 0; s < plane; s++) {
+                        double v = xd[qb + s];
+                        sums[s] += v * v;
                     }
-                    double d = bias + k * sum;
+                }
+                for (int s = 0; s < plane; s++) {
+                    double d = bias + k * sums[s];
                     y[base + s] = threeQuarters ? threeQuarters(xd[base + s], d) : (float) (xd[base + s] / Math.pow(d, beta));
                 }
             }

@@ -73,8 +73,32 @@ class LrnTest {
         } finally {
             Lrn.fastPower(true);
         }
+        float[] want = windowLoop(v, 2, 16, 35, 5, 1e-4f, 0.75f, 1f);
         for (int i = 0; i < v.length; i++) {
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(slow.data()[i]), "element " + i);
             assertEquals(Float.floatToRawIntBits(slow.data()[i]), Float.floatToRawIntBits(fast.data()[i]), "element " + i);
         }
+    }
+
+    /** The element-at-a-time loop (the kernel's order: squares of the window's channels in double from 0, then pow). */
+    private static float[] windowLoop(float[] x, int n, int c, int plane, int size, float alpha, float beta, float bias) {
+        float[] y = new float[x.length];
+        int before = (size - 1) / 2;
+        int after = size - 1 - before;
+        double k = (double) alpha / size;
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int s = 0; s < plane; s++) {
+                    double sum = 0;
+                    for (int q = Math.max(0, ch - before); q <= Math.min(c - 1, ch + after); q++) {
+                        double v = x[(b * c + q) * plane + s];
+                        sum += v * v;
+                    }
+                    int i = (b * c + ch) * plane + s;
+                    y[i] = (float) (x[i] / Math.pow(bias + k * sum, beta));
+                }
+            }
+        }
+        return y;
     }
 }
