@@ -37,7 +37,6 @@ final class ChannelGemm {
     static final int MIN_DEPTH = 128;
 
     private static volatile boolean on = true;
-
     private static volatile boolean columnsOn = true;
 
     /** Per-thread sums of one panel and its bias. */

@@ -202,20 +202,13 @@ public final class Conv {
      */
     private static void dropGarbage(float[] c, int cols, int wq, float[] y, int yOff, int plane, int ow, int oh,
                                     int mg) {
-        Parallel.forRange(mg, (long) mg * plane, parallelCopy ? 1 << 16 : Long.MAX_VALUE / 8, (o0, o1) -> {
+        Parallel.forRange(mg, (long) mg * plane, 1 << 16, (o0, o1) -> {
             for (int oc = o0; oc < o1; oc++) {
                 for (int oy = 0; oy < oh; oy++) {
                     System.arraycopy(c, oc * cols + oy * wq, y, yOff + oc * plane + oy * ow, ow);
                 }
             }
         });
-    }
-
-    private static volatile boolean parallelCopy = true;
-
-    /** Turns the two-core copy of {@link #dropGarbage} on (the default) or off, for one-JVM A/B benchmarks. */
-    static void parallelCopy(boolean on) {
-        parallelCopy = on;
     }
 
     /**

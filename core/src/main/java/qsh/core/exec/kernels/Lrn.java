@@ -8,12 +8,12 @@ import qsh.core.tensor.Tensor;
  * y = x / (bias + alpha / size · square_sum)^beta (ONNX operator doc, LRN-13).
  */
 public final class Lrn {
-    private Lrn() {
-    }
-
     private static volatile boolean fastPower = true;
     /** Per-thread sums of squares of one plane. */
     private static final ThreadLocal<double[]> SUMS = ThreadLocal.withInitial(() -> new double[0]);
+
+    private Lrn() {
+    }
 
     /** Turns {@link #threeQuarters} on (the default) or off, for one-JVM A/B benchmarks and tests (same bits). */
     static void fastPower(boolean on) {
@@ -59,7 +59,7 @@ public final class Lrn {
         double k = (double) alpha / size;
         float[] xd = x.data();
         float[] y = Buffers.floats(x.size());
-        boolean threeQuarters = beta == 0.75f && fastPower;
+        boolean byRoots = beta == 0.75f && fastPower;
         // each output element reads `size` channels (multiply-add) and takes one pow: ~ (size + 20) units
         Parallel.forRange(planes, (long) x.size() * (size + 20), 1 << 16, (p0, p1) -> {
             double[] sums = SUMS.get();
@@ -86,7 +86,7 @@ public final class Lrn {
                 }
                 for (int s = 0; s < plane; s++) {
                     double d = bias + k * sums[s];
-                    y[base + s] = threeQuarters ? threeQuarters(xd[base + s], d) : (float) (xd[base + s] / Math.pow(d, beta));
+                    y[base + s] = byRoots ? threeQuarters(xd[base + s], d) : (float) (xd[base + s] / Math.pow(d, beta));
                 }
             }
         });

@@ -50,9 +50,19 @@ final class MathKinds {
         hardSwishChainReady = true;
     }
 
-    /** Runs the hard-swish chain's vector form on y[0, n) (n a whole number of vectors), so it gets compiled. */
-    static void exerciseHardSwishChain(float[] y, int n) {
-        WARM_UP_CHAIN.applyVector(y, 0, n);
+    /** The warm-up's pairs for {@link VectorActivations#quantizedHardSwishChain}: int8, uint8 and int8 grids. */
+    private static final float[] HARD_SWISH_PAIRS = {
+        0.05f, -128f, 127f, 0f, 0.02f, 0f, 255f, 0f, 0.04f, -128f, 127f, 0f};
+
+    /**
+     * Runs the hard-swish chain's vector form on a copy of x's whole vectors in y[0, w), with pairs after its Add, Clip
+     * and Mul in a combination that changes with i (C2 drops branches a warm-up never took), so it gets compiled.
+     */
+    static void exerciseHardSwishChain(float[] x, float[] y, int w, int i) {
+        int n = w / VectorMath.length() * VectorMath.length();
+        System.arraycopy(x, 0, y, 0, n);
+        VectorActivations.quantizedHardSwishChain(y, 0, n, 3f, 0f, 6f, 6f, i % 2 == 0, i % 3 != 0, i % 5 != 0,
+                HARD_SWISH_PAIRS);
     }
 
     /** Times every kind not yet ready against its scalar loop and marks those within twice its time; true if all are. */
@@ -124,7 +134,7 @@ final class MathKinds {
         for (int r = 0; r < LATE_ROUNDS; r++) {
             for (int i = 0; i < 1_500; i++) {
                 if (!hardSwishChainReady) {
-                    exerciseHardSwishChain(d.y, (1 + i % d.n) / VectorMath.length() * VectorMath.length());
+                    exerciseHardSwishChain(d.x, d.y, 1 + i % d.n, i);
                 }
                 for (int f = 0; f < FloatMath.UNARY_KINDS; f++) {
                     if (!VectorMath.kindReady(f)) {

@@ -28,9 +28,6 @@ final class VectorMath {
     private VectorMath() {
     }
 
-    /** The warm-up's pairs for {@link VectorActivations#quantizedHardSwishChain}: int8, uint8 and int8 grids. */
-    private static final float[] HARD_SWISH_PAIRS = {0.05f, -128f, 127f, 0f, 0.02f, 0f, 255f, 0f, 0.04f, -128f, 127f, 0f};
-
     /** Per unary kind: 1 once the warm-up found its vector form compiled (see {@link #warmUpRound}). */
     private static final java.util.concurrent.atomic.AtomicIntegerArray kindReady =
             new java.util.concurrent.atomic.AtomicIntegerArray(FloatMath.UNARY_KINDS);
@@ -78,10 +75,7 @@ final class VectorMath {
                 fakeQuant(x, y, 0, w, 0.1f, -128f, 127f, 0f);
                 System.arraycopy(x, 0, y, 0, w);
                 VectorActivations.hardSwishChain(y, 0, w, 3f, 0f, 6f, 6f);
-                System.arraycopy(x, 0, y, 0, w);
-                VectorActivations.quantizedHardSwishChain(y, 0, w / L * L, 3f, 0f, 6f, 6f, i % 2 == 0, i % 3 != 0,
-                        i % 5 != 0, HARD_SWISH_PAIRS);
-                MathKinds.exerciseHardSwishChain(y, w / L * L);
+                MathKinds.exerciseHardSwishChain(x, y, w, i);
                 VectorActivations.scaleFlushed(y, 0, w, 0.5f);
                 VectorActivations.clamp(y, 0, w, 0f, 6f);
                 VectorSwish.swishQuantizedPairs(x, y, 0, w / (2 * L) * (2 * L), 0.01f, -128f, 127f, 0f);
