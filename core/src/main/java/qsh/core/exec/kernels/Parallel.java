@@ -1,6 +1,7 @@
 package qsh.core.exec.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -41,6 +42,13 @@ public final class Parallel {
     /** Whether a call of this much work (kernel's own unit) goes to both cores, given its minimum. */
     static boolean worthIt(long work, long minWork) {
         return THREADS > 1 && work >= minWork * SCALE;
+    }
+
+    private static volatile boolean affine = true;
+
+    /** Two-ended claiming on (the default) or off, for one-JVM A/B benchmarks. */
+    static void affine(boolean on) {
+        affine = on;
     }
 
     /** How long an idle helper keeps looking for the next call before parking. */
@@ -93,11 +101,11 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
-        Claims c = new Claims(n, Math.min(n, CHUNKS_PER_THREAD * THREADS), body);
+        Claims c = new Claims(n, Math.min(n, CHUNKS_PER_THREAD * THREADS), body, affine && HELPERS.length == 1);
         for (Helper h : HELPERS) {
             h.offer(c);
         }
-        c.work();
+        c.work(true);
         c.awaitAll();
     }
 
@@ -127,7 +135,7 @@ public final class Parallel {
             while (true) {
                 Claims c = job.getAndSet(null);
                 if (c != null) {
-                    c.work();
+                    c.work(false);
                     continue;
                 }
                 long until = System.nanoTime() + SPIN_NANOS;
@@ -152,20 +160,42 @@ public final class Parallel {
         private final int n;
         private final int chunks;
         private final IntRangeBody body;
+        private final boolean twoEnded;
         private final AtomicInteger next = new AtomicInteger();
+        /** Two-ended claims: the low half the caller's next chunk, the high half one past the helper's next. */
+        private final AtomicLong ends;
         private final AtomicInteger done = new AtomicInteger();
         private volatile Throwable failure;
 
-        Claims(int n, int chunks, IntRangeBody body) {
+        Claims(int n, int chunks, IntRangeBody body, boolean twoEnded) {
             this.n = n;
             this.chunks = chunks;
             this.body = body;
+            this.twoEnded = twoEnded;
+            this.ends = new AtomicLong((long) chunks << 32);
         }
 
-        /** Claims and runs chunks until none are left. */
-        void work() {
+        private int claim(boolean front) {
+            if (!twoEnded) {
+                return next.getAndIncrement();
+            }
+            while (true) {
+                long e = ends.get();
+                int lo = (int) e;
+                int hi = (int) (e >>> 32);
+                if (lo >= hi) {
+                    return chunks;
+                }
+                if (front ? ends.compareAndSet(e, e + 1) : ends.compareAndSet(e, e - (1L << 32))) {
+                    return front ? lo : hi - 1;
+                }
+            }
+        }
+
+        /** Claims and runs chunks until none are left (the caller from the front, a helper from the back). */
+        void work(boolean front) {
             int k;
-            while ((k = next.getAndIncrement()) < chunks) {
+            while ((k = claim(front)) < chunks) {
                 try {
                     if (failure == null) {
                         body.run((int) ((long) n * k / chunks), (int) ((long) n * (k + 1) / chunks));
