@@ -114,7 +114,7 @@ final class ExecutionPlan {
             absorbed.addAll(m.nodes());
             eliminated.addAll(m.eliminated());
             Node last = m.nodes().get(m.nodes().size() - 1);
-            steps.add(new Step(n, m.kernel(), slotsOf(List.of(m.input())), slotsOf(last.outputs()),
+            steps.add(new Step(n, m.kernel(), slotsOf(m.inputs()), slotsOf(last.outputs()),
                     String.join("+", m.nodes().stream().map(Node::opType).toList())));
         }
         graphOutputs.forEach(this::slot);

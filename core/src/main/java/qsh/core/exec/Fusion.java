@@ -31,7 +31,11 @@ import qsh.core.tensor.Tensor;
  */
 final class Fusion {
     /** One step: the chain's nodes in order, its data input and output, and the kernel that computes it. */
-    record Match(List<Node> nodes, String input, String output, OpKernel kernel) {
+    record Match(List<Node> nodes, List<String> inputs, String output, OpKernel kernel) {
+        Match(List<Node> nodes, String input, String output, OpKernel kernel) {
+            this(nodes, List.of(input), output, kernel);
+        }
+
         /** The values the chain computes without materializing them. */
         List<String> eliminated() {
             List<String> e = new ArrayList<>();
@@ -78,6 +82,9 @@ final class Fusion {
         if (fuse && n.opType().equals("QuantizeLinear")) {
             return fakeQuantPass(n);
         }
+        if (fuse && n.opType().equals("Mul")) {
+            return ScaledConvFusion.match(this, n);
+        }
         return null;
     }
 
@@ -101,7 +108,7 @@ final class Fusion {
      * goes on (a simulated graph quantizes a convolution's output and again its activation's); returns the last
      * value.
      */
-    private String epilogueChain(String v, int channels, int rank, Epilogue.Builder stages, List<Node> chain) {
+    String epilogueChain(String v, int channels, int rank, Epilogue.Builder stages, List<Node> chain) {
         while (true) {
             v = channelChain(v, channels, rank, stages, chain);
             Act act = activation(v, channels, rank);
@@ -178,7 +185,7 @@ final class Fusion {
      * {@code channels} &gt; 0 (an epilogue's data of that many channels on axis 1, of rank {@code rank} or -1 when
      * unknown) a per-axis pair must be along axis 1; with -1 any axis (checked against the data when it runs).
      */
-    private FakeQuant fakeQuant(Node q, String v, int channels, int rank) {
+    FakeQuant fakeQuant(Node q, String v, int channels, int rank) {
         if (!q.opType().equals("QuantizeLinear") || !isDefault(q) || q.inputs().size() < 2 || !q.input(0).equals(v)
                 || q.outputs().size() != 1 || q.attrInt("block_size", 0) != 0) {
             return null;
@@ -465,7 +472,7 @@ final class Fusion {
         return t.data();
     }
 
-    private Node single(String v) {
+    Node single(String v) {
         if (graphOutputs.contains(v)) {
             return null;
         }
@@ -482,7 +489,7 @@ final class Fusion {
         return true;
     }
 
-    private static boolean isDefault(Node n) {
+    static boolean isDefault(Node n) {
         return n.domain().isEmpty() || n.domain().equals("ai.onnx");
     }
 
@@ -491,7 +498,7 @@ final class Fusion {
         return w instanceof LongTensor ? (LongTensor) w : null;
     }
 
-    private Tensor floatWeight(String name) {
+    Tensor floatWeight(String name) {
         Object w = name == null || name.isEmpty() ? null : g.weights().get(name);
         return w instanceof Tensor ? (Tensor) w : null;
     }

@@ -40,7 +40,7 @@ class ExecutionPlanTest {
     }
 
     /** Every node run alone through its op kernel, in order: the reference for observed runs. */
-    private static Map<String, Object> nodeByNode(Graph g, Map<String, Tensor> inputs) {
+    static Map<String, Object> nodeByNode(Graph g, Map<String, Tensor> inputs) {
         Map<String, Object> v = new HashMap<>(g.weights());
         v.putAll(inputs);
         for (Node n : g.nodes()) {

@@ -128,6 +128,41 @@ public final class Conv {
                 ConvGeometry.at(dilations, 0), ConvGeometry.at(dilations, 1));
     }
 
+    /**
+     * conv(x * s) for prepared 1 x 1 weights run at stride 1 without padding or groups, where one of {@code a} and
+     * {@code b} is x [N, C, H, W] and the other, s, holds a factor per channel (and image) that broadcasts over x's
+     * planes ([C, 1, 1], [1, C, 1, 1], [N, C, 1, 1], or one factor): the product is computed row by row as the GEMM
+     * packs its input ({@link ScaledRows}), flushed where subnormal as Mul's kernel flushes it and fake-quantized by
+     * {@code fq} (nullable) as a QuantizeLinear → DequantizeLinear pair after it would, so the results are the bits of
+     * Mul, the pair and Conv run one after the other, without the product's pass over memory. Null when the operands
+     * or the weights have another form (the caller then runs the three kernels).
+     */
+    public static Tensor runScaled(Prepared p, Tensor a, Tensor b, FakeQuant fq) {
+        if (p.rank != 4 || p.group != 1 || p.kh != 1 || p.kw != 1) {
+            return null;
+        }
+        Tensor x = a;
+        Tensor s = b;
+        if (!ScaledRows.scales(s, x, p.cg)) {
+            x = b;
+            s = a;
+            if (!ScaledRows.scales(s, x, p.cg)) {
+                return null;
+            }
+        }
+        int n = x.dim(0);
+        int c = x.dim(1);
+        int plane = x.dim(2) * x.dim(3);
+        int m = p.m;
+        int[] shape = {n, m, x.dim(2), x.dim(3)};
+        float[] y = Buffers.floats(Math.toIntExact(Tensor.checkedSize(shape)));
+        for (int i = 0; i < n; i++) {
+            Sgemm.multiply(p.packed[0], plane, new ScaledRows(x.data(), i * c * plane, plane, s, i, fq), 0f, y,
+                    i * m * plane, plane, p.bias, 0, p.ep);
+        }
+        return Tensor.of(shape, y);
+    }
+
     private static Tensor conv2d(Prepared pw, Tensor x, int sh, int sw, int pt, int pl, int pb, int pr, int dh, int dw) {
         int n = x.dim(0);
         int c = x.dim(1);

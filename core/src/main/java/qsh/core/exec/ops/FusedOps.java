@@ -41,6 +41,39 @@ public final class FusedOps {
         };
     }
 
+    /**
+     * The step of Mul node {@code mul} followed (through the simulated pair {@code fq}, nullable) by a 1 x 1, stride-1,
+     * unpadded, ungrouped Conv with weights {@code w}, bias (nullable) and epilogue {@code ep}, reading Mul's two
+     * inputs: when one scales whole channels of the other, {@link Conv#runScaled} computes the product row by row as
+     * it packs the convolution's input (the same products, flushed as Mul flushes them, so the same bits); otherwise
+     * Mul's kernel, the pair's and the convolution's run one after the other.
+     */
+    public static OpKernel scaledConv(Node mul, Tensor w, Tensor bias, Epilogue ep, FakeQuant fq) {
+        Conv.Prepared p = Conv.prepare(w, bias, 1, ep);
+        OpKernel product = Ops.get("", "Mul");
+        OpKernel pair = fq == null ? null : fakeQuantStep(fq, 1);
+        return (node, in, op) -> {
+            if (in[0] instanceof Tensor a && in[1] instanceof Tensor b) {
+                Tensor y = Conv.runScaled(p, a, b, fq);
+                if (y != null) {
+                    return new Object[] {y};
+                }
+            }
+            Tensor x = ElementwiseOps.asFloat(product.run(mul, in, op)[0]);
+            if (pair != null) {
+                Tensor quantized = (Tensor) pair.run(node, new Object[] {x}, op)[0];
+                Buffers.recycle(x.data());
+                x = quantized;
+            }
+            if (x.rank() != w.rank()) {
+                throw new IllegalArgumentException("Conv W " + w.shapeString() + " must have the rank of X " + x.shapeString());
+            }
+            Tensor y = Conv.run(p, x, null, null, null);
+            Buffers.recycle(x.data());
+            return new Object[] {y};
+        };
+    }
+
     /** y = ep(x) per channel (axis 1) of the input, for an epilogue with {@code channels} channels. */
     public static OpKernel channelwise(int channels, Epilogue ep) {
         return (node, in, op) -> {
