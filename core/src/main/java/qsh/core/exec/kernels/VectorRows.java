@@ -36,6 +36,10 @@ final class VectorRows {
         float[] v = new float[n + 8];
         float[] c = new float[n];
         int[] offs = {0, n, 2 * n, 3 * n, 4 * n};
+        double[] sumRows = new double[42];
+        double[] counts = new double[40];
+        java.util.Arrays.fill(counts, 9.0);
+        double[] sums = new double[40];
         float[] big = new float[4096 + 2];
         float[] out = new float[4096];
         for (int i = 0; i < big.length; i++) {
@@ -45,6 +49,7 @@ final class VectorRows {
             // every length, row count and window (see VectorKernels' warm-up: a branch never taken here would
             // send the kernel back to the interpreter when a model takes it)
             for (int i = 0; i < 2_000; i++) {
+                VectorAverage3x3.sum(sumRows, sumRows, sumRows, counts, sums, i % 40);
                 int w = 1 + i % n;
                 columnMax(x, offs, 1 + i % 5, v, i % 2, w);
                 windowMax(v, w, 1 + i % 4, 1 + (i / 4) % 2, c, 0);

@@ -189,4 +189,32 @@ class PoolPlanesTest {
         assertBits(reference(x, 64, 57, 61, k, s, p, d, true, false, true, o),
                 Pool.averagePool(t, k, s, p, true, true).data(), "AveragePool 2x32x57x61");
     }
+
+    /**
+     * AveragePool adds each window's taps in the window loop's order: with +-1e20 among small values the double sums
+     * cancel differently in another order (1e20 + 1 - 1e20 is 0, 1e20 - 1e20 + 1 is 1), so any other order fails here.
+     */
+    @Test
+    void averagePoolKeepsTheWindowLoopsOrderOfAdditions() {
+        Random rnd = new Random(11);
+        float[] values = {1e20f, -1e20f, 1f, -3f, 0.5f};
+        int[] k = {3, 3};
+        int[] s = {1, 1};
+        int[] d = {1, 1};
+        for (int[] hw : new int[][] {{7, 7}, {14, 14}, {5, 23}, {28, 28}}) {
+            float[] x = new float[3 * hw[0] * hw[1]];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = values[rnd.nextInt(values.length)];
+            }
+            Tensor t = Tensor.of(new int[] {1, 3, hw[0], hw[1]}, x);
+            for (int[] p : new int[][] {{1, 1, 1, 1}, {0, 0, 0, 0}, {1, 0, 0, 1}}) {
+                for (boolean includePad : new boolean[] {false, true}) {
+                    int[] o = new int[2];
+                    assertBits(reference(x, 3, hw[0], hw[1], k, s, p, d, false, false, includePad, o),
+                            Pool.averagePool(t, k, s, p, includePad, false).data(),
+                            "AveragePool " + hw[0] + "x" + hw[1] + " pads " + java.util.Arrays.toString(p) + " include " + includePad);
+                }
+            }
+        }
+    }
 }
