@@ -24,11 +24,21 @@ final class PoolPlanes {
                     int oh, int ow) {
     }
 
-    /** Per-thread scratch: the column-reduced row, the window-reduced row (strided outputs), row offsets. */
+    /** Per-thread scratch: the column-reduced row, the window-reduced row (strided outputs), row offsets, a plane. */
     private static final class Scratch {
         float[] v = new float[0];
         float[] hm = new float[0];
         int[] offs = new int[0];
+        float[] padded = new float[0];
+    }
+
+    /** The most padded-plane floats {@link #maxPlanes} takes (256 KB: it and its two passes stay in L2). */
+    static final int MAX_FLAT_PLANE = 1 << 16;
+    private static volatile boolean flat = true;
+
+    /** Turns {@link #maxPlanes} on (the default) or off, for one-JVM A/B benchmarks and tests (same bits). */
+    static void flatPlanes(boolean on) {
+        flat = on;
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -38,6 +48,12 @@ final class PoolPlanes {
 
     /** MaxPool of planes [p0, p1) of x into y. */
     static void max(float[] x, float[] y, int p0, int p1, Geometry g) {
+        long hp = (long) (g.oh - 1) * g.sh + (long) (g.kh - 1) * g.dh + 1;
+        long wp = (long) (g.ow - 1) * g.sw + (long) (g.kw - 1) * g.dw + 1;
+        if (flat && g.ow < 32 && hp * wp <= MAX_FLAT_PLANE) {
+            maxPlanes(x, y, p0, p1, g, (int) hp, (int) wp);
+            return;
+        }
         int h = g.h;
         int w = g.w;
         int ow = g.ow;
@@ -84,6 +100,59 @@ final class PoolPlanes {
                     for (int ox = 0; ox < ow; ox++) {
                         y[yr + ox] = hm[ox * g.sw];
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * MaxPool of planes [p0, p1) with output rows shorter than two vectors (Inception's 14 x 14 and 7 x 7 pools, whose
+     * rows left the row kernels mostly to their plain tails: 4-7 ns per output on two cores), a whole plane per pass:
+     * the plane copied into an hp x wp plane of -infinity padding, then the largest over the window's rows at every
+     * position of the plane's window-start rows ({@link RowKernels#columnMax} over one long row), then over the
+     * window's columns ({@link RowKernels#windowMax}), then the outputs picked at their strides. Math.max is exact, so
+     * the bits are the row-by-row kernel's.
+     */
+    private static void maxPlanes(float[] x, float[] y, int p0, int p1, Geometry g, int hp, int wp) {
+        int hv = (g.oh - 1) * g.sh + 1; // rows where a window starts
+        int nv = hv * wp;
+        int nh = nv - (g.kw - 1) * g.dw;
+        Scratch s = SCRATCH.get();
+        if (s.padded.length < hp * wp) {
+            s.padded = new float[hp * wp];
+        }
+        if (s.v.length < nv) {
+            s.v = new float[nv];
+        }
+        if (s.hm.length < nh) {
+            s.hm = new float[nh];
+        }
+        if (s.offs.length < g.kh) {
+            s.offs = new int[g.kh];
+        }
+        float[] padded = s.padded;
+        // the padding stays -infinity for every plane; only the input's rows are rewritten
+        Arrays.fill(padded, 0, hp * wp, Float.NEGATIVE_INFINITY);
+        int r0 = Math.min(hp, Math.max(0, g.pt));
+        int r1 = Math.max(r0, Math.min(hp, g.h + g.pt));
+        int c0 = Math.min(wp, Math.max(0, g.pl));
+        int c1 = Math.max(c0, Math.min(wp, g.w + g.pl));
+        for (int r = 0; r < g.kh; r++) {
+            s.offs[r] = r * g.dh * wp;
+        }
+        for (int plane = p0; plane < p1; plane++) {
+            int xb = plane * g.h * g.w;
+            for (int r = r0; r < r1; r++) {
+                System.arraycopy(x, xb + (r - g.pt) * g.w + c0 - g.pl, padded, r * wp + c0, c1 - c0);
+            }
+            RowKernels.columnMax(padded, s.offs, g.kh, s.v, 0, nv);
+            RowKernels.windowMax(s.v, nh, g.kw, g.dw, s.hm, 0);
+            int yb = plane * g.oh * g.ow;
+            for (int oy = 0; oy < g.oh; oy++) {
+                int src = oy * g.sh * wp;
+                int yr = yb + oy * g.ow;
+                for (int ox = 0; ox < g.ow; ox++) {
+                    y[yr + ox] = s.hm[src + ox * g.sw];
                 }
             }
         }
