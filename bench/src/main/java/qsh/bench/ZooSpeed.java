@@ -1,11 +1,12 @@
 package qsh.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
@@ -56,22 +57,36 @@ public final class ZooSpeed {
         }
         Path json = Path.of(cli.getResult().orElse(root.resolve("bench/target/zoo-speed.json").toString()));
         Files.createDirectories(json.toAbsolutePath().getParent());
-        ChainedOptionsBuilder opts = new OptionsBuilder().parent(cli);
-        if (cli.getIncludes().isEmpty()) { // a pattern given (e.g. ExecutorBenchmark.qshFloat) picks the variants
-            opts.include(ExecutorBenchmark.class.getName() + "\\.");
-        }
-        opts.param("model", present.toArray(String[]::new))
-                .resultFormat(ResultFormatType.JSON)
-                .result(json.toString());
+        // one JMH run per model: its four variants (ORT's 1 and 2 threads, qsh float and simulated) run within a minute
+        // or two of each other, so the machine's drift over the whole run (neighbours on a shared host: the same
+        // model's ORT time moved 5-10 % between runs an hour apart) does not tilt one model's ratios; one run over all
+        // models ran every model's ORT variants first and qsh's ten minutes later
+        ObjectMapper mapper = new ObjectMapper();
+        ArrayNode all = mapper.createArrayNode();
+        Path part = json.resolveSibling(json.getFileName() + ".part");
         String loadBefore = loadAverage();
-        Collection<org.openjdk.jmh.results.RunResult> results = new Runner(opts.build()).run();
+        int trials = 0;
+        for (String model : present) {
+            ChainedOptionsBuilder opts = new OptionsBuilder().parent(cli);
+            if (cli.getIncludes().isEmpty()) { // a pattern given (e.g. ExecutorBenchmark.qshFloat) picks the variants
+                opts.include(ExecutorBenchmark.class.getName() + "\\.");
+            }
+            opts.param("model", model).resultFormat(ResultFormatType.JSON).result(part.toString());
+            trials += new Runner(opts.build()).run().size();
+            for (JsonNode trial : mapper.readTree(part.toFile())) {
+                all.add(trial);
+            }
+            // written after every model, so an interrupted run keeps the models it finished
+            mapper.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), all);
+        }
+        Files.deleteIfExists(part);
         String loadAfter = loadAverage();
         System.out.println();
-        System.out.println("JMH result: " + json + " (" + results.size() + " trials)");
+        System.out.println("JMH result: " + json + " (" + trials + " trials)");
         System.out.println("load average (1, 5, 15 min) before: " + loadBefore + "; after: " + loadAfter
                 + "; cores: " + Runtime.getRuntime().availableProcessors() + "; JDK " + System.getProperty("java.version"));
         System.out.println();
-        System.out.print(ZooSpeedTable.markdown(ZooSpeedTable.scores(new ObjectMapper().readTree(json.toFile()))));
+        System.out.print(ZooSpeedTable.markdown(ZooSpeedTable.scores(mapper.readTree(json.toFile()))));
     }
 
     /** The first three fields of /proc/loadavg, or "unknown" off Linux. */
