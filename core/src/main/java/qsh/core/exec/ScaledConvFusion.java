@@ -28,15 +28,16 @@ final class ScaledConvFusion {
         String v = mul.output(0);
         Node reader = f.single(v);
         Node q = null;
+        Node dq = null;
         if (reader != null && reader.opType().equals("QuantizeLinear")) {
             q = reader;
-            Node dq = f.single(q.output(0));
+            dq = f.single(q.output(0));
             reader = dq == null || !dq.opType().equals("DequantizeLinear") ? null : f.single(dq.output(0));
         }
         if (reader == null || !reader.opType().equals("Conv") || !Fusion.isDefault(reader) || reader.outputs().size() != 1) {
             return null;
         }
-        String convIn = q == null ? v : f.single(q.output(0)).output(0);
+        String convIn = q == null ? v : dq.output(0);
         Tensor w = f.floatWeight(reader.input(1));
         Tensor b = reader.inputs().size() > 2 && !reader.input(2).isEmpty() ? f.floatWeight(reader.input(2)) : null;
         if (w == null || w.rank() != 4 || w.dim(2) != 1 || w.dim(3) != 1 || !reader.input(0).equals(convIn)
@@ -53,7 +54,7 @@ final class ScaledConvFusion {
                 return null;
             }
             chain.add(q);
-            chain.add(f.single(q.output(0)));
+            chain.add(dq);
         }
         chain.add(reader);
         Epilogue.Builder stages = new Epilogue.Builder();

@@ -16,29 +16,23 @@ package qsh.core.exec.kernels;
  * as the caller computes them (valid taps, or the padded extent with count_include_pad).
  */
 final class AverageRows3x3 {
-    /** Per-thread planes: the converted input and its copies one and two rows on, the counts, the sums. */
+    /** Per-thread planes: the converted input and its copies one and two rows on, the sums. */
     private static final class Scratch {
         double[] rows0 = new double[0];
         double[] rows1 = new double[0];
         double[] rows2 = new double[0];
-        double[] counts = new double[0];
         double[] sums = new double[0];
-        /** The count arrays {@link #counts} was made from (the same for every plane of one call). */
-        int[] countsOfRows;
-        int[] countsOfCols;
 
         void size(int oh, int ow) {
             int wp = ow + 2;
             int n = oh * wp;
             if (rows0.length < (oh + 2) * wp + 2) {
-                rows0 = new double[(oh + 2) * wp + 2]; // the last two: the last garbage column's taps, always 0
+                rows0 = new double[(oh + 2) * wp + 2]; // the last two: read only for the last garbage column
             }
             if (sums.length < n) {
                 rows1 = new double[n + 2];
                 rows2 = new double[n + 2];
-                counts = new double[n];
                 sums = new double[n];
-                countsOfRows = null;
             }
         }
     }
@@ -49,11 +43,29 @@ final class AverageRows3x3 {
     }
 
     /**
+     * The counts of {@link #plane}'s sums, made once per call: output (oy, ox) at oy (ow + 2) + ox, rowCount[oy] x
+     * colCount[ox] (each at least 1), and 1 at the two garbage columns of each row.
+     */
+    static double[] counts(int[] rowCount, int[] colCount) {
+        int oh = rowCount.length;
+        int ow = colCount.length;
+        int wp = ow + 2;
+        double[] counts = new double[oh * wp];
+        for (int oy = 0; oy < oh; oy++) {
+            double rc = rowCount[oy];
+            for (int t = 0; t < wp; t++) {
+                counts[oy * wp + t] = t < ow ? rc * colCount[t] : 1.0;
+            }
+        }
+        return counts;
+    }
+
+    /**
      * The plane at x[xb] (h x w) into y[yb] (oh x ow): output (oy, ox) averages input rows oy - pt + r and columns
-     * ox - pl + c (r, c &lt; 3) that lie inside, over rowCount[oy] x colCount[ox] (each at least 1).
+     * ox - pl + c (r, c &lt; 3) that lie inside, over its count in {@link #counts}.
      */
     static void plane(float[] x, int xb, int h, int w, int pt, int pl, float[] y, int yb, int oh, int ow,
-                      int[] rowCount, int[] colCount) {
+                      double[] counts) {
         Scratch s = SCRATCH.get();
         s.size(oh, ow);
         int wp = ow + 2; // a padded row: input columns -pl .. ow + 1 - pl
@@ -79,17 +91,7 @@ final class AverageRows3x3 {
         // t + 2 (JDK 17 vectorizes that, not reads at t + wp)
         System.arraycopy(r0, wp, s.rows1, 0, n + 2);
         System.arraycopy(r0, 2 * wp, s.rows2, 0, n + 2);
-        if (s.countsOfRows != rowCount || s.countsOfCols != colCount) {
-            for (int oy = 0; oy < oh; oy++) {
-                double rc = rowCount[oy];
-                for (int t = 0; t < wp; t++) {
-                    s.counts[oy * wp + t] = t < ow ? rc * colCount[t] : 1.0;
-                }
-            }
-            s.countsOfRows = rowCount;
-            s.countsOfCols = colCount;
-        }
-        sum(r0, s.rows1, s.rows2, s.counts, s.sums, n);
+        sum(r0, s.rows1, s.rows2, counts, s.sums, n);
         double[] sums = s.sums;
         for (int oy = 0; oy < oh; oy++) {
             int yr = yb + oy * ow;

@@ -229,7 +229,7 @@ public final class Epilogue {
 
     private static void mul(float[] y, int from, int to, float m) {
         if (FloatMath.vectorReady()) {
-            VectorActivations.scaleFlushed(y, from, to, m); // one pass (BatchNormalization exported as Mul, Add: PP-OCR)
+            VectorActivations.scaleFlushed(y, from, y, from, to - from, m); // one pass (BatchNormalization exported as Mul, Add: PP-OCR)
             return;
         }
         for (int i = from; i < to; i++) {

@@ -178,11 +178,12 @@ final class PoolPlanes {
         double inside = countIncludePad ? (double) ((kh - 1) * g.dh + 1) * ((kw - 1) * g.dw + 1) : (double) kh * kw;
         int[][] counts = kh == 3 && kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1
                 ? counts3x3(g, countIncludePad) : null;
+        double[] planeCounts = counts == null ? null : AverageRows3x3.counts(counts[0], counts[1]);
         for (int plane = p0; plane < p1; plane++) {
             int xb = plane * h * w;
             int yb = plane * g.oh * g.ow;
-            if (counts != null) { // 3 x 3 at stride 1: by converted rows, borders included (AverageRows3x3)
-                AverageRows3x3.plane(x, xb, h, w, g.pt, g.pl, y, yb, g.oh, g.ow, counts[0], counts[1]);
+            if (planeCounts != null) { // 3 x 3 at stride 1: by converted rows, borders included (AverageRows3x3)
+                AverageRows3x3.plane(x, xb, h, w, g.pt, g.pl, y, yb, g.oh, g.ow, planeCounts);
                 continue;
             }
             for (int oy = 0; oy < g.oh; oy++) {

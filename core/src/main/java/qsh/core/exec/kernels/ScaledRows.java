@@ -66,7 +66,7 @@ final class ScaledRows implements Sgemm.PanelSource {
         float f = factors[factorOff + p * factorStride];
         int o = xOff + p * plane + j0;
         if (FloatMath.vectorReady()) {
-            VectorMath.scaledFlushed(x, o, f, dst, 0, len);
+            VectorActivations.scaleFlushed(x, o, dst, 0, len, f);
         } else {
             for (int j = 0; j < len; j++) {
                 dst[j] = FloatMath.flushSubnormal(x[o + j] * f);

@@ -33,14 +33,17 @@ final class VectorActivations {
         }
     }
 
-    /** y[i] = {@link FloatMath#flushSubnormal}(y[i] · m) for i in [from, to): the Mul op by a constant, in one pass. */
-    static void scaleFlushed(float[] y, int from, int to, float m) {
-        int i = from;
-        for (int end = VectorMath.vectorEnd(from, to); i < end; i += L) {
-            VectorMath.flushed(FloatVector.fromArray(S, y, i).mul(m)).intoArray(y, i);
+    /**
+     * y[yo + i] = {@link FloatMath#flushSubnormal}(x[xo + i] · m) for i &lt; n: the Mul op by a constant, in one pass (in
+     * place with y = x; into another row for {@link ScaledRows}).
+     */
+    static void scaleFlushed(float[] x, int xo, float[] y, int yo, int n, float m) {
+        int i = 0;
+        for (int end = n / L * L; i < end; i += L) {
+            VectorMath.flushed(FloatVector.fromArray(S, x, xo + i).mul(m)).intoArray(y, yo + i);
         }
-        for (; i < to; i++) {
-            y[i] = FloatMath.flushSubnormal(y[i] * m);
+        for (; i < n; i++) {
+            y[yo + i] = FloatMath.flushSubnormal(x[xo + i] * m);
         }
     }
 

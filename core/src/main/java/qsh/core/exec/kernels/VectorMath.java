@@ -76,7 +76,7 @@ final class VectorMath {
                 System.arraycopy(x, 0, y, 0, w);
                 VectorActivations.hardSwishChain(y, 0, w, 3f, 0f, 6f, 6f);
                 MathKinds.exerciseHardSwishChain(x, y, w, i);
-                VectorActivations.scaleFlushed(y, 0, w, 0.5f);
+                VectorActivations.scaleFlushed(y, 0, y, 0, w, 0.5f);
                 VectorActivations.clamp(y, 0, w, 0f, 6f);
                 VectorSwish.swishQuantizedPairs(x, y, 0, w / (2 * L) * (2 * L), 0.01f, -128f, 127f, 0f);
             }
@@ -446,20 +446,6 @@ final class VectorMath {
     }
 
     /** p, with its subnormal lanes made zeros of their sign ({@link FloatMath#flushSubnormal}; NaN stays). */
-    /**
-     * y[yo + j] = {@link FloatMath#flushSubnormal}(x[xo + j] * f) for j &lt; n: Mul's products by one factor in one
-     * pass ({@link ScaledRows}; the multiply, then the flush of {@link #flushLoop}).
-     */
-    static void scaledFlushed(float[] x, int xo, float f, float[] y, int yo, int n) {
-        int j = 0;
-        for (int end = n / L * L; j < end; j += L) {
-            flushed(FloatVector.fromArray(S, x, xo + j).mul(f)).intoArray(y, yo + j);
-        }
-        for (; j < n; j++) {
-            y[yo + j] = FloatMath.flushSubnormal(x[xo + j] * f);
-        }
-    }
-
     static FloatVector flushed(FloatVector p) {
         return p.blend(p.mul(0f), p.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
     }
