@@ -190,6 +190,9 @@ public final class Conv {
             // VectorSupport first: DepthwiseChannels' class loads the Vector API, which may be absent
             if (VectorSupport.ready() && DepthwiseChannels.suits(m / c, oh, ow, kh, kw, sh, sw, dh, dw)) {
                 DepthwiseChannels.run(xd, pw.channelLayout(), pw.ep, y, n, c, h, wd, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
+            } else if (VectorSupport.ready()
+                    && VectorDepthwiseRows.suits(m / c, h, wd, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, oh, ow)) {
+                VectorDepthwiseRows.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, oh, ow, sh, pt, pl);
             } else if (DepthwisePlanes.suits(ow, sw, kw, dw)) {
                 DepthwisePlanes.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
             } else {

@@ -18,7 +18,8 @@ public final class KernelWarmUps {
 
     /** The families, in the order their warm-ups run (touching them starts their warm-ups). */
     private static KernelWarmUp[] families() {
-        return new KernelWarmUp[] {VectorKernels.WARM_UP, VectorMath.WARM_UP, VectorRows.WARM_UP};
+        return new KernelWarmUp[] {VectorKernels.WARM_UP, VectorMath.WARM_UP, VectorRows.WARM_UP,
+            VectorDepthwiseRows.WARM_UP};
     }
 
     /**
