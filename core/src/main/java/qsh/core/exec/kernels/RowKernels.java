@@ -14,6 +14,19 @@ final class RowKernels {
         return VectorSupport.ready() && VectorRows.WARM_UP.ready();
     }
 
+    /** dst[d + j] = x[src + 2 j] for j &lt; n (a copy, so both forms give the same values). */
+    static void evens(float[] x, int src, float[] dst, int d, int n) {
+        int j = vector() ? VectorRows.evens(x, src, dst, d, n) : 0;
+        evensPlain(x, src, dst, d, j, n);
+    }
+
+    /** {@link #evens} for j in [from, n), in plain Java. */
+    static void evensPlain(float[] x, int src, float[] dst, int d, int from, int n) {
+        for (int j = from; j < n; j++) {
+            dst[d + j] = x[src + 2 * j];
+        }
+    }
+
     /** v[vo + i] = the largest of x[offs[r] + i] over r &lt; rows (rows &ge; 1), i &lt; n. */
     static void columnMax(float[] x, int[] offs, int rows, float[] v, int vo, int n) {
         int i = vector() ? VectorRows.columnMax(x, offs, rows, v, vo, n) : 0;
