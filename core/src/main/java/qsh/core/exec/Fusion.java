@@ -76,6 +76,9 @@ final class Fusion {
         if (n.opType().equals("Conv")) {
             return conv(n, fuse);
         }
+        if (n.opType().equals("Gemm")) {
+            return TransposedGemmWeights.match(this, n);
+        }
         if (fuse && n.opType().equals("BatchNormalization")) {
             return batchNorm(n);
         }

@@ -4,6 +4,7 @@ import qsh.core.exec.kernels.Buffers;
 import qsh.core.exec.kernels.Conv;
 import qsh.core.exec.kernels.Epilogue;
 import qsh.core.exec.kernels.FakeQuant;
+import qsh.core.exec.kernels.Gemm;
 import qsh.core.exec.kernels.Parallel;
 import qsh.core.graph.Node;
 import qsh.core.shape.ConvGeometry;
@@ -18,6 +19,13 @@ import qsh.core.tensor.Tensor;
  */
 public final class FusedOps {
     private FusedOps() {}
+
+    private static volatile boolean transposedGemm = true;
+
+    /** Whether {@link #gemm} computes from its transposed copy (the default), for one-JVM A/B benchmarks. */
+    static void transposedGemm(boolean on) {
+        transposedGemm = on;
+    }
 
     /**
      * Conv node {@code n} with weights {@code w}, bias (nullable) and epilogue {@code ep} prepared once; the
@@ -71,6 +79,38 @@ public final class FusedOps {
             Tensor y = Conv.run(p, x, null, null, null);
             Buffers.recycle(x.data());
             return new Object[] {y};
+        };
+    }
+
+    /**
+     * Gemm node {@code n} with its constant B (stored transposed, transB = 1) transposed once: the kernel computes
+     * op(A) op(B) (+ beta C) from the stored-order copy with transB = 0, the same values in the same fused
+     * multiply-add order, so the same bits ({@link Gemm}); inputs as the node's (B's is not read). An A that does
+     * not fit B takes the node's own kernel, for its error message.
+     */
+    public static OpKernel gemm(Node n, Tensor b) {
+        // (transposedGemm off: the node's kernel, for A/B benchmarks in one JVM)
+        int rows = b.dim(0);
+        int cols = b.dim(1);
+        float[] bd = b.data();
+        float[] t = new float[bd.length];
+        for (int j = 0; j < rows; j++) {
+            for (int p = 0; p < cols; p++) {
+                t[p * rows + j] = bd[j * cols + p];
+            }
+        }
+        Tensor stored = Tensor.of(new int[] {cols, rows}, t);
+        float alpha = n.attrFloat("alpha", 1f);
+        float beta = n.attrFloat("beta", 1f);
+        boolean transA = n.attrInt("transA", 0) != 0;
+        OpKernel plain = Ops.get("", "Gemm");
+        return (node, in, op) -> {
+            Tensor a = in[0] instanceof Tensor x ? ElementwiseOps.asFloat(x) : null;
+            if (!transposedGemm || a == null || a.rank() != 2 || (transA ? a.dim(0) : a.dim(1)) != cols) {
+                return plain.run(node, in, op);
+            }
+            Tensor c = in.length > 2 && in[2] != null ? ElementwiseOps.asFloat(in[2]) : null;
+            return new Object[] {Gemm.gemm(a, stored, c, alpha, beta, transA, false)};
         };
     }
 
