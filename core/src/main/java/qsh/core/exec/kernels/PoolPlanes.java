@@ -97,9 +97,7 @@ final class PoolPlanes {
                     RowKernels.windowMax(v, ow, g.kw, g.dw, y, yr);
                 } else {
                     RowKernels.windowMax(v, span, g.kw, g.dw, hm, 0);
-                    for (int ox = 0; ox < ow; ox++) {
-                        y[yr + ox] = hm[ox * g.sw];
-                    }
+                    pick(hm, 0, g.sw, y, yr, ow);
                 }
             }
         }
@@ -150,12 +148,27 @@ final class PoolPlanes {
             int yb = plane * g.oh * g.ow;
             for (int oy = 0; oy < g.oh; oy++) {
                 int src = oy * g.sh * wp;
-                int yr = yb + oy * g.ow;
-                for (int ox = 0; ox < g.ow; ox++) {
-                    y[yr + ox] = s.hm[src + ox * g.sw];
-                }
+                pick(s.hm, src, g.sw, y, yb + oy * g.ow, g.ow);
             }
         }
+    }
+
+    /** y[yr + ox] = hm[src + ox sw] for ox &lt; ow: stride 2 by vectors ({@link RowKernels#evens}). */
+    private static void pick(float[] hm, int src, int sw, float[] y, int yr, int ow) {
+        if (sw == 2 && evensByVectors) {
+            RowKernels.evens(hm, src, y, yr, ow);
+            return;
+        }
+        for (int ox = 0; ox < ow; ox++) {
+            y[yr + ox] = hm[src + ox * sw];
+        }
+    }
+
+    private static volatile boolean evensByVectors = true;
+
+    /** Whether stride-2 outputs are picked by {@link RowKernels#evens} (the default), for one-JVM A/B benchmarks. */
+    static void evensByVectors(boolean on) {
+        evensByVectors = on;
     }
 
     /** AveragePool of planes [p0, p1) of x into y; countIncludePad as ONNX's count_include_pad. */

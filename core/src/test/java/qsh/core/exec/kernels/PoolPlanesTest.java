@@ -97,7 +97,8 @@ class PoolPlanesTest {
     /** Many geometries: the common ones by hand, the rest drawn at random (pads below the kernel extent). */
     private static List<Shape> shapes() {
         List<Shape> list = new ArrayList<>();
-        int[][] sizes = {{1, 1}, {2, 3}, {5, 7}, {7, 5}, {11, 13}, {16, 16}, {17, 31}, {9, 40}};
+        // 6 x 71: rows of 35 outputs at stride 2, past the whole-plane path (picked by vectors)
+        int[][] sizes = {{1, 1}, {2, 3}, {5, 7}, {7, 5}, {11, 13}, {16, 16}, {17, 31}, {9, 40}, {6, 71}};
         for (int[] hw : sizes) {
             for (int k = 2; k <= 3; k++) {
                 for (int s = 1; s <= 2; s++) {
