@@ -80,9 +80,9 @@ final class VectorDepthwiseRows {
     }
 
     /**
-     * Whether the geometry is one these kernels compute: a depthwise 3 x 3 of multiplier 1, output rows at least a
-     * vector wide; stride 1 with pads of 1 all round, or stride 2 whose windows never reach the bottom or right
-     * padding (top and left pads 0 or 1).
+     * Whether the geometry is one these kernels compute: a depthwise 3 x 3 of multiplier 1, output rows wider than a
+     * vector (so the first block is not also the last); stride 1 with pads of 1 all round, or stride 2 whose windows
+     * never reach the bottom or right padding (top and left pads 0 or 1).
      */
     static boolean suits(int mult, int h, int w, int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr,
                          int dh, int dw, int oh, int ow) {
@@ -93,9 +93,7 @@ final class VectorDepthwiseRows {
         if (sh == 1) {
             return pt == 1 && pl == 1 && pb == 1 && pr == 1 && oh == h && ow == w && h >= 2;
         }
-        // (more than a vector of outputs: the first block is not also the last)
-        return sh == 2 && pt <= 1 && pl <= 1 && 2 * (oh - 1) + 2 - pt <= h - 1 && 2 * (ow - 1) + 2 - pl <= w - 1
-                && ow > L;
+        return sh == 2 && pt <= 1 && pl <= 1 && 2 * (oh - 1) + 2 - pt <= h - 1 && 2 * (ow - 1) + 2 - pl <= w - 1;
     }
 
     /** Zeros (never written; replaced by a longer array when too short). */
