@@ -155,20 +155,13 @@ final class PoolPlanes {
 
     /** y[yr + ox] = hm[src + ox sw] for ox &lt; ow: stride 2 by vectors ({@link RowKernels#evens}). */
     private static void pick(float[] hm, int src, int sw, float[] y, int yr, int ow) {
-        if (sw == 2 && evensByVectors) {
+        if (sw == 2) {
             RowKernels.evens(hm, src, y, yr, ow);
             return;
         }
         for (int ox = 0; ox < ow; ox++) {
             y[yr + ox] = hm[src + ox * sw];
         }
-    }
-
-    private static volatile boolean evensByVectors = true;
-
-    /** Whether stride-2 outputs are picked by {@link RowKernels#evens} (the default), for one-JVM A/B benchmarks. */
-    static void evensByVectors(boolean on) {
-        evensByVectors = on;
     }
 
     /** AveragePool of planes [p0, p1) of x into y; countIncludePad as ONNX's count_include_pad. */

@@ -14,9 +14,16 @@ final class RowKernels {
         return VectorSupport.ready() && VectorRows.WARM_UP.ready();
     }
 
+    private static volatile boolean evensByVectors = true;
+
+    /** Whether {@link #evens} uses {@link VectorRows#evens} when ready (the default), for one-JVM A/B runs and tests. */
+    static void evensByVectors(boolean on) {
+        evensByVectors = on;
+    }
+
     /** dst[d + j] = x[src + 2 j] for j &lt; n (a copy, so both forms give the same values). */
     static void evens(float[] x, int src, float[] dst, int d, int n) {
-        int j = vector() ? VectorRows.evens(x, src, dst, d, n) : 0;
+        int j = evensByVectors && vector() ? VectorRows.evens(x, src, dst, d, n) : 0;
         evensPlain(x, src, dst, d, j, n);
     }
 

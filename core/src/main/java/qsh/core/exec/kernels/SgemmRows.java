@@ -14,7 +14,7 @@ final class SgemmRows {
     }
 
     /** The transpose (cols x rows, row-major) of the rows x cols matrix stored at off with leading dimension ld. */
-    private static float[] transposed(float[] x, int off, int ld, int rows, int cols) {
+    static float[] transposed(float[] x, int off, int ld, int rows, int cols) {
         float[] t = new float[Math.multiplyExact(rows, cols)];
         for (int r = 0; r < rows; r++) {
             for (int q = 0; q < cols; q++) {

@@ -17,13 +17,6 @@ final class SlicedInput implements Sgemm.DirectSource {
     /** Whether {@link #compactPays} may choose the compact rows ({@link Conv#compactRows}, for A/B benchmarks). */
     static volatile boolean compact = true;
 
-    /** Whether stride-2 column phases are gathered by {@link RowKernels#evens} (the default), for A/B benchmarks. */
-    private static volatile boolean evensByVectors = true;
-
-    static void evensByVectors(boolean on) {
-        evensByVectors = on;
-    }
-
     /** Row width of the layout, and so of the GEMM's output rows (ow plus garbage columns). */
     final int wq;
     private final float[] xq;
@@ -109,7 +102,7 @@ final class SlicedInput implements Sgemm.DirectSource {
                 Arrays.fill(xq, d, d + lo, 0f);
                 if (sw == 1) {
                     System.arraycopy(x, xr + lo, xq, d + lo, hi - lo);
-                } else if (sw == 2 && evensByVectors) { // a column phase of stride 2: every other element
+                } else if (sw == 2) { // a column phase of stride 2: every other element
                     RowKernels.evens(x, xr + 2 * lo, xq, d + lo, hi - lo);
                 } else {
                     for (int j = lo; j < hi; j++) {

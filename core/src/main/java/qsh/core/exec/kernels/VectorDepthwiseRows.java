@@ -29,14 +29,11 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorDepthwiseRows {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final int H = L / 2;
     private static final FloatVector Z = FloatVector.zero(S);
-    /** A vector's even lanes to its low half, its odd lanes to its high half. */
-    private static final VectorShuffle<Float> EVENS_LOW = VectorShuffle.fromOp(S, i -> i < H ? 2 * i : 2 * (i - H) + 1);
-    /** A vector's even lanes to its high half (its odd lanes to its low half). */
-    private static final VectorShuffle<Float> EVENS_HIGH =
-            VectorShuffle.fromOp(S, i -> i < H ? 2 * i + 1 : 2 * (i - H));
-    private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, ((1L << L) - 1) & ~((1L << H) - 1));
+    // the even lanes of two vectors in one: VectorRows' shuffles and mask
+    private static final VectorShuffle<Float> EVENS_LOW = VectorRows.EVENS_LOW;
+    private static final VectorShuffle<Float> EVENS_HIGH = VectorRows.EVENS_HIGH;
+    private static final VectorMask<Float> HIGH = VectorRows.HIGH;
     /** Lane l from lane l - 1 (lane 0 from the last: blended to zero with {@link #FIRST}). */
     private static final VectorShuffle<Float> RIGHT = VectorShuffle.fromOp(S, i -> (i + L - 1) % L);
     /** Lane l from lane l + 1 (the last from lane 0: blended to zero with {@link #LAST}). */
@@ -45,7 +42,7 @@ final class VectorDepthwiseRows {
     private static final VectorMask<Float> LAST = VectorMask.fromLong(S, 1L << (L - 1));
 
     /**
-     * These kernels' own warm-up (not the GEMM family's): five methods of many vectors each, which C2 compiles a
+     * These kernels' own warm-up (not the GEMM family's): six methods of many vectors each, which C2 compiles a
      * second or two after the GEMM kernels, later than the GEMM warm-up's last verdict (on the 2-vCPU Xeon the
      * stride-2 methods reached C2 after 3-4 s). Until it is ready, {@link Conv} takes {@link DepthwisePlanes}.
      */

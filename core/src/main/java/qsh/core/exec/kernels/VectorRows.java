@@ -23,12 +23,17 @@ final class VectorRows {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int H = L / 2;
-    /** A vector's even lanes to its low half (its odd lanes to its high half). */
-    private static final VectorShuffle<Float> EVENS_LOW = VectorShuffle.fromOp(S, i -> i < H ? 2 * i : 2 * (i - H) + 1);
+    /**
+     * A vector's even lanes to its low half (its odd lanes to its high half); with {@link #EVENS_HIGH} on the next
+     * vector and a blend by {@link #HIGH}, the even elements of two vectors in one ({@link #evens}, and the stride-2
+     * sums of {@link VectorDepthwiseRows}).
+     */
+    static final VectorShuffle<Float> EVENS_LOW = VectorShuffle.fromOp(S, i -> i < H ? 2 * i : 2 * (i - H) + 1);
     /** A vector's even lanes to its high half (its odd lanes to its low half). */
-    private static final VectorShuffle<Float> EVENS_HIGH =
+    static final VectorShuffle<Float> EVENS_HIGH =
             VectorShuffle.fromOp(S, i -> i < H ? 2 * i + 1 : 2 * (i - H));
-    private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, ((1L << L) - 1) & ~((1L << H) - 1));
+    /** The high half of a vector's lanes. */
+    static final VectorMask<Float> HIGH = VectorMask.fromLong(S, ((1L << L) - 1) & ~((1L << H) - 1));
     /** The warm-up deciding whether these kernels are used (started when the class is first touched). */
     static final KernelWarmUp WARM_UP = KernelWarmUp.start("row kernels", VectorRows::warmUpRound, () -> { });
 

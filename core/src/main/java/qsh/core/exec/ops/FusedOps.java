@@ -90,16 +90,8 @@ public final class FusedOps {
      */
     public static OpKernel gemm(Node n, Tensor b) {
         // (transposedGemm off: the node's kernel, for A/B benchmarks in one JVM)
-        int rows = b.dim(0);
         int cols = b.dim(1);
-        float[] bd = b.data();
-        float[] t = new float[bd.length];
-        for (int j = 0; j < rows; j++) {
-            for (int p = 0; p < cols; p++) {
-                t[p * rows + j] = bd[j * cols + p];
-            }
-        }
-        Tensor stored = Tensor.of(new int[] {cols, rows}, t);
+        Tensor stored = Gemm.transposed(b);
         float alpha = n.attrFloat("alpha", 1f);
         float beta = n.attrFloat("beta", 1f);
         boolean transA = n.attrInt("transA", 0) != 0;

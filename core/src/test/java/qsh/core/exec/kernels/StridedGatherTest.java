@@ -26,7 +26,7 @@ class StridedGatherTest {
 
     @AfterEach
     void restore() {
-        SlicedInput.evensByVectors(true);
+        RowKernels.evensByVectors(true);
     }
 
     @Test
@@ -70,7 +70,7 @@ class StridedGatherTest {
         int[] strides = {2, 2};
         int[] pads = {pad, pad, pad, pad};
         Tensor byVectors = Conv.conv(x, wt, null, strides, pads, null, 1);
-        SlicedInput.evensByVectors(false);
+        RowKernels.evensByVectors(false);
         Tensor plain = Conv.conv(x, wt, null, strides, pads, null, 1);
         for (int i = 0; i < plain.size(); i++) {
             assertEquals(Float.floatToIntBits(plain.data()[i]), Float.floatToIntBits(byVectors.data()[i]), "element " + i);
