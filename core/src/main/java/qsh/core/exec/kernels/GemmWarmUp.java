@@ -3,7 +3,7 @@ package qsh.core.exec.kernels;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The rounds of {@link VectorKernels#WARM_UP}: every kernel of the GEMM family (the 4- and 8-row tiles, the packed
+ * The rounds of {@link VectorKernels#WARM_UP}: every kernel of the GEMM family (the 4-, 6- and 8-row tiles, the packed
  * and narrow tiles, the channel tile, the depthwise blocks) run until C2 has compiled it, then timed. Only touched
  * when {@link VectorSupport} allows.
  */
@@ -84,6 +84,8 @@ final class GemmWarmUp {
                 VectorDepthwise.nineTaps(b, taps, i % 2, ap, 0, 1 + i % (n - 3), fromC, 0.5f, acc);
                 VectorDepthwise.twentyFiveTaps(b, taps25, i % 2, ap, 0, 1 + i % (n - 3), fromC, 0.5f, acc);
                 VectorKernels.packedTile(ap, 0, k, b, 0, c, 0, n, 1 + (i / 2) % 4, rb, 0, fromC);
+                VectorTile6.packedTile6x2(ap8, 0, k, b, 0, VectorKernels.NR, c8, 0, n, 1 + (i / 2) % 6,
+                        i % 3 == 0 ? null : bias8, 0, fromC);
                 VectorTile8.packedTile8x3(ap8, 0, 4 * k, k, b, 0, c8w, 0, nw, 1 + (i / 2) % 4, (i / 8) % 5,
                         i % 3 == 0 ? null : bias8, 0, fromC);
                 VectorNarrowTiles.packedTile8x1(ap8, 0, 4 * k, k, b, 0, VectorTile8.WIDE_TILE, c8w, 0, nw,
@@ -112,6 +114,7 @@ final class GemmWarmUp {
             long bestPacked8 = Long.MAX_VALUE;
             long bestChannel = Long.MAX_VALUE;
             long bestNarrow = Long.MAX_VALUE;
+            long bestSix = Long.MAX_VALUE;
             for (int t = 0; t < 5; t++) {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < 50; i++) {
@@ -152,6 +155,13 @@ final class GemmWarmUp {
                     VectorChannelTile.tile(cta, 0, sk, ctb, 0, ctt, 0, false, ctBias);
                 }
                 long t6 = System.nanoTime();
+                for (int i = 0; i < 25; i++) {
+                    for (int tt = 0; tt < 4; tt++) {
+                        VectorTile6.packedTile6x2(sa8, 0, sk, sb, tt * sk * VectorKernels.NR,
+                                VectorKernels.NR, sc8, tt * VectorKernels.NR, sn, 6, null, 0, false);
+                    }
+                }
+                bestSix = Math.min(bestSix, System.nanoTime() - t6);
                 bestChannel = Math.min(bestChannel, t6 - t5n);
                 bestNarrow = Math.min(bestNarrow, t5n - t5);
                 bestPacked = Math.min(bestPacked, t4 - t3);
@@ -167,6 +177,7 @@ final class GemmWarmUp {
             return 50.0 * 4 * sk * sn / best >= VectorKernels.MIN_GMACS && 25.0 * 8 * sk * sn / best8 >= VectorKernels.MIN_GMACS
                     && 50.0 * 4 * sk * sn / bestPacked >= VectorKernels.MIN_GMACS && 25.0 * 8 * sk * snw / bestPacked8 >= VectorKernels.MIN_GMACS
                     && 25.0 * 8 * sk * snw / bestNarrow >= VectorKernels.MIN_GMACS
+                    && 25.0 * 6 * sk * sn / bestSix >= VectorKernels.MIN_GMACS
                     && 25.0 * VectorChannelTile.COLUMNS * chw * sk / bestChannel >= VectorKernels.MIN_GMACS
                     && 50.0 * taps.length * (n - 3) / bestDw >= VectorKernels.MIN_GMACS / 5;
         };

@@ -34,6 +34,17 @@ final class TiledGemm {
      * vector tile; the 8 x 3 tile is the one kept (79-80 GMAC/s on one core against 40-46 in a test program).
      */
     private static volatile boolean wide = VectorTile8.wideRegisters();
+    /**
+     * Whether tiles of {@link VectorKernels#NR} columns are swept six rows at a time by {@link VectorTile6} (the
+     * default without wide tiles: twelve accumulators in AVX2's 16 registers) rather than four at a time by
+     * {@link VectorKernels#packedTile}. Alternated in one JVM on a 2-vCPU Zen 3 EPYC (see {@link VectorTile6}).
+     */
+    private static volatile boolean six = true;
+    /**
+     * Columns from which {@link #chunkSix} is used: its copy of A into strips of six rows is paid once per group
+     * and chunk, so with one or two tiles of columns (a 5 x 5 plane) it cost more than the wider tile saved.
+     */
+    static final int SIX_MIN_COLUMNS = 4 * 16;
     /** Whether a wide chunk's last tile of one or two vectors goes to {@link VectorNarrowTiles} (the default). */
     private static volatile boolean narrow = true;
 
@@ -42,6 +53,15 @@ final class TiledGemm {
         float[] packed = new float[0];
         final float[] tileC = new float[2 * MR * Math.max(VectorKernels.NR, VectorTile8.WIDE_TILE)];
         final float[] row = new float[Sgemm.NR];
+        /** A's rows of one group and chunk in strips of six ({@link #chunkSix}). */
+        float[] six = new float[0];
+
+        float[] six(int size) {
+            if (six.length < size) {
+                six = new float[size];
+            }
+            return six;
+        }
 
         float[] packed(int size) {
             if (packed.length < size) {
@@ -69,6 +89,11 @@ final class TiledGemm {
     /** Turns the narrow last tiles on or off, for benchmarks and tests comparing the two (same bits either way). */
     static void narrowTiles(boolean use) {
         narrow = use;
+    }
+
+    /** Turns the 6-row tiles on or off (without wide tiles), for benchmarks and tests (same bits either way). */
+    static void sixRowTiles(boolean use) {
+        six = use;
     }
 
     /** Turns the wide 8-row tiles on or off, for benchmarks and tests comparing the two (same bits either way). */
@@ -147,6 +172,10 @@ final class TiledGemm {
      */
     private static void chunk(boolean wide, int m, int kp, float[] ap, int p0, int kc, float[] pk, int base, int n,
                               float[] c, int cOff, int ldc, float[] rowBias, int biasOff, int b0, int b1, Scratch s) {
+        if (!wide && six && n >= SIX_MIN_COLUMNS) {
+            chunkSix(m, kp, ap, p0, kc, pk, base, n, c, cOff, ldc, rowBias, biasOff, b0, b1, s);
+            return;
+        }
         int tw = wide ? VectorTile8.WIDE_TILE : VectorKernels.NR;
         int nt = (n + tw - 1) / tw;
         boolean fromC = p0 > 0;
@@ -188,6 +217,90 @@ final class TiledGemm {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #chunk} with tiles of {@link VectorKernels#NR} columns swept six rows at a time ({@link VectorTile6}):
+     * rows [4 g0, min(4 g1, m)) of each group, six at a time from the group's first row, their A scalars of this
+     * chunk first copied into strips of six per k step (rows past the group's end zero); a last piece of at most
+     * four rows inside one block goes to the 4-row kernel, which reads the packed A in place.
+     */
+    private static void chunkSix(int m, int kp, float[] ap, int p0, int kc, float[] pk, int base, int n, float[] c,
+                                 int cOff, int ldc, float[] rowBias, int biasOff, int b0, int b1, Scratch s) {
+        int tw = VectorKernels.NR;
+        int nt = (n + tw - 1) / tw;
+        boolean fromC = p0 > 0;
+        float[] tileC = s.tileC;
+        final int six = VectorTile6.ROWS;
+        for (int g0 = b0; g0 < b1; g0 += MC_BLOCKS) {
+            int r0 = g0 * MR;
+            int r1 = Math.min(Math.min(b1, g0 + MC_BLOCKS) * MR, m);
+            int strips = (r1 - r0) / six;
+            int rest = r1 - r0 - strips * six;
+            if (rest > 0 && ((r0 + strips * six) % MR != 0 || rest > MR)) {
+                strips++; // a last piece the 4-row kernel cannot take in place
+                rest = 0;
+            }
+            float[] a6 = s.six(strips * six * kc);
+            for (int q = 0; q < strips; q++) {
+                for (int r = 0; r < six; r++) {
+                    int i = r0 + q * six + r;
+                    int d = q * six * kc + r;
+                    if (i < r1) {
+                        int src = aOffset(i, kp, p0);
+                        for (int p = 0; p < kc; p++) {
+                            a6[d + six * p] = ap[src + MR * p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            a6[d + six * p] = 0f;
+                        }
+                    }
+                }
+            }
+            for (int t = 0; t < nt; t++) {
+                int bo = base + t * kc * tw;
+                int w = Math.min(tw, n - t * tw);
+                int cj = cOff + t * tw;
+                for (int q = 0; q <= strips; q++) {
+                    int i = r0 + q * six;
+                    int rows = q < strips ? Math.min(six, r1 - i) : rest;
+                    if (rows == 0) {
+                        continue;
+                    }
+                    float[] dst = c;
+                    int at = cj + i * ldc;
+                    int ld = ldc;
+                    if (w < tw) { // the last, narrower tile: a whole tile into the scratch C, valid columns copied
+                        dst = tileC;
+                        at = 0;
+                        ld = tw;
+                        if (fromC) {
+                            for (int r = 0; r < rows; r++) {
+                                System.arraycopy(c, cj + (i + r) * ldc, tileC, r * tw, w);
+                            }
+                        }
+                    }
+                    if (q < strips) {
+                        VectorTile6.packedTile6x2(a6, q * six * kc, kc, pk, bo, tw, dst, at, ld, rows, rowBias,
+                                biasOff + i, fromC);
+                    } else {
+                        VectorKernels.packedTile(ap, aOffset(i, kp, p0), kc, pk, bo, dst, at, ld, rows, rowBias,
+                                biasOff + i, fromC);
+                    }
+                    if (w < tw) {
+                        for (int r = 0; r < rows; r++) {
+                            System.arraycopy(tileC, r * tw, c, cj + (i + r) * ldc, w);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Offset in packed A of row i's scalar at depth p0 (row i of block i / MR, packed MR rows per depth step). */
+    private static int aOffset(int i, int kp, int p0) {
+        return ((i / MR) * kp + p0) * MR + i % MR;
     }
 
     /**

@@ -45,7 +45,9 @@ class VectorKernelsTest {
             // one strip split by rows over both threads, B packed once and shared (TiledGemm.shared)
             {130, 35, 1200}, {517, 25, 600}, {64, 100, 515},
             // a last tile of one or two vectors (VectorNarrowTiles), from C after a first chunk, odd row blocks
-            {72, 116, 300}, {13, 62, 520}, {30, 209, 100},
+            // (and for VectorTile6, from 64 columns: 6-row tiles ending inside a block, a last piece of 1-5 rows at
+            // either half of a block)
+            {72, 116, 300}, {13, 62, 520}, {30, 209, 100}, {70, 80, 300}, {11, 70, 90}, {69, 64, 8}, {23, 1000, 33},
             // output channels along the lanes (ChannelGemm): partial panels and column groups, depth chunks, few panels
             {96, 8, 128}, {100, 64, 300}, {200, 57, 129}, {1000, 9, 700}, {145, 1, 260}, {97, 63, 513},
             // one column (ChannelGemm.column): one panel, many, a partial one
@@ -87,13 +89,23 @@ class VectorKernelsTest {
         Sgemm.eightRowTile(false);
         Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, four, 0, n, bias, 2, ep);
         Sgemm.eightRowTile(true);
-        float[] eight = new float[m * n]; // the other tiled kernel than this machine's default (wide 8-row or 4-row)
-        TiledGemm.wideTiles(!VectorTile8.wideRegisters());
-        try {
-            Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, eight, 0, n, bias, 2, ep);
-        } finally {
-            TiledGemm.wideTiles(VectorTile8.wideRegisters());
-        }
+        java.util.function.Supplier<float[]> product = () -> {
+            float[] out = new float[m * n];
+            Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, out, 0, n, bias, 2, ep);
+            return out;
+        };
+        boolean wide = VectorTile8.wideRegisters();
+        // the other tiled kernel than this machine's default (wide 8-row or 4-row)
+        float[] eight = with(() -> TiledGemm.wideTiles(!wide), () -> TiledGemm.wideTiles(wide), product);
+        // tiles of NR columns six rows at a time (VectorTile6), and the same tiles four rows at a time
+        float[] sixRows = with(() -> TiledGemm.wideTiles(false), () -> TiledGemm.wideTiles(wide), product);
+        float[] fourRows = with(() -> {
+            TiledGemm.wideTiles(false);
+            TiledGemm.sixRowTiles(false);
+        }, () -> {
+            TiledGemm.sixRowTiles(true);
+            TiledGemm.wideTiles(wide);
+        }, product);
         float[] inPlace = new float[m * n];
         Sgemm.packedTiles(false);
         try {
@@ -109,6 +121,8 @@ class VectorKernelsTest {
             assertEquals(Float.floatToIntBits(inPlace[i]), Float.floatToIntBits(vec[i]), "element " + i + ": tiled vs in place");
             assertEquals(Float.floatToIntBits(four[i]), Float.floatToIntBits(vec[i]), "element " + i + ": 4-row vs tiled");
             assertEquals(Float.floatToIntBits(eight[i]), Float.floatToIntBits(vec[i]), "element " + i + ": other tiled kernel");
+            assertEquals(Float.floatToIntBits(sixRows[i]), Float.floatToIntBits(vec[i]), "element " + i + ": 6-row tiles");
+            assertEquals(Float.floatToIntBits(fourRows[i]), Float.floatToIntBits(vec[i]), "element " + i + ": 4-row tiles");
         }
         VectorSupport.suspend(true);
         float[] packed = new float[m * n];
@@ -116,6 +130,16 @@ class VectorKernelsTest {
         for (int i = 0; i < vec.length; i++) {
             assertEquals(Float.floatToIntBits(packed[i]), Float.floatToIntBits(vec[i]),
                     "element " + i + ": packed " + packed[i] + ", vector " + vec[i]);
+        }
+    }
+
+    /** The product computed with setUp's kernel choice, restored by tearDown whatever happens. */
+    private static float[] with(Runnable setUp, Runnable tearDown, java.util.function.Supplier<float[]> product) {
+        setUp.run();
+        try {
+            return product.get();
+        } finally {
+            tearDown.run();
         }
     }
 
