@@ -21,7 +21,8 @@ import qsh.core.tensor.Tensor;
 /**
  * The convolution kernels of issue 15's GEMM work, each shape with the setting on and off: {@code tiles} is the GEMM
  * over packed B tiles ({@code TiledGemm}) against the older kernels reading B in place; {@code compact} the compact
- * im2col rows of small planes and first layers against computing the garbage columns. Shapes "C,H,W,M,kernel,stride"
+ * im2col rows of small planes and first layers against computing the garbage columns; {@code sixRows} the 6-row
+ * tiles of 16-register machines (AVX2) against the 4-row ones (no effect with AVX-512's wide tiles). Shapes "C,H,W,M,kernel,stride"
  * from ResNet-18 and the zoo's first layers at 160 x 160. Both settings give the same bits (VectorKernelsTest).
  *
  * <p>{@code java -jar bench/target/qsh-benchmarks.jar GemmTilingBenchmark} (forks per setting; the commits' figures
@@ -43,6 +44,9 @@ public class GemmTilingBenchmark {
     @Param({"true", "false"})
     public boolean compact;
 
+    @Param({"true", "false"})
+    public boolean sixRows;
+
     private Conv.Prepared prepared;
     private Tensor x;
     private int[] strides;
@@ -63,6 +67,7 @@ public class GemmTilingBenchmark {
         pads = new int[] {p, p, p, p};
         Sgemm.packedTiles(tiles);
         Conv.compactRows(compact);
+        Sgemm.sixRowTiles(sixRows);
     }
 
     /** One convolution with prepared weights. */

@@ -77,6 +77,14 @@ public final class Sgemm {
         TiledGemm.use(on);
     }
 
+    /**
+     * Turns the tiled kernel's 6-row tiles ({@link VectorTile6}, the default where vectors have fewer than 16 lanes)
+     * on or off, for benchmarks comparing them with the 4-row tiles (results are the same bits either way).
+     */
+    public static void sixRowTiles(boolean on) {
+        TiledGemm.sixRowTiles(on);
+    }
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private static final class Fma {

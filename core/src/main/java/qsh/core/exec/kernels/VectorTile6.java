@@ -11,10 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  * (4 cycles) times the two FMA pipes of a Zen 3 core, so any stall in one chain stalls the step; the 4 x 3 tile
  * (also twelve accumulators) needs 16 registers and C2 spilled two of them to the stack in its loop. Measured in a
  * test program on a 2-vCPU AMD EPYC (Zen 3, AVX2), one core, k = 256, 64 rows x 96 columns in L1/L2: 4 x 2
- * 20-26 GMAC/s, 4 x 3 17-19, this tile 26-34. Inside whole GEMMs the gain is smaller (packing B and streaming A
- * take their share): alternated in one JVM, 2 threads, +/-10 % per shape, and in models ResNet-18 -3 %,
- * SqueezeNet 1.1 -4 %, light_resnet50 -1 %, light_inception_v1 +2 %, EfficientNet-B0 +1 % (medians of 7-9
- * rounds on a noisy host).
+ * 20-26 GMAC/s, 4 x 3 17-19, this tile 26-34. Inside whole GEMMs the gain does not carry (packing B and streaming A
+ * bound them): alternated in one JVM, 2 threads, -8 to +7 % per shape of ResNet-18's layers, and in models
+ * ResNet-18 -3 %, SqueezeNet 1.1 -4 %, light_resnet50 -1 %, light_inception_v1 +2 %, EfficientNet-B0 +1 % (medians
+ * of 7-9 rounds on a noisy host); JMH forks per setting ({@code GemmTilingBenchmark}) read 0-30 % slower with
+ * error bars larger than the means. Neutral within that noise; kept for the kernel itself.
  *
  * <p>A is packed in blocks of {@link Sgemm#MR} = 4 rows; the caller copies each six rows' scalars of a depth chunk
  * into one strip, six per k step ({@link TiledGemm}), so the loop walks one A pointer: reading three pairs from
