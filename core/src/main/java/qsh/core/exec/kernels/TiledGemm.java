@@ -200,9 +200,7 @@ final class TiledGemm {
                     // the last, narrower tile: B is zero padded to a whole tile, so a whole tile goes into a
                     // scratch C and its valid columns are copied out (no per-block copy of B)
                     if (fromC) {
-                        for (int r = 0; r < rows; r++) {
-                            System.arraycopy(c, cj + (i0 + r) * ldc, tileC, r * tw, w);
-                        }
+                        toScratch(c, cj + i0 * ldc, ldc, tileC, tw, rows, w);
                     }
                     int vectors = wide && narrow ? (w + VectorTile8.L - 1) / VectorTile8.L : 0;
                     if (vectors == 1 || vectors == 2) {
@@ -211,9 +209,7 @@ final class TiledGemm {
                     } else {
                         tile(wide, pair, ap, ao, kp, kc, pk, bo, tileC, 0, tw, rows, rowBias, biasOff + i0, fromC);
                     }
-                    for (int r = 0; r < rows; r++) {
-                        System.arraycopy(tileC, r * tw, c, cj + (i0 + r) * ldc, w);
-                    }
+                    fromScratch(tileC, tw, c, cj + i0 * ldc, ldc, rows, w);
                 }
             }
         }
@@ -276,9 +272,7 @@ final class TiledGemm {
                         at = 0;
                         ld = tw;
                         if (fromC) {
-                            for (int r = 0; r < rows; r++) {
-                                System.arraycopy(c, cj + (i + r) * ldc, tileC, r * tw, w);
-                            }
+                            toScratch(c, cj + i * ldc, ldc, tileC, tw, rows, w);
                         }
                     }
                     if (q < strips) {
@@ -289,12 +283,24 @@ final class TiledGemm {
                                 biasOff + i, fromC);
                     }
                     if (w < tw) {
-                        for (int r = 0; r < rows; r++) {
-                            System.arraycopy(tileC, r * tw, c, cj + (i + r) * ldc, w);
-                        }
+                        fromScratch(tileC, tw, c, cj + i * ldc, ldc, rows, w);
                     }
                 }
             }
+        }
+    }
+
+    /** The first w columns of rows [0, rows) of C at at (row stride ldc) into the scratch tile (row stride tw). */
+    private static void toScratch(float[] c, int at, int ldc, float[] tileC, int tw, int rows, int w) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(c, at + r * ldc, tileC, r * tw, w);
+        }
+    }
+
+    /** The first w columns of the scratch tile's rows [0, rows) back into C at at (row stride ldc). */
+    private static void fromScratch(float[] tileC, int tw, float[] c, int at, int ldc, int rows, int w) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(tileC, r * tw, c, at + r * ldc, w);
         }
     }
 
