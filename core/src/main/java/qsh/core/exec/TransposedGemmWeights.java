@@ -7,18 +7,31 @@ import qsh.core.tensor.Tensor;
 
 /**
  * {@link Fusion}'s step for a Gemm whose B is a constant weight stored transposed (transB = 1, the usual
- * classifier head: one output per stored row): B is transposed once when the plan is built, so that a one-row A
- * streams it row by row, vectorized over the outputs ({@link FusedOps#gemm}), instead of taking one scalar dot
- * product per stored row. Each output is the same chain of fused multiply-adds in the same order either way, so
+ * classifier head: one output per stored row): B is laid out once when the plan is built as
+ * {@link qsh.core.exec.kernels.GemmWeightPanels} (panels of outputs, each panel's depth in order), so that a one-row
+ * A streams it once, sequentially, vectorized over the outputs ({@link FusedOps#gemm}), instead of taking one scalar
+ * dot product per stored row. Each output is the same chain of fused multiply-adds in the same order either way, so
  * the results are the same bits.
  */
 final class TransposedGemmWeights {
     /**
-     * Largest B transposed (floats): the copy lives as long as the plan, beside the graph's own. 32M floats (128 MB)
-     * take every classifier head and VGG's 4096 x 4096 layer, not its 25088 x 4096 one (400 MB; streaming it from
-     * memory is that layer's cost either way).
+     * Largest B laid out again (floats) whatever the heap: the copy lives as long as the plan, beside the graph's own.
+     * 32M floats (128 MB) take every classifier head and VGG's 4096 x 4096 layer.
      */
     static final int MAX_FLOATS = 1 << 25;
+    /**
+     * Largest B laid out again where the heap is large enough ({@link #limit}): AlexNet's and ZFNet's 9216 x 4096
+     * layers (38M floats), not VGG's 25088 x 4096 one (103M floats, 411 MB: it keeps the dot products).
+     */
+    static final int MAX_FLOATS_LARGE_HEAP = 1 << 26;
+
+    /**
+     * The most floats a B may have to be laid out again: {@link #MAX_FLOATS}, up to {@link #MAX_FLOATS_LARGE_HEAP}
+     * while the copy stays within a sixteenth of the JVM's largest heap.
+     */
+    static long limit(long maxHeapBytes) {
+        return Math.max(MAX_FLOATS, Math.min(MAX_FLOATS_LARGE_HEAP, maxHeapBytes / 16 / Float.BYTES));
+    }
 
     private TransposedGemmWeights() {
     }
@@ -29,7 +42,7 @@ final class TransposedGemmWeights {
             return null;
         }
         Tensor b = f.floatWeight(n.input(1));
-        if (b == null || b.rank() != 2 || b.size() > MAX_FLOATS) {
+        if (b == null || b.rank() != 2 || b.size() > limit(Runtime.getRuntime().maxMemory())) {
             return null;
         }
         return new Fusion.Match(List.of(n), n.inputs(), n.output(0), FusedOps.gemm(n, b));

@@ -16,7 +16,7 @@ import qsh.core.tensor.Tensor;
 import qsh.core.testing.ModelBuilder;
 
 /**
- * A Gemm whose constant B is stored transposed runs from a copy transposed once by the plan: the node's bits for one
+ * A Gemm whose constant B is stored transposed runs from a copy laid out once by the plan: the node's bits for one
  * row of A (the matrix-vector product, now vectorized over the outputs) and several, with and without C, alpha and
  * beta other than 1, transposed A, a depth past one panel, over two runs.
  */
@@ -46,6 +46,14 @@ class TransposedGemmWeightsTest {
                 assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got.data()[i]), "run " + run + ", " + i);
             }
         }
+    }
+
+    @Test
+    void largeWeightsAreLaidOutAgainOnlyWhereTheHeapHasRoom() {
+        assertEquals(1 << 25, TransposedGemmWeights.limit(1L << 30)); // 1 GB heap: the fixed 128 MB
+        assertEquals((3L << 30) / 64, TransposedGemmWeights.limit(3L << 30)); // a sixteenth of 3 GB
+        assertEquals(1 << 26, TransposedGemmWeights.limit(12L << 30)); // never past 256 MB
+        assertTrue(TransposedGemmWeights.limit(3L << 30) > 9216 * 4096); // AlexNet's first classifier layer
     }
 
     @Test

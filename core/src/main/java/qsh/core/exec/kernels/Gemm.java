@@ -33,14 +33,7 @@ public final class Gemm {
         return Tensor.of(new int[] {m, n}, y);
     }
 
-    /** B's transpose as a tensor ([cols, rows] for a 2-D B of [rows, cols]): a weight transposed once, ahead of runs. */
-    public static Tensor transposed(Tensor b) {
-        int rows = b.dim(0);
-        int cols = b.dim(1);
-        return Tensor.of(new int[] {cols, rows}, SgemmRows.transposed(b.data(), 0, cols, rows, cols));
-    }
-
-    private static void broadcastInto(Tensor c, int m, int n, float[] y) {
+    static void broadcastInto(Tensor c, int m, int n, float[] y) {
         int[] s = c.shape();
         if (s.length > 2) {
             throw new IllegalArgumentException("Gemm C " + c.shapeString() + " has rank > 2");

@@ -26,6 +26,8 @@ final class Gemv {
         float[] a = new float[0];
         float[] acc = new float[0];
         final float[] s = new float[ROWS];
+        /** A last panel's partial outputs ({@link #multiplyPanels}). */
+        final float[] panel = new float[GemmWeightPanels.WIDTH];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -39,18 +41,8 @@ final class Gemv {
      */
     static void multiply(int n, int k, float alpha, float[] a, int aOff, int aStep, float[] b, int bOff, int ldb,
                          boolean transB, float beta, float[] c, int cOff) {
-        Scratch s = SCRATCH.get();
-        if (s.a.length < k) {
-            s.a = new float[k];
-        }
-        float[] ap = s.a;
-        for (int p = 0; p < k; p++) {
-            ap[p] = alpha * a[aOff + p * aStep]; // as Sgemm packs A
-        }
-        // the packed kernel's order (see the class comment) wherever Sgemm would have used it
-        boolean packedOrder = beta != 0f || !VectorSupport.ready();
-        Order o = new Order(Math.min(Sgemm.KC, k), packedOrder && (k & 3) != 0,
-                packedOrder && ((k + 3) & ~3) <= Sgemm.KC, beta);
+        float[] ap = alphaA(k, alpha, a, aOff, aStep);
+        Order o = order(k, beta);
         // on both cores from a 256 KB B (the minimum is 4 x this in multiply-adds): streaming B from memory is the
         // cost, and one core alone reads at about half the rate (ResNet-18's 512 -> 1000 head, below the GEMM's
         // minimum of 1 << 17, ran on one: 0.41 -> 0.23 ms a run in situ)
@@ -61,6 +53,47 @@ final class Gemv {
                 axpys(k, ap, b, bOff, ldb, c, cOff, j0, j1, o);
             }
         });
+    }
+
+    /**
+     * {@link #multiply} for a B held as {@link GemmWeightPanels} (op(B) k x n, panels of {@link VectorGemv#COLUMNS}
+     * columns, zero past n): each panel's outputs in registers by {@link VectorGemv#panel}, the panels split between
+     * the cores, so each core streams one contiguous range of B. The same chains as {@link #multiply}, so the same
+     * bits. Only when {@link VectorSupport#ready()}; k &gt; 0.
+     */
+    static void multiplyPanels(int n, int k, float alpha, float[] a, int aOff, int aStep, float[] panels, float beta,
+                               float[] c, int cOff) {
+        float[] ap = alphaA(k, alpha, a, aOff, aStep);
+        Order o = order(k, beta);
+        int w = VectorGemv.COLUMNS;
+        int count = (n + w - 1) / w;
+        Parallel.forRange(count, (long) n * k, 1 << 14, (t0, t1) -> {
+            float[] tmp = SCRATCH.get().panel;
+            for (int t = t0; t < t1; t++) {
+                VectorGemv.panel(k, ap, panels, t * k * w, o.first, o.padded && o.padFirst, o.beta,
+                        o.padded && !o.padFirst, c, cOff + t * w, Math.min(w, n - t * w), tmp);
+            }
+        });
+    }
+
+    /** alpha a in the calling thread's scratch, as Sgemm packs A. */
+    private static float[] alphaA(int k, float alpha, float[] a, int aOff, int aStep) {
+        Scratch s = SCRATCH.get();
+        if (s.a.length < k) {
+            s.a = new float[k];
+        }
+        float[] ap = s.a;
+        for (int p = 0; p < k; p++) {
+            ap[p] = alpha * a[aOff + p * aStep]; // as Sgemm packs A
+        }
+        return ap;
+    }
+
+    /** The packed kernel's order (see the class comment) wherever Sgemm would have used it. */
+    private static Order order(int k, float beta) {
+        boolean packedOrder = beta != 0f || !VectorSupport.ready();
+        return new Order(Math.min(Sgemm.KC, k), packedOrder && (k & 3) != 0,
+                packedOrder && ((k + 3) & ~3) <= Sgemm.KC, beta);
     }
 
     /**

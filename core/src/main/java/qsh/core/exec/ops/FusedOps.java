@@ -4,7 +4,7 @@ import qsh.core.exec.kernels.Buffers;
 import qsh.core.exec.kernels.Conv;
 import qsh.core.exec.kernels.Epilogue;
 import qsh.core.exec.kernels.FakeQuant;
-import qsh.core.exec.kernels.Gemm;
+import qsh.core.exec.kernels.GemmWeightPanels;
 import qsh.core.exec.kernels.Parallel;
 import qsh.core.graph.Node;
 import qsh.core.shape.ConvGeometry;
@@ -83,15 +83,15 @@ public final class FusedOps {
     }
 
     /**
-     * Gemm node {@code n} with its constant B (stored transposed, transB = 1) transposed once: the kernel computes
-     * op(A) op(B) (+ beta C) from the stored-order copy with transB = 0, the same values in the same fused
-     * multiply-add order, so the same bits ({@link Gemm}); inputs as the node's (B's is not read). An A that does
-     * not fit B takes the node's own kernel, for its error message.
+     * Gemm node {@code n} with its constant B (stored transposed, transB = 1) laid out once as {@link
+     * GemmWeightPanels}: the kernel computes op(A) op(B) (+ beta C) from them, the same values in the same fused
+     * multiply-add order, so the same bits as the node's kernel; inputs as the node's (B's is not read). An A that
+     * does not fit B takes the node's own kernel, for its error message.
      */
     public static OpKernel gemm(Node n, Tensor b) {
         // (transposedGemm off: the node's kernel, for A/B benchmarks in one JVM)
         int cols = b.dim(1);
-        Tensor stored = Gemm.transposed(b);
+        GemmWeightPanels panels = GemmWeightPanels.ofTransposed(b);
         float alpha = n.attrFloat("alpha", 1f);
         float beta = n.attrFloat("beta", 1f);
         boolean transA = n.attrInt("transA", 0) != 0;
@@ -102,7 +102,7 @@ public final class FusedOps {
                 return plain.run(node, in, op);
             }
             Tensor c = in.length > 2 && in[2] != null ? ElementwiseOps.asFloat(in[2]) : null;
-            return new Object[] {Gemm.gemm(a, stored, c, alpha, beta, transA, false)};
+            return new Object[] {panels.gemm(a, c, alpha, beta, transA)};
         };
     }
 
