@@ -52,7 +52,7 @@ class TransposedGemmWeightsTest {
     void largeWeightsAreLaidOutAgainOnlyWhereTheHeapHasRoom() {
         assertEquals(1 << 25, TransposedGemmWeights.limit(1L << 30)); // 1 GB heap: the fixed 128 MB
         assertEquals((3L << 30) / 64, TransposedGemmWeights.limit(3L << 30)); // a sixteenth of 3 GB
-        assertEquals(1 << 26, TransposedGemmWeights.limit(12L << 30)); // never past 256 MB
+        assertEquals(1 << 27, TransposedGemmWeights.limit(12L << 30)); // never past 512 MB
         assertTrue(TransposedGemmWeights.limit(3L << 30) > 9216 * 4096); // AlexNet's first classifier layer
     }
 
