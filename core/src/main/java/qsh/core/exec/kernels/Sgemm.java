@@ -85,6 +85,14 @@ public final class Sgemm {
         TiledGemm.sixRowTiles(on);
     }
 
+    /**
+     * Turns the prepared weights' kept six-row strips ({@link SixRowStrips}, the default) on or off, for benchmarks
+     * comparing them with a copy per call in one JVM (results are the same bits either way).
+     */
+    public static void keepSixRowStrips(boolean on) {
+        TiledGemm.keepSixRowStrips(on);
+    }
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private static final class Fma {
@@ -184,6 +192,8 @@ public final class Sgemm {
         final int aOff;
         final int lda;
         final boolean transA;
+        /** A's strips of six rows as {@link TiledGemm} copies them, kept once made. */
+        final SixRowStrips kept;
         /** alpha op(A) transposed into panels for {@link ChannelGemm}, made on first use (same content by any thread). */
         private volatile float[] channelPanels;
 
@@ -197,6 +207,7 @@ public final class Sgemm {
             this.lda = lda;
             this.transA = transA;
             this.panels = Fma.INTRINSIC ? packA(m, k, kp, alpha, a, aOff, lda, transA) : null;
+            this.kept = new SixRowStrips((long) (m + MR - 1) / MR * MR * kp, k);
         }
 
         /** Rows of op(A). */
@@ -239,7 +250,8 @@ public final class Sgemm {
                 ChannelGemm.multiply(m, n, k, a.channelPanels(), b, c, cOff, ldc, rowBias, biasOff, ep);
                 return;
             }
-            multiplyPacked(m, n, k, a.kp, a.panels, b, beta, c, cOff, ldc, rowBias, biasOff, ep);
+            multiplyPacked(m, n, k, a.kp, a.panels, a.kept.reused() ? a.kept : null, b, beta, c, cOff, ldc, rowBias,
+                    biasOff, ep);
             return;
         }
         // Fallback: materialize B (k x n) and run the row kernel, then add the bias.
@@ -267,12 +279,13 @@ public final class Sgemm {
                                PanelSource b, float beta, float[] c, int cOff, int ldc,
                                float[] rowBias, int biasOff) {
         int kp = (k + 3) & ~3;
-        multiplyPacked(m, n, k, kp, packA(m, k, kp, alpha, a, aOff, lda, transA), b, beta, c, cOff, ldc, rowBias,
-                biasOff, Epilogue.NONE);
+        multiplyPacked(m, n, k, kp, packA(m, k, kp, alpha, a, aOff, lda, transA), null, b, beta, c, cOff, ldc,
+                rowBias, biasOff, Epilogue.NONE);
     }
 
-    private static void multiplyPacked(int m, int n, int k, int kp, float[] ap, PanelSource b, float beta, float[] c,
-                                       int cOff, int ldc, float[] rowBias, int biasOff, Epilogue ep) {
+    private static void multiplyPacked(int m, int n, int k, int kp, float[] ap, SixRowStrips kept, PanelSource b,
+                                       float beta, float[] c, int cOff, int ldc, float[] rowBias, int biasOff,
+                                       Epilogue ep) {
         int blocks = (m + MR - 1) / MR;
         long work = (long) m * n * k;
         boolean parallel = Parallel.worthIt(work, 1 << 17);
@@ -290,7 +303,7 @@ public final class Sgemm {
                 ? Math.max(1, Math.min(blocks, (2 * Parallel.THREADS + strips - 1) / strips)) : 1;
         if (rowGroups > 1 && vectorKernels(beta) && TiledGemm.on()) {
             // one strip split by rows: pack its B once for both threads instead of once per row group
-            TiledGemm.shared(m, n, k, kp, ap, b, c, cOff, ldc, rowBias, biasOff, ep, rowGroups);
+            TiledGemm.shared(m, n, k, kp, ap, kept, b, c, cOff, ldc, rowBias, biasOff, ep, rowGroups);
             return;
         }
         int tasks = strips * rowGroups;
@@ -305,7 +318,7 @@ public final class Sgemm {
                 int nr = Math.min(fw, n - j0);
                 int b0 = (int) ((long) blocks * g / rg);
                 int b1 = (int) ((long) blocks * (g + 1) / rg);
-                strip(m, k, kp, ap, b, beta, c, cOff, ldc, rowBias, biasOff, ep, j0, nr, b0, b1, s);
+                strip(m, k, kp, ap, kept, b, beta, c, cOff, ldc, rowBias, biasOff, ep, j0, nr, b0, b1, s);
             }
         };
         if (!parallel || tasks < 2) {
@@ -337,11 +350,11 @@ public final class Sgemm {
     }
 
     /** Columns [j0, j0 + nr) of row blocks [b0, b1) of C, k in panels of KC; the epilogue on each finished row. */
-    private static void strip(int m, int k, int kp, float[] ap, PanelSource b, float beta, float[] c, int cOff,
-                              int ldc, float[] rowBias, int biasOff, Epilogue ep, int j0, int nr, int b0, int b1,
-                              Scratch s) {
+    private static void strip(int m, int k, int kp, float[] ap, SixRowStrips kept, PanelSource b, float beta,
+                              float[] c, int cOff, int ldc, float[] rowBias, int biasOff, Epilogue ep, int j0, int nr,
+                              int b0, int b1, Scratch s) {
         if (vectorKernels(beta)) {
-            vectorStrip(m, k, kp, ap, b, c, cOff, ldc, rowBias, biasOff, ep, j0, nr, b0, b1, s);
+            vectorStrip(m, k, kp, ap, kept, b, c, cOff, ldc, rowBias, biasOff, ep, j0, nr, b0, b1, s);
             return;
         }
         float[][] panel = s.panel;
@@ -393,11 +406,11 @@ public final class Sgemm {
      * one register tile of columns at a time for all row blocks (the tile's rows of B stay in L2 between
      * blocks); other sources are packed KC rows at a time as for the packed kernel.
      */
-    private static void vectorStrip(int m, int k, int kp, float[] ap, PanelSource b, float[] c, int cOff, int ldc,
-                                    float[] rowBias, int biasOff, Epilogue ep, int j0, int nr, int b0, int b1,
-                                    Scratch s) {
+    private static void vectorStrip(int m, int k, int kp, float[] ap, SixRowStrips kept, PanelSource b, float[] c,
+                                    int cOff, int ldc, float[] rowBias, int biasOff, Epilogue ep, int j0, int nr,
+                                    int b0, int b1, Scratch s) {
         if (TiledGemm.on()) {
-            TiledGemm.strip(m, k, kp, ap, b, c, cOff, ldc, rowBias, biasOff, j0, nr, b0, b1);
+            TiledGemm.strip(m, k, kp, ap, kept, b, c, cOff, ldc, rowBias, biasOff, j0, nr, b0, b1);
         } else if (b instanceof DirectSource d) {
             s.rows(k);
             float[] arr = d.array();

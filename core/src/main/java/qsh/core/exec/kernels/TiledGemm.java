@@ -45,6 +45,8 @@ final class TiledGemm {
      * and chunk, so with one or two tiles of columns (a 5 x 5 plane) it cost more than the wider tile saved.
      */
     static final int SIX_MIN_COLUMNS = 4 * 16;
+    /** Whether a prepared weight's six-row strips are kept ({@link SixRowStrips}, the default) or copied per call. */
+    private static volatile boolean keepSix = true;
     /** Whether a wide chunk's last tile of one or two vectors goes to {@link VectorNarrowTiles} (the default). */
     private static volatile boolean narrow = true;
 
@@ -96,14 +98,19 @@ final class TiledGemm {
         six = use;
     }
 
+    /** Turns kept six-row strips on or off, for benchmarks and tests comparing the two (same bits either way). */
+    static void keepSixRowStrips(boolean use) {
+        keepSix = use;
+    }
+
     /** Turns the wide 8-row tiles on or off, for benchmarks and tests comparing the two (same bits either way). */
     static void wideTiles(boolean use) {
         wide = use;
     }
 
     /** Columns [j0, j0 + nr) (nr at most {@link Sgemm#NR}) of row blocks [b0, b1) of C = A B + rowBias. */
-    static void strip(int m, int k, int kp, float[] ap, Sgemm.PanelSource b, float[] c, int cOff, int ldc,
-                      float[] rowBias, int biasOff, int j0, int nr, int b0, int b1) {
+    static void strip(int m, int k, int kp, float[] ap, SixRowStrips kept, Sgemm.PanelSource b, float[] c, int cOff,
+                      int ldc, float[] rowBias, int biasOff, int j0, int nr, int b0, int b1) {
         Scratch s = SCRATCH.get();
         boolean w = wide;
         int tw = w ? VectorTile8.WIDE_TILE : VectorKernels.NR;
@@ -114,7 +121,7 @@ final class TiledGemm {
             for (int p = 0; p < kc; p++) {
                 packRow(b, p0 + p, j0, nr, pk, p * tw, kc * tw, tw, s);
             }
-            chunk(w, m, kp, ap, p0, kc, pk, 0, nr, c, cOff + j0, ldc, rowBias, biasOff, b0, b1, s);
+            chunk(w, m, kp, ap, kept, p0, kc, pk, 0, nr, c, cOff + j0, ldc, rowBias, biasOff, b0, b1, s);
         }
     }
 
@@ -124,8 +131,8 @@ final class TiledGemm {
      * rows. Splitting a single strip by rows, {@link #strip} per task packed the whole B once per task: for a
      * 960 x 5 x 5 input, 8640 rows, four times.
      */
-    static void shared(int m, int n, int k, int kp, float[] ap, Sgemm.PanelSource b, float[] c, int cOff, int ldc,
-                       float[] rowBias, int biasOff, Epilogue ep, int groups) {
+    static void shared(int m, int n, int k, int kp, float[] ap, SixRowStrips kept, Sgemm.PanelSource b, float[] c,
+                       int cOff, int ldc, float[] rowBias, int biasOff, Epilogue ep, int groups) {
         boolean w = wide;
         int tw = w ? VectorTile8.WIDE_TILE : VectorKernels.NR;
         int nt = (n + tw - 1) / tw;
@@ -145,8 +152,8 @@ final class TiledGemm {
                 int b0 = (int) ((long) blocks * g / groups);
                 int b1 = (int) ((long) blocks * (g + 1) / groups);
                 for (int p0 = 0; p0 < k; p0 += KC) {
-                    chunk(w, m, kp, ap, p0, Math.min(KC, k - p0), pk, p0 * nt * tw, n, c, cOff, ldc, rowBias, biasOff,
-                            b0, b1, s);
+                    chunk(w, m, kp, ap, kept, p0, Math.min(KC, k - p0), pk, p0 * nt * tw, n, c, cOff, ldc, rowBias,
+                            biasOff, b0, b1, s);
                 }
                 Sgemm.applyEpilogue(ep, m, c, cOff, ldc, n, biasOff, b0, b1);
             }
@@ -170,10 +177,11 @@ final class TiledGemm {
      * [b0, b1) of C at cOff, from C when p0 &gt; 0, else from the bias; wide: tiles of {@link VectorTile8#WIDE_TILE}
      * columns by the 8-row kernel, else of {@link VectorKernels#NR} by the 4-row one.
      */
-    private static void chunk(boolean wide, int m, int kp, float[] ap, int p0, int kc, float[] pk, int base, int n,
-                              float[] c, int cOff, int ldc, float[] rowBias, int biasOff, int b0, int b1, Scratch s) {
+    private static void chunk(boolean wide, int m, int kp, float[] ap, SixRowStrips kept, int p0, int kc, float[] pk,
+                              int base, int n, float[] c, int cOff, int ldc, float[] rowBias, int biasOff, int b0,
+                              int b1, Scratch s) {
         if (!wide && six && n >= SIX_MIN_COLUMNS) {
-            chunkSix(m, kp, ap, p0, kc, pk, base, n, c, cOff, ldc, rowBias, biasOff, b0, b1, s);
+            chunkSix(m, kp, ap, kept, p0, kc, pk, base, n, c, cOff, ldc, rowBias, biasOff, b0, b1, s);
             return;
         }
         int tw = wide ? VectorTile8.WIDE_TILE : VectorKernels.NR;
@@ -221,8 +229,9 @@ final class TiledGemm {
      * chunk first copied into strips of six per k step (rows past the group's end zero); a last piece of at most
      * four rows inside one block goes to the 4-row kernel, which reads the packed A in place.
      */
-    private static void chunkSix(int m, int kp, float[] ap, int p0, int kc, float[] pk, int base, int n, float[] c,
-                                 int cOff, int ldc, float[] rowBias, int biasOff, int b0, int b1, Scratch s) {
+    private static void chunkSix(int m, int kp, float[] ap, SixRowStrips kept, int p0, int kc, float[] pk, int base,
+                                 int n, float[] c, int cOff, int ldc, float[] rowBias, int biasOff, int b0, int b1,
+                                 Scratch s) {
         int tw = VectorKernels.NR;
         int nt = (n + tw - 1) / tw;
         boolean fromC = p0 > 0;
@@ -237,23 +246,7 @@ final class TiledGemm {
                 strips++; // a last piece the 4-row kernel cannot take in place
                 rest = 0;
             }
-            float[] a6 = s.six(strips * six * kc);
-            for (int q = 0; q < strips; q++) {
-                for (int r = 0; r < six; r++) {
-                    int i = r0 + q * six + r;
-                    int d = q * six * kc + r;
-                    if (i < r1) {
-                        int src = aOffset(i, kp, p0);
-                        for (int p = 0; p < kc; p++) {
-                            a6[d + six * p] = ap[src + MR * p];
-                        }
-                    } else {
-                        for (int p = 0; p < kc; p++) {
-                            a6[d + six * p] = 0f;
-                        }
-                    }
-                }
-            }
+            float[] a6 = sixRowStrips(ap, kp, kept, p0, kc, r0, r1, strips, s);
             for (int t = 0; t < nt; t++) {
                 int bo = base + t * kc * tw;
                 int w = Math.min(tw, n - t * tw);
@@ -288,6 +281,45 @@ final class TiledGemm {
                 }
             }
         }
+    }
+
+    /**
+     * The A scalars of rows [r0, r1) for depth p0 .. p0 + kc in {@code strips} strips of six rows (six per k step,
+     * rows past r1 zero): kept ones when {@code kept} (a prepared weight's) has them, else copied, into a new array
+     * it keeps while it has room, else into the scratch.
+     */
+    private static float[] sixRowStrips(float[] ap, int kp, SixRowStrips kept, int p0, int kc, int r0, int r1,
+                                        int strips, Scratch s) {
+        final int six = VectorTile6.ROWS;
+        if (!keepSix) {
+            kept = null;
+        }
+        float[] a6 = kept == null ? null : kept.get(r0, r1, p0);
+        if (a6 != null) {
+            return a6;
+        }
+        float[] fresh = kept == null ? null : kept.reserve(strips * six * kc);
+        a6 = fresh != null ? fresh : s.six(strips * six * kc);
+        for (int q = 0; q < strips; q++) {
+            for (int r = 0; r < six; r++) {
+                int i = r0 + q * six + r;
+                int d = q * six * kc + r;
+                if (i < r1) {
+                    int src = aOffset(i, kp, p0);
+                    for (int p = 0; p < kc; p++) {
+                        a6[d + six * p] = ap[src + MR * p];
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        a6[d + six * p] = 0f;
+                    }
+                }
+            }
+        }
+        if (fresh != null) {
+            kept.put(r0, r1, p0, fresh);
+        }
+        return a6;
     }
 
     /** The first w columns of rows [0, rows) of C at at (row stride ldc) into the scratch tile (row stride tw). */

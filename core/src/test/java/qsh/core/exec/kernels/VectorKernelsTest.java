@@ -1,12 +1,14 @@
 package qsh.core.exec.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -106,6 +108,14 @@ class VectorKernelsTest {
             TiledGemm.sixRowTiles(true);
             TiledGemm.wideTiles(wide);
         }, product);
+        // the six-row strips copied per call instead of kept (SixRowStrips: the products above from the second on)
+        float[] copied = with(() -> {
+            TiledGemm.wideTiles(false);
+            TiledGemm.keepSixRowStrips(false);
+        }, () -> {
+            TiledGemm.keepSixRowStrips(true);
+            TiledGemm.wideTiles(wide);
+        }, product);
         float[] inPlace = new float[m * n];
         Sgemm.packedTiles(false);
         try {
@@ -123,6 +133,7 @@ class VectorKernelsTest {
             assertEquals(Float.floatToIntBits(eight[i]), Float.floatToIntBits(vec[i]), "element " + i + ": other tiled kernel");
             assertEquals(Float.floatToIntBits(sixRows[i]), Float.floatToIntBits(vec[i]), "element " + i + ": 6-row tiles");
             assertEquals(Float.floatToIntBits(fourRows[i]), Float.floatToIntBits(vec[i]), "element " + i + ": 4-row tiles");
+            assertEquals(Float.floatToIntBits(copied[i]), Float.floatToIntBits(vec[i]), "element " + i + ": strips copied");
         }
         VectorSupport.suspend(true);
         float[] packed = new float[m * n];
@@ -131,6 +142,53 @@ class VectorKernelsTest {
             assertEquals(Float.floatToIntBits(packed[i]), Float.floatToIntBits(vec[i]),
                     "element " + i + ": packed " + packed[i] + ", vector " + vec[i]);
         }
+    }
+
+    /**
+     * One prepared weight run at several widths (so with several row splits between the threads, each its own kept
+     * strips), each twice (the strips made, then read back), gives the bits of the strips copied per call; and the
+     * kept strips stop at {@link SixRowStrips#MAX_COPIES} times A.
+     */
+    @Test
+    void keptSixRowStripsGiveTheCopiedStripsBits() {
+        Random rnd = new Random(3);
+        int m = 150;
+        int k = 700;
+        float[] a = fill(rnd, m * k);
+        float[] bias = fill(rnd, m);
+        Sgemm.PackedA pa = Sgemm.pack(m, k, 1f, a, 0, k, false);
+        boolean wide = VectorTile8.wideRegisters();
+        for (int n : new int[] {64, 100, 515, 1000, 64}) {
+            float[] b = fill(rnd, k * n);
+            java.util.function.Supplier<float[]> product = () -> {
+                float[] out = new float[m * n];
+                Sgemm.multiply(pa, n, Sgemm.matrix(b, 0, n, false), 0f, out, 0, n, bias, 0, Epilogue.NONE);
+                return out;
+            };
+            float[] want = with(() -> {
+                TiledGemm.wideTiles(false);
+                TiledGemm.keepSixRowStrips(false);
+            }, () -> {
+                TiledGemm.keepSixRowStrips(true);
+                TiledGemm.wideTiles(wide);
+            }, product);
+            for (int twice = 0; twice < 2; twice++) {
+                float[] got = with(() -> TiledGemm.wideTiles(false), () -> TiledGemm.wideTiles(wide), product);
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]), "n " + n + " element " + i);
+                }
+            }
+        }
+        SixRowStrips kept = new SixRowStrips(100, 600);
+        assertEquals(null, kept.get(0, 12, 0));
+        float[] first = kept.reserve(150);
+        kept.put(0, 12, 0, first);
+        assertTrue(kept.get(0, 12, 0) == first);
+        assertEquals(null, kept.get(0, 12, 256)); // another depth chunk
+        assertEquals(null, kept.get(4, 12, 0)); // another group
+        assertTrue(kept.reserve(150) != null);
+        assertEquals(null, kept.reserve(1)); // 300 floats kept: three times A
+        assertTrue(!kept.reused() && kept.reused() && kept.reused());
     }
 
     /** The product computed with setUp's kernel choice, restored by tearDown whatever happens. */
