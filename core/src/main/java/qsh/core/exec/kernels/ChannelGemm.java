@@ -9,7 +9,7 @@ package qsh.core.exec.kernels;
  * (2 threads, AVX-512, medians of 21 rounds, `qsh.bench` harness): EfficientNet-B0 −6 %, MobileNetV2 −3 %,
  * Inception-v2 −2.5 %, ResNet-18 −1 %, SqueezeNet 1.1 unchanged.
  *
- * <p>A is transposed once per weight into panels of 48 channels (k steps of 48 weights, {@link Sgemm.PackedA}
+ * <p>A is transposed once per weight into panels of 48 channels (k steps of 48 weights, {@link PackedA}
  * keeps it); B is packed per call in groups of 8 columns (8 values per k step, zero past n). Each panel's sums
  * stay in a per-thread scratch of all its column groups over the {@link #KC}-deep chunks of A, then are written
  * to C row by row and the epilogue runs on each row while it is in cache. Each element is the chain of fused

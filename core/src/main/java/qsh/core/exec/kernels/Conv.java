@@ -37,7 +37,7 @@ public final class Conv {
         final int rank;
         final float[] w;
         final float[] bias;
-        final Sgemm.PackedA[] packed;
+        final PackedA[] packed;
         final Epilogue ep;
         /** The weights and bias in {@link DepthwiseChannels}' layout, made on its first use (same content by any thread). */
         private volatile float[][] channelLayout;
@@ -68,7 +68,7 @@ public final class Conv {
             } else {
                 int mg = m / group;
                 int kk = cg * kd * kh * kw;
-                this.packed = new Sgemm.PackedA[group];
+                this.packed = new PackedA[group];
                 for (int g = 0; g < group; g++) {
                     packed[g] = Sgemm.pack(mg, kk, 1f, this.w, g * mg * kk, kk, false);
                 }

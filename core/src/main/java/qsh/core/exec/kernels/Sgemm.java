@@ -95,7 +95,7 @@ public final class Sgemm {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private static final class Fma {
+    static final class Fma {
         static final boolean INTRINSIC = detect();
 
         private static boolean detect() {
@@ -178,51 +178,6 @@ public final class Sgemm {
             return;
         }
         multiply(pack(m, k, alpha, a, aOff, lda, transA), n, b, beta, c, cOff, ldc, rowBias, biasOff, Epilogue.NONE);
-    }
-
-    /** alpha * op(A), packed once for repeated products (a convolution's weights). */
-    public static final class PackedA {
-        final int m;
-        final int k;
-        final int kp;
-        final float[] panels;
-        // the unpacked operand, for the row kernel used where the JVM has no FMA intrinsic
-        final float alpha;
-        final float[] a;
-        final int aOff;
-        final int lda;
-        final boolean transA;
-        /** A's strips of six rows as {@link TiledGemm} copies them, kept once made. */
-        final SixRowStrips kept;
-        /** alpha op(A) transposed into panels for {@link ChannelGemm}, made on first use (same content by any thread). */
-        private volatile float[] channelPanels;
-
-        private PackedA(int m, int k, float alpha, float[] a, int aOff, int lda, boolean transA) {
-            this.m = m;
-            this.k = k;
-            this.kp = (k + 3) & ~3;
-            this.alpha = alpha;
-            this.a = a;
-            this.aOff = aOff;
-            this.lda = lda;
-            this.transA = transA;
-            this.panels = Fma.INTRINSIC ? packA(m, k, kp, alpha, a, aOff, lda, transA) : null;
-            this.kept = new SixRowStrips((long) (m + MR - 1) / MR * MR * kp, k);
-        }
-
-        /** Rows of op(A). */
-        public int rows() {
-            return m;
-        }
-
-        float[] channelPanels() {
-            float[] at = channelPanels;
-            if (at == null) {
-                at = ChannelGemm.panels(m, k, alpha, a, aOff, lda, transA);
-                channelPanels = at;
-            }
-            return at;
-        }
     }
 
     /** Packs alpha * op(A) (m x k) for {@link #multiply(PackedA, int, PanelSource, float, float[], int, int, float[], int, Epilogue)}. */
@@ -334,7 +289,7 @@ public final class Sgemm {
     }
 
     /** alpha * op(A) as 4-row panels: ap[(block * kp + p) * 4 + r] = alpha * A[4 block + r][p], zero padded. */
-    private static float[] packA(int m, int k, int kp, float alpha, float[] a, int aOff, int lda, boolean transA) {
+    static float[] packA(int m, int k, int kp, float alpha, float[] a, int aOff, int lda, boolean transA) {
         int blocks = (m + MR - 1) / MR;
         float[] ap = new float[Math.multiplyExact(blocks * MR, kp)];
         int rs = transA ? 1 : lda;

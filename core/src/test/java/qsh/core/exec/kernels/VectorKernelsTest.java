@@ -75,7 +75,7 @@ class VectorKernelsTest {
         float[] bias = fill(rnd, m + 2);
         Epilogue ep = seed % 2 == 0 ? Epilogue.NONE
                 : new Epilogue.Builder().affine(fill(rnd, m + 2), fill(rnd, m + 2)).then(Activation.clip(-1f, 6f));
-        Sgemm.PackedA pa = Sgemm.pack(m, k, 1f, a, 0, k, false);
+        PackedA pa = Sgemm.pack(m, k, 1f, a, 0, k, false);
         float[] vec = new float[m * n];
         Sgemm.multiply(pa, n, Sgemm.matrix(b, bOff, ldb, transB), 0f, vec, 0, n, bias, 2, ep);
         float[] tiled = new float[m * n]; // without the channel kernel (ChannelGemm), where it would take the product
@@ -109,13 +109,7 @@ class VectorKernelsTest {
             TiledGemm.wideTiles(wide);
         }, product);
         // the six-row strips copied per call instead of kept (SixRowStrips: the products above from the second on)
-        float[] copied = with(() -> {
-            TiledGemm.wideTiles(false);
-            TiledGemm.keepSixRowStrips(false);
-        }, () -> {
-            TiledGemm.keepSixRowStrips(true);
-            TiledGemm.wideTiles(wide);
-        }, product);
+        float[] copied = withCopiedStrips(product);
         float[] inPlace = new float[m * n];
         Sgemm.packedTiles(false);
         try {
@@ -156,7 +150,7 @@ class VectorKernelsTest {
         int k = 700;
         float[] a = fill(rnd, m * k);
         float[] bias = fill(rnd, m);
-        Sgemm.PackedA pa = Sgemm.pack(m, k, 1f, a, 0, k, false);
+        PackedA pa = Sgemm.pack(m, k, 1f, a, 0, k, false);
         boolean wide = VectorTile8.wideRegisters();
         for (int n : new int[] {64, 100, 515, 1000, 64}) {
             float[] b = fill(rnd, k * n);
@@ -165,13 +159,7 @@ class VectorKernelsTest {
                 Sgemm.multiply(pa, n, Sgemm.matrix(b, 0, n, false), 0f, out, 0, n, bias, 0, Epilogue.NONE);
                 return out;
             };
-            float[] want = with(() -> {
-                TiledGemm.wideTiles(false);
-                TiledGemm.keepSixRowStrips(false);
-            }, () -> {
-                TiledGemm.keepSixRowStrips(true);
-                TiledGemm.wideTiles(wide);
-            }, product);
+            float[] want = withCopiedStrips(product);
             for (int twice = 0; twice < 2; twice++) {
                 float[] got = with(() -> TiledGemm.wideTiles(false), () -> TiledGemm.wideTiles(wide), product);
                 for (int i = 0; i < want.length; i++) {
@@ -189,6 +177,18 @@ class VectorKernelsTest {
         assertTrue(kept.reserve(150) != null);
         assertEquals(null, kept.reserve(1)); // 300 floats kept: three times A
         assertTrue(!kept.reused() && kept.reused() && kept.reused());
+    }
+
+    /** The product with 6-row tiles whose strips are copied per call, not kept (the machine's choice restored). */
+    private static float[] withCopiedStrips(java.util.function.Supplier<float[]> product) {
+        boolean wide = VectorTile8.wideRegisters();
+        return with(() -> {
+            TiledGemm.wideTiles(false);
+            TiledGemm.keepSixRowStrips(false);
+        }, () -> {
+            TiledGemm.keepSixRowStrips(true);
+            TiledGemm.wideTiles(wide);
+        }, product);
     }
 
     /** The product computed with setUp's kernel choice, restored by tearDown whatever happens. */
