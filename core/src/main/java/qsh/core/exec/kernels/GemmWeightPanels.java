@@ -63,22 +63,9 @@ public final class GemmWeightPanels {
      * b these panels were made from: the same checks, the same bits.
      */
     public Tensor gemm(Tensor a, Tensor c, float alpha, float beta, boolean transA) {
-        if (a.rank() != 2) {
-            throw new IllegalArgumentException("Gemm needs 2-D A and B, got A " + a.shapeString() + " and B ["
-                    + n + ", " + k + "]");
-        }
-        int m = transA ? a.dim(1) : a.dim(0);
-        int ka = transA ? a.dim(0) : a.dim(1);
-        if (ka != k) {
-            throw new IllegalArgumentException("Gemm inner dimensions differ: op(A) " + m + "x" + ka + ", op(B) " + k
-                    + "x" + n + " (check transA/transB)");
-        }
-        float[] y = new float[Math.multiplyExact(m, n)];
-        float betaUsed = 0f;
-        if (c != null && beta != 0f) {
-            Gemm.broadcastInto(c, m, n, y);
-            betaUsed = beta;
-        }
+        int m = Gemm.rows(a, transA, k, n, "[" + n + ", " + k + "]");
+        float[] y = Gemm.output(c, beta, m, n);
+        float betaUsed = Gemm.betaUsed(c, beta);
         if (m == 1 && k > 0 && VectorSupport.ready()) {
             Gemv.multiplyPanels(n, k, alpha, a.data(), 0, transA ? a.dim(1) : 1, panels, betaUsed, y, 0);
         } else if (m > 0 && n > 0) {

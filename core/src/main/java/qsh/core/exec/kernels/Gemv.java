@@ -65,7 +65,7 @@ final class Gemv {
                                float[] c, int cOff) {
         float[] ap = alphaA(k, alpha, a, aOff, aStep);
         Order o = order(k, beta);
-        int w = VectorGemv.COLUMNS;
+        int w = GemmWeightPanels.WIDTH; // VectorGemv.COLUMNS where the Vector API is enabled
         int count = (n + w - 1) / w;
         Parallel.forRange(count, (long) n * k, 1 << 14, (t0, t1) -> {
             float[] tmp = SCRATCH.get().panel;

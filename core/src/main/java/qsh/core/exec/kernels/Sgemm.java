@@ -90,8 +90,10 @@ public final class Sgemm {
      * comparing them with a copy per call in one JVM (results are the same bits either way).
      */
     public static void keepSixRowStrips(boolean on) {
-        TiledGemm.keepSixRowStrips(on);
+        keepStrips = on;
     }
+
+    private static volatile boolean keepStrips = true;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -205,7 +207,7 @@ public final class Sgemm {
                 ChannelGemm.multiply(m, n, k, a.channelPanels(), b, c, cOff, ldc, rowBias, biasOff, ep);
                 return;
             }
-            multiplyPacked(m, n, k, a.kp, a.panels, a.kept.reused() ? a.kept : null, b, beta, c, cOff, ldc, rowBias,
+            multiplyPacked(m, n, k, a.kp, a.panels, keepStrips && a.kept.reused() ? a.kept : null, b, beta, c, cOff, ldc, rowBias,
                     biasOff, ep);
             return;
         }

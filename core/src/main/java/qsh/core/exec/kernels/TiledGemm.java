@@ -45,8 +45,6 @@ final class TiledGemm {
      * and chunk, so with one or two tiles of columns (a 5 x 5 plane) it cost more than the wider tile saved.
      */
     static final int SIX_MIN_COLUMNS = 4 * 16;
-    /** Whether a prepared weight's six-row strips are kept ({@link SixRowStrips}, the default) or copied per call. */
-    private static volatile boolean keepSix = true;
     /** Whether a wide chunk's last tile of one or two vectors goes to {@link VectorNarrowTiles} (the default). */
     private static volatile boolean narrow = true;
 
@@ -96,11 +94,6 @@ final class TiledGemm {
     /** Turns the 6-row tiles on or off (without wide tiles), for benchmarks and tests (same bits either way). */
     static void sixRowTiles(boolean use) {
         six = use;
-    }
-
-    /** Turns kept six-row strips on or off, for benchmarks and tests comparing the two (same bits either way). */
-    static void keepSixRowStrips(boolean use) {
-        keepSix = use;
     }
 
     /** Turns the wide 8-row tiles on or off, for benchmarks and tests comparing the two (same bits either way). */
@@ -291,9 +284,6 @@ final class TiledGemm {
     private static float[] sixRowStrips(float[] ap, int kp, SixRowStrips kept, int p0, int kc, int r0, int r1,
                                         int strips, Scratch s) {
         final int six = VectorTile6.ROWS;
-        if (!keepSix) {
-            kept = null;
-        }
         float[] a6 = kept == null ? null : kept.get(r0, r1, p0);
         if (a6 != null) {
             return a6;

@@ -184,9 +184,9 @@ class VectorKernelsTest {
         boolean wide = VectorTile8.wideRegisters();
         return with(() -> {
             TiledGemm.wideTiles(false);
-            TiledGemm.keepSixRowStrips(false);
+            Sgemm.keepSixRowStrips(false);
         }, () -> {
-            TiledGemm.keepSixRowStrips(true);
+            Sgemm.keepSixRowStrips(true);
             TiledGemm.wideTiles(wide);
         }, product);
     }
