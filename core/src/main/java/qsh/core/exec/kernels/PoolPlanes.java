@@ -10,7 +10,9 @@ import java.util.Arrays;
  * +0 beats -0 either way). Per output row, the window's valid input rows are reduced column by column into a
  * scratch row padded with -infinity (a padded position never wins, as ONNX says), then each output is the
  * largest of its taps in that row; with stride s the row is reduced at every position and every s-th is kept.
- * Both passes run along rows, so they vectorize ({@link RowKernels}) and need no per-tap bounds checks.
+ * Both passes run along rows, so they vectorize ({@link RowKernels}) and need no per-tap bounds checks. A pooling
+ * whose output keeps the input's size (stride 1, pads adding up to the kernel less one) runs each plane as one long
+ * row instead ({@link #maxSame}).
  *
  * <p>AveragePool keeps the summation order of the window-at-a-time loop (taps row by row, left to right, in
  * double from 0, then one division by the count), so results are the same bits. The windows of an output row
@@ -41,6 +43,19 @@ final class PoolPlanes {
         flat = on;
     }
 
+    /**
+     * The narrowest rows {@link #maxSame} takes: on 7 x 7 and 6 x 6 planes its scalar border columns (a third of the
+     * outputs) cost more than the padded plane's copy; from 13 x 13 up it was 17-38 % faster than the other paths
+     * (3 x 3 at stride 1, one thread, alternated in one JVM).
+     */
+    static final int MIN_SAME_WIDTH = 8;
+    private static volatile boolean same = true;
+
+    /** Turns {@link #maxSame} on (the default) or off, for one-JVM A/B benchmarks and tests (same bits). */
+    static void samePlanes(boolean on) {
+        same = on;
+    }
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private PoolPlanes() {
@@ -48,6 +63,10 @@ final class PoolPlanes {
 
     /** MaxPool of planes [p0, p1) of x into y. */
     static void max(float[] x, float[] y, int p0, int p1, Geometry g) {
+        if (same && keepsSize(g) && g.w >= MIN_SAME_WIDTH && (long) g.h * g.w <= MAX_FLAT_PLANE) {
+            maxSame(x, y, p0, p1, g);
+            return;
+        }
         long hp = (long) (g.oh - 1) * g.sh + (long) (g.kh - 1) * g.dh + 1;
         long wp = (long) (g.ow - 1) * g.sw + (long) (g.kw - 1) * g.dw + 1;
         if (flat && g.ow < 32 && hp * wp <= MAX_FLAT_PLANE) {
@@ -150,6 +169,87 @@ final class PoolPlanes {
                 int src = oy * g.sh * wp;
                 pick(s.hm, src, g.sw, y, yb + oy * g.ow, g.ow);
             }
+        }
+    }
+
+    /** Stride 1, no dilation, pads adding up to the kernel less one on each axis: the output plane is the input's size. */
+    private static boolean keepsSize(Geometry g) {
+        return g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 && g.pt >= 0 && g.pb >= 0 && g.pl >= 0 && g.pr >= 0
+                && g.pt + g.pb == g.kh - 1 && g.pl + g.pr == g.kw - 1 && g.oh == g.h && g.ow == g.w;
+    }
+
+    /**
+     * MaxPool of planes [p0, p1) whose output keeps the input's size (Inception's 3 x 3 pools at stride 1 with one
+     * pixel of padding, on 28 x 28 to 7 x 7 planes: the row path spent most of such a plane's time in per-row calls
+     * and scalar tails), over each plane as one long row, with no padded copy: the largest over the window's rows
+     * (one {@link RowKernels#columnMax} over every row whose window's rows all lie in the plane, one per border row
+     * over its valid rows), then over the window's columns ({@link RowKernels#windowMax} straight into the output,
+     * across row ends), then the first pl and last pr columns of each row, whose windows crossed a row's end,
+     * again over their valid columns only. Every output is Math.max over exactly its valid taps, so the bits are the
+     * window loop's (Math.max is exact; NaN wins and +0 beats -0 in any order).
+     */
+    private static void maxSame(float[] x, float[] y, int p0, int p1, Geometry g) {
+        int h = g.h;
+        int w = g.w;
+        int hw = h * w;
+        int kh = g.kh;
+        int kw = g.kw;
+        Scratch s = SCRATCH.get();
+        if (s.v.length < hw) {
+            s.v = new float[hw];
+        }
+        if (s.offs.length < kh) {
+            s.offs = new int[kh];
+        }
+        float[] c = s.v;
+        int[] offs = s.offs;
+        int r0 = Math.min(h, g.pt); // rows [r0, r1) have all their window's rows inside the plane
+        int r1 = Math.max(r0, h - g.pb);
+        int fixLeft = Math.min(w, g.pl); // columns [0, fixLeft) and [fixRight, w) have taps past their row's ends
+        int fixRight = Math.max(fixLeft, w - g.pr);
+        for (int plane = p0; plane < p1; plane++) {
+            int xb = plane * hw;
+            if (r1 > r0) {
+                for (int t = 0; t < kh; t++) {
+                    offs[t] = xb + (r0 - g.pt + t) * w;
+                }
+                RowKernels.columnMax(x, offs, kh, c, r0 * w, (r1 - r0) * w);
+            }
+            sameBorderRows(x, xb, c, offs, 0, r0, g);
+            sameBorderRows(x, xb, c, offs, r1, h, g);
+            int n = hw - (kw - 1);
+            if (n > 0) {
+                RowKernels.windowMax(c, n, kw, 1, y, xb + g.pl);
+            }
+            for (int r = 0; r < h; r++) {
+                sameBorderColumns(c, y, xb, r * w, 0, fixLeft, g);
+                sameBorderColumns(c, y, xb, r * w, fixRight, w, g);
+            }
+        }
+    }
+
+    /** c's rows [from, to) of the plane at xb: the largest over each one's valid window rows. */
+    private static void sameBorderRows(float[] x, int xb, float[] c, int[] offs, int from, int to, Geometry g) {
+        for (int r = from; r < to; r++) {
+            int lo = Math.max(0, r - g.pt);
+            int hi = Math.min(g.h, r - g.pt + g.kh);
+            for (int t = 0; t < hi - lo; t++) {
+                offs[t] = xb + (lo + t) * g.w;
+            }
+            RowKernels.columnMax(x, offs, hi - lo, c, r * g.w, g.w);
+        }
+    }
+
+    /** Output columns [from, to) of the row starting at cr (in c and in the plane at yb): over their valid taps. */
+    private static void sameBorderColumns(float[] c, float[] y, int yb, int cr, int from, int to, Geometry g) {
+        for (int col = from; col < to; col++) {
+            int lo = cr + Math.max(0, col - g.pl); // a window holds its own column: at least one valid tap
+            int hi = cr + Math.min(g.w, col - g.pl + g.kw);
+            float m = c[lo];
+            for (int cc = lo + 1; cc < hi; cc++) {
+                m = Math.max(m, c[cc]);
+            }
+            y[yb + cr + col] = m;
         }
     }
 

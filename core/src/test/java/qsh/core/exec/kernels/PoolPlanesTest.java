@@ -113,8 +113,19 @@ class PoolPlanesTest {
                 }
             }
         }
+        // stride 1 with pads adding up to the kernel less one (the output keeps the input's size), split unevenly
+        int[][] same = {{1, 1}, {1, 9}, {2, 3}, {4, 2}, {6, 6}, {7, 7}, {13, 13}, {27, 27}, {9, 40}};
+        for (int[] hw : same) {
+            for (int kh = 1; kh <= 5; kh++) {
+                int kw = 1 + (kh + hw[1]) % 5;
+                int pt = hw[0] % kh;
+                int pl = (kw - 1) / 2 + hw[1] % 2 * ((kw - 1) % 2);
+                list.add(new Shape(hw[0], hw[1], new int[] {kh, kw}, new int[] {1, 1},
+                        new int[] {pt, pl, kh - 1 - pt, kw - 1 - pl}, new int[] {1, 1}, false));
+            }
+        }
         Random rnd = new Random(11);
-        while (list.size() < 260) {
+        while (list.size() < 300) {
             int[] k = {1 + rnd.nextInt(4), 1 + rnd.nextInt(4)};
             int[] d = rnd.nextInt(3) == 0 ? new int[] {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)} : new int[] {1, 1};
             int[] s = {1 + rnd.nextInt(3), 1 + rnd.nextInt(3)};
@@ -153,7 +164,7 @@ class PoolPlanesTest {
             }
             checked++;
         }
-        assertTrue(checked >= 260);
+        assertTrue(checked >= 300);
     }
 
     private static void assertBits(float[] want, float[] got, String what) {
@@ -173,6 +184,17 @@ class PoolPlanesTest {
     @Test
     void planesMatchTheWindowLoopWithPlainLoops() {
         check(false);
+    }
+
+    /** The same shapes without the size-keeping path ({@link PoolPlanes#samePlanes}): the row and padded-plane paths. */
+    @Test
+    void planesMatchTheWindowLoopWithoutTheSizeKeepingPath() {
+        PoolPlanes.samePlanes(false);
+        try {
+            check(true);
+        } finally {
+            PoolPlanes.samePlanes(true);
+        }
     }
 
     @Test
