@@ -26,6 +26,16 @@ public final class Conv {
         SlicedInput.compact = on;
     }
 
+    private static volatile boolean depthwiseRowsFirst = true;
+
+    /**
+     * Whether a depthwise 3 x 3 that {@link VectorDepthwiseRows} computes goes there before {@link DepthwiseChannels}
+     * is asked (the default), for one-JVM A/B benchmarks and tests (same bits either way).
+     */
+    public static void depthwiseRowsFirst(boolean on) {
+        depthwiseRowsFirst = on;
+    }
+
     /** A convolution's weights ready for repeated runs: packed per group, bias and activation attached. */
     public static final class Prepared {
         final int m;
@@ -187,10 +197,16 @@ public final class Conv {
         float[] y = Buffers.floats(Math.toIntExact(Tensor.checkedSize(shape)));
         float[] xd = x.data();
         if (pw.isDepthwise()) {
-            // VectorSupport first: DepthwiseChannels' class loads the Vector API, which may be absent
-            if (VectorSupport.ready() && DepthwiseChannels.suits(m / c, oh, ow, kh, kw, sh, sw, dh, dw)) {
+            // VectorSupport first: these kernels' classes load the Vector API, which may be absent. The 3 x 3 rows
+            // kernel before the channel layout whenever it suits: on 10 x 10 to 14 x 14 outputs (MobileNetV2's
+            // 384 x 10 x 10, stride 2 to 10 x 10 included) it took a quarter to a half of the channel layout's time
+            // (alternated in one JVM, 2 threads, Zen 3 AVX2); the channel layout keeps the outputs at most 8 wide,
+            // where the rows kernel does not go, and the 5 x 5 kernels
+            boolean rows = VectorSupport.ready() && depthwiseRowsFirst
+                    && VectorDepthwiseRows.suits(m / c, h, wd, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, oh, ow);
+            if (!rows && VectorSupport.ready() && DepthwiseChannels.suits(m / c, oh, ow, kh, kw, sh, sw, dh, dw)) {
                 DepthwiseChannels.run(xd, pw.channelLayout(), pw.ep, y, n, c, h, wd, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
-            } else if (VectorSupport.ready()
+            } else if (rows || VectorSupport.ready()
                     && VectorDepthwiseRows.suits(m / c, h, wd, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, oh, ow)) {
                 VectorDepthwiseRows.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, oh, ow, sh, pt, pl);
             } else if (DepthwisePlanes.suits(ow, sw, kw, dw)) {

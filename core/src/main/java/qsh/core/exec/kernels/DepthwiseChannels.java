@@ -51,7 +51,9 @@ final class DepthwiseChannels {
      * than {@link DepthwisePlanes}' per-channel set-up: at most 28 x 28 positions with 25 taps or more, 14 x 14 with
      * fewer. Measured alternately in one JVM (2 threads, AVX-512, best of 20), channels / planes time: 3 x 3 on
      * 7 x 7 to 14 x 14 outputs 0.35-0.95 (strided 0.43-0.95), on 16 x 16 to 40 x 40 1.1-2.0; 5 x 5 on 5 x 5 to
-     * 28 x 28 outputs 0.32-0.91.
+     * 28 x 28 outputs 0.32-0.91. {@link Conv} asks only when {@link VectorDepthwiseRows} does not take the
+     * convolution (3 x 3 outputs wider than a vector), which ran 10 x 10 to 14 x 14 outputs in a quarter to a half of
+     * this kernel's time on a Zen 3 EPYC (AVX2).
      */
     static boolean suits(int mult, int oh, int ow, int kh, int kw, int sh, int sw, int dh, int dw) {
         long hp = (long) (oh - 1) * sh + (long) (kh - 1) * dh + 1;

@@ -232,7 +232,10 @@ class VectorKernelsTest {
                 Arguments.of(40, 5, 5, 40, 5, 1, 2, 40),
                 Arguments.of(35, 10, 10, 35, 3, 2, 1, 35),
                 Arguments.of(17, 7, 9, 17, 3, 1, 1, 17),
-                Arguments.of(64, 6, 6, 64, 5, 2, 2, 64));
+                Arguments.of(64, 6, 6, 64, 5, 2, 2, 64),
+                // 3 x 3 with outputs wider than a vector, which both the rows kernel and the channel layout take
+                Arguments.of(24, 12, 12, 24, 3, 1, 1, 24),
+                Arguments.of(20, 20, 20, 20, 3, 2, 1, 20));
     }
 
     @ParameterizedTest(name = "C{0} {1}x{2} -> M{3} k{4} s{5} p{6} g{7}")
@@ -277,12 +280,28 @@ class VectorKernelsTest {
             VectorDepthwise.unrolled = true;
             DepthwiseChannels.use(true);
         }
+        Tensor channelsFirst; // depthwise: the channel layout also where the 3 x 3 rows kernel would take it
+        Tensor otherScatter; // and its output copied back the other way (vector scatter or plane by plane)
+        boolean byVectors = VectorDepthwiseChannels.scatterByVectors;
+        Conv.depthwiseRowsFirst(false);
+        try {
+            channelsFirst = Conv.conv(x, wt, bias, strides, pads, null, group);
+            VectorDepthwiseChannels.scatterByVectors(!byVectors);
+            otherScatter = Conv.conv(x, wt, bias, strides, pads, null, group);
+        } finally {
+            Conv.depthwiseRowsFirst(true);
+            VectorDepthwiseChannels.scatterByVectors(byVectors);
+        }
         for (int i = 0; i < vec.size(); i++) {
             assertEquals(Float.floatToIntBits(tiled.data()[i]), Float.floatToIntBits(vec.data()[i]), "channel kernel, " + i);
             assertEquals(Float.floatToIntBits(inPlace.data()[i]), Float.floatToIntBits(vec.data()[i]), "in place, " + i);
             assertEquals(Float.floatToIntBits(wide.data()[i]), Float.floatToIntBits(vec.data()[i]), "wide rows, " + i);
             assertEquals(Float.floatToIntBits(general.data()[i]), Float.floatToIntBits(vec.data()[i]), "general taps, " + i);
             assertEquals(Float.floatToIntBits(planes.data()[i]), Float.floatToIntBits(vec.data()[i]), "depthwise planes, " + i);
+            assertEquals(Float.floatToIntBits(channelsFirst.data()[i]), Float.floatToIntBits(vec.data()[i]),
+                    "depthwise channel layout first, " + i);
+            assertEquals(Float.floatToIntBits(otherScatter.data()[i]), Float.floatToIntBits(vec.data()[i]),
+                    "depthwise channel layout, other scatter, " + i);
         }
         VectorSupport.suspend(true);
         Tensor packed = Conv.conv(x, wt, bias, strides, pads, null, group);
