@@ -202,12 +202,12 @@ public final class Conv {
             // 384 x 10 x 10, stride 2 to 10 x 10 included) it took a quarter to a half of the channel layout's time
             // (alternated in one JVM, 2 threads, Zen 3 AVX2); the channel layout keeps the outputs at most 8 wide,
             // where the rows kernel does not go, and the 5 x 5 kernels
-            boolean rows = VectorSupport.ready() && depthwiseRowsFirst
+            boolean rows = VectorSupport.ready()
                     && VectorDepthwiseRows.suits(m / c, h, wd, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, oh, ow);
-            if (!rows && VectorSupport.ready() && DepthwiseChannels.suits(m / c, oh, ow, kh, kw, sh, sw, dh, dw)) {
+            if (!(rows && depthwiseRowsFirst) && VectorSupport.ready()
+                    && DepthwiseChannels.suits(m / c, oh, ow, kh, kw, sh, sw, dh, dw)) {
                 DepthwiseChannels.run(xd, pw.channelLayout(), pw.ep, y, n, c, h, wd, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
-            } else if (rows || VectorSupport.ready()
-                    && VectorDepthwiseRows.suits(m / c, h, wd, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, oh, ow)) {
+            } else if (rows) {
                 VectorDepthwiseRows.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, oh, ow, sh, pt, pl);
             } else if (DepthwisePlanes.suits(ow, sw, kw, dw)) {
                 DepthwisePlanes.run(xd, pw.w, pw.bias, pw.ep, y, n, c, h, wd, m / c, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);

@@ -207,8 +207,8 @@ public final class Sgemm {
                 ChannelGemm.multiply(m, n, k, a.channelPanels(), b, c, cOff, ldc, rowBias, biasOff, ep);
                 return;
             }
-            multiplyPacked(m, n, k, a.kp, a.panels, keepStrips && a.kept.reused() ? a.kept : null, b, beta, c, cOff, ldc, rowBias,
-                    biasOff, ep);
+            SixRowStrips kept = keepStrips && a.kept.reused() ? a.kept : null;
+            multiplyPacked(m, n, k, a.kp, a.panels, kept, b, beta, c, cOff, ldc, rowBias, biasOff, ep);
             return;
         }
         // Fallback: materialize B (k x n) and run the row kernel, then add the bias.

@@ -67,7 +67,7 @@ final class VectorDepthwiseChannels {
      * the vector gather this machine's warm-up judged the kernels slow in most JVMs).
      */
     static void gatherRow(float[] x, int src, int width, int[] lanes, float[] xq, int dst) {
-        if (!scatterByVectors) {
+        if (!gathersAndScatters) {
             for (int l = 0; l < L; l++) {
                 int xl = src + lanes[l];
                 for (int ix = 0; ix < width; ix++) {
@@ -84,11 +84,11 @@ final class VectorDepthwiseChannels {
     /**
      * A whole block's sums back to its output planes: y[yc + l positions + p] = sums[p L + l] for p &lt; positions,
      * l &lt; L; {@code lanes} is {l positions}. A scatter per position with AVX-512, else plane by plane
-     * ({@link #scatterByVectors}): alternated in one JVM on a Zen 3 EPYC, depthwise layers on 5 x 5 to 14 x 14 outputs
+     * ({@link #gathersAndScatters}): alternated in one JVM on a Zen 3 EPYC, depthwise layers on 5 x 5 to 14 x 14 outputs
      * took 0.58-0.73 of the time with the plain copy.
      */
     static void scatterPlanes(float[] sums, int positions, float[] y, int yc, int[] lanes) {
-        if (!scatterByVectors) {
+        if (!gathersAndScatters) {
             for (int l = 0; l < L; l++) {
                 int yl = yc + lanes[l];
                 for (int p = 0; p < positions; p++) {
@@ -107,11 +107,11 @@ final class VectorDepthwiseChannels {
      * instructions) or copy plane by plane (AVX2 has no scatter: C2 leaves a vector scatter to Java code lane by lane,
      * 20-40 ns a float).
      */
-    static volatile boolean scatterByVectors = L >= 16;
+    static volatile boolean gathersAndScatters = L >= 16;
 
-    /** Sets {@link #scatterByVectors}, for one-JVM A/B benchmarks and tests (a copy either way). */
-    static void scatterByVectors(boolean on) {
-        scatterByVectors = on;
+    /** Sets {@link #gathersAndScatters}, for one-JVM A/B benchmarks and tests (a copy either way). */
+    static void gathersAndScatters(boolean on) {
+        gathersAndScatters = on;
     }
 
     /** The warm-up's data: a block of 6 x 6 planes, padded to 8 x 8, and its 3 x 3 and 5 x 5 taps. */

@@ -281,16 +281,16 @@ class VectorKernelsTest {
             DepthwiseChannels.use(true);
         }
         Tensor channelsFirst; // depthwise: the channel layout also where the 3 x 3 rows kernel would take it
-        Tensor otherScatter; // and its output copied back the other way (vector scatter or plane by plane)
-        boolean byVectors = VectorDepthwiseChannels.scatterByVectors;
+        Tensor otherScatter; // and its channels moved the other way (vector gathers and scatters or plane by plane)
+        boolean byVectors = VectorDepthwiseChannels.gathersAndScatters;
         Conv.depthwiseRowsFirst(false);
         try {
             channelsFirst = Conv.conv(x, wt, bias, strides, pads, null, group);
-            VectorDepthwiseChannels.scatterByVectors(!byVectors);
+            VectorDepthwiseChannels.gathersAndScatters(!byVectors);
             otherScatter = Conv.conv(x, wt, bias, strides, pads, null, group);
         } finally {
             Conv.depthwiseRowsFirst(true);
-            VectorDepthwiseChannels.scatterByVectors(byVectors);
+            VectorDepthwiseChannels.gathersAndScatters(byVectors);
         }
         for (int i = 0; i < vec.size(); i++) {
             assertEquals(Float.floatToIntBits(tiled.data()[i]), Float.floatToIntBits(vec.data()[i]), "channel kernel, " + i);
