@@ -58,6 +58,9 @@ public final class KernelWarmUps {
                 }
                 s += scalar.isEmpty() ? "" : " (" + String.join(", ", scalar) + " scalar)";
             }
+            if (w == VectorRows.WARM_UP && w.ready() && !VectorRows.evensReady()) {
+                s += " (evens plain)";
+            }
             parts.add(s);
         }
         return "vector kernels: " + String.join(", ", parts) + " (" + VectorMath.length() + " floats per vector)";

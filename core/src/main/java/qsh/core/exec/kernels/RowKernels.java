@@ -23,7 +23,7 @@ final class RowKernels {
 
     /** dst[d + j] = x[src + 2 j] for j &lt; n (a copy, so both forms give the same values). */
     static void evens(float[] x, int src, float[] dst, int d, int n) {
-        int j = evensByVectors && vector() ? VectorRows.evens(x, src, dst, d, n) : 0;
+        int j = evensByVectors && vector() && VectorRows.evensReady() ? VectorRows.evens(x, src, dst, d, n) : 0;
         evensPlain(x, src, dst, d, j, n);
     }
 

@@ -9,8 +9,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link Epilogue#applyPlanes} (channel-independent stages in one call over all planes) gives the bits of
- * {@link Epilogue#apply} plane by plane, for per-channel stages, per-tensor ones and mixes of the two.
+ * {@link Epilogue#applyPlanes} (planes in groups that fit L1, channel-independent stages in one call over a group, long
+ * planes in pieces) gives the bits of {@link Epilogue#apply} plane by plane, for per-channel stages, per-tensor ones and
+ * mixes of the two.
  */
 class EpilogueTest {
     private static final int CHANNELS = 7;
@@ -43,8 +44,11 @@ class EpilogueTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("epilogues")
     void planesInOneCallAreThePlaneByPlaneBits(String name, Epilogue ep) {
-        check(name, ep, 25); // small planes: stage by stage
-        check(name, ep, 3000); // large ones: plane by plane when there are several stages
+        check(name, ep, 1); // a column of channels (ChannelGemm's one-column output)
+        check(name, ep, 25); // small planes: stage by stage over all of them
+        check(name, ep, 1000); // groups of four planes, then the last one alone
+        check(name, ep, 3000); // one plane a group
+        check(name, ep, 9000); // long planes in pieces (two of Epilogue.STAGED_FLOATS, then the rest)
     }
 
     private static void check(String name, Epilogue ep, int size) {

@@ -18,6 +18,9 @@ final class WarmUps {
             if (w == VectorMath.WARM_UP) {
                 MathKinds.useAll();
             }
+            if (w == VectorRows.WARM_UP) {
+                VectorRows.useEvensRegardlessOfSpeed();
+            }
         }
     }
 }
