@@ -50,6 +50,9 @@ final class MathKinds {
         hardSwishChainReady = true;
     }
 
+    /** The warm-up's table for {@link VectorMath#fakeQuantLookup} (an int8 grid's 256 values). */
+    static final float[] LOOKUP_TABLE = new float[256];
+
     /** The warm-up's pairs for {@link VectorActivations#quantizedHardSwishChain}: int8, uint8 and int8 grids. */
     private static final float[] HARD_SWISH_PAIRS = {
         0.05f, -128f, 127f, 0f, 0.02f, 0f, 255f, 0f, 0.04f, -128f, 127f, 0f};

@@ -73,6 +73,7 @@ final class VectorMath {
                 VectorSoftmax.max(x, 0, w);
                 VectorSoftmax.divide(y, 0, w, 3f);
                 fakeQuant(x, y, 0, w, 0.1f, -128f, 127f, 0f);
+                fakeQuantLookup(x, y, 0, w, 0.1f, -128f, 127f, MathKinds.LOOKUP_TABLE);
                 System.arraycopy(x, 0, y, 0, w);
                 VectorActivations.hardSwishChain(y, 0, w, 3f, 0f, 6f, 6f);
                 MathKinds.exerciseHardSwishChain(x, y, w, i);
@@ -409,6 +410,35 @@ final class VectorMath {
             v.add(round).sub(round).mul(s).blend(nanResult, nan).intoArray(y, i);
         }
     }
+
+    /**
+     * y[i] = table[q - lo] for the whole vectors of [from, to), q - lo as {@link #fakeQuant} computes the code (x / s,
+     * NaN to the zero point's code, the clamp by compare and blend, rint by adding and subtracting 1.5 2^23, less
+     * below = lo - z), read by a gather (AVX-512 and AVX2 have one); returns where the vectors stopped. The table must
+     * hold above - below + 1 values. y may be x.
+     */
+    static int fakeQuantLookup(float[] x, float[] y, int from, int to, float s, float below, float above,
+                               float[] table) {
+        int[] codes = CODES.get();
+        FloatVector lo = bc(below);
+        FloatVector hi = bc(above);
+        FloatVector round = bc(ROUND);
+        int offset = ROUND_BITS + (int) below;
+        int i = from;
+        for (int end = vectorEnd(from, to); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i).div(s);
+            v = v.blend(0f, v.compare(VectorOperators.NE, v));
+            v = v.blend(lo, v.compare(VectorOperators.LT, lo));
+            v = v.blend(hi, v.compare(VectorOperators.GT, hi));
+            // v + 1.5 2^23 is 1.5 2^23 + rint(v), whose bits are ROUND_BITS + rint(v): the code without a conversion
+            v.add(round).reinterpretAsInts().sub(offset).intoArray(codes, 0);
+            FloatVector.fromArray(S, table, 0, codes, 0).intoArray(y, i);
+        }
+        return i;
+    }
+
+    /** Per-thread room for one vector's codes ({@link #fakeQuantLookup}'s gather reads its indexes from an array). */
+    private static final ThreadLocal<int[]> CODES = ThreadLocal.withInitial(() -> new int[L]);
 
     /** {@link FloatMath#log(float)} lane-wise. */
     static void logLoop(float[] x, float[] y, int from, int to) {

@@ -73,6 +73,92 @@ class EpilogueTest {
     }
 
     /**
+     * A chain whose last stages a table gives (a per-tensor pair followed only by stages the same for every channel)
+     * gives, with the table, the bits of its stages run one by one: for EfficientNet's simulated swish, PP-OCR's
+     * eleven-stage chain with scalar Mul and Add, a 12-bit grid, a table after a per-channel stage, and a chain whose
+     * last stage is per channel (no table); over ordinary values, values next to the first pair's rounding boundaries,
+     * zeros, subnormals, NaN and the infinities; apply and applyPlanes, with the Vector API's lookup and without.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tableChains")
+    void aTableGivesTheStagesBits(String name, Epilogue ep, float firstScale) throws InterruptedException {
+        if (VectorSupport.ENABLED) {
+            WarmUps.awaitAndUse(VectorKernels.WARM_UP, VectorMath.WARM_UP);
+        }
+        Random rnd = new Random(name.hashCode());
+        int size = 97;
+        int count = CHANNELS;
+        float[] x = new float[size * count];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 3 == 0 ? (float) ((rnd.nextInt(600) - 300 + 0.5) * firstScale) // a rounding boundary of the
+                    : (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(6) - 3)); // first pair, then ulps away
+            if (i % 3 == 0) {
+                for (int k = rnd.nextInt(7) - 3; k != 0; k -= Integer.signum(k)) {
+                    x[i] = k > 0 ? Math.nextUp(x[i]) : Math.nextDown(x[i]);
+                }
+            }
+        }
+        float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 0f, 1e-40f, -1e-40f,
+            Float.MAX_VALUE, -Float.MAX_VALUE, 3f, -3f, 6f};
+        for (int i = 0; i < specials.length; i++) {
+            x[7 + 53 * i] = specials[i];
+        }
+        for (boolean vectors : new boolean[] {true, false}) {
+            VectorSupport.suspend(!vectors);
+            try {
+                Epilogue.tables(false);
+                float[] byStage = x.clone();
+                for (int p = 0; p < count; p++) {
+                    ep.apply(byStage, p * size, (p + 1) * size, p);
+                }
+                Epilogue.tables(true);
+                float[] byApply = x.clone();
+                for (int p = 0; p < count; p++) {
+                    ep.apply(byApply, p * size, (p + 1) * size, p);
+                }
+                float[] byPlanes = x.clone();
+                ep.applyPlanes(byPlanes, 0, size, 0, count);
+                for (int i = 0; i < x.length; i++) {
+                    String at = name + (vectors ? "" : ", plain loops") + ", x = " + x[i];
+                    assertEquals(Float.floatToRawIntBits(byStage[i]), Float.floatToRawIntBits(byApply[i]), at);
+                    assertEquals(Float.floatToRawIntBits(byStage[i]), Float.floatToRawIntBits(byPlanes[i]), at);
+                }
+            } finally {
+                Epilogue.tables(true);
+                VectorSupport.suspend(false);
+            }
+        }
+    }
+
+    static Stream<Arguments> tableChains() {
+        FakeQuant u8 = new FakeQuant(new float[] {0.05f}, new long[] {128}, 0, 255);
+        FakeQuant sigmoid = new FakeQuant(new float[] {1f / 255}, new long[] {0}, 0, 255);
+        FakeQuant s8 = new FakeQuant(new float[] {0.0371f}, new long[] {-7}, -128, 127);
+        FakeQuant twelveBits = new FakeQuant(new float[] {0.0013f}, new long[] {2000}, 0, 4095);
+        float[] scalar = new float[CHANNELS];
+        float[] shift = new float[CHANNELS];
+        float[] perChannel = new float[CHANNELS];
+        for (int c = 0; c < CHANNELS; c++) {
+            scalar[c] = 0.83f;
+            shift[c] = -0.21f;
+            perChannel[c] = 0.5f + 0.1f * c;
+        }
+        QuantizedHardSwish hardSwish = new QuantizedHardSwish(3f, 0f, 6f, 6f, s8, u8, s8);
+        return Stream.of(
+                Arguments.of("pair, swish with a pair, pair", new Epilogue.Builder().fakeQuant(u8).swish(sigmoid)
+                        .fakeQuant(u8).then(Activation.NONE), 0.05f),
+                Arguments.of("PP-OCR's chain, scalar mul and add", new Epilogue.Builder().fakeQuant(s8).mul(scalar)
+                        .fakeQuant(s8).add(shift).fakeQuant(u8).quantizedHardSwish(hardSwish).fakeQuant(s8)
+                        .mul(scalar).fakeQuant(s8).add(shift).fakeQuant(u8).then(Activation.NONE), 0.0371f),
+                Arguments.of("a 12-bit grid, then relu", new Epilogue.Builder().fakeQuant(twelveBits)
+                        .fakeQuant(s8).then(Activation.RELU_ACT), 0.0013f),
+                Arguments.of("per-channel mul, then a table", new Epilogue.Builder().mul(perChannel).fakeQuant(s8)
+                        .add(shift).fakeQuant(u8).then(Activation.clip(0f, 6f)), 0.0371f),
+                Arguments.of("a per-channel stage last: no table", new Epilogue.Builder().fakeQuant(s8).add(shift)
+                        .fakeQuant(u8).mul(perChannel).then(Activation.NONE), 0.0371f));
+    }
+
+    /**
      * Swish with a pair on its sigmoid (the simulated Sigmoid -> pair -> Mul): the vector pass over pairs of vectors
      * (VectorSwish) and the tail give, element by element, the scalar sigmoid, the pair's exact QuantizeLinear then
      * DequantizeLinear, and the product flushed where subnormal, for ordinary values, values whose sigmoid or product
