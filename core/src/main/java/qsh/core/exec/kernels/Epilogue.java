@@ -91,9 +91,13 @@ public final class Epilogue {
     }
 
     private static boolean tableable(FakeQuant fq) {
-        float s = fq.channels() == 1 ? fq.scale(0) : 0f;
-        return fq.channels() == 1 && fq.floatExact() && Float.isFinite(s) && s != 0f
+        return fq.channels() == 1 && fq.floatExact() && Float.isFinite(fq.scale(0)) && fq.scale(0) != 0f
                 && fq.above(0) - fq.below(0) < MOST_TABLE_ENTRIES;
+    }
+
+    /** The first stage the table gives (the stage count when there is none or tables are off). */
+    private int tableFrom() {
+        return useTables && tableStage >= 0 ? tableStage : kinds.length;
     }
 
     /** The grid of stage k's pair, (below + i) s, each value through the stages after k. */
@@ -211,7 +215,7 @@ public final class Epilogue {
 
     /** Applies the stages in order (with channel {@code c}'s parameters) to y[from, to). */
     public void apply(float[] y, int from, int to, int c) {
-        int last = useTables && tableStage >= 0 ? tableStage : kinds.length;
+        int last = tableFrom();
         for (int k = 0; k < last; k++) {
             stage(k, y, from, to, c);
         }
@@ -246,7 +250,7 @@ public final class Epilogue {
             return;
         }
         int per = Math.max(1, STAGED_FLOATS / Math.max(1, size));
-        int last = useTables && tableStage >= 0 ? tableStage : kinds.length;
+        int last = tableFrom();
         for (int g0 = 0; g0 < count; g0 += per) {
             int g1 = Math.min(count, g0 + per);
             for (int k = 0; k < last; k++) {
